@@ -1,0 +1,190 @@
+package io.relops.common.codec;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.CloudEventData;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.core.format.EventDeserializationException;
+import io.cloudevents.core.message.MessageReader;
+import io.cloudevents.core.provider.EventFormatProvider;
+import io.cloudevents.kafka.KafkaMessageFactory;
+import io.cloudevents.rw.CloudEventRWException;
+import io.relops.common.event.EventData;
+import io.relops.common.event.EventType;
+import io.relops.common.event.RelopsEvent;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The one CloudEvents codec of relops, over the CloudEvents SDK's Kafka protocol binding.
+ *
+ * <p>Output is binary content mode: attributes in {@code ce_*} headers (the Kafka prefix, not
+ * HTTP's {@code ce-}), the data content type in the {@code content-type} header (not {@code
+ * ce_datacontenttype}), the data as the record value and the application as the record key. Input
+ * is binary or structured ({@code content-type: application/cloudevents+json}) mode, and is fully
+ * validated: a record that is not a valid relops event is refused with an {@link
+ * InvalidEventException} that names the problem.
+ */
+public final class CloudEventCodec {
+
+    /** The CloudEvents extension that carries the release id. */
+    public static final String RELEASE_ID_EXTENSION = "releaseid";
+
+    private static final String DATA_CONTENT_TYPE = "application/json";
+
+    static {
+        EventFormatProvider.getInstance().registerFormat(new StructuredJsonFormat());
+    }
+
+    private CloudEventCodec() {}
+
+    /** The CloudEvent of a relops event, data serialized as JSON. */
+    public static CloudEvent toCloudEvent(RelopsEvent<?> event) {
+        CloudEventBuilder builder = CloudEventBuilder.v1()
+                .withId(event.id())
+                .withSource(event.source())
+                .withType(event.type().typeName())
+                .withSubject(event.subject())
+                .withTime(event.time())
+                .withDataContentType(DATA_CONTENT_TYPE)
+                .withData(EventJson.mapper().writeValueAsBytes(event.data()));
+        if (event.releaseId() != null) {
+            builder.withExtension(RELEASE_ID_EXTENSION, event.releaseId().toString());
+        }
+        return builder.build();
+    }
+
+    /** Encodes in Kafka binary content mode. */
+    public static EncodedEvent encode(RelopsEvent<?> event) {
+        ProducerRecord<String, byte[]> record =
+                KafkaMessageFactory.createWriter("relops", event.subject()).writeBinary(toCloudEvent(event));
+        Map<String, byte[]> headers = new LinkedHashMap<>();
+        for (Header header : record.headers()) {
+            headers.put(header.key(), header.value());
+        }
+        return new EncodedEvent(event.subject().getBytes(StandardCharsets.UTF_8), headers, record.value());
+    }
+
+    /**
+     * Decodes a Kafka record in binary or structured mode.
+     *
+     * @param headers the record headers; values as {@code byte[]} (raw Kafka) or {@code String}
+     *     (already mapped), other header values are ignored
+     * @throws InvalidEventException naming the problem when the record is not a valid relops event
+     */
+    public static RelopsEvent<?> decode(Map<String, ?> headers, byte @Nullable [] value) {
+        RecordHeaders kafkaHeaders = new RecordHeaders();
+        headers.forEach((name, headerValue) -> {
+            if (headerValue instanceof byte[] bytes) {
+                kafkaHeaders.add(name, bytes);
+            } else if (headerValue instanceof String text) {
+                kafkaHeaders.add(name, text.getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        CloudEvent cloudEvent;
+        try {
+            MessageReader reader = KafkaMessageFactory.createReader(kafkaHeaders, value == null ? new byte[0] : value);
+            cloudEvent = reader.toEvent();
+        } catch (CloudEventRWException
+                | EventDeserializationException
+                | IllegalStateException
+                | IllegalArgumentException e) {
+            throw new InvalidEventException("not a valid CloudEvent: " + describe(e), e);
+        }
+        return fromCloudEvent(cloudEvent);
+    }
+
+    /** Validates a CloudEvent against the relops contract and binds its data. */
+    public static RelopsEvent<?> fromCloudEvent(CloudEvent cloudEvent) {
+        String typeName = cloudEvent.getType();
+        EventType type = EventType.fromTypeName(typeName)
+                .orElseThrow(() -> new InvalidEventException("unknown event type '" + typeName + "'"));
+        String subject = cloudEvent.getSubject();
+        if (subject == null || subject.isBlank()) {
+            throw new InvalidEventException(
+                    "event " + cloudEvent.getId() + " (" + typeName + ") has no subject: it must name the application");
+        }
+        if (!StructuredJsonFormat.isJson(cloudEvent.getDataContentType())) {
+            throw new InvalidEventException("event " + cloudEvent.getId() + " has data content type '"
+                    + cloudEvent.getDataContentType() + "'; relops events carry application/json");
+        }
+        CloudEventData data = cloudEvent.getData();
+        if (data == null) {
+            throw new InvalidEventException("event " + cloudEvent.getId() + " (" + typeName + ") has no data");
+        }
+        JsonNode tree;
+        try {
+            tree = EventJson.mapper().readTree(data.toBytes());
+        } catch (JacksonException e) {
+            throw new InvalidEventException(
+                    "event " + cloudEvent.getId() + " (" + typeName + "): data is not valid JSON: "
+                            + e.getOriginalMessage(),
+                    e);
+        }
+        List<String> problems = EventSchemas.problems(type, tree);
+        if (!problems.isEmpty()) {
+            throw new InvalidEventException("event " + cloudEvent.getId() + " (" + typeName
+                    + "): data does not match its schema: " + String.join("; ", problems));
+        }
+        EventData eventData;
+        try {
+            eventData = EventJson.mapper().treeToValue(tree, type.dataType());
+        } catch (JacksonException e) {
+            throw new InvalidEventException(
+                    "event " + cloudEvent.getId() + " (" + typeName + "): " + e.getOriginalMessage(), e);
+        }
+        if (!subject.equals(eventData.application())) {
+            throw new InvalidEventException("event " + cloudEvent.getId() + ": subject '" + subject
+                    + "' differs from data.application '" + eventData.application() + "'");
+        }
+        UUID releaseId = releaseId(cloudEvent, eventData);
+        OffsetDateTime time = cloudEvent.getTime() != null ? cloudEvent.getTime() : OffsetDateTime.now();
+        return new RelopsEvent<>(cloudEvent.getId(), cloudEvent.getSource(), type, subject, time, releaseId, eventData);
+    }
+
+    private static @Nullable UUID releaseId(CloudEvent cloudEvent, EventData data) {
+        Object extension = cloudEvent.getExtension(RELEASE_ID_EXTENSION);
+        if (extension == null) {
+            return data.releaseId();
+        }
+        UUID fromExtension;
+        try {
+            fromExtension = UUID.fromString(extension.toString());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidEventException(
+                    "event " + cloudEvent.getId() + ": extension releaseid '" + extension + "' is not a UUID");
+        }
+        if (data.releaseId() != null && !data.releaseId().equals(fromExtension)) {
+            throw new InvalidEventException("event " + cloudEvent.getId() + ": extension releaseid " + fromExtension
+                    + " differs from data.releaseId " + data.releaseId());
+        }
+        return fromExtension;
+    }
+
+    private static String describe(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = e.getMessage();
+        if (cause != e && cause.getMessage() != null) {
+            message = cause.getMessage();
+        }
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+
+    /** Convenience for producers: an event from {@code /relops/<service>}. */
+    public static URI sourceOf(String service) {
+        return URI.create("/relops/" + service);
+    }
+}
