@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.alert.alert;
+
+import org.jspecify.annotations.NullMarked;

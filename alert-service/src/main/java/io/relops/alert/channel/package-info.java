@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.alert.channel;
+
+import org.jspecify.annotations.NullMarked;

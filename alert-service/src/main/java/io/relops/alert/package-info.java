@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.alert;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.audit.log;
+
+import org.jspecify.annotations.NullMarked;

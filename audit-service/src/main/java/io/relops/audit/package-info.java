@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.audit;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,187 @@
+package io.relops.cli;
+
+import io.relops.local.LocalSuite;
+import io.relops.local.SuiteOptions;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code relops up}: the whole suite on embedded defaults, optionally with the demo. */
+@Command(
+        name = "up",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Starts an in-process Kafka broker, an embedded PostgreSQL and every relops service, then prints",
+            "where everything is. With --demo, releases demo-app 1.0.0, 1.1.0 and a broken version that rolls back.",
+            "Ctrl-C stops everything."
+        })
+final class UpCommand implements Callable<Integer> {
+
+    static final String[] ROLES = {"operator", "approver", "auditor", "admin"};
+
+    @Option(names = "--demo", description = "Release demo-app 1.0.0, 1.1.0 and 2.0.0-broken, printing each event.")
+    boolean demo;
+
+    @Option(names = "--exit-after-demo", description = "Stop the suite when the demo has finished (for scripts).")
+    boolean exitAfterDemo;
+
+    @Option(
+            names = "--data-dir",
+            description = "Where PostgreSQL data and logs live (default: ${DEFAULT-VALUE}).",
+            defaultValue = "${env:RELOPS_DATA_DIR:-.relops}")
+    Path dataDirectory;
+
+    @Option(
+            names = "--kafka-port",
+            description = "Port of the in-process Kafka broker (default: ${DEFAULT-VALUE}).",
+            defaultValue = "9092")
+    int kafkaPort;
+
+    @Option(
+            names = "--postgres-port",
+            description = "Port of the embedded PostgreSQL (default: ${DEFAULT-VALUE}).",
+            defaultValue = "15432")
+    int postgresPort;
+
+    @Option(names = "--kafka-bootstrap", description = "Use this Kafka cluster instead of starting one.")
+    String kafkaBootstrap;
+
+    @Option(names = "--jdbc-url", description = "Use this PostgreSQL database instead of starting one.")
+    String jdbcUrl;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        Path home = Path.of(System.getenv().getOrDefault("RELOPS_HOME", "."))
+                .toAbsolutePath()
+                .normalize();
+        Path data = home.resolve(dataDirectory).normalize();
+        Map<String, String> tokens = tokens();
+        SuiteOptions options = new SuiteOptions(
+                home,
+                data,
+                home.resolve("config/catalog.yml"),
+                kafkaBootstrap,
+                kafkaPort,
+                jdbcUrl,
+                null,
+                postgresPort,
+                SuiteOptions.DEFAULT_PORTS,
+                tokens,
+                Map.of());
+        Instant start = Instant.now();
+        out.println("relops: starting the local suite (home " + home + ")");
+        LocalSuite suite = new LocalSuite(options, line -> out.println("  " + line));
+        try {
+            suite.start();
+        } catch (RuntimeException e) {
+            out.println("relops: the suite did not start: " + e.getMessage());
+            suite.close();
+            return 1;
+        }
+        out.printf(
+                "%nrelops is ready (%.1f s)%n",
+                Duration.between(start, Instant.now()).toMillis() / 1000.0);
+        out.println("  gateway            " + suite.url("gateway-service") + "   (the operator API)");
+        for (String service : SuiteOptions.DEFAULT_PORTS.keySet()) {
+            if (!service.equals("gateway-service")) {
+                out.printf("  %-18s %s%n", service, suite.url(service));
+            }
+        }
+        out.println("  demo-app (stable)  http://localhost:9000/");
+        out.println("  Kafka bootstrap    " + suite.kafkaBootstrap());
+        out.println("  PostgreSQL         " + suite.jdbcUrl() + "   (user postgres)");
+        out.println("  logs               " + data.resolve("logs"));
+        out.println("  tokens:");
+        tokens.forEach((role, token) -> out.printf("    %-9s %s%n", role, token));
+        out.println(
+                "  try:  curl -s -X POST " + suite.url("gateway-service") + "/api/releases -H 'Authorization: Bearer "
+                        + tokens.get("operator") + "' -H 'Content-Type: application/json' \\");
+        out.println("          -d '{\"application\":\"demo-app\",\"version\":\"1.0.0\",\"environment\":\"local\"}'");
+        int exit = 0;
+        if (demo) {
+            exit = runDemo(out, URI.create(suite.url("gateway-service")), tokens.get("operator"));
+            if (exitAfterDemo) {
+                suite.close();
+                return exit;
+            }
+        }
+        out.println("\nCtrl-C stops everything.");
+        new CountDownLatch(1).await();
+        return exit;
+    }
+
+    private static int runDemo(PrintStream out, URI gateway, String token) {
+        GatewayClient client = new GatewayClient(gateway, token);
+        ReleaseWatcher watcher = new ReleaseWatcher(client, out);
+        List<ReleaseWatcher.Outcome> outcomes = new ArrayList<>();
+        for (String version : List.of("1.0.0", "1.1.0", "2.0.0-broken")) {
+            out.printf("%n== release demo-app %s%n", version);
+            GatewayClient.Answer answer = client.requestRelease("demo-app", version, "local");
+            if (answer.status() != 202) {
+                out.println("  refused: " + answer.status() + " " + answer.body());
+                return 1;
+            }
+            out.println("  202 Accepted, " + answer.location());
+            outcomes.add(watcher.watch(answer.location(), version, Duration.ofMinutes(2)));
+        }
+        out.println("\n== summary");
+        for (ReleaseWatcher.Outcome outcome : outcomes) {
+            out.printf(
+                    "  demo-app %-13s %-12s %5.1f s  release %s%n",
+                    outcome.version(), outcome.status(), outcome.took().toMillis() / 1000.0, outcome.releaseId());
+        }
+        out.println("  demo-app now serves: " + stable());
+        boolean expected = outcomes.size() == 3
+                && outcomes.get(0).status().equals("COMPLETED")
+                && outcomes.get(1).status().equals("COMPLETED")
+                && outcomes.get(2).status().equals("ROLLED_BACK");
+        return expected ? 0 : 1;
+    }
+
+    private static String stable() {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://localhost:9000/"))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() + " " + response.body();
+        } catch (Exception e) {
+            return "unreachable (" + e.getMessage() + ")";
+        }
+    }
+
+    /** Each role's token from RELOPS_TOKEN_<ROLE>, else a generated one. */
+    static Map<String, String> tokens() {
+        SecureRandom random = new SecureRandom();
+        Map<String, String> tokens = new LinkedHashMap<>();
+        for (String role : ROLES) {
+            String given = System.getenv("RELOPS_TOKEN_" + role.toUpperCase(java.util.Locale.ROOT));
+            if (given != null && !given.isBlank()) {
+                tokens.put(role, given);
+            } else {
+                byte[] bytes = new byte[18];
+                random.nextBytes(bytes);
+                tokens.put(role, role + "-" + HexFormat.of().formatHex(bytes));
+            }
+        }
+        return tokens;
+    }
+}

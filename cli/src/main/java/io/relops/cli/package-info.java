@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.cli;
+
+import org.jspecify.annotations.NullMarked;

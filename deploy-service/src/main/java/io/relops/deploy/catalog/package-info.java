@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.deploy.catalog;
+
+import org.jspecify.annotations.NullMarked;

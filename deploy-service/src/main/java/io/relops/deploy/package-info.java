@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.deploy;
+
+import org.jspecify.annotations.NullMarked;

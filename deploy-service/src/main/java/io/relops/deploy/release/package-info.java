@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.deploy.release;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,61 @@
+package io.relops.gateway.release;
+
+import io.relops.gateway.GatewayProperties;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.RestClient;
+
+/** The services behind the gateway that answer release queries: deploy (state) and audit (timeline). */
+@Component
+class Backends {
+
+    private static final ParameterizedTypeReference<Map<String, Object>> OBJECT = new ParameterizedTypeReference<>() {};
+    private static final ParameterizedTypeReference<List<Map<String, Object>>> LIST =
+            new ParameterizedTypeReference<>() {};
+
+    private final RestClient deploy;
+    private final RestClient audit;
+
+    Backends(RestClient.Builder builder, GatewayProperties properties) {
+        var requestFactory = org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder.jdk()
+                .build(HttpClientSettings.defaults()
+                        .withConnectTimeout(Duration.ofSeconds(2))
+                        .withReadTimeout(Duration.ofSeconds(5)));
+        this.deploy = builder.clone()
+                .baseUrl(properties.deployUrl().toString())
+                .requestFactory(requestFactory)
+                .build();
+        this.audit = builder.clone()
+                .baseUrl(properties.auditUrl().toString())
+                .requestFactory(requestFactory)
+                .build();
+    }
+
+    Optional<Map<String, Object>> release(UUID id) {
+        try {
+            return Optional.ofNullable(
+                    deploy.get().uri("/api/releases/{id}", id).retrieve().body(OBJECT));
+        } catch (HttpClientErrorException e) {
+            if (e.getStatusCode() == HttpStatus.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    List<Map<String, Object>> timeline(UUID releaseId) {
+        List<Map<String, Object>> events = audit.get()
+                .uri("/api/audit/events?releaseId={id}&limit=1000", releaseId)
+                .retrieve()
+                .body(LIST);
+        return events == null ? List.of() : events;
+    }
+}

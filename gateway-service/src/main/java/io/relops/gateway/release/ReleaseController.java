@@ -1,0 +1,106 @@
+package io.relops.gateway.release;
+
+import io.relops.common.codec.CloudEventCodec;
+import io.relops.common.event.ReleaseRequested;
+import io.relops.common.event.RelopsEvent;
+import io.relops.platform.events.EventPublisher;
+import jakarta.validation.Valid;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * Releases: {@code POST} validates, authorizes and publishes {@code release.requested}, answering
+ * {@code 202} once the broker has the event; {@code GET} answers the release's state (deploy-service)
+ * and its timeline (audit-service).
+ */
+@RestController
+@RequestMapping("/api/releases")
+class ReleaseController {
+
+    static final URI SOURCE = CloudEventCodec.sourceOf("gateway");
+
+    private final GatewayCatalog catalog;
+    private final EventPublisher publisher;
+    private final Backends backends;
+
+    ReleaseController(GatewayCatalog catalog, EventPublisher publisher, Backends backends) {
+        this.catalog = catalog;
+        this.publisher = publisher;
+        this.backends = backends;
+    }
+
+    @PostMapping
+    ResponseEntity<Map<String, Object>> request(@Valid @RequestBody ReleaseRequest request, Authentication user) {
+        GatewayCatalog.Application application = catalog.application(request.application())
+                .orElseThrow(() -> new io.relops.gateway.web.InvalidRequest(
+                        "application", "'" + request.application() + "' is not in the application catalog"));
+        if (!application.hasEnvironment(request.environment())) {
+            throw new io.relops.gateway.web.InvalidRequest(
+                    "environment",
+                    "application '" + request.application() + "' has no environment '" + request.environment() + "'");
+        }
+        UUID releaseId = UUID.randomUUID();
+        publisher.publish(RelopsEvent.of(
+                SOURCE,
+                new ReleaseRequested(
+                        releaseId,
+                        request.application(),
+                        request.version(),
+                        request.environment(),
+                        request.strategy(),
+                        user.getName(),
+                        request.commit())));
+        URI location = URI.create("/api/releases/" + releaseId);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("releaseId", releaseId);
+        body.put("status", "REQUESTED");
+        body.put("application", request.application());
+        body.put("version", request.version());
+        body.put("environment", request.environment());
+        body.put("url", location.toString());
+        return ResponseEntity.status(HttpStatus.ACCEPTED).location(location).body(body);
+    }
+
+    @GetMapping("/{id}")
+    Map<String, Object> get(@PathVariable UUID id) {
+        List<Map<String, Object>> timeline = backends.timeline(id).stream()
+                .map(ReleaseController::timelineEntry)
+                .toList();
+        Map<String, Object> body = new LinkedHashMap<>();
+        var release = backends.release(id);
+        if (release.isPresent()) {
+            body.putAll(release.get());
+            body.put("releaseId", body.remove("id"));
+        } else if (timeline.stream().anyMatch(e -> "io.relops.release.requested".equals(e.get("type")))) {
+            body.put("releaseId", id);
+            body.put("status", "REQUESTED");
+        } else {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no release " + id);
+        }
+        body.put("timeline", timeline);
+        return body;
+    }
+
+    private static Map<String, Object> timelineEntry(Map<String, Object> record) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("time", record.get("time"));
+        entry.put("type", record.get("type"));
+        entry.put("source", record.get("source"));
+        entry.put("id", record.get("id"));
+        entry.put("data", record.get("data"));
+        return entry;
+    }
+}

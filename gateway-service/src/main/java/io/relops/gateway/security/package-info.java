@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.gateway.security;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.gateway.web;
+
+import org.jspecify.annotations.NullMarked;

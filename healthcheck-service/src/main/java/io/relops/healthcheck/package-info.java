@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.healthcheck;
+
+import org.jspecify.annotations.NullMarked;

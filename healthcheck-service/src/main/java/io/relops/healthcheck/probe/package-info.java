@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.healthcheck.probe;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,27 @@
+package io.relops.healthcheck.verification;
+
+import io.relops.common.event.ProbeResult;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/** One verification run of a slot, with the evidence of every probe run. */
+public record Verification(
+        UUID id,
+        @Nullable UUID releaseId,
+        String application,
+        String environment,
+        @Nullable String version,
+        @Nullable String slot,
+        String endpoint,
+        String status,
+        @Nullable String reason,
+        List<ProbeResult> results,
+        OffsetDateTime startedAt,
+        @Nullable OffsetDateTime finishedAt) {
+
+    static final String RUNNING = "RUNNING";
+    static final String VERIFIED = "VERIFIED";
+    static final String FAILED = "FAILED";
+}

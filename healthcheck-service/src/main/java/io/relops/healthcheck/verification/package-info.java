@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.healthcheck.verification;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,252 @@
+package io.relops.local;
+
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.relops.testkit.Kafka;
+import io.relops.testkit.Postgres;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * The local suite: a Kafka broker and a PostgreSQL (in-process and embedded unless given), and every
+ * relops service as its own JVM process, each with its log under the data directory. {@link #close}
+ * stops all of it; services also stop by themselves when this process dies (RELOPS_PARENT_PID).
+ */
+public final class LocalSuite implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+
+    private final SuiteOptions options;
+    private final Consumer<String> progress;
+    private final List<Process> services = new ArrayList<>();
+    private @Nullable EmbeddedKafkaKraftBroker broker;
+    private @Nullable EmbeddedPostgres postgres;
+    private String kafkaBootstrap = "";
+    private String jdbcUrl = "";
+
+    public LocalSuite(SuiteOptions options, Consumer<String> progress) {
+        this.options = options;
+        this.progress = progress;
+    }
+
+    public String kafkaBootstrap() {
+        return kafkaBootstrap;
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    public String url(String service) {
+        return "http://localhost:" + options.servicePorts().get(service);
+    }
+
+    public Path logFile(String service) {
+        return options.dataDirectory().resolve("logs").resolve(service + ".log");
+    }
+
+    /** Starts everything and returns once every service reports UP. */
+    public LocalSuite start() {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "relops-local-stop"));
+        checkJars();
+        try {
+            Files.createDirectories(options.dataDirectory().resolve("logs"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        startKafka();
+        startPostgres();
+        for (String service : options.servicePorts().keySet()) {
+            services.add(spawn(service));
+        }
+        for (String service : options.servicePorts().keySet()) {
+            awaitUp(service);
+        }
+        return this;
+    }
+
+    private void checkJars() {
+        List<String> missing = new ArrayList<>();
+        for (String service : options.servicePorts().keySet()) {
+            if (!Files.isRegularFile(jar(service))) {
+                missing.add(jar(service).toString());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("service jars missing (build with ./mvnw -DskipTests package): " + missing);
+        }
+    }
+
+    private Path jar(String service) {
+        return options.home().resolve(service).resolve("target").resolve(service + ".jar");
+    }
+
+    private void startKafka() {
+        if (options.kafkaBootstrap() != null) {
+            kafkaBootstrap = options.kafkaBootstrap();
+            progress.accept("Kafka: using " + kafkaBootstrap);
+            return;
+        }
+        progress.accept("Kafka: starting an in-process KRaft broker on port " + options.kafkaPort() + " ...");
+        broker = Kafka.startEmbedded(options.kafkaPort());
+        kafkaBootstrap = broker.getBrokersAsString();
+    }
+
+    private void startPostgres() {
+        if (options.jdbcUrl() != null) {
+            jdbcUrl = options.jdbcUrl();
+            progress.accept("PostgreSQL: using " + jdbcUrl);
+            return;
+        }
+        Path data = options.dataDirectory().resolve("postgres");
+        progress.accept("PostgreSQL: starting an embedded server on port " + options.postgresPort() + " (data in "
+                + data + ") ...");
+        postgres = Postgres.startEmbedded(data, options.postgresPort());
+        String server = postgres.getJdbcUrl("postgres", "postgres");
+        try (Connection connection = DriverManager.getConnection(server, "postgres", "");
+                var exists = connection.prepareStatement("select 1 from pg_database where datname = 'relops'")) {
+            if (!exists.executeQuery().next()) {
+                connection.createStatement().execute("create database relops");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create the relops database: " + e.getMessage(), e);
+        }
+        jdbcUrl = "jdbc:postgresql://localhost:" + postgres.getPort() + "/relops";
+    }
+
+    private Process spawn(String service) {
+        List<String> command = List.of(
+                java(),
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xss512k",
+                "-jar",
+                jar(service).toString());
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("RELOPS_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
+        env.put("RELOPS_HOME", options.home().toString());
+        env.put("RELOPS_DATA_DIR", options.dataDirectory().toString());
+        env.put("RELOPS_CATALOG", options.catalog().toString());
+        env.put("RELOPS_KAFKA_BOOTSTRAP", kafkaBootstrap);
+        env.put("RELOPS_DB_URL", jdbcUrl);
+        env.put("RELOPS_DB_USER", options.jdbcUser() == null ? "postgres" : options.jdbcUser());
+        env.put("RELOPS_DEPLOY_URL", url("deploy-service"));
+        env.put("RELOPS_AUDIT_URL", url("audit-service"));
+        options.tokens()
+                .forEach((role, token) -> env.put("RELOPS_TOKEN_" + role.toUpperCase(java.util.Locale.ROOT), token));
+        env.put(portVariable(service), Integer.toString(options.servicePorts().get(service)));
+        env.putAll(options.extraEnvironment());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(options.home().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(logFile(service).toFile()));
+        builder.environment().putAll(env);
+        try {
+            Process process = builder.start();
+            progress.accept("started " + service + " (pid " + process.pid() + ", log " + logFile(service) + ")");
+            return process;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + service, e);
+        }
+    }
+
+    private static String portVariable(String service) {
+        return service.replace("-service", "").toUpperCase(java.util.Locale.ROOT) + "_PORT";
+    }
+
+    private void awaitUp(String service) {
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        URI health = URI.create(url(service) + "/actuator/health");
+        Process process =
+                services.get(List.copyOf(options.servicePorts().keySet()).indexOf(service));
+        Duration interval = Duration.ofMillis(500);
+        Retry retry = Retry.of(
+                "up-" + service,
+                RetryConfig.<Boolean>custom()
+                        .maxAttempts((int) (START_TIMEOUT.toMillis() / interval.toMillis()))
+                        .intervalFunction(IntervalFunction.of(interval))
+                        .retryOnResult(up -> !up)
+                        .retryExceptions(IOException.class)
+                        .failAfterMaxAttempts(true)
+                        .build());
+        try {
+            retry.executeCallable(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(
+                            service + " exited with code " + process.exitValue() + "; see " + logFile(service));
+                }
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(health)
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                return response.statusCode() == 200 && response.body().contains("\"UP\"");
+            });
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(
+                    service + " did not come up within " + START_TIMEOUT + "; see " + logFile(service), e);
+        }
+        progress.accept(service + " is up at " + url(service));
+    }
+
+    private static String java() {
+        return ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Process service : services) {
+            service.destroy();
+        }
+        for (Process service : services) {
+            try {
+                if (!service.waitFor(15, TimeUnit.SECONDS)) {
+                    service.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                service.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        services.clear();
+        if (broker != null) {
+            broker.destroy();
+            broker = null;
+        }
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                // stopping anyway
+            }
+            postgres = null;
+        }
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.local;
+
+import org.jspecify.annotations.NullMarked;

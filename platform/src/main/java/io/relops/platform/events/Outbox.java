@@ -1,0 +1,47 @@
+package io.relops.platform.events;
+
+import io.cloudevents.core.format.EventFormat;
+import io.relops.common.codec.CloudEventCodec;
+import io.relops.common.codec.StructuredJsonFormat;
+import io.relops.common.event.RelopsEvent;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * The transactional outbox: events are written in the same transaction as the state change that
+ * emits them, and published by the {@link OutboxRelay} once that transaction has committed. A state
+ * change and its events therefore commit together or not at all.
+ */
+public class Outbox {
+
+    private static final EventFormat FORMAT = new StructuredJsonFormat();
+
+    private final JdbcClient jdbc;
+    private final OutboxRelay relay;
+
+    public Outbox(JdbcClient jdbc, OutboxRelay relay) {
+        this.jdbc = jdbc;
+        this.relay = relay;
+    }
+
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void append(RelopsEvent<?> event) {
+        jdbc.sql("insert into outbox_event (event_id, event_type, subject, event) values (?, ?, ?, ?)"
+                        + " on conflict (event_id) do nothing")
+                .params(
+                        event.id(),
+                        event.type().typeName(),
+                        event.subject(),
+                        FORMAT.serialize(CloudEventCodec.toCloudEvent(event)))
+                .update();
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                relay.kick();
+            }
+        });
+    }
+}

@@ -1,0 +1,128 @@
+package io.relops.platform.events;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.relops.common.codec.CloudEventCodec;
+import io.relops.common.codec.StructuredJsonFormat;
+import io.relops.common.event.RelopsEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Publishes the outbox in commit order. One relay thread per service instance, and across replicas
+ * one at a time (a PostgreSQL advisory lock), so that the events of an application stay in order.
+ * It runs right after each commit that wrote to the outbox, and on a fixed sweep for anything a
+ * failed publish left behind. Rows are deleted only once the broker has acknowledged them; a crash
+ * in between re-publishes with the same CloudEvents id, which consumers deduplicate.
+ */
+public class OutboxRelay implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    private static final long ADVISORY_LOCK_KEY = 0x72656c6f7073L; // "relops"
+    private static final int BATCH = 200;
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
+    private final EventPublisher publisher;
+    private final MeterRegistry meterRegistry;
+    private final Duration sweepInterval;
+    private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+    private final AtomicBoolean drainQueued = new AtomicBoolean();
+    private volatile boolean running;
+
+    public OutboxRelay(
+            JdbcClient jdbc,
+            TransactionTemplate tx,
+            EventPublisher publisher,
+            MeterRegistry meterRegistry,
+            Duration sweepInterval) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.publisher = publisher;
+        this.meterRegistry = meterRegistry;
+        this.sweepInterval = sweepInterval;
+        scheduler.setPoolSize(1);
+        scheduler.setThreadNamePrefix("outbox-relay-");
+    }
+
+    /** Asks for a drain soon (after a commit that wrote to the outbox). */
+    public void kick() {
+        if (running && drainQueued.compareAndSet(false, true)) {
+            scheduler.execute(this::drainQuietly);
+        }
+    }
+
+    private void drainQuietly() {
+        drainQueued.set(false);
+        try {
+            while (drainBatch() == BATCH) {
+                // a full batch: there may be more
+            }
+        } catch (RuntimeException e) {
+            meterRegistry.counter("relops.outbox.publish.failures").increment();
+            log.warn("outbox publish failed, will retry on the next sweep: {}", e.getMessage());
+        }
+    }
+
+    /** Publishes up to one batch; returns how many rows it published. */
+    int drainBatch() {
+        Integer published = tx.execute(status -> {
+            Boolean locked = jdbc.sql("select pg_try_advisory_xact_lock(?)")
+                    .param(ADVISORY_LOCK_KEY)
+                    .query(Boolean.class)
+                    .single();
+            if (!Boolean.TRUE.equals(locked)) {
+                return 0;
+            }
+            List<Row> rows = jdbc.sql("select seq, event from outbox_event order by seq limit ?")
+                    .param(BATCH)
+                    .query((rs, n) -> new Row(rs.getLong(1), rs.getBytes(2)))
+                    .list();
+            for (Row row : rows) {
+                RelopsEvent<?> event = CloudEventCodec.decode(
+                        Map.of("content-type", StructuredJsonFormat.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8)),
+                        row.event());
+                publisher.publish(event);
+                jdbc.sql("delete from outbox_event where seq = ?")
+                        .param(row.seq())
+                        .update();
+            }
+            return rows.size();
+        });
+        return published == null ? 0 : published;
+    }
+
+    private record Row(long seq, byte[] event) {}
+
+    @Override
+    public void start() {
+        scheduler.initialize();
+        running = true;
+        scheduler.scheduleWithFixedDelay(this::drainQuietly, sweepInterval);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        scheduler.shutdown();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        // start after the bindings are up, stop before them
+        return Integer.MAX_VALUE - 1000;
+    }
+}
