@@ -14,6 +14,14 @@ import tools.jackson.databind.JsonNode;
 final class ReleaseWatcher {
 
     private static final Set<String> TERMINAL = Set.of("COMPLETED", "ROLLED_BACK", "FAILED", "REJECTED", "ABORTED");
+    /** The events that close a release's timeline; the audit log may record them a moment after the state changes. */
+    private static final Set<String> CLOSING = Set.of(
+            "io.relops.release.completed",
+            "io.relops.rollback.completed",
+            "io.relops.rollback.failed",
+            "io.relops.deployment.failed",
+            "io.relops.release.rejected");
+
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
     /** How a release ended. */
@@ -32,11 +40,13 @@ final class ReleaseWatcher {
         Set<String> seen = new HashSet<>();
         String status = "REQUESTED";
         JsonNode release = null;
+        boolean closed = false;
         while (Duration.between(start, Instant.now()).compareTo(timeout) < 0) {
             GatewayClient.Answer answer = gateway.release(location);
             if (answer.status() == 200) {
                 release = answer.body();
                 for (JsonNode event : release.path("timeline")) {
+                    closed |= CLOSING.contains(event.path("type").asString());
                     if (seen.add(event.path("id").asString())) {
                         out.printf(
                                 "  %s  %-40s %s%n",
@@ -46,7 +56,7 @@ final class ReleaseWatcher {
                     }
                 }
                 status = release.path("status").asString();
-                if (TERMINAL.contains(status)) {
+                if (TERMINAL.contains(status) && closed) {
                     break;
                 }
             }

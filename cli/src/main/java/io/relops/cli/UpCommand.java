@@ -47,12 +47,6 @@ final class UpCommand implements Callable<Integer> {
     Path dataDirectory;
 
     @Option(
-            names = "--kafka-port",
-            description = "Port of the in-process Kafka broker (default: ${DEFAULT-VALUE}).",
-            defaultValue = "9092")
-    int kafkaPort;
-
-    @Option(
             names = "--postgres-port",
             description = "Port of the embedded PostgreSQL (default: ${DEFAULT-VALUE}).",
             defaultValue = "15432")
@@ -77,7 +71,6 @@ final class UpCommand implements Callable<Integer> {
                 data,
                 home.resolve("config/catalog.yml"),
                 kafkaBootstrap,
-                kafkaPort,
                 jdbcUrl,
                 null,
                 postgresPort,

@@ -107,8 +107,8 @@ public final class LocalSuite implements AutoCloseable {
             progress.accept("Kafka: using " + kafkaBootstrap);
             return;
         }
-        progress.accept("Kafka: starting an in-process KRaft broker on port " + options.kafkaPort() + " ...");
-        broker = Kafka.startEmbedded(options.kafkaPort());
+        progress.accept("Kafka: starting an in-process KRaft broker ...");
+        broker = Kafka.startEmbedded();
         kafkaBootstrap = broker.getBrokersAsString();
     }
 

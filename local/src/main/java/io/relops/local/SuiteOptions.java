@@ -11,7 +11,6 @@ import org.jspecify.annotations.Nullable;
  * @param dataDirectory where PostgreSQL data and service logs live
  * @param catalog the application catalog file
  * @param kafkaBootstrap an existing Kafka cluster, or null to start an in-process KRaft broker
- * @param kafkaPort the in-process broker's port
  * @param jdbcUrl an existing PostgreSQL database, or null to start an embedded PostgreSQL
  * @param postgresPort the embedded PostgreSQL's port
  * @param servicePorts the HTTP port of each service, by service name
@@ -23,7 +22,6 @@ public record SuiteOptions(
         Path dataDirectory,
         Path catalog,
         @Nullable String kafkaBootstrap,
-        int kafkaPort,
         @Nullable String jdbcUrl,
         @Nullable String jdbcUser,
         int postgresPort,

@@ -43,22 +43,19 @@ public final class Kafka {
             log.info("Kafka for tests: Testcontainers {} at {}", IMAGE, container.getBootstrapServers());
             return container.getBootstrapServers();
         }
-        EmbeddedKafkaKraftBroker broker = startEmbedded(0);
+        EmbeddedKafkaKraftBroker broker = startEmbedded();
         Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "embedded-kafka-stop"));
         log.info("Kafka for tests: in-process KRaft broker at {}", broker.getBrokersAsString());
         return broker.getBrokersAsString();
     }
 
     /**
-     * Starts an in-process single-node KRaft broker.
-     *
-     * @param port the listener port, or 0 for a free one
+     * Starts an in-process single-node KRaft broker on a free port ({@link
+     * EmbeddedKafkaKraftBroker#getBrokersAsString()} tells which). spring-kafka-test 4 ignores a
+     * fixed port for KRaft brokers, and its controller quorum is wired to the ports it allocates.
      */
-    public static EmbeddedKafkaKraftBroker startEmbedded(int port) {
+    public static EmbeddedKafkaKraftBroker startEmbedded() {
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
-        if (port > 0) {
-            broker.kafkaPorts(port);
-        }
         broker.brokerProperties(Map.of(
                 "auto.create.topics.enable", "true",
                 "num.partitions", "1",

@@ -26,9 +26,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
-import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -42,7 +42,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * still RUNNING when the service stopped are resumed at start.
  */
 @Service
-public class Verifier implements ApplicationRunner {
+public class Verifier implements ApplicationRunner, DisposableBean {
 
     static final URI SOURCE = CloudEventCodec.sourceOf("healthcheck");
     private static final Logger log = LoggerFactory.getLogger(Verifier.class);
@@ -231,7 +231,8 @@ public class Verifier implements ApplicationRunner {
                 reason);
     }
 
-    TaskScheduler scheduler() {
-        return scheduler;
+    @Override
+    public void destroy() {
+        scheduler.shutdown();
     }
 }

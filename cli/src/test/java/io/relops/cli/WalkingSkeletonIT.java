@@ -1,0 +1,349 @@
+package io.relops.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.relops.common.codec.EventJson;
+import io.relops.local.LocalSuite;
+import io.relops.local.SuiteOptions;
+import io.relops.testkit.Kafka;
+import io.relops.testkit.Postgres;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The walking skeleton: every service as its own process, over a real Kafka broker and a real
+ * PostgreSQL (testkit), driven through the gateway API like an operator would.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WalkingSkeletonIT {
+
+    private static final List<String> CONSUMER_GROUPS =
+            List.of("deploy-service", "healthcheck-service", "backup-service", "alert-service", "audit-service");
+    private static final Set<String> FLOW_TYPES = Set.of(
+            "io.relops.release.requested",
+            "io.relops.deployment.started",
+            "io.relops.deployment.ready",
+            "io.relops.deployment.failed",
+            "io.relops.health.verified",
+            "io.relops.health.failed",
+            "io.relops.traffic.shifted",
+            "io.relops.release.completed",
+            "io.relops.rollback.completed");
+
+    private static LocalSuite suite;
+    private static GatewayClient operator;
+    private static String operatorToken;
+    private static String releaseTopic;
+    private static int stablePort;
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void startSuite() throws IOException {
+        Path home = Path.of(System.getProperty("relops.home", ".."))
+                .toAbsolutePath()
+                .normalize();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        releaseTopic = "relops.release." + run;
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        SuiteOptions.DEFAULT_PORTS.keySet().forEach(service -> ports.put(service, freePort()));
+        stablePort = freePort();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("DEMO_APP_PORT", Integer.toString(stablePort));
+        env.put("DEMO_APP_BLUE_PORT", Integer.toString(freePort()));
+        env.put("DEMO_APP_GREEN_PORT", Integer.toString(freePort()));
+        env.put("RELOPS_TOPICS_RELEASE", releaseTopic);
+        env.put("RELOPS_TOPICS_HEALTH", "relops.health." + run);
+        env.put("RELOPS_TOPICS_BACKUP", "relops.backup." + run);
+        env.put("RELOPS_TOPICS_ALERT", "relops.alert." + run);
+        Map<String, String> tokens = Map.of(
+                "operator", "it-operator-" + run,
+                "approver", "it-approver-" + run,
+                "auditor", "it-auditor-" + run,
+                "admin", "it-admin-" + run);
+        Postgres.Server db = Postgres.server();
+        SuiteOptions options = new SuiteOptions(
+                home,
+                Files.createTempDirectory("relops-it-"),
+                home.resolve("config/catalog.yml"),
+                Kafka.bootstrapServers(),
+                Postgres.freshDatabase("relops_it"),
+                db.username(),
+                0,
+                ports,
+                tokens,
+                env);
+        suite = new LocalSuite(options, line -> System.out.println("[suite] " + line)).start();
+        operatorToken = tokens.get("operator");
+        operator = new GatewayClient(URI.create(suite.url("gateway-service")), operatorToken);
+    }
+
+    @AfterAll
+    static void stopSuite() {
+        if (suite != null) {
+            suite.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void releasesTwoVersionsAndRollsBackABrokenOneThroughEveryService() throws Exception {
+        JsonNode first = releaseAndAwait("1.0.0", "COMPLETED");
+        assertThat(flowTypes(first))
+                .containsExactly(
+                        "io.relops.release.requested",
+                        "io.relops.deployment.started",
+                        "io.relops.deployment.ready",
+                        "io.relops.health.verified",
+                        "io.relops.traffic.shifted",
+                        "io.relops.release.completed");
+        assertCorrelated(first);
+        assertThat(stableVersion()).isEqualTo("1.0.0");
+
+        JsonNode second = releaseAndAwait("1.1.0", "COMPLETED");
+        assertThat(flowTypes(second)).containsExactlyElementsOf(flowTypes(first));
+        assertCorrelated(second);
+        assertThat(second.path("previousVersion").asString()).isEqualTo("1.0.0");
+        assertThat(second.path("slot").asString())
+                .isNotEqualTo(first.path("slot").asString());
+        assertThat(stableVersion()).isEqualTo("1.1.0");
+
+        JsonNode broken = releaseAndAwait("2.0.0-broken", "ROLLED_BACK");
+        assertThat(flowTypes(broken))
+                .containsExactly(
+                        "io.relops.release.requested",
+                        "io.relops.deployment.started",
+                        "io.relops.deployment.ready",
+                        "io.relops.health.failed",
+                        "io.relops.rollback.completed");
+        assertCorrelated(broken);
+        JsonNode rollback = event(broken, "io.relops.rollback.completed");
+        assertThat(rollback.path("data").path("restoredVersion").asString()).isEqualTo("1.1.0");
+        assertThat(rollback.path("data").path("failedVersion").asString()).isEqualTo("2.0.0-broken");
+        JsonNode healthFailed = event(broken, "io.relops.health.failed");
+        assertThat(healthFailed.path("data").path("results")).isNotEmpty();
+        assertThat(healthFailed.path("data").path("reason").asString()).contains("503");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(types(operator.release("/api/releases/"
+                                        + broken.path("releaseId").asString())
+                                .body()))
+                        .contains("io.relops.alert.notified"));
+        assertThat(stableVersion()).isEqualTo("1.1.0");
+    }
+
+    @Test
+    @Order(2)
+    void refusesBadInputWithProblemDetailsAndPublishesNothing() throws Exception {
+        long before = endOffset(releaseTopic);
+
+        HttpResponse<String> malformed = post("{\"application\": \"demo-app\", \"version\": ", true);
+        assertProblem(malformed, 400, "malformed JSON");
+
+        HttpResponse<String> missing = post("{\"application\":\"demo-app\",\"environment\":\"local\"}", true);
+        assertProblem(missing, 400, "version");
+        assertThat(fields(missing)).contains("version");
+
+        HttpResponse<String> unknown =
+                post("{\"application\":\"no-such-app\",\"version\":\"1.0.0\",\"environment\":\"local\"}", true);
+        assertProblem(unknown, 400, "not in the application catalog");
+        assertThat(fields(unknown)).containsExactly("application");
+
+        HttpResponse<String> shell =
+                post("{\"application\":\"demo-app\",\"version\":\"1.0;rm -rf /\",\"environment\":\"local\"}", true);
+        assertProblem(shell, 400, "version");
+        assertThat(fields(shell)).containsExactly("version");
+
+        HttpResponse<String> anonymous =
+                post("{\"application\":\"demo-app\",\"version\":\"1.0.0\",\"environment\":\"local\"}", false);
+        assertProblem(anonymous, 401, "bearer token");
+
+        assertThat(endOffset(releaseTopic)).as("records published on bad input").isEqualTo(before);
+    }
+
+    @Test
+    @Order(3)
+    void sendsAPoisonRecordToEveryConsumerGroupsDeadLetterTopicAndMovesOn() throws Exception {
+        byte[] poison = ("not a cloudevent " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, suite.kafkaBootstrap(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            producer.send(new ProducerRecord<>(releaseTopic, "demo-app".getBytes(StandardCharsets.UTF_8), poison))
+                    .get();
+        }
+
+        // the next valid event on the same partition (same key) is still processed by everyone
+        releaseAndAwait("1.2.0", "COMPLETED");
+        assertThat(stableVersion()).isEqualTo("1.2.0");
+
+        for (String group : CONSUMER_GROUPS) {
+            String dlq = "error." + releaseTopic + "." + group;
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                ConsumerRecord<byte[], byte[]> dead = deadLetter(dlq, poison);
+                assertThat(dead).as("poison record in %s", dlq).isNotNull();
+                Header reason = dead.headers().lastHeader("x-exception-message");
+                assertThat(reason).as("reason header in %s", dlq).isNotNull();
+                assertThat(new String(reason.value(), StandardCharsets.UTF_8)).contains("not a valid CloudEvent");
+            });
+        }
+    }
+
+    private static JsonNode releaseAndAwait(String version, String finalStatus) {
+        GatewayClient.Answer answer = operator.requestRelease("demo-app", version, "local");
+        assertThat(answer.status()).isEqualTo(202);
+        String releaseId = answer.body().path("releaseId").asString();
+        assertThat(answer.location()).isEqualTo("/api/releases/" + releaseId);
+        return await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(300))
+                .until(
+                        () -> operator.release(answer.location()).body(),
+                        release -> finalStatus.equals(release.path("status").asString())
+                                && flowTypes(release).size() >= (finalStatus.equals("COMPLETED") ? 6 : 5));
+    }
+
+    private static List<String> types(JsonNode release) {
+        List<String> types = new ArrayList<>();
+        release.path("timeline").forEach(e -> types.add(e.path("type").asString()));
+        return types;
+    }
+
+    private static List<String> flowTypes(JsonNode release) {
+        return types(release).stream().filter(FLOW_TYPES::contains).toList();
+    }
+
+    private static JsonNode event(JsonNode release, String type) {
+        for (JsonNode e : release.path("timeline")) {
+            if (type.equals(e.path("type").asString())) {
+                return e;
+            }
+        }
+        throw new AssertionError("no " + type + " in " + release);
+    }
+
+    private static void assertCorrelated(JsonNode release) {
+        String releaseId = release.path("releaseId").asString();
+        Set<String> ids = new HashSet<>();
+        for (JsonNode e : release.path("timeline")) {
+            assertThat(e.path("data").path("releaseId").asString()).isEqualTo(releaseId);
+            assertThat(ids.add(e.path("id").asString())).as("unique event id").isTrue();
+        }
+    }
+
+    private static String stableVersion() throws Exception {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stablePort + "/"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return EventJson.mapper().readTree(response.body()).path("version").asString();
+    }
+
+    private static HttpResponse<String> post(String body, boolean authenticated) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(suite.url("gateway-service") + "/api/releases"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (authenticated) {
+            request.header("Authorization", "Bearer " + operatorToken);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertProblem(HttpResponse<String> response, int status, String detailContains) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        assertThat(EventJson.mapper().readTree(response.body()).path("detail").asString())
+                .contains(detailContains);
+    }
+
+    private static List<String> fields(HttpResponse<String> response) {
+        List<String> fields = new ArrayList<>();
+        EventJson.mapper()
+                .readTree(response.body())
+                .path("errors")
+                .forEach(e -> fields.add(e.path("field").asString()));
+        return fields;
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, suite.kafkaBootstrap());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return new KafkaConsumer<>(props);
+    }
+
+    private static long endOffset(String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            return consumer.endOffsets(partitions).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
+        }
+    }
+
+    private static ConsumerRecord<byte[], byte[]> deadLetter(String topic, byte[] value) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            if (partitions.isEmpty()) {
+                return null;
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (java.util.Arrays.equals(record.value(), value)) {
+                        return record;
+                    }
+                }
+            }
+            return null;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
