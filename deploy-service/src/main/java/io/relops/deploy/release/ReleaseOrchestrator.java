@@ -143,18 +143,7 @@ public class ReleaseOrchestrator {
                     cause.time(),
                     now,
                     now));
-            emit(
-                    cause,
-                    "failed",
-                    new DeploymentFailed(
-                            request.releaseId(),
-                            request.application(),
-                            request.environment(),
-                            request.version(),
-                            null,
-                            refusal));
-            outcome(request.application(), "refused");
-            log.warn("release {} refused: {}", request.releaseId(), refusal);
+            fail(cause, request, null, refusal, "refused");
             return;
         }
         ApplicationSpec app = spec.get();
@@ -210,19 +199,24 @@ public class ReleaseOrchestrator {
                             endpoint));
         } catch (DeploymentFailedException e) {
             releases.transition(request.releaseId(), ReleaseStatus.FAILED, null, e.getMessage());
-            emit(
-                    cause,
-                    "failed",
-                    new DeploymentFailed(
-                            request.releaseId(),
-                            request.application(),
-                            request.environment(),
-                            request.version(),
-                            slot,
-                            e.getMessage()));
-            outcome(request.application(), "failed");
-            log.warn("release {} failed: {}", request.releaseId(), e.getMessage());
+            fail(cause, request, slot, String.valueOf(e.getMessage()), "failed");
         }
+    }
+
+    private void fail(
+            RelopsEvent<?> cause, ReleaseRequested request, @Nullable String slot, String reason, String outcome) {
+        emit(
+                cause,
+                "failed",
+                new DeploymentFailed(
+                        request.releaseId(),
+                        request.application(),
+                        request.environment(),
+                        request.version(),
+                        slot,
+                        reason));
+        outcome(request.application(), outcome);
+        log.warn("release {} {}: {}", request.releaseId(), outcome, reason);
     }
 
     private void promote(RelopsEvent<?> cause, Release release) {

@@ -14,7 +14,9 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -37,6 +39,14 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, TokenIntrospector introspector, JsonMapper json) throws Exception {
+        AuthenticationEntryPoint unauthorized = (request, response, e) -> problem(
+                json,
+                response,
+                HttpStatus.UNAUTHORIZED,
+                "a valid bearer token is required (Authorization: Bearer <token>)",
+                request.getRequestURI());
+        AccessDeniedHandler forbidden = (request, response, e) ->
+                problem(json, response, HttpStatus.FORBIDDEN, "your role may not do this", request.getRequestURI());
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(auth -> auth.requestMatchers("/actuator/health/**", "/actuator/info")
@@ -50,30 +60,10 @@ class SecurityConfiguration {
                         .anyRequest()
                         .denyAll())
                 .oauth2ResourceServer(oauth -> oauth.opaqueToken(token -> token.introspector(introspector))
-                        .authenticationEntryPoint((request, response, e) -> problem(
-                                json,
-                                response,
-                                HttpStatus.UNAUTHORIZED,
-                                "a valid bearer token is required (Authorization: Bearer <token>)",
-                                request.getRequestURI()))
-                        .accessDeniedHandler((request, response, e) -> problem(
-                                json,
-                                response,
-                                HttpStatus.FORBIDDEN,
-                                "your role may not do this",
-                                request.getRequestURI())))
-                .exceptionHandling(ex -> ex.authenticationEntryPoint((request, response, e) -> problem(
-                                json,
-                                response,
-                                HttpStatus.UNAUTHORIZED,
-                                "a valid bearer token is required (Authorization: Bearer <token>)",
-                                request.getRequestURI()))
-                        .accessDeniedHandler((request, response, e) -> problem(
-                                json,
-                                response,
-                                HttpStatus.FORBIDDEN,
-                                "your role may not do this",
-                                request.getRequestURI())));
+                        .authenticationEntryPoint(unauthorized)
+                        .accessDeniedHandler(forbidden))
+                .exceptionHandling(
+                        ex -> ex.authenticationEntryPoint(unauthorized).accessDeniedHandler(forbidden));
         return http.build();
     }
 
