@@ -1,6 +1,8 @@
 package io.relops.local;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -29,15 +31,17 @@ public record SuiteOptions(
         Map<String, String> tokens,
         Map<String, String> extraEnvironment) {
 
-    /** The services, in start order, with their default ports. */
-    public static final Map<String, Integer> DEFAULT_PORTS = new java.util.LinkedHashMap<>(Map.of());
+    /** The services, in start order (audit first, gateway last), with their default ports. */
+    public static final Map<String, Integer> DEFAULT_PORTS = defaultPorts();
 
-    static {
-        DEFAULT_PORTS.put("audit-service", 8085);
-        DEFAULT_PORTS.put("deploy-service", 8081);
-        DEFAULT_PORTS.put("healthcheck-service", 8082);
-        DEFAULT_PORTS.put("backup-service", 8083);
-        DEFAULT_PORTS.put("alert-service", 8084);
-        DEFAULT_PORTS.put("gateway-service", 8080);
+    private static Map<String, Integer> defaultPorts() {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("audit-service", 8085);
+        ports.put("deploy-service", 8081);
+        ports.put("healthcheck-service", 8082);
+        ports.put("backup-service", 8083);
+        ports.put("alert-service", 8084);
+        ports.put("gateway-service", 8080);
+        return Collections.unmodifiableMap(ports);
     }
 }

@@ -3,6 +3,7 @@ package io.relops.gateway.release;
 import io.relops.common.codec.CloudEventCodec;
 import io.relops.common.event.ReleaseRequested;
 import io.relops.common.event.RelopsEvent;
+import io.relops.gateway.web.InvalidRequest;
 import io.relops.platform.events.EventPublisher;
 import jakarta.validation.Valid;
 import java.net.URI;
@@ -45,10 +46,10 @@ class ReleaseController {
     @PostMapping
     ResponseEntity<Map<String, Object>> request(@Valid @RequestBody ReleaseRequest request, Authentication user) {
         GatewayCatalog.Application application = catalog.application(request.application())
-                .orElseThrow(() -> new io.relops.gateway.web.InvalidRequest(
+                .orElseThrow(() -> new InvalidRequest(
                         "application", "'" + request.application() + "' is not in the application catalog"));
         if (!application.hasEnvironment(request.environment())) {
-            throw new io.relops.gateway.web.InvalidRequest(
+            throw new InvalidRequest(
                     "environment",
                     "application '" + request.application() + "' has no environment '" + request.environment() + "'");
         }

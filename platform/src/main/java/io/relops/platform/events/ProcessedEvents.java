@@ -26,13 +26,4 @@ public class ProcessedEvents {
                         .update()
                 == 1;
     }
-
-    /** Whether {@code event} was consumed already (a cheap check before slow work). */
-    public boolean isProcessed(RelopsEvent<?> event) {
-        return jdbc.sql("select count(*) from processed_event where event_id = ?")
-                        .param(event.id())
-                        .query(Long.class)
-                        .single()
-                > 0;
-    }
 }
