@@ -23,7 +23,7 @@ class CloudEventCodecTest {
     private static RelopsEvent<ReleaseRequested> requested(String version) {
         return RelopsEvent.of(
                 URI.create("/relops/gateway"),
-                new ReleaseRequested(RELEASE, "demo-app", version, "local", "blue-green", "alice", null));
+                new ReleaseRequested(RELEASE, "demo-app", version, "local", "blue-green", "alice", null, null));
     }
 
     private static Map<String, Object> headersOf(EncodedEvent encoded) {
@@ -87,6 +87,7 @@ class CloudEventCodecTest {
                 "local",
                 "2.0.0-broken",
                 "green",
+                null,
                 "health returned 503",
                 List.of(new ProbeResult("health", false, "503", "200", 12, "unexpected status 503")));
         EncodedEvent encoded = CloudEventCodec.encode(RelopsEvent.of(URI.create("/relops/healthcheck"), failed));

@@ -6,6 +6,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 
 /**
@@ -13,7 +17,10 @@ import java.util.concurrent.Executors;
  * version; {@code GET /health} answers 200, or 503 when the version ends in {@code -broken} (so the
  * demo can show a rollback).
  *
- * <pre>java -jar demo-app.jar --version=1.0.0 --port=9001</pre>
+ * <p>With {@code --data-dir=PATH} it keeps its data there (a log of its starts), which the local
+ * catalog's pre-deploy backups archive.
+ *
+ * <pre>java -jar demo-app.jar --version=1.0.0 --port=9001 [--data-dir=data/demo-app]</pre>
  */
 public final class DemoApp {
 
@@ -34,6 +41,15 @@ public final class DemoApp {
         DemoApp app = new DemoApp(version, port);
         app.start();
         Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "demo-app-stop"));
+        String dataDir = option(args, "data-dir", "");
+        if (!dataDir.isEmpty()) {
+            Path data = Files.createDirectories(Path.of(dataDir));
+            Files.writeString(
+                    data.resolve("starts.log"),
+                    Instant.now() + " started " + version + " on port " + app.port() + System.lineSeparator(),
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        }
         System.out.printf("demo-app %s listening on http://127.0.0.1:%d/%n", version, app.port());
     }
 

@@ -27,15 +27,20 @@ public class Outbox {
         this.relay = relay;
     }
 
+    /**
+     * Adds {@code event} to the outbox in the caller's transaction. The event is checked against its
+     * schema first, exactly as the relay and every consumer will read it: an event that breaks the
+     * contract fails the caller's transaction here, naming the problem, instead of reaching the broker.
+     *
+     * @throws io.relops.common.codec.InvalidEventException when the event breaks its schema
+     */
     @Transactional(propagation = Propagation.MANDATORY)
     public void append(RelopsEvent<?> event) {
+        byte[] serialized = FORMAT.serialize(CloudEventCodec.toCloudEvent(event));
+        CloudEventCodec.decode(OutboxRelay.STRUCTURED, serialized);
         jdbc.sql("insert into outbox_event (event_id, event_type, subject, event) values (?, ?, ?, ?)"
                         + " on conflict (event_id) do nothing")
-                .params(
-                        event.id(),
-                        event.type().typeName(),
-                        event.subject(),
-                        FORMAT.serialize(CloudEventCodec.toCloudEvent(event)))
+                .params(event.id(), event.type().typeName(), event.subject(), serialized)
                 .update();
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override

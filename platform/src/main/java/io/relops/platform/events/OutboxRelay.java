@@ -2,6 +2,7 @@ package io.relops.platform.events;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.relops.common.codec.CloudEventCodec;
+import io.relops.common.codec.InvalidEventException;
 import io.relops.common.codec.StructuredJsonFormat;
 import io.relops.common.event.RelopsEvent;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,8 @@ public class OutboxRelay implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final long ADVISORY_LOCK_KEY = 0x72656c6f7073L; // "relops"
     private static final int BATCH = 200;
+    static final Map<String, byte[]> STRUCTURED =
+            Map.of("content-type", StructuredJsonFormat.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
@@ -87,9 +90,13 @@ public class OutboxRelay implements SmartLifecycle {
                     .query((rs, n) -> new Row(rs.getLong(1), rs.getBytes(2)))
                     .list();
             for (Row row : rows) {
-                RelopsEvent<?> event = CloudEventCodec.decode(
-                        Map.of("content-type", StructuredJsonFormat.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8)),
-                        row.event());
+                RelopsEvent<?> event;
+                try {
+                    event = CloudEventCodec.decode(STRUCTURED, row.event());
+                } catch (InvalidEventException e) {
+                    reject(row, String.valueOf(e.getMessage()));
+                    continue;
+                }
                 publisher.publish(event);
                 jdbc.sql("delete from outbox_event where seq = ?")
                         .param(row.seq())
@@ -98,6 +105,17 @@ public class OutboxRelay implements SmartLifecycle {
             return rows.size();
         });
         return published == null ? 0 : published;
+    }
+
+    /** A row that is no valid event any more: moved aside with the reason, so the rows behind it go on. */
+    private void reject(Row row, String reason) {
+        jdbc.sql("insert into outbox_rejected (seq, event_id, event_type, event, reason)"
+                        + " select seq, event_id, event_type, event, ? from outbox_event where seq = ?")
+                .params(reason, row.seq())
+                .update();
+        jdbc.sql("delete from outbox_event where seq = ?").param(row.seq()).update();
+        meterRegistry.counter("relops.outbox.rejected").increment();
+        log.error("outbox row {} is not a valid relops event; moved to outbox_rejected: {}", row.seq(), reason);
     }
 
     private record Row(long seq, byte[] event) {}

@@ -1,0 +1,86 @@
+package io.relops.common.audit;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/** Ed25519 keys (JDK provider) and their PEM text: PKCS#8 private keys, X.509 SubjectPublicKeyInfo public keys. */
+public final class Keys {
+
+    private static final String PUBLIC = "PUBLIC KEY";
+    private static final String PRIVATE = "PRIVATE KEY";
+
+    private Keys() {}
+
+    public static KeyPair generate() {
+        try {
+            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK cannot generate Ed25519 keys", e);
+        }
+    }
+
+    public static String publicPem(PublicKey key) {
+        return pem(PUBLIC, key.getEncoded());
+    }
+
+    public static String privatePem(PrivateKey key) {
+        return pem(PRIVATE, key.getEncoded());
+    }
+
+    public static PublicKey readPublic(String pem) {
+        try {
+            return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(unpem(PUBLIC, pem)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("not an Ed25519 public key: " + e.getMessage(), e);
+        }
+    }
+
+    public static PrivateKey readPrivate(String pem) {
+        try {
+            return KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(unpem(PRIVATE, pem)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("not an Ed25519 private key (PKCS#8 PEM): " + e.getMessage(), e);
+        }
+    }
+
+    /** The public key derived from an Ed25519 private key is not exposed by the JDK; keep pairs together. */
+    public static KeyPair readPair(String privatePem, String publicPem) {
+        return new KeyPair(readPublic(publicPem), readPrivate(privatePem));
+    }
+
+    /** The first 16 hex digits of SHA-256 over the key's X.509 encoding. */
+    public static String fingerprint(PublicKey key) {
+        return HexFormat.of()
+                .formatHex(AuditChain.sha256().digest(key.getEncoded()))
+                .substring(0, 16);
+    }
+
+    private static String pem(String label, byte[] der) {
+        return "-----BEGIN " + label + "-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END " + label + "-----\n";
+    }
+
+    private static byte[] unpem(String label, String pem) {
+        String begin = "-----BEGIN " + label + "-----";
+        String end = "-----END " + label + "-----";
+        int from = pem.indexOf(begin);
+        int to = pem.indexOf(end);
+        if (from < 0 || to < from) {
+            throw new IllegalArgumentException("not a PEM '" + label + "' block");
+        }
+        try {
+            return Base64.getMimeDecoder().decode(pem.substring(from + begin.length(), to));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("PEM '" + label + "' block is not Base64: " + e.getMessage(), e);
+        }
+    }
+}
