@@ -8,9 +8,15 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
-/** The part of the application catalog ({@code relops.applications.<name>}) deploy-service needs. */
+/**
+ * The part of the application catalog ({@code relops.applications.<name>}) deploy-service needs.
+ * docs/deploy-service.md describes every key, with a full example per target.
+ */
 @ConfigurationProperties("relops")
 public record DeployCatalog(@Nullable Map<String, ApplicationSpec> applications) {
+
+    public static final String BLUE_GREEN = "blue-green";
+    public static final String CANARY = "canary";
 
     public Optional<ApplicationSpec> application(String name) {
         return Optional.ofNullable(applications == null ? null : applications.get(name));
@@ -22,21 +28,84 @@ public record DeployCatalog(@Nullable Map<String, ApplicationSpec> applications)
 
     public record ApplicationSpec(
             @Nullable Map<String, EnvironmentSpec> environments,
-            @DefaultValue("blue-green") String strategy,
-            @Nullable TargetSpec target) {
+            @DefaultValue(BLUE_GREEN) String strategy,
+            @Nullable TargetSpec target,
+            @DefaultValue BlueGreenSpec blueGreen,
+            @DefaultValue CanarySpec canary,
+            @DefaultValue DeadlineSpec progressDeadlines,
+            @DefaultValue BackupGateSpec backup,
+            @DefaultValue WatchSpec health) {
 
         public boolean hasEnvironment(String environment) {
             return environments != null && environments.containsKey(environment);
+        }
+
+        public ApprovalSpec approval(String environment) {
+            EnvironmentSpec env = environments == null ? null : environments.get(environment);
+            return env == null || env.approval() == null ? ApprovalSpec.NONE : env.approval();
         }
     }
 
     public record EnvironmentSpec(@Nullable ApprovalSpec approval) {}
 
+    /**
+     * Approval before deploying to an environment: the approver needs {@code role} (checked by the
+     * gateway) and is never the requester (checked here too); an unanswered request expires.
+     */
     public record ApprovalSpec(
-            boolean required, @DefaultValue("approver") String role) {}
+            boolean required,
+            @DefaultValue("approver") String role,
+            @DefaultValue("24h") Duration expiry) {
+        static final ApprovalSpec NONE = new ApprovalSpec(false, "approver", Duration.ofHours(24));
+    }
+
+    /**
+     * Blue-green: after the switch the previous slot keeps running for {@code keepPrevious}, so a
+     * switch back is instant; {@code drain} is how long a slot that traffic left keeps running
+     * before it is stopped (requests in flight finish).
+     */
+    public record BlueGreenSpec(
+            @DefaultValue("60s") Duration keepPrevious,
+            @DefaultValue("2s") Duration drain) {}
+
+    /** Canary: traffic steps, each verified; a step may pause for a time or until promoted. */
+    public record CanarySpec(@Nullable List<CanaryStep> steps) {
+
+        private static final List<CanaryStep> DEFAULT_STEPS = List.of(
+                new CanaryStep(5, null, false),
+                new CanaryStep(25, null, false),
+                new CanaryStep(50, null, false),
+                new CanaryStep(100, null, false));
+
+        public List<CanaryStep> stepsOrDefault() {
+            return steps == null || steps.isEmpty() ? DEFAULT_STEPS : steps;
+        }
+    }
+
+    /**
+     * One canary step: {@code weight} percent of traffic to the new version, verified; then wait
+     * {@code pause} (if set) or, with {@code awaitPromotion}, until an operator promotes.
+     */
+    public record CanaryStep(int weight, @Nullable Duration pause, boolean awaitPromotion) {}
+
+    /** How long each phase may go without progress before the release fails with that reason. */
+    public record DeadlineSpec(
+            @DefaultValue("10m") Duration backup,
+            @DefaultValue("5m") Duration deploy,
+            @DefaultValue("5m") Duration verify,
+            @DefaultValue("5m") Duration rollback) {}
+
+    /** The pre-deploy backup gate: with {@code beforeDeploy}, no deploy before {@code backup.completed}. */
+    public record BackupGateSpec(boolean beforeDeploy) {}
+
+    /** After a release completes, a {@code health.failed} within {@code watchWindow} rolls it back. */
+    public record WatchSpec(@DefaultValue("5m") Duration watchWindow) {}
 
     public record TargetSpec(
-            @DefaultValue("process") String type, @Nullable ProcessSpec process) {}
+            @DefaultValue("process") String type,
+            @Nullable ProcessSpec process,
+            @Nullable KubernetesSpec kubernetes,
+            @Nullable WebhookSpec webhook) {}
 
     /**
      * The {@code process} target: one OS process per slot, started from a command template.
@@ -51,4 +120,45 @@ public record DeployCatalog(@Nullable Map<String, ApplicationSpec> applications)
             int stablePort,
             @DefaultValue("60s") Duration readyTimeout,
             @DefaultValue("10s") Duration stopTimeout) {}
+
+    /**
+     * The {@code kubernetes} target: Deployments {@code <app>-<slot>} running {@code image:<version>}
+     * in {@code namespace}, a Service per slot and the stable Service {@code <app>}. {@code traffic}
+     * says how a canary weight is applied: {@code gateway-api} writes the weights of the HTTPRoute
+     * {@code <app>} (attached to {@code gateway}); {@code service} approximates them by the ratio of
+     * replicas, the stable Service selecting the pods of both slots. docs/deploy-targets.md has the
+     * objects created.
+     */
+    public record KubernetesSpec(
+            @DefaultValue("default") String namespace,
+            String image,
+            @DefaultValue("1") int replicas,
+            @DefaultValue("8080") int port,
+            @Nullable Map<String, String> env,
+            @DefaultValue("service") KubernetesTraffic traffic,
+            @Nullable GatewayRef gateway,
+            @DefaultValue("5m") Duration readyTimeout) {}
+
+    /** How the kubernetes target splits traffic for a canary. */
+    public enum KubernetesTraffic {
+        /** Blue-green by the stable Service's selector; a canary weight by the ratio of replicas. */
+        SERVICE,
+        /** Blue-green by the stable Service's selector; a canary weight by HTTPRoute backendRef weights. */
+        GATEWAY_API
+    }
+
+    /** The Gateway the application's HTTPRoute attaches to (its {@code parentRefs}). */
+    public record GatewayRef(String name, @Nullable String namespace) {}
+
+    /**
+     * The {@code webhook} target: deploy, route and stop are POSTed, signed with HMAC-SHA256 of the
+     * body under {@code secret}, to {@code url}; a deploy completes when the external system calls
+     * back, within {@code deadline}. {@code timeout} bounds each HTTP call.
+     */
+    public record WebhookSpec(
+            String url,
+            String secret,
+            @DefaultValue("10m") Duration deadline,
+            @DefaultValue("10s") Duration timeout,
+            @Nullable String callbackBaseUrl) {}
 }

@@ -2,7 +2,10 @@ package io.relops.deploy.release;
 
 import io.relops.deploy.catalog.DeployCatalog;
 import io.relops.deploy.target.DeploymentFailedException;
-import io.relops.deploy.target.DeploymentTargets;
+import io.relops.deploy.target.DeploymentTarget;
+import io.relops.deploy.target.GuardedTargets;
+import io.relops.deploy.target.TargetContext;
+import io.relops.deploy.target.Traffic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -10,9 +13,10 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.stereotype.Component;
 
 /**
- * On start, brings every live version back where deploy-service left it: the local process target
- * does not outlive deploy-service, so after a restart the live versions are started and routed
- * again.
+ * On start, brings every live version back where deploy-service left it, for targets whose
+ * workloads do not outlive deploy-service (the local process target): the live versions are started
+ * and routed again, and every other slot is known to be stopped. Kubernetes and webhook workloads
+ * keep running on their own and are left alone.
  */
 @Component
 class LiveVersionReconciler implements ApplicationRunner {
@@ -21,9 +25,9 @@ class LiveVersionReconciler implements ApplicationRunner {
 
     private final ReleaseRepository releases;
     private final DeployCatalog catalog;
-    private final DeploymentTargets targets;
+    private final GuardedTargets targets;
 
-    LiveVersionReconciler(ReleaseRepository releases, DeployCatalog catalog, DeploymentTargets targets) {
+    LiveVersionReconciler(ReleaseRepository releases, DeployCatalog catalog, GuardedTargets targets) {
         this.releases = releases;
         this.catalog = catalog;
         this.targets = targets;
@@ -33,10 +37,18 @@ class LiveVersionReconciler implements ApplicationRunner {
     public void run(ApplicationArguments args) {
         for (LiveVersion live : releases.allLive()) {
             catalog.application(live.application()).ifPresent(spec -> {
+                var context = new TargetContext(null, live.application(), live.environment(), spec);
                 try {
-                    var target = targets.of(live.application(), spec);
-                    String endpoint = target.deploy(live.application(), spec, live.slot(), live.version());
-                    target.routeAllTraffic(live.application(), spec, live.slot(), endpoint);
+                    DeploymentTarget target = targets.of(context);
+                    if (target.outlivesDeployService()) {
+                        return;
+                    }
+                    for (String slot : target.slots(context)) {
+                        releases.slotStopped(live.application(), live.environment(), slot);
+                    }
+                    String endpoint = target.deploy(context, live.slot(), live.version());
+                    target.route(context, Traffic.all(live.slot(), endpoint));
+                    releases.slot(live.application(), live.environment(), live.slot(), live.version(), endpoint, true);
                     log.info("restored {} {} on slot {}", live.application(), live.version(), live.slot());
                 } catch (DeploymentFailedException e) {
                     log.warn("could not restore {} {}: {}", live.application(), live.version(), e.getMessage());

@@ -1,6 +1,8 @@
 package io.relops.deploy.release;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -10,22 +12,32 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Releases as deploy-service knows them; the gateway serves them to operators. */
 @RestController
 @RequestMapping("/api/releases")
 class ReleaseController {
 
-    private final ReleaseRepository releases;
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
-    ReleaseController(ReleaseRepository releases) {
+    private final ReleaseRepository releases;
+    private final JsonMapper json;
+
+    ReleaseController(ReleaseRepository releases, JsonMapper json) {
         this.releases = releases;
+        this.json = json;
     }
 
+    /** The release with its {@code history}: every transition and refusal deploy-service recorded. */
     @GetMapping("/{id}")
-    Release get(@PathVariable UUID id) {
-        return releases.find(id)
+    Map<String, Object> get(@PathVariable UUID id) {
+        Release release = releases.find(id)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no release " + id));
+        Map<String, Object> body = new LinkedHashMap<>(json.convertValue(release, MAP));
+        body.put("history", releases.history(id));
+        return body;
     }
 
     @GetMapping

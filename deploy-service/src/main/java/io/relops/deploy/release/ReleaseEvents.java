@@ -6,17 +6,26 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
 
-/** The consumer bindings of deploy-service ({@code onReleaseEvent-in-0}, {@code onHealthEvent-in-0}). */
+/**
+ * The consumer bindings of deploy-service: {@code onReleaseEvent-in-0} (requests, approvals and
+ * operator actions), {@code onHealthEvent-in-0} (verdicts), {@code onBackupEvent-in-0} (the
+ * pre-deploy backup gate).
+ */
 @Configuration(proxyBeanMethods = false)
 class ReleaseEvents {
 
     @Bean
-    Consumer<Message<byte[]>> onReleaseEvent(InboundEvents inbound, ReleaseOrchestrator orchestrator) {
-        return message -> inbound.handle(message, orchestrator::onReleaseEvent);
+    Consumer<Message<byte[]>> onReleaseEvent(InboundEvents inbound, ReleaseEngine engine) {
+        return message -> inbound.handle(message, engine::onReleaseEvent);
     }
 
     @Bean
-    Consumer<Message<byte[]>> onHealthEvent(InboundEvents inbound, ReleaseOrchestrator orchestrator) {
-        return message -> inbound.handle(message, orchestrator::onHealthEvent);
+    Consumer<Message<byte[]>> onHealthEvent(InboundEvents inbound, ReleaseEngine engine) {
+        return message -> inbound.handle(message, engine::onHealthEvent);
+    }
+
+    @Bean
+    Consumer<Message<byte[]>> onBackupEvent(InboundEvents inbound, ReleaseEngine engine) {
+        return message -> inbound.handle(message, engine::onBackupEvent);
     }
 }

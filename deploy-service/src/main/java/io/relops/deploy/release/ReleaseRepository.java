@@ -10,9 +10,12 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Releases and live versions in deploy-service's schema. */
+/** Releases, their timelines, live versions, slots and pre-deploy backups in deploy-service's schema. */
 @Repository
 public class ReleaseRepository {
+
+    private static final String IN_PROGRESS =
+            "('REQUESTED', 'AWAITING_APPROVAL', 'AWAITING_BACKUP', 'DEPLOYING', 'VERIFYING', 'PROMOTING', 'ROLLING_BACK')";
 
     private final JdbcClient jdbc;
 
@@ -20,43 +23,100 @@ public class ReleaseRepository {
         this.jdbc = jdbc;
     }
 
-    public void insert(Release r) {
+    void insert(Release r, String message) {
         jdbc.sql("""
-                        insert into release (id, application, environment, version, previous_version, strategy, status,
-                                             slot, endpoint, requested_by, reason, requested_at, updated_at, completed_at)
-                        values (:id, :application, :environment, :version, :previousVersion, :strategy, :status,
-                                :slot, :endpoint, :requestedBy, :reason, :requestedAt, :updatedAt, :completedAt)
+                        insert into release (id, application, environment, version, previous_version, previous_release,
+                                             strategy, status,
+                                             stable_slot, stable_endpoint, requested_by, reason, commit_ref,
+                                             requested_at, updated_at, completed_at)
+                        values (:id, :application, :environment, :version, :previousVersion, :previousRelease,
+                                :strategy, :status,
+                                :stableSlot, :stableEndpoint, :requestedBy, :reason, :commitRef,
+                                :requestedAt, :updatedAt, :completedAt)
                         """)
                 .param("id", r.id())
                 .param("application", r.application())
                 .param("environment", r.environment())
                 .param("version", r.version())
                 .param("previousVersion", r.previousVersion())
+                .param("previousRelease", r.previousRelease())
                 .param("strategy", r.strategy())
                 .param("status", r.status().name())
-                .param("slot", r.slot())
-                .param("endpoint", r.endpoint())
+                .param("stableSlot", r.stableSlot())
+                .param("stableEndpoint", r.stableEndpoint())
                 .param("requestedBy", r.requestedBy())
                 .param("reason", r.reason())
+                .param("commitRef", r.commitRef())
                 .param("requestedAt", r.requestedAt())
                 .param("updatedAt", r.updatedAt())
                 .param("completedAt", r.completedAt())
                 .update();
+        note(r.id(), r.status(), message);
     }
 
-    /** Moves a release to {@code status}; terminal states stamp {@code completed_at}. */
-    public void transition(UUID id, ReleaseStatus status, @Nullable String endpoint, @Nullable String reason) {
+    /**
+     * Moves a release to {@code status} and records why in its timeline; terminal states stamp
+     * {@code completed_at}, a terminal reason is kept as the release's reason.
+     *
+     * @return the release as it is now
+     */
+    Release transition(UUID id, ReleaseStatus status, String message) {
         jdbc.sql("""
-                        update release set status = :status, endpoint = coalesce(:endpoint, endpoint),
-                               reason = coalesce(:reason, reason), updated_at = now(),
+                        update release set status = :status, seq = seq + 1, paused = false, updated_at = now(),
+                               reason = case when :failure then :message else reason end,
                                completed_at = case when :terminal then now() else completed_at end
                         where id = :id
                         """)
                 .param("status", status.name())
-                .param("endpoint", endpoint)
-                .param("reason", reason)
+                .param("failure", status.isFailure())
+                .param("message", message)
                 .param("terminal", status.isTerminal())
                 .param("id", id)
+                .update();
+        note(id, status, message);
+        return find(id).orElseThrow();
+    }
+
+    /** Adds an entry to the release's timeline without changing its state. */
+    void note(UUID id, ReleaseStatus status, String message) {
+        jdbc.sql("insert into release_history (release_id, status, message) values (?, ?, ?)")
+                .params(id, status.name(), message)
+                .update();
+    }
+
+    void deployedTo(UUID id, String slot, @Nullable String endpoint) {
+        jdbc.sql("update release set slot = ?, endpoint = ?, updated_at = now() where id = ?")
+                .params(slot, endpoint, id)
+                .update();
+    }
+
+    void traffic(UUID id, int step, int weight) {
+        jdbc.sql("update release set step = ?, weight = ?, updated_at = now() where id = ?")
+                .params(step, weight, id)
+                .update();
+    }
+
+    void paused(UUID id) {
+        jdbc.sql("update release set paused = true, updated_at = now() where id = ?")
+                .param(id)
+                .update();
+    }
+
+    void approvedBy(UUID id, String approver) {
+        jdbc.sql("update release set approved_by = ? where id = ?")
+                .params(approver, id)
+                .update();
+    }
+
+    void backedUp(UUID id, UUID backupId, @Nullable String sha256) {
+        jdbc.sql("update release set backup_id = ?, backup_sha256 = ? where id = ?")
+                .params(backupId, sha256, id)
+                .update();
+    }
+
+    void watchUntil(UUID id, OffsetDateTime until) {
+        jdbc.sql("update release set watch_until = ? where id = ?")
+                .params(until, id)
                 .update();
     }
 
@@ -68,19 +128,16 @@ public class ReleaseRepository {
     }
 
     /** The release, locked for the rest of the transaction. */
-    public Optional<Release> lock(UUID id) {
+    Optional<Release> lock(UUID id) {
         return jdbc.sql("select * from release where id = ? for update")
                 .param(id)
                 .query(ReleaseRepository::release)
                 .optional();
     }
 
-    public Optional<Release> inProgress(String application, String environment) {
-        return jdbc.sql("""
-                        select * from release where application = ? and environment = ?
-                        and status in ('REQUESTED', 'AWAITING_APPROVAL', 'AWAITING_BACKUP', 'DEPLOYING', 'VERIFYING',
-                                       'PROMOTING', 'ROLLING_BACK')
-                        """)
+    Optional<Release> inProgress(String application, String environment) {
+        return jdbc.sql("select * from release where application = ? and environment = ? and status in " + IN_PROGRESS
+                        + " for update")
                 .params(application, environment)
                 .query(ReleaseRepository::release)
                 .optional();
@@ -103,6 +160,16 @@ public class ReleaseRepository {
                 .list();
     }
 
+    public List<ReleaseStep> history(UUID id) {
+        return jdbc.sql("select at, status, message from release_history where release_id = ? order by id")
+                .param(id)
+                .query((rs, row) -> new ReleaseStep(
+                        rs.getObject("at", OffsetDateTime.class),
+                        ReleaseStatus.valueOf(rs.getString("status")),
+                        rs.getString("message")))
+                .list();
+    }
+
     public Optional<LiveVersion> live(String application, String environment) {
         return jdbc.sql("select * from live_version where application = ? and environment = ?")
                 .params(application, environment)
@@ -116,7 +183,7 @@ public class ReleaseRepository {
                 .list();
     }
 
-    public void makeLive(LiveVersion live) {
+    void makeLive(LiveVersion live) {
         jdbc.sql("""
                         insert into live_version (application, environment, version, slot, endpoint, release_id)
                         values (?, ?, ?, ?, ?, ?)
@@ -134,6 +201,75 @@ public class ReleaseRepository {
                 .update();
     }
 
+    /** Records what runs on a slot (or that nothing does any more). */
+    void slot(String application, String environment, String slot, String version, String endpoint, boolean running) {
+        jdbc.sql("""
+                        insert into slot_state (application, environment, slot, version, endpoint, running)
+                        values (?, ?, ?, ?, ?, ?)
+                        on conflict (application, environment, slot) do update
+                        set version = excluded.version, endpoint = excluded.endpoint, running = excluded.running,
+                            updated_at = now()
+                        """)
+                .params(application, environment, slot, version, endpoint, running)
+                .update();
+    }
+
+    void slotStopped(String application, String environment, String slot) {
+        jdbc.sql("update slot_state set running = false, updated_at = now()"
+                        + " where application = ? and environment = ? and slot = ?")
+                .params(application, environment, slot)
+                .update();
+    }
+
+    /** Whether {@code slot} runs {@code version}, as far as deploy-service knows. */
+    boolean slotRuns(String application, String environment, String slot, String version) {
+        return jdbc.sql("select count(*) from slot_state where application = ? and environment = ? and slot = ?"
+                                + " and version = ? and running")
+                        .params(application, environment, slot, version)
+                        .query(Long.class)
+                        .single()
+                > 0;
+    }
+
+    /** Whether a release in progress or the live version uses {@code slot}. */
+    boolean slotInUse(String application, String environment, String slot) {
+        return jdbc.sql("select (select count(*) from live_version where application = :a and environment = :e"
+                                + " and slot = :s) + (select count(*) from release where application = :a"
+                                + " and environment = :e and slot = :s and status in " + IN_PROGRESS + ")")
+                        .param("a", application)
+                        .param("e", environment)
+                        .param("s", slot)
+                        .query(Long.class)
+                        .single()
+                > 0;
+    }
+
+    /** Records a pre-deploy backup's outcome; the first one for a release wins. */
+    void backupOutcome(
+            UUID releaseId, UUID backupId, boolean completed, @Nullable String sha256, @Nullable String reason) {
+        jdbc.sql("""
+                        insert into release_backup (release_id, backup_id, completed, sha256, reason)
+                        values (?, ?, ?, ?, ?) on conflict do nothing
+                        """).params(releaseId, backupId, completed, sha256, reason).update();
+    }
+
+    Optional<BackupOutcome> backupOutcome(UUID releaseId) {
+        return jdbc.sql("select * from release_backup where release_id = ?")
+                .param(releaseId)
+                .query((rs, row) -> new BackupOutcome(
+                        rs.getObject("backup_id", UUID.class),
+                        rs.getBoolean("completed"),
+                        rs.getString("sha256"),
+                        rs.getString("reason")))
+                .optional();
+    }
+
+    record BackupOutcome(
+            UUID backupId,
+            boolean completed,
+            @Nullable String sha256,
+            @Nullable String reason) {}
+
     private static Release release(ResultSet rs, int row) throws SQLException {
         return new Release(
                 rs.getObject("id", UUID.class),
@@ -141,12 +277,24 @@ public class ReleaseRepository {
                 rs.getString("environment"),
                 rs.getString("version"),
                 rs.getString("previous_version"),
+                rs.getObject("previous_release", UUID.class),
                 rs.getString("strategy"),
                 ReleaseStatus.valueOf(rs.getString("status")),
                 rs.getString("slot"),
                 rs.getString("endpoint"),
+                rs.getString("stable_slot"),
+                rs.getString("stable_endpoint"),
+                rs.getInt("step"),
+                rs.getInt("weight"),
+                rs.getInt("seq"),
+                rs.getBoolean("paused"),
                 rs.getString("requested_by"),
+                rs.getString("approved_by"),
+                rs.getObject("backup_id", UUID.class),
+                rs.getString("backup_sha256"),
                 rs.getString("reason"),
+                rs.getString("commit_ref"),
+                rs.getObject("watch_until", OffsetDateTime.class),
                 rs.getObject("requested_at", OffsetDateTime.class),
                 rs.getObject("updated_at", OffsetDateTime.class),
                 rs.getObject("completed_at", OffsetDateTime.class));

@@ -15,6 +15,11 @@ public enum ReleaseStatus {
     REJECTED,
     ABORTED;
 
+    /** An end that is not the one asked for: its reason is the release's reason. */
+    public boolean isFailure() {
+        return this == ROLLING_BACK || this == ROLLED_BACK || this == FAILED || this == REJECTED || this == ABORTED;
+    }
+
     public boolean isTerminal() {
         return this == COMPLETED || this == ROLLED_BACK || this == FAILED || this == REJECTED || this == ABORTED;
     }

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -35,7 +34,6 @@ import org.springframework.stereotype.Component;
 public class ProcessTarget implements DeploymentTarget, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessTarget.class);
-    private static final Pattern SAFE_VERSION = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$");
     private static final Duration READY_POLL = Duration.ofMillis(100);
 
     private final Path logDirectory;
@@ -51,23 +49,28 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
         return "process";
     }
 
+    /** Its processes are deploy-service's children: they stop with it. */
     @Override
-    public List<String> slots(String application, ApplicationSpec spec) {
-        return List.copyOf(spec(application, spec).slots().keySet());
+    public boolean outlivesDeployService() {
+        return false;
     }
 
     @Override
-    public String deploy(String application, ApplicationSpec spec, String slot, String version) {
-        ProcessSpec process = spec(application, spec);
-        if (!SAFE_VERSION.matcher(version).matches()) {
-            throw new DeploymentFailedException("refusing version '" + version + "': not a safe version string");
-        }
+    public List<String> slots(TargetContext context) {
+        return List.copyOf(spec(context).slots().keySet());
+    }
+
+    @Override
+    public String deploy(TargetContext context, String slot, String version) {
+        String application = context.application();
+        ProcessSpec process = spec(context);
+        SafeVersion.require(version);
         Integer port = process.slots().get(slot);
         if (port == null) {
             throw new DeploymentFailedException(application + " has no slot '" + slot + "' in the catalog");
         }
         router(application, process);
-        stop(application, spec, slot);
+        stop(context, slot);
         List<String> command = new ArrayList<>();
         for (String part : process.command()) {
             command.add(part.replace("{java}", javaExecutable())
@@ -144,17 +147,27 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
     }
 
     @Override
-    public void routeAllTraffic(String application, ApplicationSpec spec, String slot, String endpoint) {
-        router(application, spec(application, spec)).routeTo(endpoint);
-        log.info("{}: all traffic to slot {} ({})", application, slot, endpoint);
+    public void route(TargetContext context, Traffic traffic) {
+        router(context.application(), spec(context)).route(traffic);
+        if (traffic.canaryWeight() == 0) {
+            log.info(
+                    "{}: all traffic to slot {} ({})",
+                    context.application(),
+                    traffic.stableSlot(),
+                    traffic.stableEndpoint());
+        } else {
+            log.info(
+                    "{}: {}% of traffic to slot {}, the rest to slot {}",
+                    context.application(), traffic.canaryWeight(), traffic.canarySlot(), traffic.stableSlot());
+        }
     }
 
     @Override
-    public void stop(String application, ApplicationSpec spec, String slot) {
-        Process process = processes.remove(key(application, slot));
+    public void stop(TargetContext context, String slot) {
+        Process process = processes.remove(key(context.application(), slot));
         if (process != null) {
-            terminate(process, spec(application, spec).stopTimeout());
-            log.info("stopped {} on slot {} (pid {})", application, slot, process.pid());
+            terminate(process, spec(context).stopTimeout());
+            log.info("stopped {} on slot {} (pid {})", context.application(), slot, process.pid());
         }
     }
 
@@ -179,9 +192,11 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
         });
     }
 
-    private static ProcessSpec spec(String application, ApplicationSpec spec) {
+    private static ProcessSpec spec(TargetContext context) {
+        ApplicationSpec spec = context.spec();
         if (spec.target() == null || spec.target().process() == null) {
-            throw new DeploymentFailedException("application " + application + " has no target.process in the catalog");
+            throw new DeploymentFailedException(
+                    "application " + context.application() + " has no target.process in the catalog");
         }
         return spec.target().process();
     }

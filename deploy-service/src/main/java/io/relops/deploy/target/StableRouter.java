@@ -1,5 +1,6 @@
 package io.relops.deploy.target;
 
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
@@ -14,14 +15,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An application's stable URL: Jetty's reverse proxy on the stable port, forwarding each request to
- * the slot that currently serves. Switching is an atomic reference swap: requests in flight finish
- * on the slot they started on (which keeps running), new ones go to the new slot.
+ * a slot chosen by the current {@link Traffic} split (all to one slot, or a canary weight).
+ * Switching is an atomic reference swap: requests in flight finish on the slot they started on
+ * (which keeps running until deploy-service stops it after a drain delay), new ones follow the new
+ * split. No request is refused during a switch, a canary step or a rollback.
  */
 final class StableRouter {
 
     private final String application;
     private final Server server;
-    private final AtomicReference<@Nullable String> upstream = new AtomicReference<>();
+    private final AtomicReference<@Nullable Traffic> traffic = new AtomicReference<>();
 
     StableRouter(String application, int port) {
         this.application = application;
@@ -34,7 +37,7 @@ final class StableRouter {
         server.setHandler(new Handler.Wrapper(proxy) {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
-                if (upstream.get() == null) {
+                if (traffic.get() == null) {
                     Response.writeError(
                             request,
                             response,
@@ -50,8 +53,18 @@ final class StableRouter {
 
     private HttpURI rewrite(Request request) {
         HttpURI uri = request.getHttpURI();
-        String target = upstream.get() + uri.getPathQuery();
-        return HttpURI.from(target);
+        return HttpURI.from(upstream() + uri.getPathQuery());
+    }
+
+    private String upstream() {
+        Traffic split = traffic.get();
+        if (split == null) {
+            throw new IllegalStateException(application + " has no live version");
+        }
+        if (split.canaryWeight() > 0 && ThreadLocalRandom.current().nextInt(100) < split.canaryWeight()) {
+            return split.canaryEndpoint();
+        }
+        return split.stableEndpoint();
     }
 
     void start() {
@@ -63,8 +76,8 @@ final class StableRouter {
         }
     }
 
-    void routeTo(String endpoint) {
-        upstream.set(endpoint);
+    void route(Traffic split) {
+        traffic.set(split);
     }
 
     int port() {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
@@ -49,6 +50,28 @@ class Backends {
             }
             throw e;
         }
+    }
+
+    /** Releases as deploy-service lists them, newest first, filtered. */
+    List<Map<String, Object>> releases(
+            @Nullable String application, @Nullable String environment, @Nullable String status, int limit) {
+        List<Map<String, Object>> releases = deploy.get()
+                .uri(uri -> {
+                    uri.path("/api/releases").queryParam("limit", limit);
+                    if (application != null) {
+                        uri.queryParam("application", application);
+                    }
+                    if (environment != null) {
+                        uri.queryParam("environment", environment);
+                    }
+                    if (status != null) {
+                        uri.queryParam("status", status);
+                    }
+                    return uri.build();
+                })
+                .retrieve()
+                .body(LIST);
+        return releases == null ? List.of() : releases;
     }
 
     List<Map<String, Object>> timeline(UUID releaseId) {

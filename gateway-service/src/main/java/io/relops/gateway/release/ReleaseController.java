@@ -6,11 +6,15 @@ import io.relops.common.event.RelopsEvent;
 import io.relops.gateway.web.InvalidRequest;
 import io.relops.platform.events.EventPublisher;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -19,6 +23,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
@@ -32,6 +37,9 @@ import org.springframework.web.server.ResponseStatusException;
 class ReleaseController {
 
     static final URI SOURCE = CloudEventCodec.sourceOf("gateway");
+    private static final String NAME = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+    private static final String STATUS = "^(REQUESTED|AWAITING_APPROVAL|AWAITING_BACKUP|DEPLOYING|VERIFYING|PROMOTING"
+            + "|COMPLETED|ROLLING_BACK|ROLLED_BACK|FAILED|REJECTED|ABORTED)$";
 
     private final GatewayCatalog catalog;
     private final EventPublisher publisher;
@@ -63,7 +71,8 @@ class ReleaseController {
                         request.environment(),
                         request.strategy(),
                         user.getName(),
-                        request.commit())));
+                        request.commit(),
+                        request.supersede())));
         URI location = URI.create("/api/releases/" + releaseId);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("releaseId", releaseId);
@@ -73,6 +82,25 @@ class ReleaseController {
         body.put("environment", request.environment());
         body.put("url", location.toString());
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(location).body(body);
+    }
+
+    /** Releases, newest first: {@code ?application=&environment=&status=&limit=} (default 50, at most 500). */
+    @GetMapping
+    List<Map<String, Object>> list(
+            @RequestParam(required = false) @Nullable @Pattern(regexp = NAME, message = "must be a catalog name")
+                    String application,
+            @RequestParam(required = false) @Nullable @Pattern(regexp = NAME, message = "must be a catalog name")
+                    String environment,
+            @RequestParam(required = false) @Nullable @Pattern(regexp = STATUS, message = "must be a release state")
+                    String status,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
+        return backends.releases(application, environment, status, limit).stream()
+                .map(release -> {
+                    Map<String, Object> entry = new LinkedHashMap<>(release);
+                    entry.put("releaseId", entry.remove("id"));
+                    return entry;
+                })
+                .toList();
     }
 
     @GetMapping("/{id}")

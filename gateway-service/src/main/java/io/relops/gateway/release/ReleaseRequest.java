@@ -31,4 +31,7 @@ public record ReleaseRequest(
         @Nullable
         @Size(max = 200)
         @Pattern(regexp = "^[A-Za-z0-9._/-]+$", message = "must be a commit SHA or change reference")
-        String commit) {}
+        String commit,
+
+        /* true: abort a release of the same application and environment in progress and take its place. */
+        @Nullable Boolean supersede) {}

@@ -53,6 +53,15 @@ class SecurityConfiguration {
                         .permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/releases")
                         .hasAnyRole("OPERATOR", "ADMIN")
+                        // the catalog names the approving role per environment: checked by ReleaseActions
+                        .requestMatchers(HttpMethod.POST, "/api/releases/*/approve", "/api/releases/*/reject")
+                        .authenticated()
+                        .requestMatchers(
+                                HttpMethod.POST,
+                                "/api/releases/*/promote",
+                                "/api/releases/*/abort",
+                                "/api/releases/*/rollback")
+                        .hasAnyRole("OPERATOR", "ADMIN")
                         .requestMatchers(HttpMethod.GET, "/api/releases/**")
                         .hasAnyRole("OPERATOR", "APPROVER", "AUDITOR", "ADMIN")
                         .requestMatchers("/actuator/**")

@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.deploy.target.webhook;
+
+import org.jspecify.annotations.NullMarked;

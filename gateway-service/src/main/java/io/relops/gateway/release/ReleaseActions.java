@@ -1,0 +1,205 @@
+package io.relops.gateway.release;
+
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.relops.common.event.EventData;
+import io.relops.common.event.ReleaseAbortRequested;
+import io.relops.common.event.ReleaseApproved;
+import io.relops.common.event.ReleasePromotionRequested;
+import io.relops.common.event.ReleaseRejected;
+import io.relops.common.event.RelopsEvent;
+import io.relops.common.event.RollbackRequested;
+import io.relops.gateway.web.InvalidRequest;
+import io.relops.platform.events.EventPublisher;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * Operator actions on a release: approve, reject, promote, abort, rollback. Each is checked against
+ * the release's state (a clear {@code 409} instead of an event that would be ignored), published as
+ * an event with the caller as actor, so that it is audited, and answered {@code 202}. An emergency
+ * rollback completes in one call: it answers {@code 200} with the release once deploy-service has
+ * rolled it back.
+ */
+@RestController
+@RequestMapping("/api/releases/{id}")
+class ReleaseActions {
+
+    private static final Set<String> IN_PROGRESS =
+            Set.of("REQUESTED", "AWAITING_APPROVAL", "AWAITING_BACKUP", "DEPLOYING", "VERIFYING", "PROMOTING");
+    private static final Set<String> ROLLBACK_ENDS = Set.of("ROLLED_BACK", "FAILED");
+
+    private final EventPublisher publisher;
+    private final Backends backends;
+    private final GatewayCatalog catalog;
+    private final Duration emergencyWait;
+
+    ReleaseActions(EventPublisher publisher, Backends backends, GatewayCatalog catalog) {
+        this.publisher = publisher;
+        this.catalog = catalog;
+        this.backends = backends;
+        this.emergencyWait = Duration.ofSeconds(30);
+    }
+
+    record Approval(@Nullable @Size(max = 1000) String comment) {}
+
+    record Rejection(@NotBlank @Size(max = 1000) String reason) {}
+
+    record Reason(@Nullable @Size(max = 1000) String reason) {}
+
+    record Rollback(
+            @Nullable @Size(max = 1000) String reason,
+            @Nullable Boolean emergency) {}
+
+    @PostMapping("/approve")
+    ResponseEntity<Map<String, Object>> approve(
+            @PathVariable UUID id, @Valid @RequestBody(required = false) @Nullable Approval body, Authentication user) {
+        Map<String, Object> release = requireStatus(id, "approve", Set.of("AWAITING_APPROVAL"));
+        requireApproverRole(release, user, "approve");
+        if (user.getName().equals(release.get("requestedBy"))) {
+            throw new ResponseStatusException(
+                    HttpStatus.FORBIDDEN,
+                    user.getName() + " requested release " + id + " and may not approve it (four-eyes)");
+        }
+        return accepted(id, "approve", new ReleaseApproved(id, application(release), user.getName(), comment(body)));
+    }
+
+    @PostMapping("/reject")
+    ResponseEntity<Map<String, Object>> reject(
+            @PathVariable UUID id, @Valid @RequestBody @Nullable Rejection body, Authentication user) {
+        if (body == null) {
+            throw new InvalidRequest("reason", "a rejection needs a reason");
+        }
+        Map<String, Object> release = requireStatus(id, "reject", Set.of("AWAITING_APPROVAL"));
+        requireApproverRole(release, user, "reject");
+        return accepted(id, "reject", new ReleaseRejected(id, application(release), user.getName(), body.reason()));
+    }
+
+    @PostMapping("/promote")
+    ResponseEntity<Map<String, Object>> promote(@PathVariable UUID id, Authentication user) {
+        Map<String, Object> release = requireStatus(id, "promote", Set.of("PROMOTING"));
+        if (!Boolean.TRUE.equals(release.get("paused"))) {
+            throw new ResponseStatusException(
+                    HttpStatus.CONFLICT, "release " + id + " is not paused: nothing to promote");
+        }
+        return accepted(id, "promote", new ReleasePromotionRequested(id, application(release), user.getName()));
+    }
+
+    @PostMapping("/abort")
+    ResponseEntity<Map<String, Object>> abort(
+            @PathVariable UUID id, @Valid @RequestBody(required = false) @Nullable Reason body, Authentication user) {
+        Map<String, Object> release = requireStatus(id, "abort", IN_PROGRESS);
+        return accepted(
+                id,
+                "abort",
+                new ReleaseAbortRequested(
+                        id, application(release), user.getName(), body == null ? null : body.reason()));
+    }
+
+    @PostMapping("/rollback")
+    ResponseEntity<Map<String, Object>> rollback(
+            @PathVariable UUID id, @Valid @RequestBody(required = false) @Nullable Rollback body, Authentication user) {
+        Set<String> allowed = new HashSet<>(IN_PROGRESS);
+        allowed.add("COMPLETED");
+        Map<String, Object> release = requireStatus(id, "roll back", allowed);
+        boolean emergency = body != null && Boolean.TRUE.equals(body.emergency());
+        EventData request = new RollbackRequested(
+                id, application(release), user.getName(), body == null ? null : body.reason(), emergency);
+        if (!emergency) {
+            return accepted(id, "rollback", request);
+        }
+        publisher.publish(RelopsEvent.of(ReleaseController.SOURCE, request));
+        Map<String, Object> after = awaitRollback(id);
+        return ResponseEntity.ok(after);
+    }
+
+    private Map<String, Object> awaitRollback(UUID id) {
+        long attempts = Math.max(1, emergencyWait.toMillis() / 100);
+        Retry wait = Retry.of(
+                "emergency-rollback-" + id,
+                RetryConfig.<Map<String, Object>>custom()
+                        .maxAttempts((int) attempts)
+                        .intervalFunction(IntervalFunction.of(Duration.ofMillis(100)))
+                        .retryOnResult(release -> !ROLLBACK_ENDS.contains(String.valueOf(release.get("status"))))
+                        .build());
+        Map<String, Object> release = wait.executeSupplier(() -> release(id));
+        String status = String.valueOf(release.get("status"));
+        if (!status.equals("ROLLED_BACK")) {
+            throw new ResponseStatusException(
+                    HttpStatus.GATEWAY_TIMEOUT,
+                    "the emergency rollback of release " + id + " did not finish within " + emergencyWait.toSeconds()
+                            + " s (release is " + status
+                            + (release.get("reason") == null ? "" : ": " + release.get("reason"))
+                            + "); it goes on in deploy-service");
+        }
+        return release;
+    }
+
+    private ResponseEntity<Map<String, Object>> accepted(UUID id, String action, EventData data) {
+        publisher.publish(RelopsEvent.of(ReleaseController.SOURCE, data));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("releaseId", id);
+        body.put("action", action);
+        body.put("url", "/api/releases/" + id);
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(body);
+    }
+
+    private Map<String, Object> release(UUID id) {
+        return backends.release(id)
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no release " + id));
+    }
+
+    private Map<String, Object> requireStatus(UUID id, String action, Set<String> allowed) {
+        Map<String, Object> release = release(id);
+        String status = String.valueOf(release.get("status"));
+        if (!allowed.contains(status)) {
+            throw new ResponseStatusException(
+                    HttpStatus.CONFLICT, "cannot " + action + " release " + id + ": it is " + status);
+        }
+        return release;
+    }
+
+    /** The catalog names the role that approves releases to each environment; admins may too. */
+    private void requireApproverRole(Map<String, Object> release, Authentication user, String action) {
+        String role = catalog.application(application(release))
+                .map(app -> app.approverRole(String.valueOf(release.get("environment"))))
+                .orElse("approver");
+        boolean allowed = user.getAuthorities().stream()
+                .map(GrantedAuthority::getAuthority)
+                .anyMatch(a -> a.equals("ROLE_ADMIN") || a.equals("ROLE_" + role.toUpperCase(Locale.ROOT)));
+        if (!allowed) {
+            throw new ResponseStatusException(
+                    HttpStatus.FORBIDDEN,
+                    "releases of " + application(release) + " to " + release.get("environment") + " need the role '"
+                            + role + "' to " + action);
+        }
+    }
+
+    private static String application(Map<String, Object> release) {
+        return String.valueOf(release.get("application"));
+    }
+
+    private static @Nullable String comment(@Nullable Approval body) {
+        return body == null ? null : body.comment();
+    }
+}
