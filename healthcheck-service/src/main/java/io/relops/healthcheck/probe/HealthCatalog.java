@@ -9,7 +9,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
-/** The part of the application catalog healthcheck-service needs: each application's probes and policy. */
+/**
+ * The part of the application catalog healthcheck-service needs: each application's probes, its
+ * verification policy and its monitoring. docs/healthcheck-service.md describes every key.
+ */
 @ConfigurationProperties("relops")
 public record HealthCatalog(@Nullable Map<String, ApplicationHealth> applications) {
 
@@ -18,12 +21,15 @@ public record HealthCatalog(@Nullable Map<String, ApplicationHealth> application
                 .map(ApplicationHealth::health);
     }
 
-    public record ApplicationHealth(@Nullable HealthSpec health) {}
+    public record ApplicationHealth(@DefaultValue HealthSpec health) {}
 
     /**
      * How a slot is verified: after {@code initialDelay}, all probes run every {@code interval};
      * {@code successes} consecutive passing rounds verify it, {@code failures} consecutive failing
-     * rounds fail it, and no verdict by {@code deadline} fails it too.
+     * rounds fail it (so {@code failures - 1} are tolerated), and no verdict by {@code deadline}
+     * fails it too. A round with an inconclusive result counts neither way. After {@code
+     * release.completed} the live slot is watched for {@code watchWindow}; {@code monitor} is the
+     * continuous monitoring of the live slot.
      */
     public record HealthSpec(
             @Nullable List<ProbeSpec> probes,
@@ -31,7 +37,15 @@ public record HealthCatalog(@Nullable Map<String, ApplicationHealth> application
             @DefaultValue("1s") Duration interval,
             @DefaultValue("3") int successes,
             @DefaultValue("2") int failures,
-            @DefaultValue("60s") Duration deadline) {
+            @DefaultValue("60s") Duration deadline,
+            @DefaultValue("5m") Duration watchWindow,
+            @DefaultValue MonitorSpec monitor) {
+
+        public HealthSpec {
+            if (successes < 1 || failures < 1) {
+                throw new IllegalArgumentException("health.successes and health.failures must be at least 1");
+            }
+        }
 
         public List<ProbeSpec> probeList() {
             return probes == null ? List.of() : probes;
@@ -39,13 +53,53 @@ public record HealthCatalog(@Nullable Map<String, ApplicationHealth> application
     }
 
     /**
-     * One probe. {@code url} is a template: {@code {endpoint}} is the slot's base URL from the
-     * deployment target.
+     * Continuous monitoring of the live slot: all probes every {@code interval}; the application
+     * turns unhealthy after {@code unhealthyAfter} consecutive failing rounds and healthy again after
+     * {@code healthyAfter} consecutive passing ones (hysteresis: a flapping endpoint emits nothing).
+     */
+    public record MonitorSpec(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("10s") Duration interval,
+            @DefaultValue("3") int unhealthyAfter,
+            @DefaultValue("2") int healthyAfter) {
+
+        public MonitorSpec {
+            if (unhealthyAfter < 1 || healthyAfter < 1) {
+                throw new IllegalArgumentException(
+                        "health.monitor.unhealthy-after and healthy-after must be at least 1");
+            }
+            if (interval.isZero() || interval.isNegative()) {
+                throw new IllegalArgumentException("health.monitor.interval must be positive");
+            }
+        }
+    }
+
+    /**
+     * One probe, of {@code type} {@code http}, {@code tcp} or {@code prometheus}. Templates ({@code
+     * url}, {@code address}, header values, {@code query}) may use {@code {endpoint}} (the slot's base
+     * URL), {@code {host}}, {@code {port}}, {@code {slot}}, {@code {application}}, {@code {version}}.
+     *
+     * <p>http: {@code method}, {@code url}, {@code headers}, {@code expectStatus}, optionally {@code
+     * bodyContains} and {@code jsonPath} + {@code jsonEquals}. tcp: {@code address} ({@code host:port}).
+     * prometheus: {@code prometheusUrl}, {@code query}, passing when {@code value comparison
+     * threshold} holds for every sample; {@code onEmpty} says what an empty result is. Every probe
+     * has a {@code timeout}.
      */
     public record ProbeSpec(
             String name,
             @DefaultValue("http") String type,
-            String url,
+            @DefaultValue("GET") String method,
+            @Nullable String url,
+            @Nullable Map<String, String> headers,
             @DefaultValue("200") Set<Integer> expectStatus,
+            @Nullable String bodyContains,
+            @Nullable String jsonPath,
+            @Nullable String jsonEquals,
+            @DefaultValue("{host}:{port}") String address,
+            @Nullable String prometheusUrl,
+            @Nullable String query,
+            @DefaultValue("<") String comparison,
+            @Nullable Double threshold,
+            @DefaultValue("inconclusive") String onEmpty,
             @DefaultValue("2s") Duration timeout) {}
 }

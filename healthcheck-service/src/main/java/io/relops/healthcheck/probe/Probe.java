@@ -2,13 +2,21 @@ package io.relops.healthcheck.probe;
 
 import io.relops.common.event.ProbeResult;
 import io.relops.healthcheck.probe.HealthCatalog.ProbeSpec;
+import java.util.concurrent.CompletableFuture;
 
-/** One kind of probe (HTTP now; TCP and Prometheus come with the healthcheck issue). */
+/**
+ * One kind of probe ({@code http}, {@code tcp}, {@code prometheus}). Probes are asynchronous: no
+ * thread waits on a slow endpoint. {@link ProbeRunner} adds the timeout and the bulkhead.
+ */
 public interface Probe {
 
     /** The catalog's {@code type} this probe serves. */
     String type();
 
-    /** Runs the probe once against the slot at {@code endpoint}; never throws, the result says. */
-    ProbeResult run(ProbeSpec spec, String endpoint);
+    /**
+     * Runs the probe once against {@code target}. The future never completes exceptionally for a
+     * failure of the target: the result says what happened (failed, or inconclusive when the probe
+     * could not decide).
+     */
+    CompletableFuture<ProbeResult> run(ProbeSpec spec, ProbeTarget target);
 }

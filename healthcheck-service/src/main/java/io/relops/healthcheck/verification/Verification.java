@@ -6,7 +6,11 @@ import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
-/** One verification run of a slot, with the evidence of every probe run. */
+/**
+ * One verification run of a slot, with the evidence of every probe run. {@code trigger} is the
+ * event type that asked for it; {@code step} and {@code weight} are the canary step's for a
+ * {@code traffic.shifted}, null for {@code deployment.ready}.
+ */
 public record Verification(
         UUID id,
         @Nullable UUID releaseId,
@@ -15,6 +19,9 @@ public record Verification(
         @Nullable String version,
         @Nullable String slot,
         String endpoint,
+        String trigger,
+        @Nullable Integer step,
+        @Nullable Integer weight,
         String status,
         @Nullable String reason,
         List<ProbeResult> results,

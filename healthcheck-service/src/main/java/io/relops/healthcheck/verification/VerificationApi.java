@@ -1,20 +1,20 @@
 package io.relops.healthcheck.verification;
 
-import io.relops.platform.events.InboundEvents;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
-import org.springframework.context.annotation.Bean;
-import org.springframework.messaging.Message;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The consumer binding and the query API of healthcheck-service. */
+/** Verification runs with their evidence. */
 @RestController
-@RequestMapping("/api/health")
+@RequestMapping("/api/health/verifications")
 class VerificationApi {
 
     private final VerificationRepository verifications;
@@ -23,16 +23,20 @@ class VerificationApi {
         this.verifications = verifications;
     }
 
-    @Bean
-    static Consumer<Message<byte[]>> onReleaseEvent(InboundEvents inbound, Verifier verifier) {
-        return message -> inbound.handle(message, verifier::onReleaseEvent);
-    }
-
-    @GetMapping("/verifications")
+    @GetMapping
     List<Verification> verifications(
             @RequestParam(required = false) @Nullable UUID releaseId,
             @RequestParam(required = false) @Nullable String application,
             @RequestParam(defaultValue = "50") int limit) {
         return verifications.list(releaseId, application, Math.min(Math.max(limit, 1), 500));
+    }
+
+    @GetMapping("/{id}")
+    ResponseEntity<?> verification(@PathVariable UUID id) {
+        return verifications
+                .find(id)
+                .<ResponseEntity<?>>map(ResponseEntity::ok)
+                .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND)
+                        .body(ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "no verification " + id)));
     }
 }

@@ -25,8 +25,9 @@ class VerificationRepository {
 
     void insert(Verification v) {
         jdbc.sql("""
-                        insert into verification (id, release_id, application, environment, version, slot, endpoint, status)
-                        values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing
+                        insert into verification (id, release_id, application, environment, version, slot, endpoint,
+                                                  trigger, step, weight, status)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing
                         """)
                 .params(
                         v.id(),
@@ -36,6 +37,9 @@ class VerificationRepository {
                         v.version(),
                         v.slot(),
                         v.endpoint(),
+                        v.trigger(),
+                        v.step(),
+                        v.weight(),
                         v.status())
                 .update();
     }
@@ -49,6 +53,13 @@ class VerificationRepository {
                         .params(status, reason, EventJson.mapper().writeValueAsString(results), id)
                         .update()
                 == 1;
+    }
+
+    java.util.Optional<Verification> find(UUID id) {
+        return jdbc.sql("select * from verification where id = ?")
+                .param(id)
+                .query(VerificationRepository::map)
+                .optional();
     }
 
     List<Verification> running() {
@@ -80,6 +91,9 @@ class VerificationRepository {
                 rs.getString("version"),
                 rs.getString("slot"),
                 rs.getString("endpoint"),
+                rs.getString("trigger"),
+                rs.getObject("step", Integer.class),
+                rs.getObject("weight", Integer.class),
                 rs.getString("status"),
                 rs.getString("reason"),
                 EventJson.mapper().readValue(rs.getString("results"), RESULTS),

@@ -4,53 +4,56 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.relops.common.codec.CloudEventCodec;
 import io.relops.common.event.DeploymentReady;
 import io.relops.common.event.EventData;
+import io.relops.common.event.EventType;
 import io.relops.common.event.HealthFailed;
 import io.relops.common.event.HealthVerified;
 import io.relops.common.event.ProbeResult;
 import io.relops.common.event.RelopsEvent;
+import io.relops.common.event.TrafficShifted;
 import io.relops.healthcheck.probe.HealthCatalog;
 import io.relops.healthcheck.probe.HealthCatalog.HealthSpec;
-import io.relops.healthcheck.probe.HealthCatalog.ProbeSpec;
-import io.relops.healthcheck.probe.Probe;
+import io.relops.healthcheck.probe.ProbeRunner;
+import io.relops.healthcheck.probe.ProbeTarget;
 import io.relops.platform.events.Outbox;
-import io.relops.platform.events.ProcessedEvents;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
-import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Verifies a slot when it is ready: the run is recorded (RUNNING) in the transaction that consumes
- * {@code deployment.ready}, then its probe rounds run on a scheduler, never on the consumer thread;
- * the verdict and its {@code health.verified} / {@code health.failed} event commit together. Runs
- * still RUNNING when the service stopped are resumed at start.
+ * Verifies a slot when it is ready ({@code deployment.ready}) and at each canary step ({@code
+ * traffic.shifted}, the final 100 % included): the run is recorded (RUNNING) in the transaction
+ * that consumes the event, then its probe rounds run on a scheduler, never on the consumer thread;
+ * the verdict and its {@code health.verified} / {@code health.failed} event (with the step, the
+ * release id, the slot and the evidence of every probe run) commit together. Runs still RUNNING
+ * when the service stopped are resumed at start.
  */
 @Service
 public class Verifier implements ApplicationRunner, DisposableBean {
 
-    static final URI SOURCE = CloudEventCodec.sourceOf("healthcheck");
+    public static final URI SOURCE = CloudEventCodec.sourceOf("healthcheck");
     private static final Logger log = LoggerFactory.getLogger(Verifier.class);
 
     private final HealthCatalog catalog;
-    private final Map<String, Probe> probes;
+    private final ProbeRunner probes;
     private final VerificationRepository verifications;
-    private final ProcessedEvents processed;
     private final Outbox outbox;
     private final TransactionTemplate tx;
     private final MeterRegistry meters;
@@ -58,52 +61,80 @@ public class Verifier implements ApplicationRunner, DisposableBean {
 
     public Verifier(
             HealthCatalog catalog,
-            List<Probe> probes,
+            ProbeRunner probes,
             VerificationRepository verifications,
-            ProcessedEvents processed,
             Outbox outbox,
             TransactionTemplate tx,
             MeterRegistry meters) {
         this.catalog = catalog;
-        this.probes = probes.stream().collect(Collectors.toMap(Probe::type, Function.identity()));
+        this.probes = probes;
         this.verifications = verifications;
-        this.processed = processed;
         this.outbox = outbox;
         this.tx = tx;
         this.meters = meters;
-        scheduler.setPoolSize(4);
+        scheduler.setPoolSize(2);
         scheduler.setThreadNamePrefix("verify-");
         scheduler.initialize();
     }
 
+    /**
+     * Records a verification for a {@code deployment.ready} or {@code traffic.shifted}, in the
+     * caller's transaction (the one that marks the event consumed); its rounds start after commit.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
     public void onReleaseEvent(RelopsEvent<?> event) {
-        if (!(event.data() instanceof DeploymentReady ready)) {
+        Verification verification = verificationFor(event);
+        if (verification == null) {
             return;
         }
-        Verification verification = new Verification(
-                UUID.nameUUIDFromBytes((event.id() + "/verification").getBytes(StandardCharsets.UTF_8)),
-                ready.releaseId(),
-                ready.application(),
-                ready.environment(),
-                ready.version(),
-                ready.slot(),
-                ready.endpoint(),
-                Verification.RUNNING,
-                null,
-                List.of(),
-                OffsetDateTime.now(),
-                null);
-        tx.executeWithoutResult(status -> {
-            if (processed.markProcessed(event)) {
-                verifications.insert(verification);
-                TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                    @Override
-                    public void afterCommit() {
-                        start(verification);
-                    }
-                });
+        verifications.insert(verification);
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                start(verification);
             }
         });
+    }
+
+    private static @Nullable Verification verificationFor(RelopsEvent<?> event) {
+        UUID id = UUID.nameUUIDFromBytes((event.id() + "/verification").getBytes(StandardCharsets.UTF_8));
+        if (event.data() instanceof DeploymentReady ready) {
+            return new Verification(
+                    id,
+                    ready.releaseId(),
+                    ready.application(),
+                    ready.environment(),
+                    ready.version(),
+                    ready.slot(),
+                    ready.endpoint(),
+                    EventType.DEPLOYMENT_READY.typeName(),
+                    null,
+                    null,
+                    Verification.RUNNING,
+                    null,
+                    List.of(),
+                    OffsetDateTime.now(),
+                    null);
+        }
+        if (event.data() instanceof TrafficShifted shifted) {
+            return new Verification(
+                    id,
+                    shifted.releaseId(),
+                    shifted.application(),
+                    shifted.environment(),
+                    shifted.version(),
+                    shifted.slot(),
+                    shifted.endpoint(),
+                    EventType.TRAFFIC_SHIFTED.typeName(),
+                    shifted.step(),
+                    shifted.weight(),
+                    Verification.RUNNING,
+                    null,
+                    List.of(),
+                    OffsetDateTime.now(),
+                    null);
+        }
+        return null;
     }
 
     @Override
@@ -133,88 +164,72 @@ public class Verifier implements ApplicationRunner, DisposableBean {
         private final Verification verification;
         private final HealthSpec spec;
         private final Instant deadline;
+        private final ProbeTarget target;
+        private final Rounds rounds;
         private final List<ProbeResult> evidence = new ArrayList<>();
-        private int consecutiveSuccesses;
-        private int consecutiveFailures;
 
         Run(Verification verification, HealthSpec spec, Instant deadline) {
             this.verification = verification;
             this.spec = spec;
             this.deadline = deadline;
+            this.target = new ProbeTarget(
+                    verification.application(), verification.version(), verification.slot(), verification.endpoint());
+            this.rounds = new Rounds(spec.successes(), spec.failures());
         }
 
         void round() {
-            try {
-                boolean passed = true;
-                for (ProbeSpec probeSpec : spec.probeList()) {
-                    ProbeResult result = probe(probeSpec);
-                    evidence.add(result);
-                    meters.timer(
-                                    "relops.health.probe.latency",
-                                    "application",
-                                    verification.application(),
-                                    "probe",
-                                    probeSpec.name())
-                            .record(java.time.Duration.ofMillis(result.latencyMs()));
-                    passed &= result.passed();
-                }
-                if (passed) {
-                    consecutiveSuccesses++;
-                    consecutiveFailures = 0;
-                } else {
-                    consecutiveFailures++;
-                    consecutiveSuccesses = 0;
-                }
-                if (consecutiveSuccesses >= spec.successes()) {
-                    finish(verification, true, consecutiveSuccesses + " consecutive passing rounds", evidence);
-                } else if (consecutiveFailures >= spec.failures()) {
-                    ProbeResult last = evidence.get(evidence.size() - 1);
-                    finish(
-                            verification,
-                            false,
-                            consecutiveFailures + " consecutive failing rounds; last: "
-                                    + (last.error() == null ? last.probe() + " failed" : last.error()),
-                            evidence);
-                } else if (Instant.now().isAfter(deadline)) {
-                    finish(verification, false, "no verdict within the deadline of " + spec.deadline(), evidence);
-                } else {
+            probes.runAll(spec.probeList(), target).whenComplete((results, failure) -> {
+                try {
+                    if (failure != null) {
+                        throw new IllegalStateException("probe round failed", failure);
+                    }
+                    decide(results);
+                } catch (RuntimeException e) {
+                    log.error("verification {} round failed; retrying", verification.id(), e);
                     scheduler.schedule(this::round, Instant.now().plus(spec.interval()));
                 }
-            } catch (RuntimeException e) {
-                log.error("verification {} round failed; retrying", verification.id(), e);
-                scheduler.schedule(this::round, Instant.now().plus(spec.interval()));
-            }
+            });
         }
 
-        private ProbeResult probe(ProbeSpec probeSpec) {
-            Probe probe = probes.get(probeSpec.type());
-            if (probe == null) {
-                return new ProbeResult(
-                        probeSpec.name(),
-                        false,
-                        null,
-                        null,
-                        0,
-                        "probe type '" + probeSpec.type() + "' is not available (available: " + probes.keySet() + ")");
+        private synchronized void decide(List<ProbeResult> results) {
+            evidence.addAll(results);
+            Rounds.Verdict verdict = rounds.record(results);
+            if (verdict == null && !Instant.now().plus(spec.interval()).isBefore(deadline)) {
+                verdict = rounds.deadlinePassed(spec.deadline());
             }
-            return probe.run(probeSpec, verification.endpoint());
+            if (verdict != null) {
+                finish(verification, verdict.verified(), verdict.reason(), evidence);
+            } else {
+                scheduler.schedule(this::round, Instant.now().plus(spec.interval()));
+            }
         }
     }
 
     private void finish(Verification v, boolean verified, String reason, List<ProbeResult> evidence) {
         List<ProbeResult> results = List.copyOf(evidence);
-        tx.executeWithoutResult(status -> {
+        Boolean recorded = tx.execute(status -> {
             if (!verifications.finish(
                     v.id(), verified ? Verification.VERIFIED : Verification.FAILED, reason, results)) {
-                return;
+                return false;
             }
             EventData data = verified
                     ? new HealthVerified(
-                            v.releaseId(), v.application(), v.environment(), v.version(), v.slot(), results)
+                            v.releaseId(), v.application(), v.environment(), v.version(), v.slot(), v.step(), results)
                     : new HealthFailed(
-                            v.releaseId(), v.application(), v.environment(), v.version(), v.slot(), reason, results);
+                            v.releaseId(),
+                            v.application(),
+                            v.environment(),
+                            v.version(),
+                            v.slot(),
+                            v.step(),
+                            reason,
+                            results);
             outbox.append(RelopsEvent.withId(RelopsEvent.derivedId(v.id().toString(), "verdict"), SOURCE, data));
+            return true;
         });
+        if (!Boolean.TRUE.equals(recorded)) {
+            return;
+        }
         meters.counter(
                         "relops.health.verifications",
                         "application",
@@ -222,13 +237,16 @@ public class Verifier implements ApplicationRunner, DisposableBean {
                         "outcome",
                         verified ? "verified" : "failed")
                 .increment();
-        log.info(
-                "verification of {} {} on {}: {} ({})",
-                v.application(),
-                v.version(),
-                v.slot(),
-                verified ? "VERIFIED" : "FAILED",
-                reason);
+        try (MDC.MDCCloseable r = MDC.putCloseable("releaseId", String.valueOf(v.releaseId()))) {
+            log.info(
+                    "verification of {} {} on {}{}: {} ({})",
+                    v.application(),
+                    v.version(),
+                    v.slot(),
+                    v.step() == null ? "" : " (step " + v.step() + ", " + v.weight() + " %)",
+                    verified ? "VERIFIED" : "FAILED",
+                    reason);
+        }
     }
 
     @Override

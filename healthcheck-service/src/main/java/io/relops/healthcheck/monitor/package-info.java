@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.healthcheck.monitor;
+
+import org.jspecify.annotations.NullMarked;

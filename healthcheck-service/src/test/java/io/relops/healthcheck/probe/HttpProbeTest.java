@@ -1,0 +1,71 @@
+package io.relops.healthcheck.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.relops.common.event.ProbeResult;
+import io.relops.healthcheck.probe.HealthCatalog.ProbeSpec;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class HttpProbeTest {
+
+    private static ProbeSpec spec(Set<Integer> status, String bodyContains, String jsonPath, String jsonEquals) {
+        return new ProbeSpec(
+                "health",
+                "http",
+                "GET",
+                "{endpoint}/health",
+                Map.of(),
+                status,
+                bodyContains,
+                jsonPath,
+                jsonEquals,
+                "{host}:{port}",
+                null,
+                null,
+                "<",
+                null,
+                "inconclusive",
+                Duration.ofSeconds(1));
+    }
+
+    @Test
+    void passesWhenStatusBodyAndJsonPathAllMatch() {
+        ProbeResult result = HttpProbe.judge(
+                spec(Set.of(200, 204), "UP", "$.status", "UP"), "GET x", "t", 4, 200, "{\"status\":\"UP\"}");
+        assertThat(result.passed()).isTrue();
+        assertThat(result.value()).isEqualTo("200, $.status=UP");
+        assertThat(result.error()).isNull();
+    }
+
+    @Test
+    void namesEveryMismatch() {
+        ProbeResult result = HttpProbe.judge(
+                spec(Set.of(200), "UP", "$.status", "UP"), "GET http://h/health", "t", 4, 503, "{\"status\":\"DOWN\"}");
+        assertThat(result.passed()).isFalse();
+        assertThat(result.error())
+                .startsWith("GET http://h/health: ")
+                .contains("status 503, expected [200]")
+                .contains("body does not contain 'UP'")
+                .contains("$.status is 'DOWN', expected 'UP'");
+    }
+
+    @Test
+    void aMissingJsonPathFails() {
+        ProbeResult result = HttpProbe.judge(spec(Set.of(200), null, "$.version", "1.0.0"), "GET x", "t", 1, 200, "{}");
+        assertThat(result.passed()).isFalse();
+        assertThat(result.error()).contains("$.version not found");
+    }
+
+    @Test
+    void expandsTemplatesFromTheTarget() {
+        ProbeTarget target = new ProbeTarget("shop", "1.2.0", "green", "http://10.0.0.7:9002/");
+        assertThat(target.expand("{endpoint}/health?slot={slot}&v={version}&app={application}"))
+                .isEqualTo("http://10.0.0.7:9002/health?slot=green&v=1.2.0&app=shop");
+        assertThat(target.expand("{host}:{port}")).isEqualTo("10.0.0.7:9002");
+        assertThat(new ProbeTarget("shop", null, null, "https://shop.example").expand("{host}:{port}"))
+                .isEqualTo("shop.example:443");
+    }
+}
