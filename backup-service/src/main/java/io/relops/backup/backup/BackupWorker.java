@@ -1,0 +1,150 @@
+package io.relops.backup.backup;
+
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Runs the catalog's waiting work: backups, verifications, restores, then retention for the applications touched.
+ * Work is claimed in PostgreSQL ({@code for update skip locked}), so replicas share it and each item runs once; an
+ * item whose instance died is taken over once it stops reporting progress. Polls on a fixed delay, and at once after
+ * a commit that queued work ({@link #kickAfterCommit()}).
+ */
+public class BackupWorker implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(BackupWorker.class);
+
+    private final BackupRepository repository;
+    private final BackupEngine engine;
+    private final BackupSettings settings;
+    private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+    private final ThreadPoolTaskScheduler heartbeats = new ThreadPoolTaskScheduler();
+    private volatile boolean running;
+
+    public BackupWorker(BackupRepository repository, BackupEngine engine, BackupSettings settings) {
+        this.repository = repository;
+        this.engine = engine;
+        this.settings = settings;
+        scheduler.setPoolSize(Math.max(1, settings.workers()));
+        heartbeats.setPoolSize(1);
+        heartbeats.setThreadNamePrefix("backup-heartbeat-");
+        scheduler.setThreadNamePrefix("backup-worker-");
+    }
+
+    /** Runs waiting work soon after the current transaction commits (or now, outside one). */
+    public void kickAfterCommit() {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    kick();
+                }
+            });
+        } else {
+            kick();
+        }
+    }
+
+    private void kick() {
+        if (running) {
+            scheduler.execute(this::drainQuietly);
+        }
+    }
+
+    private void drainQuietly() {
+        try {
+            drain();
+        } catch (RuntimeException e) {
+            log.warn("backup worker: {}", e.getMessage(), e);
+        }
+    }
+
+    /** Runs everything waiting; returns how many items it ran. */
+    public int drain() {
+        int done = 0;
+        Set<String> touched = new HashSet<>();
+        while (true) {
+            Optional<BackupRecord> backup = repository.claimBackup(settings.staleAfter());
+            if (backup.isPresent()) {
+                UUID id = backup.get().id();
+                try (Heartbeat beat = heartbeat(() -> repository.heartbeat(id))) {
+                    engine.takeBackup(backup.get());
+                }
+                touched.add(backup.get().application());
+                done++;
+                continue;
+            }
+            Optional<BackupRecord> verification = repository.claimVerification();
+            if (verification.isPresent()) {
+                engine.verify(verification.get());
+                touched.add(verification.get().application());
+                done++;
+                continue;
+            }
+            Optional<RestoreRecord> restore = repository.claimRestore(settings.staleAfter());
+            if (restore.isPresent()) {
+                UUID id = restore.get().id();
+                try (Heartbeat beat = heartbeat(() -> repository.restoreHeartbeat(id))) {
+                    engine.restore(restore.get());
+                }
+                done++;
+                continue;
+            }
+            break;
+        }
+        touched.forEach(engine::prune);
+        return done;
+    }
+
+    /**
+     * Reports a running item alive every third of {@code stale-after}, so that no other worker takes it over while
+     * its tool is quiet (a long pg_restore, a lock wait).
+     */
+    private Heartbeat heartbeat(Runnable beat) {
+        ScheduledFuture<?> future = heartbeats.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        beat.run();
+                    } catch (RuntimeException e) {
+                        log.warn("backup worker heartbeat: {}", e.getMessage());
+                    }
+                },
+                settings.staleAfter().dividedBy(3));
+        return () -> future.cancel(false);
+    }
+
+    private interface Heartbeat extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    @Override
+    public void start() {
+        heartbeats.initialize();
+        scheduler.initialize();
+        running = true;
+        for (int i = 0; i < Math.max(1, settings.workers()); i++) {
+            scheduler.scheduleWithFixedDelay(this::drainQuietly, settings.pollInterval());
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        scheduler.shutdown();
+        heartbeats.shutdown();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.backup.driver;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.backup.retention;
+
+import org.jspecify.annotations.NullMarked;

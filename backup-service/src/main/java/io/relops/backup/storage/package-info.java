@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.backup.storage;
+
+import org.jspecify.annotations.NullMarked;
