@@ -1,28 +1,48 @@
 package io.relops.alert.channel;
 
-import io.relops.alert.alert.Alert;
+import io.relops.alert.delivery.Integration;
+import io.relops.alert.delivery.NotificationMessage;
+import io.relops.alert.routing.AlertingProperties.LogSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.stereotype.Component;
 
-/** Writes each notification to the service log: the receiver of the local default. */
-@Component
-class LogChannel implements NotificationChannel {
+/** Writes each notification to the service log ({@code relops.notifications}): the local default. */
+public class LogChannel implements Integration {
 
     private static final Logger log = LoggerFactory.getLogger("relops.notifications");
 
+    private final String name;
+    private final String receiver;
+    private final LogSpec spec;
+
+    public LogChannel(String name, String receiver, LogSpec spec) {
+        this.name = name;
+        this.receiver = receiver;
+        this.spec = spec;
+    }
+
+    @Override
+    public void send(NotificationMessage message) {
+        log.warn("{}\n{}", MessageText.title(message), MessageText.body(message));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
     @Override
     public String receiver() {
+        return receiver;
+    }
+
+    @Override
+    public String channel() {
         return "log";
     }
 
     @Override
-    public void send(Alert alert) {
-        log.warn(
-                "[{}] {} {}: {}",
-                alert.severity().toUpperCase(java.util.Locale.ROOT),
-                alert.application(),
-                alert.name(),
-                alert.summary());
+    public boolean sendResolved() {
+        return spec.sendResolved();
     }
 }

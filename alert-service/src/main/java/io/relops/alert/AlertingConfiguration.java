@@ -1,0 +1,27 @@
+package io.relops.alert;
+
+import io.relops.alert.alert.AlertRules;
+import io.relops.alert.routing.AlertCatalog;
+import io.relops.alert.routing.AlertingProperties;
+import io.relops.alert.routing.RoutingTree;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/** The routing tree and alert rules built from {@code relops.alerting}; the flush tick is scheduled. */
+@Configuration(proxyBeanMethods = false)
+@EnableScheduling
+@EnableConfigurationProperties({AlertingProperties.class, AlertCatalog.class})
+class AlertingConfiguration {
+
+    @Bean
+    RoutingTree routingTree(AlertingProperties properties, AlertCatalog catalog) {
+        return new RoutingTree(properties, catalog.routes());
+    }
+
+    @Bean
+    AlertRules alertRules(AlertingProperties properties) {
+        return new AlertRules(properties.consoleUrl(), properties.resolveTimeout());
+    }
+}

@@ -1,0 +1,104 @@
+package io.relops.alert.channel;
+
+import com.samskivert.mustache.Mustache;
+import com.samskivert.mustache.Template;
+import io.relops.alert.delivery.Integration;
+import io.relops.alert.delivery.NotificationMessage;
+import io.relops.alert.routing.AlertingProperties.WebhookSpec;
+import io.relops.common.codec.EventJson;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.MediaType;
+import org.springframework.web.client.RestClient;
+import tools.jackson.core.io.JsonStringEncoder;
+import tools.jackson.core.type.TypeReference;
+
+/**
+ * A generic webhook. The body is the notification's Alertmanager-compatible JSON (webhook payload
+ * version 4) or, with {@code template}, a Mustache template over the same fields plus {@code title}
+ * and {@code text}; values are JSON-string-escaped ({@code {{{triple}}}} inserts them raw). With a
+ * {@code secret}, the header {@code signatureHeader} carries {@code sha256=<hex>}: the HMAC-SHA256 of
+ * the exact body bytes under that secret.
+ */
+public class WebhookChannel implements Integration {
+
+    private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() {};
+
+    private final String name;
+    private final String receiver;
+    private final WebhookSpec spec;
+    private final RestClient http;
+    private final @Nullable Template template;
+
+    public WebhookChannel(String name, String receiver, WebhookSpec spec, RestClient http) {
+        this.name = name;
+        this.receiver = receiver;
+        this.spec = spec;
+        this.http = http;
+        this.template = spec.template() == null
+                ? null
+                : Mustache.compiler()
+                        .withEscaper(raw ->
+                                new String(JsonStringEncoder.getInstance().quoteAsCharArray(raw)))
+                        .defaultValue("")
+                        .compile(spec.template());
+    }
+
+    /** The body this webhook sends for {@code message}. */
+    public byte[] body(NotificationMessage message) {
+        if (template == null) {
+            return EventJson.mapper().writeValueAsBytes(message);
+        }
+        Map<String, Object> context = new LinkedHashMap<>(EventJson.mapper().convertValue(message, OBJECT_MAP));
+        context.put("title", MessageText.title(message));
+        context.put("text", MessageText.body(message));
+        return template.execute(context).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code sha256=} and the hex HMAC-SHA256 of {@code body} under {@code secret}. */
+    public static String signature(String secret, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HMAC-SHA256 is not available", e);
+        }
+    }
+
+    @Override
+    public void send(NotificationMessage message) {
+        byte[] body = body(message);
+        Map<String, String> headers = spec.secret() == null || spec.secret().isEmpty()
+                ? Map.of()
+                : Map.of(spec.signatureHeader(), signature(spec.secret(), body));
+        Http.post(http, spec.url(), MediaType.parseMediaType(spec.contentType()), body, headers);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String receiver() {
+        return receiver;
+    }
+
+    @Override
+    public String channel() {
+        return "webhook";
+    }
+
+    @Override
+    public boolean sendResolved() {
+        return spec.sendResolved();
+    }
+}

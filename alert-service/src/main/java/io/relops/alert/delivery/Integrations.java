@@ -1,0 +1,76 @@
+package io.relops.alert.delivery;
+
+import io.relops.alert.channel.EmailChannel;
+import io.relops.alert.channel.LogChannel;
+import io.relops.alert.channel.PagerDutyChannel;
+import io.relops.alert.channel.SlackChannel;
+import io.relops.alert.channel.WebhookChannel;
+import io.relops.alert.routing.AlertingProperties;
+import io.relops.alert.routing.AlertingProperties.ReceiverSpec;
+import java.net.http.HttpClient;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.RestClient;
+
+/** Every integration of every configured receiver, built once from {@code relops.alerting.receivers}. */
+@Component
+public class Integrations {
+
+    private final Map<String, List<Integration>> byReceiver = new LinkedHashMap<>();
+
+    Integrations(AlertingProperties properties, ObjectProvider<JavaMailSender> mail) {
+        HttpClient client = HttpClient.newBuilder()
+                .connectTimeout(properties.delivery().timeout())
+                .build();
+        JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(client);
+        factory.setReadTimeout(properties.delivery().timeout());
+        RestClient http = RestClient.builder().requestFactory(factory).build();
+        properties
+                .receiversOrEmpty()
+                .forEach((receiver, spec) -> byReceiver.put(receiver, build(receiver, spec, http, mail)));
+    }
+
+    private static List<Integration> build(
+            String receiver, ReceiverSpec spec, RestClient http, ObjectProvider<JavaMailSender> mail) {
+        List<Integration> all = new ArrayList<>();
+        forEach(spec.slack(), (s, i) -> all.add(new SlackChannel(receiver + "/slack[" + i + "]", receiver, s, http)));
+        forEach(
+                spec.pagerduty(),
+                (s, i) -> all.add(new PagerDutyChannel(receiver + "/pagerduty[" + i + "]", receiver, s, http)));
+        forEach(spec.email(), (s, i) -> {
+            JavaMailSender sender = mail.getIfAvailable();
+            if (sender == null) {
+                throw new IllegalStateException("receiver " + receiver
+                        + " has an email integration but no SMTP server is configured (spring.mail.host)");
+            }
+            all.add(new EmailChannel(receiver + "/email[" + i + "]", receiver, s, sender));
+        });
+        forEach(
+                spec.webhook(),
+                (s, i) -> all.add(new WebhookChannel(receiver + "/webhook[" + i + "]", receiver, s, http)));
+        forEach(spec.log(), (s, i) -> all.add(new LogChannel(receiver + "/log[" + i + "]", receiver, s)));
+        return List.copyOf(all);
+    }
+
+    private static <T> void forEach(List<T> specs, java.util.function.ObjIntConsumer<T> action) {
+        if (specs != null) {
+            for (int i = 0; i < specs.size(); i++) {
+                action.accept(specs.get(i), i);
+            }
+        }
+    }
+
+    public List<Integration> of(String receiver) {
+        return byReceiver.getOrDefault(receiver, List.of());
+    }
+
+    public List<Integration> all() {
+        return byReceiver.values().stream().flatMap(List::stream).toList();
+    }
+}

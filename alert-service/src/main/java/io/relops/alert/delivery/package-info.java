@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.alert.delivery;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.alert.routing;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.alert.silence;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.alert.web;
+
+import org.jspecify.annotations.NullMarked;

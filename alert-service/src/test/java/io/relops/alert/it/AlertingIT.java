@@ -1,0 +1,623 @@
+package io.relops.alert.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.relops.alert.AlertServiceApplication;
+import io.relops.alert.channel.PagerDutyChannel;
+import io.relops.alert.channel.WebhookChannel;
+import io.relops.common.codec.CloudEventCodec;
+import io.relops.common.codec.EncodedEvent;
+import io.relops.common.codec.EventJson;
+import io.relops.common.event.EventData;
+import io.relops.common.event.HealthFailed;
+import io.relops.common.event.HealthVerified;
+import io.relops.common.event.ProbeResult;
+import io.relops.common.event.RelopsEvent;
+import io.relops.testkit.Kafka;
+import io.relops.testkit.Postgres;
+import jakarta.mail.internet.MimeMessage;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * alert-service end to end over a real Kafka broker and a real PostgreSQL (testkit), with real
+ * local HTTP receivers for Slack, PagerDuty and webhooks and a real SMTP server (GreenMail) in the
+ * test JVM. Every test uses its own application names, so the tests share one running service.
+ */
+class AlertingIT {
+
+    private static final String SECRET = "it-webhook-secret";
+
+    @RegisterExtension
+    static final GreenMailExtension smtp = new GreenMailExtension(
+                    new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort())
+            .withPerMethodLifecycle(false);
+
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    private static final String HEALTH_TOPIC = "relops.health." + RUN;
+    private static final String ALERT_TOPIC = "relops.alert." + RUN;
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    private static Receivers receivers;
+    private static String jdbcUrl;
+    private static ConfigurableApplicationContext service;
+    private static String baseUrl;
+    private static KafkaProducer<byte[], byte[]> producer;
+
+    @BeforeAll
+    static void start() {
+        receivers = new Receivers();
+        jdbcUrl = Postgres.freshDatabase("alert_it");
+        producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Kafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+        service = replica();
+        baseUrl = url(service);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (service != null) {
+            service.close();
+        }
+        if (producer != null) {
+            producer.close();
+        }
+        if (receivers != null) {
+            receivers.close();
+        }
+    }
+
+    /** One alert-service instance on the shared database, broker and topics. */
+    static ConfigurableApplicationContext replica() {
+        Map<String, Object> p = new HashMap<>();
+        p.put("server.port", 0);
+        p.put("relops.kafka.bootstrap-servers", Kafka.bootstrapServers());
+        p.put("relops.database.url", jdbcUrl);
+        p.put("relops.database.username", Postgres.server().username());
+        p.put("relops.database.password", Postgres.server().password());
+        p.put("relops.topics.release", "relops.release." + RUN);
+        p.put("relops.topics.health", HEALTH_TOPIC);
+        p.put("relops.topics.backup", "relops.backup." + RUN);
+        p.put("relops.topics.alert", ALERT_TOPIC);
+        p.put("spring.mail.host", "127.0.0.1");
+        p.put("spring.mail.port", smtp.getSmtp().getPort());
+        p.put("relops.alerting.tick", "200ms");
+        p.put("relops.alerting.console-url", "http://console.test");
+        p.put("relops.alerting.delivery.retry-backoff", "200ms");
+        p.put("relops.alerting.delivery.open-state-wait", "5s");
+        p.put("relops.alerting.delivery.redelivery-backoff", "1s");
+        p.put("relops.alerting.delivery.max-redelivery-backoff", "4s");
+        p.put("relops.alerting.delivery.timeout", "3s");
+        // the tree: by default to "team"; outage-* to "oncall"; esc-* to a quiet log receiver that escalates
+        p.put("relops.alerting.route.receiver", "team");
+        p.put("relops.alerting.route.group-by[0]", "application");
+        p.put("relops.alerting.route.group-wait", "3s");
+        p.put("relops.alerting.route.group-interval", "2s");
+        p.put("relops.alerting.route.repeat-interval", "1h");
+        p.put("relops.alerting.route.routes[0].matchers[0]", "application=~\"outage-.*\"");
+        p.put("relops.alerting.route.routes[0].receiver", "oncall");
+        p.put("relops.alerting.route.routes[1].matchers[0]", "application=~\"esc-.*\"");
+        p.put("relops.alerting.route.routes[1].receiver", "quiet");
+        p.put("relops.alerting.route.routes[1].escalate-to", "managers");
+        p.put("relops.alerting.route.routes[1].escalate-after", "10s");
+        p.put("relops.alerting.route.routes[1].group-wait", "1s");
+        p.put("relops.alerting.receivers.team.slack[0].url", receivers.url("/slack/team"));
+        p.put("relops.alerting.receivers.team.slack[0].send-resolved", "true");
+        p.put("relops.alerting.receivers.team.pagerduty[0].url", receivers.url("/pagerduty/team"));
+        p.put("relops.alerting.receivers.team.pagerduty[0].routing-key", "team-key");
+        p.put("relops.alerting.receivers.team.email[0].to[0]", "team@example.org");
+        p.put("relops.alerting.receivers.team.email[0].from", "relops@example.org");
+        p.put("relops.alerting.receivers.team.webhook[0].url", receivers.url("/webhook/team"));
+        p.put("relops.alerting.receivers.team.webhook[0].secret", SECRET);
+        p.put("relops.alerting.receivers.oncall.slack[0].url", receivers.url("/slack/oncall"));
+        p.put("relops.alerting.receivers.oncall.pagerduty[0].url", receivers.url("/pagerduty/oncall"));
+        p.put("relops.alerting.receivers.oncall.pagerduty[0].routing-key", "oncall-key");
+        p.put("relops.alerting.receivers.quiet.log[0].send-resolved", "true");
+        p.put("relops.alerting.receivers.managers.webhook[0].url", receivers.url("/webhook/managers"));
+        p.put(
+                "relops.alerting.receivers.managers.webhook[0].template",
+                "{\"text\":\"{{title}}\",\"app\":\"{{commonLabels.application}}\",\"kind\":\"{{kind}}\"}");
+        // as command-line arguments: they take precedence over the service's own configuration
+        return new SpringApplicationBuilder(AlertServiceApplication.class)
+                .run(p.entrySet().stream()
+                        .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                        .toArray(String[]::new));
+    }
+
+    static String url(ConfigurableApplicationContext context) {
+        return "http://127.0.0.1:"
+                + ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void aHundredHealthFailuresWithinGroupWaitMakeExactlyOneNotificationPerIntegration() throws Exception {
+        String app = "storm-" + RUN;
+        UUID release = UUID.randomUUID();
+        for (int i = 0; i < 100; i++) {
+            send(HEALTH_TOPIC, healthFailed(app, release, "2.0." + i));
+        }
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(receivers.delivered("/slack/team", app)).hasSize(1);
+            assertThat(receivers.delivered("/pagerduty/team", app)).hasSize(1);
+            assertThat(receivers.delivered("/webhook/team", app)).hasSize(1);
+            assertThat(mailsAbout(app)).hasSize(1);
+        });
+        // nothing more comes: no second notification over several group_interval ticks
+        await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(12)).untilAsserted(() -> {
+            assertThat(receivers.to("/slack/team", r -> r.body().contains(app))).hasSize(1);
+            assertThat(receivers.to("/pagerduty/team", r -> r.body().contains(app)))
+                    .hasSize(1);
+            assertThat(receivers.to("/webhook/team", r -> r.body().contains(app)))
+                    .hasSize(1);
+            assertThat(mailsAbout(app)).hasSize(1);
+        });
+
+        // a message a person can act on
+        String slack = EventJson.mapper()
+                .readTree(receivers.delivered("/slack/team", app).get(0).body())
+                .path("text")
+                .asString();
+        assertThat(slack)
+                .contains("[FIRING:1] " + app + " HealthFailed (critical)")
+                .contains("version: 2.0.")
+                .contains("release: " + release)
+                .contains("what failed: health returned 503")
+                .contains("FAIL health: 503 (expected [200])")
+                .contains("console: http://console.test/releases/" + release);
+        MimeMessage mail = mailsAbout(app).get(0);
+        assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("team@example.org");
+        assertThat(GreenMailUtil.getBody(mail)).contains("FAIL health: 503");
+
+        // PagerDuty: a trigger with the stable dedup key of the group
+        JsonNode pd = EventJson.mapper()
+                .readTree(receivers.delivered("/pagerduty/team", app).get(0).body());
+        assertThat(pd.path("event_action").asString()).isEqualTo("trigger");
+        assertThat(pd.path("routing_key").asString()).isEqualTo("team-key");
+        assertThat(pd.path("dedup_key").asString())
+                .isEqualTo(PagerDutyChannel.dedupKey("team", "0:{application=\"" + app + "\"}"));
+        assertThat(pd.path("payload").path("severity").asString()).isEqualTo("critical");
+
+        // the webhook: Alertmanager's shape, signed with HMAC-SHA256 over the exact body
+        Receivers.Request hook = receivers.delivered("/webhook/team", app).get(0);
+        assertThat(hook.header("X-Relops-Signature"))
+                .isEqualTo(WebhookChannel.signature(SECRET, hook.body().getBytes(StandardCharsets.UTF_8)));
+        JsonNode hookBody = EventJson.mapper().readTree(hook.body());
+        assertThat(hookBody.path("version").asString()).isEqualTo("4");
+        assertThat(hookBody.path("alerts")).hasSize(1);
+
+        // audited: one alert.notified per delivered notification (4 integrations, 1 alert)
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() ->
+                        assertThat(alertEvents(app, "io.relops.alert.notified")).hasSize(4));
+
+        JsonNode alerts = getJson("/api/alerts?state=firing&application=" + app);
+        assertThat(alerts).hasSize(1);
+        assertThat(alerts.get(0).path("labels").path("alertname").asString()).isEqualTo("HealthFailed");
+    }
+
+    @Test
+    void aSilenceSuppressesNotificationsUntilItIsExpired() throws Exception {
+        String app = "silenced-" + RUN;
+        HttpResponse<String> created = post("/api/silences", """
+                {"matchers":[{"name":"application","value":"%s","isRegex":false,"isEqual":true}],
+                 "startsAt":"%s","endsAt":"%s","createdBy":"it","comment":"maintenance window"}
+                """.formatted(
+                app, OffsetDateTime.now().minusMinutes(1), OffsetDateTime.now().plusHours(1)));
+        assertThat(created.statusCode()).isEqualTo(200);
+        String silenceId =
+                EventJson.mapper().readTree(created.body()).path("silenceID").asString();
+        assertThat(getJson("/api/silences/" + silenceId)
+                        .path("status")
+                        .path("state")
+                        .asString())
+                .isEqualTo("active");
+
+        send(HEALTH_TOPIC, healthFailed(app, UUID.randomUUID(), "3.0.0"));
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(() ->
+                        getJson("/api/alerts?state=firing&application=" + app).size() == 1);
+        await().during(Duration.ofSeconds(8))
+                .atMost(Duration.ofSeconds(12))
+                .untilAsserted(() -> assertThat(
+                                receivers.to("/slack/team", r -> r.body().contains(app)))
+                        .isEmpty());
+
+        HttpResponse<String> expired = http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl + "/api/silences/" + silenceId))
+                        .DELETE()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(expired.statusCode()).isEqualTo(200);
+        assertThat(EventJson.mapper()
+                        .readTree(expired.body())
+                        .path("status")
+                        .path("state")
+                        .asString())
+                .isEqualTo("expired");
+
+        // once the silence is over, the still-firing alert is notified on the group's next tick
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() ->
+                        assertThat(receivers.delivered("/slack/team", app)).hasSize(1));
+    }
+
+    @Test
+    void aRecoveryResolvesTheAlertAndSendResolvedReceiversHearItOnce() throws Exception {
+        String app = "recovers-" + RUN;
+        UUID release = UUID.randomUUID();
+        send(HEALTH_TOPIC, healthFailed(app, release, "4.0.0"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(receivers.delivered("/slack/team", app)).hasSize(1);
+            assertThat(receivers.delivered("/pagerduty/team", app)).hasSize(1);
+        });
+
+        send(HEALTH_TOPIC, new HealthVerified(release, app, "local", "4.0.0", "blue", null, List.of()));
+
+        String dedupKey = PagerDutyChannel.dedupKey("team", "0:{application=\"" + app + "\"}");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(receivers.delivered("/slack/team", "[RESOLVED] " + app)).hasSize(1);
+            assertThat(receivers.delivered("/pagerduty/team", dedupKey)).hasSize(2);
+        });
+        await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(receivers.to("/slack/team", r -> r.body().contains(app))).hasSize(2);
+            assertThat(receivers.to("/pagerduty/team", r -> r.body().contains(dedupKey)))
+                    .hasSize(2);
+            assertThat(mailsAbout(app)).as("email does not send resolved").hasSize(1);
+        });
+        JsonNode resolve = EventJson.mapper()
+                .readTree(
+                        receivers.delivered("/pagerduty/team", dedupKey).get(1).body());
+        assertThat(resolve.path("event_action").asString()).isEqualTo("resolve");
+        assertThat(getJson("/api/alerts?state=resolved&application=" + app)).hasSize(1);
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(alertEvents(app, "io.relops.alert.resolved"))
+                        .hasSize(3)); // slack, pagerduty and the webhook send resolved; email does not
+    }
+
+    @Test
+    void slackAnswering500For30SecondsThenRecoveringIsDeliveredOnceAndPagerDutyIsUnaffected() {
+        String app = "outage-" + RUN;
+        Instant recovery = Instant.now().plusSeconds(30);
+        receivers.failUntil("/slack/oncall", recovery);
+
+        send(HEALTH_TOPIC, healthFailed(app, UUID.randomUUID(), "5.0.0"));
+
+        // PagerDuty gets its trigger right away, once, while Slack is down
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(receivers.delivered("/pagerduty/oncall", app))
+                        .hasSize(1));
+        assertThat(receivers.delivered("/pagerduty/oncall", app).get(0).at()).isBefore(recovery);
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(receivers.to(
+                                "/slack/oncall",
+                                r -> r.answered() == 500 && r.body().contains(app)))
+                        .isNotEmpty());
+
+        // Slack recovers after 30 s: delivered exactly once, after the recovery
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(() ->
+                        assertThat(receivers.delivered("/slack/oncall", app)).hasSize(1));
+        assertThat(receivers.delivered("/slack/oncall", app).get(0).at()).isAfterOrEqualTo(recovery);
+        await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(receivers.delivered("/slack/oncall", app)).hasSize(1);
+            assertThat(receivers.to("/pagerduty/oncall", r -> r.body().contains(app)))
+                    .as("Slack's retries never re-send to PagerDuty")
+                    .hasSize(1);
+        });
+    }
+
+    @Test
+    void twoReplicasOnOneDatabaseAndBrokerNeverNotifyTwice() throws Exception {
+        List<String> apps = new ArrayList<>();
+        try (ConfigurableApplicationContext second = replica()) {
+            String secondUrl = url(second);
+            for (int i = 0; i < 10; i++) {
+                String app = "replicated-" + i + "-" + RUN;
+                apps.add(app);
+                String alert = """
+                        [{"labels":{"alertname":"ReplicaCheck","application":"%s","severity":"critical"},
+                          "annotations":{"summary":"%s is down"}}]
+                        """.formatted(app, app);
+                // the same alert pushed to both replicas, and a relops event for the same application
+                assertThat(post(baseUrl, "/api/alerts", alert).statusCode()).isEqualTo(200);
+                assertThat(post(secondUrl, "/api/alerts", alert).statusCode()).isEqualTo(200);
+                send(HEALTH_TOPIC, healthFailed(app, UUID.randomUUID(), "6.0." + i));
+            }
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                for (String app : apps) {
+                    assertThat(receivers.delivered("/slack/team", app)).as(app).hasSize(1);
+                }
+            });
+            await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(12)).untilAsserted(() -> {
+                for (String app : apps) {
+                    assertThat(receivers.to("/slack/team", r -> r.body().contains(app)))
+                            .as(app)
+                            .hasSize(1);
+                    assertThat(receivers.to("/pagerduty/team", r -> r.body().contains(app)))
+                            .as(app)
+                            .hasSize(1);
+                    assertThat(receivers.to("/webhook/team", r -> r.body().contains(app)))
+                            .as(app)
+                            .hasSize(1);
+                }
+            });
+            // both alerts of each application are in its one notification
+            for (String app : apps) {
+                JsonNode hook = EventJson.mapper()
+                        .readTree(
+                                receivers.delivered("/webhook/team", app).get(0).body());
+                assertThat(hook.path("alerts")).as(app).hasSize(2);
+            }
+        }
+    }
+
+    @Test
+    void escalatesAnUnacknowledgedCriticalAlertButNotAnAcknowledgedOne() throws Exception {
+        String ignored = "esc-ignored-" + RUN;
+        String acknowledged = "esc-acked-" + RUN;
+        send(HEALTH_TOPIC, healthFailed(ignored, UUID.randomUUID(), "7.0.0"));
+        send(HEALTH_TOPIC, healthFailed(acknowledged, UUID.randomUUID(), "7.0.0"));
+        JsonNode alert = await().atMost(Duration.ofSeconds(20))
+                .until(() -> getJson("/api/alerts?state=firing&application=" + acknowledged), a -> a.size() == 1)
+                .get(0);
+        HttpResponse<String> ack = post(
+                "/api/alerts/" + alert.path("fingerprint").asString() + "/acknowledge",
+                "{\"by\":\"alice\",\"comment\":\"looking\"}");
+        assertThat(ack.statusCode()).isEqualTo(200);
+        assertThat(EventJson.mapper()
+                        .readTree(ack.body())
+                        .path("acknowledgedBy")
+                        .asString())
+                .isEqualTo("alice");
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(receivers.delivered("/webhook/managers", ignored))
+                        .hasSize(1));
+        JsonNode escalation = EventJson.mapper()
+                .readTree(
+                        receivers.delivered("/webhook/managers", ignored).get(0).body());
+        assertThat(escalation.path("kind").asString()).isEqualTo("escalation");
+        assertThat(escalation.path("text").asString()).startsWith("[ESCALATED, unacknowledged] " + ignored);
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(8)).untilAsserted(() -> {
+            assertThat(receivers.to("/webhook/managers", r -> r.body().contains(acknowledged)))
+                    .isEmpty();
+            assertThat(receivers.to("/webhook/managers", r -> r.body().contains(ignored)))
+                    .hasSize(1);
+        });
+    }
+
+    @Test
+    void acceptsTheAlertmanagerWebhookPayloadOfItsDocumentation() throws Exception {
+        // The webhook_config payload as Alertmanager documents it (version 4), with concrete values.
+        String job = "http_checks_" + RUN;
+        String payload = """
+                {
+                  "version": "4",
+                  "groupKey": "{}/{severity=\\"critical\\"}:{alertname=\\"ProbeFailure\\"}",
+                  "truncatedAlerts": 0,
+                  "status": "%s",
+                  "receiver": "relops",
+                  "groupLabels": {"alertname": "ProbeFailure"},
+                  "commonLabels": {"alertname": "ProbeFailure", "instance": "https://server.example.org",
+                                   "job": "%s", "monitor": "master", "severity": "critical"},
+                  "commonAnnotations": {"summary": "BlackBox Probe Failure: https://server.example.org"},
+                  "externalURL": "http://alertmanager.example.org:9093",
+                  "alerts": [
+                    {
+                      "status": "%s",
+                      "labels": {"alertname": "ProbeFailure", "instance": "https://server.example.org",
+                                 "job": "%s", "monitor": "master", "severity": "critical"},
+                      "annotations": {
+                        "description": "Instance https://server.example.org has been down for over 5m. Job: http_checks",
+                        "summary": "BlackBox Probe Failure: https://server.example.org"
+                      },
+                      "startsAt": "2026-02-06T13:08:45.828Z",
+                      "endsAt": "%s",
+                      "generatorURL": "http://prometheus.example.org:9090/graph?g0.expr=probe_success+%%3D%%3D+0&g0.tab=1",
+                      "fingerprint": "1a30ba71cca2921f"
+                    }
+                  ]
+                }
+                """;
+        HttpResponse<String> firing = post(
+                "/api/alerts/alertmanager", payload.formatted("firing", job, "firing", job, "0001-01-01T00:00:00Z"));
+        assertThat(firing.statusCode()).isEqualTo(200);
+        assertThat(EventJson.mapper().readTree(firing.body()).path("accepted").asInt())
+                .isEqualTo(1);
+        JsonNode alerts = getJson("/api/alerts?state=firing&application=" + job);
+        assertThat(alerts).hasSize(1);
+        assertThat(alerts.get(0).path("severity").asString()).isEqualTo("critical");
+        assertThat(alerts.get(0).path("generatorURL").asString()).startsWith("http://prometheus.example.org:9090");
+
+        HttpResponse<String> resolved = post(
+                "/api/alerts/alertmanager",
+                payload.formatted(
+                        "resolved", job, "resolved", job, OffsetDateTime.now().toString()));
+        assertThat(resolved.statusCode()).isEqualTo(200);
+        assertThat(getJson("/api/alerts?state=resolved&application=" + job)).hasSize(1);
+    }
+
+    @Test
+    void refusesMalformedInputWithProblemDetails() throws Exception {
+        assertProblem(post("/api/alerts/alertmanager", "{\"version\": \"4\", "), "malformed JSON");
+        assertProblem(post("/api/alerts/alertmanager", "{\"version\":\"3\",\"alerts\":[]}"), "version");
+        assertProblem(
+                post(
+                        "/api/alerts/alertmanager",
+                        "{\"version\":\"4\",\"alerts\":[{\"status\":\"burning\",\"labels\":{}}]}"),
+                "alerts[0].status");
+        assertProblem(post("/api/alerts", "[{\"labels\":{\"severity\":\"critical\"}}]"), "alertname");
+        assertProblem(post("/api/alerts", "[{\"labels\":{\"alertname\":\"x\",\"bad-name\":\"y\"}}]"), "bad-name");
+        assertProblem(post("/api/alerts", "{}"), "malformed JSON");
+        assertProblem(post("/api/silences", "{\"matchers\":[],\"createdBy\":\"it\",\"comment\":\"c\"}"), "matchers");
+        assertProblem(post("/api/silences", """
+                        {"matchers":[{"name":"a","value":"(","isRegex":true}],"startsAt":"2026-01-01T00:00:00Z",
+                         "endsAt":"2999-01-01T00:00:00Z","createdBy":"it","comment":"c"}"""), "invalid regular expression");
+        HttpResponse<String> badState = http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl + "/api/alerts?state=burning"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertProblem(badState, "state");
+    }
+
+    @Test
+    void sendsAMalformedEventToTheDeadLetterTopic() throws Exception {
+        byte[] poison = ("not a cloudevent " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        producer.send(new ProducerRecord<>(HEALTH_TOPIC, "poison".getBytes(StandardCharsets.UTF_8), poison))
+                .get();
+        String dlq = "error." + HEALTH_TOPIC + ".alert-service";
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            consumer.subscribe(List.of(dlq));
+            List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                consumer.poll(Duration.ofMillis(500)).forEach(seen::add);
+                ConsumerRecord<byte[], byte[]> dead = seen.stream()
+                        .filter(r -> java.util.Arrays.equals(r.value(), poison))
+                        .findFirst()
+                        .orElse(null);
+                assertThat(dead).isNotNull();
+                Header reason = dead.headers().lastHeader("x-exception-message");
+                assertThat(new String(reason.value(), StandardCharsets.UTF_8)).contains("not a valid CloudEvent");
+            });
+        }
+        // and the partition moved on: a valid event after it is still handled
+        String app = "after-poison-" + RUN;
+        send(HEALTH_TOPIC, healthFailed(app, UUID.randomUUID(), "8.0.0"));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> getJson("/api/alerts?application=" + app).size() == 1);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private static HealthFailed healthFailed(String app, UUID release, String version) {
+        return new HealthFailed(
+                release,
+                app,
+                "local",
+                version,
+                "blue",
+                null,
+                "health returned 503",
+                List.of(new ProbeResult("health", false, "503", "[200]", 4, "503")));
+    }
+
+    private static void send(String topic, EventData data) {
+        EncodedEvent encoded = CloudEventCodec.encode(RelopsEvent.of(URI.create("/relops/it"), data));
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, encoded.key(), encoded.value());
+        encoded.headers().forEach((k, v) -> record.headers().add(k, v));
+        try {
+            producer.send(record).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer() {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                Kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "it-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class));
+    }
+
+    /** The events of {@code type} about {@code app} on the alert topic. */
+    private static List<ConsumerRecord<byte[], byte[]>> alertEvents(String app, String type) {
+        List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            consumer.subscribe(List.of(ALERT_TOPIC));
+            long deadline = System.currentTimeMillis() + 3000;
+            while (System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(300))) {
+                    Header t = r.headers().lastHeader("ce_type");
+                    if (t != null
+                            && type.equals(new String(t.value(), StandardCharsets.UTF_8))
+                            && app.equals(new String(r.key(), StandardCharsets.UTF_8))) {
+                        found.add(r);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private static List<MimeMessage> mailsAbout(String app) throws Exception {
+        List<MimeMessage> found = new ArrayList<>();
+        for (MimeMessage m : smtp.getReceivedMessages()) {
+            if (m.getSubject().contains(app)) {
+                found.add(m);
+            }
+        }
+        return found;
+    }
+
+    private static HttpResponse<String> post(String path, String body) throws Exception {
+        return post(baseUrl, path, body);
+    }
+
+    private static HttpResponse<String> post(String base, String path, String body) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode getJson(String path) throws Exception {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl + path)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return EventJson.mapper().readTree(response.body());
+    }
+
+    private static void assertProblem(HttpResponse<String> response, String mentions) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(response.body()).contains(mentions);
+    }
+}
