@@ -122,6 +122,7 @@ class WalkingSkeletonIT {
     @Order(1)
     void releasesTwoVersionsAndRollsBackABrokenOneThroughEveryService() throws Exception {
         JsonNode first = releaseAndAwait("1.0.0", "COMPLETED");
+        // the last health.verified is healthcheck-service verifying the slot again at 100 % of traffic
         assertThat(flowTypes(first))
                 .containsExactly(
                         "io.relops.release.requested",
@@ -129,7 +130,8 @@ class WalkingSkeletonIT {
                         "io.relops.deployment.ready",
                         "io.relops.health.verified",
                         "io.relops.traffic.shifted",
-                        "io.relops.release.completed");
+                        "io.relops.release.completed",
+                        "io.relops.health.verified");
         assertCorrelated(first);
         assertThat(stableVersion()).isEqualTo("1.0.0");
 
@@ -166,6 +168,51 @@ class WalkingSkeletonIT {
 
     @Test
     @Order(2)
+    void releasesACanaryStepByStepAndRollsItBackInOneEmergencyCall() throws Exception {
+        HttpResponse<String> requested = post(
+                "{\"application\":\"demo-app\",\"version\":\"1.2.0\",\"environment\":\"local\","
+                        + "\"strategy\":\"canary\"}",
+                true);
+        assertThat(requested.statusCode()).as(requested.body()).isEqualTo(202);
+        String location = requested.headers().firstValue("Location").orElseThrow();
+        JsonNode canary = await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(300))
+                .until(
+                        () -> operator.release(location).body(),
+                        release -> "COMPLETED".equals(release.path("status").asString())
+                                && flowTypes(release).contains("io.relops.release.completed"));
+        List<Integer> weights = new ArrayList<>();
+        List<Integer> verifiedSteps = new ArrayList<>();
+        for (JsonNode e : canary.path("timeline")) {
+            if (e.path("type").asString().equals("io.relops.traffic.shifted")) {
+                weights.add(e.path("data").path("weight").asInt());
+            }
+            if (e.path("type").asString().equals("io.relops.health.verified")
+                    && !e.path("data").path("step").isNull()) {
+                verifiedSteps.add(e.path("data").path("step").asInt());
+            }
+        }
+        assertThat(weights).containsExactly(25, 50, 100);
+        assertThat(verifiedSteps).contains(1, 2, 3);
+        assertCorrelated(canary);
+        assertThat(stableVersion()).isEqualTo("1.2.0");
+
+        HttpResponse<String> emergency = http.send(
+                HttpRequest.newBuilder(URI.create(suite.url("gateway-service") + location + "/rollback"))
+                        .header("Authorization", "Bearer " + operatorToken)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"reason\":\"checkout errors\",\"emergency\":true}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(emergency.statusCode()).as(emergency.body()).isEqualTo(200);
+        assertThat(EventJson.mapper().readTree(emergency.body()).path("status").asString())
+                .isEqualTo("ROLLED_BACK");
+        assertThat(stableVersion()).isEqualTo("1.1.0");
+    }
+
+    @Test
+    @Order(3)
     void refusesBadInputWithProblemDetailsAndPublishesNothing() throws Exception {
         long before = endOffset(releaseTopic);
 
@@ -194,7 +241,7 @@ class WalkingSkeletonIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void sendsAPoisonRecordToEveryConsumerGroupsDeadLetterTopicAndMovesOn() throws Exception {
         byte[] poison = ("not a cloudevent " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
@@ -231,7 +278,7 @@ class WalkingSkeletonIT {
                 .until(
                         () -> operator.release(answer.location()).body(),
                         release -> finalStatus.equals(release.path("status").asString())
-                                && flowTypes(release).size() >= (finalStatus.equals("COMPLETED") ? 6 : 5));
+                                && flowTypes(release).size() >= (finalStatus.equals("COMPLETED") ? 7 : 5));
     }
 
     private static List<String> types(JsonNode release) {

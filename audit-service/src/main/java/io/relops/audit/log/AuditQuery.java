@@ -1,0 +1,80 @@
+package io.relops.audit.log;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The filters of a search or an export; absent ones match everything.
+ *
+ * @param text free text: every word must occur in the type, application, actor or data (PostgreSQL
+ *     full-text search, {@code simple} configuration)
+ */
+public record AuditQuery(
+        @Nullable String application,
+        @Nullable String type,
+        @Nullable String releaseId,
+        @Nullable String actor,
+        @Nullable Instant since,
+        @Nullable Instant until,
+        @Nullable String text) {
+
+    public static final AuditQuery ALL = new AuditQuery(null, null, null, null, null, null, null);
+
+    /** A SQL condition over {@code audit_record} with its named parameters. */
+    record Condition(String sql, Map<String, Object> params) {}
+
+    Condition condition() {
+        List<String> terms = new ArrayList<>();
+        Map<String, Object> params = new LinkedHashMap<>();
+        if (application != null) {
+            terms.add("subject = :application");
+            params.put("application", application);
+        }
+        if (type != null) {
+            terms.add("event_type = :type");
+            params.put("type", type);
+        }
+        if (releaseId != null) {
+            terms.add("release_id = :releaseId");
+            params.put("releaseId", releaseId);
+        }
+        if (actor != null) {
+            terms.add("actor = :actor");
+            params.put("actor", actor);
+        }
+        if (since != null) {
+            terms.add("event_time >= :since");
+            params.put("since", java.time.OffsetDateTime.ofInstant(since, java.time.ZoneOffset.UTC));
+        }
+        if (until != null) {
+            terms.add("event_time < :until");
+            params.put("until", java.time.OffsetDateTime.ofInstant(until, java.time.ZoneOffset.UTC));
+        }
+        if (text != null && !text.isBlank()) {
+            terms.add("search @@ plainto_tsquery('simple', :text)");
+            params.put("text", text);
+        }
+        return new Condition(terms.isEmpty() ? "true" : String.join(" and ", terms), params);
+    }
+
+    boolean isEmpty() {
+        return condition().params().isEmpty();
+    }
+
+    /** The filters given, for an export's header. */
+    Map<String, String> describe() {
+        Map<String, String> given = new LinkedHashMap<>();
+        if (application != null) given.put("application", application);
+        if (type != null) given.put("type", type);
+        if (releaseId != null) given.put("releaseId", releaseId);
+        if (actor != null) given.put("actor", actor);
+        if (since != null) given.put("since", since.toString());
+        if (until != null) given.put("until", until.toString());
+        if (text != null && !text.isBlank()) given.put("text", text);
+        return given;
+    }
+}

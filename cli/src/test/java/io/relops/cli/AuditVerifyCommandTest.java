@@ -1,0 +1,89 @@
+package io.relops.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.relops.common.audit.AuditChain;
+import io.relops.common.audit.AuditEntry;
+import io.relops.common.audit.AuditExport;
+import io.relops.common.audit.CanonicalJson;
+import io.relops.common.audit.Checkpoint;
+import io.relops.common.audit.Keys;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class AuditVerifyCommandTest {
+
+    @TempDir
+    Path dir;
+
+    final StringWriter out = new StringWriter();
+
+    int relops(String... args) {
+        CommandLine cli = new CommandLine(new RelopsCli());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(out, true));
+        return cli.execute(args);
+    }
+
+    @Test
+    void passesOnAnExportAndFailsAfterOneByteIsEdited() throws Exception {
+        KeyPair keys = Keys.generate();
+        Path export = dir.resolve("export.jsonl");
+        Path key = Files.writeString(dir.resolve("key.pem"), Keys.publicPem(keys.getPublic()));
+        try (Writer file = Files.newBufferedWriter(export)) {
+            AuditExport.writeHeader(file, 1, 5, AuditChain.GENESIS, Map.of(), Keys.fingerprint(keys.getPublic()));
+            String previous = AuditChain.GENESIS;
+            for (int seq = 1; seq <= 5; seq++) {
+                AuditEntry entry = new AuditEntry(
+                                seq,
+                                "id-" + seq,
+                                "io.relops.release.approved",
+                                "/relops/gateway",
+                                "shop",
+                                null,
+                                Instant.parse("2026-11-22T06:00:00Z"),
+                                "relops.release",
+                                "bob",
+                                Instant.parse("2026-11-22T06:00:01Z"),
+                                CanonicalJson.read("{\"approvedBy\":\"bob\",\"comment\":\"ok " + seq + "\"}"),
+                                previous,
+                                "")
+                        .chainedAfter(previous);
+                AuditExport.writeRecord(file, entry);
+                previous = entry.hash();
+            }
+            AuditExport.writeCheckpoint(
+                    file, Checkpoint.sign(5, previous, Instant.now(), Checkpoint.PERIODIC, keys.getPrivate(), "k"));
+        }
+
+        assertThat(relops("audit", "verify", "--file", export.toString(), "--public-key", key.toString()))
+                .as(out.toString())
+                .isZero();
+        assertThat(out.toString()).startsWith("VALID");
+
+        String text = Files.readString(export);
+        Files.writeString(export, text.replace("\"ok 3\"", "\"ok 4\""));
+        out.getBuffer().setLength(0);
+        assertThat(relops("audit", "verify", "--file", export.toString(), "--public-key", key.toString()))
+                .isEqualTo(1);
+        assertThat(out.toString()).contains("INVALID at seq 3 (MODIFIED)");
+    }
+
+    @Test
+    void refusesAKeyThatIsNotAPublicKey() throws Exception {
+        Path export = Files.writeString(dir.resolve("e.jsonl"), "");
+        Path key = Files.writeString(dir.resolve("key.pem"), "hello");
+        assertThat(relops("audit", "verify", "--file", export.toString(), "--public-key", key.toString()))
+                .isEqualTo(2);
+        assertThat(out.toString()).contains("not a PEM 'PUBLIC KEY' block");
+    }
+}
