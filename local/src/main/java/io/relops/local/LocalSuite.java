@@ -98,7 +98,7 @@ public final class LocalSuite implements AutoCloseable {
     }
 
     private Path jar(String service) {
-        return options.home().resolve(service).resolve("target").resolve(service + ".jar");
+        return options.home().resolve(service).resolve("target").resolve(service + "-exec.jar");
     }
 
     private void startKafka() {

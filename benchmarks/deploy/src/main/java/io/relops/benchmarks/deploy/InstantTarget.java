@@ -1,0 +1,31 @@
+package io.relops.benchmarks.deploy;
+
+import io.relops.deploy.target.DeploymentTarget;
+import io.relops.deploy.target.TargetContext;
+import io.relops.deploy.target.Traffic;
+import java.util.List;
+
+/** A deployment target that does its work instantly: what remains is relops' own reaction time. */
+public class InstantTarget implements DeploymentTarget {
+
+    @Override
+    public String type() {
+        return "instant";
+    }
+
+    @Override
+    public List<String> slots(TargetContext context) {
+        return List.of("blue", "green");
+    }
+
+    @Override
+    public String deploy(TargetContext context, String slot, String version) {
+        return "http://" + context.application() + "-" + slot + ".bench";
+    }
+
+    @Override
+    public void route(TargetContext context, Traffic traffic) {}
+
+    @Override
+    public void stop(TargetContext context, String slot) {}
+}
