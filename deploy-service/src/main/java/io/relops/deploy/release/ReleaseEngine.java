@@ -107,6 +107,7 @@ public class ReleaseEngine {
                 return;
             }
             if (data instanceof ReleaseRequested requested) {
+                releases.lockReleaseId(requested.releaseId());
                 requested(event, requested);
                 return;
             }
@@ -163,6 +164,7 @@ public class ReleaseEngine {
             if (!processed.markProcessed(event)) {
                 return;
             }
+            releases.lockReleaseId(id);
             if (event.data() instanceof BackupCompleted completed) {
                 releases.backupOutcome(id, completed.backupId(), true, completed.sha256(), null);
             } else if (event.data() instanceof BackupFailed failed) {

@@ -127,6 +127,21 @@ public class ReleaseRepository {
                 .optional();
     }
 
+    /** Namespace of this repository's advisory locks (the first key of the two-key form). */
+    private static final int RELEASE_ID_LOCKS = 0x52454c31;
+
+    /**
+     * Serializes, until the end of the transaction, everything that may see a release id before the release row
+     * exists: the request that creates it and a pre-deploy backup outcome that may arrive first on another topic.
+     * Without it each could commit without seeing the other, and the release would wait for a backup it already has.
+     */
+    void lockReleaseId(UUID id) {
+        jdbc.sql("select pg_advisory_xact_lock(?, ?)")
+                .params(RELEASE_ID_LOCKS, id.hashCode())
+                .query((rs, row) -> 1)
+                .list();
+    }
+
     /** The release, locked for the rest of the transaction. */
     Optional<Release> lock(UUID id) {
         return jdbc.sql("select * from release where id = ? for update")
