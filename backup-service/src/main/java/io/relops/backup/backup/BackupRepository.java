@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -98,6 +99,27 @@ public class BackupRepository {
                 .optional();
     }
 
+    /** The expected size of a running backup's artifact, for a progress bar. */
+    public void bytesTotal(UUID id, long bytesTotal) {
+        jdbc.sql("update backup set bytes_total = ? where id = ? and status = 'RUNNING'")
+                .params(bytesTotal, id)
+                .update();
+    }
+
+    /** How many bytes the application's newest completed backup with this driver wrote, if there is one. */
+    public OptionalLong previousBytes(String application, String driver) {
+        return jdbc.sql("""
+                        select bytes_done from backup where application = ? and driver = ? and status = 'COMPLETED'
+                        order by completed_at desc limit 1
+                        """)
+                .params(application, driver)
+                .query(Long.class)
+                .optional()
+                .map(OptionalLong::of)
+                .orElse(OptionalLong.empty());
+    }
+
+    /** Reports a running backup's progress; also its heartbeat. */
     public void progress(UUID id, long bytesDone) {
         jdbc.sql("update backup set bytes_done = ?, heartbeat_at = now() where id = ? and status = 'RUNNING'")
                 .params(bytesDone, id)
@@ -130,7 +152,7 @@ public class BackupRepository {
             Instant completedAt) {
         jdbc.sql("""
                         update backup set status = 'COMPLETED', storage_key = ?, location = ?, size_bytes = ?,
-                            bytes_done = ?, sha256 = ?, encrypted = ?, evidence = ?::jsonb, completed_at = ?,
+                            bytes_done = ?, bytes_total = ?, sha256 = ?, encrypted = ?, evidence = ?::jsonb, completed_at = ?,
                             duration_ms = ?, verify_requested = ?, reason = null
                         where id = ?
                         """)
@@ -138,6 +160,7 @@ public class BackupRepository {
                         storageKey,
                         location,
                         sizeBytes,
+                        bytesDone,
                         bytesDone,
                         sha256,
                         encrypted,
@@ -234,7 +257,7 @@ public class BackupRepository {
     /** The stored backups of an application, as retention sees them. */
     public List<Retention.Candidate> retentionCandidates(String application, Duration protectReleasesFor, Instant now) {
         return jdbc.sql("""
-                        select b.id, b.completed_at, b.verification = 'PASSED' as verified,
+                        select b.id, b.completed_at, coalesce(b.verification, 'NONE') as verification,
                                exists (select 1 from active_release r where r.release_id = b.release_id
                                        and r.requested_at > ?) as protected
                         from backup b where b.application = ? and b.status = 'COMPLETED'
@@ -243,7 +266,7 @@ public class BackupRepository {
                 .query((rs, n) -> new Retention.Candidate(
                         rs.getObject(1, UUID.class),
                         rs.getTimestamp(2).toInstant(),
-                        rs.getBoolean(3),
+                        Retention.Verification.valueOf(rs.getString(3)),
                         rs.getBoolean(4)))
                 .list();
     }
@@ -288,6 +311,7 @@ public class BackupRepository {
                 rs.getString("location"),
                 (Long) rs.getObject("size_bytes"),
                 rs.getLong("bytes_done"),
+                (Long) rs.getObject("bytes_total"),
                 rs.getString("sha256"),
                 rs.getBoolean("encrypted"),
                 instant(rs, "requested_at"),
