@@ -5,6 +5,7 @@ import io.relops.backup.backup.BackupCatalog.Compression;
 import io.relops.common.codec.EventJson;
 import io.relops.common.event.BackupVerified.Check;
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -95,7 +96,8 @@ public final class FilesystemDriver implements BackupDriver {
             files = walk.filter(Files::isRegularFile).sorted().toList();
         }
         try (OutputStream compressed = compress(compression(spec), CloseShieldOutputStream.wrap(out));
-                TarArchiveOutputStream tar = new TarArchiveOutputStream(compressed)) {
+                TarArchiveOutputStream tar =
+                        new TarArchiveOutputStream(new BufferedOutputStream(compressed, 1 << 20))) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             for (Path file : files) {

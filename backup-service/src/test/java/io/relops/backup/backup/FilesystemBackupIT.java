@@ -182,6 +182,11 @@ class FilesystemBackupIT {
         assertThat(pruned.path("prunedReason").asString()).startsWith("retention");
         assertThat(artifact).doesNotExist();
         assertThat(json(get("/api/backups/" + first)).path("status").asString()).isEqualTo("COMPLETED");
+        JsonNode listed = json(get("/api/backups?application=zstd-corrupt"));
+        List<String> ids = new ArrayList<>();
+        listed.forEach(b -> ids.add(b.path("id").asString()));
+        assertThat(ids).as("newest first").containsExactly(third, second, first);
+        listed.forEach(b -> assertThat(b.path("application").asString()).isEqualTo("zstd-corrupt"));
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(backupEvents.data(BackupPruned.class))
                         .extracting(p -> p.backupId().toString())
