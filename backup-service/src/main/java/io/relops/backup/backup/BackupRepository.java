@@ -75,14 +75,30 @@ public class BackupRepository {
                 .optional();
     }
 
-    /** Claims a completed backup waiting for verification. */
-    public Optional<BackupRecord> claimVerification() {
+    /**
+     * Claims a completed backup waiting for verification, or one whose verifying instance stopped reporting. The
+     * request stays set until the outcome is recorded ({@link #verified}), so a verification lost with its instance
+     * is taken over.
+     */
+    public Optional<BackupRecord> claimVerification(Duration staleAfter) {
         return jdbc.sql("""
-                        update backup set verify_requested = false
-                        where id = (select id from backup where verify_requested and status = 'COMPLETED'
+                        update backup set verify_heartbeat_at = now()
+                        where id = (select id from backup
+                                    where verify_requested and status = 'COMPLETED'
+                                      and (verify_heartbeat_at is null
+                                           or verify_heartbeat_at < now() - make_interval(secs => ?))
                                     order by completed_at limit 1 for update skip locked)
                         returning *
-                        """).query(BackupRepository::backup).optional();
+                        """)
+                .param(staleAfter.toSeconds())
+                .query(BackupRepository::backup)
+                .optional();
+    }
+
+    public void verifyHeartbeat(UUID id) {
+        jdbc.sql("update backup set verify_heartbeat_at = now() where id = ? and verify_requested")
+                .param(id)
+                .update();
     }
 
     public Optional<RestoreRecord> claimRestore(Duration staleAfter) {
@@ -179,7 +195,11 @@ public class BackupRepository {
     }
 
     public void verified(UUID id, boolean passed, List<Check> checks) {
-        jdbc.sql("update backup set verification = ?, verification_checks = ?::jsonb, verified_at = now() where id = ?")
+        jdbc.sql("""
+                        update backup set verification = ?, verification_checks = ?::jsonb, verified_at = now(),
+                            verify_requested = false, verify_heartbeat_at = null
+                        where id = ?
+                        """)
                 .params(passed ? "PASSED" : "FAILED", EventJson.mapper().writeValueAsString(checks), id)
                 .update();
     }

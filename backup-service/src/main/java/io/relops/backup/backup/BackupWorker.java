@@ -86,9 +86,12 @@ public class BackupWorker implements SmartLifecycle {
                 done++;
                 continue;
             }
-            Optional<BackupRecord> verification = repository.claimVerification();
+            Optional<BackupRecord> verification = repository.claimVerification(settings.staleAfter());
             if (verification.isPresent()) {
-                engine.verify(verification.get());
+                UUID id = verification.get().id();
+                try (Heartbeat beat = heartbeat(() -> repository.verifyHeartbeat(id), settings.staleAfter())) {
+                    engine.verify(verification.get());
+                }
                 touched.add(verification.get().application());
                 done++;
                 continue;

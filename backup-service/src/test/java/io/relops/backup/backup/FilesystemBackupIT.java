@@ -42,6 +42,7 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -62,6 +63,7 @@ class FilesystemBackupIT {
     private static final Path zstdData = tempDirectory("relops-zstd-");
     private static final Path corruptData = tempDirectory("relops-zstd-corrupt-");
     private static final Path gatedData = tempDirectory("relops-gated-");
+    private static final Path unverifiedData = tempDirectory("relops-unverified-");
     private static final int GATED_BYTES = 4 << 20;
     private static TopicWatch backupEvents;
 
@@ -70,6 +72,9 @@ class FilesystemBackupIT {
 
     @Autowired
     GatedDriver gated;
+
+    @Autowired
+    JdbcClient jdbc;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -93,6 +98,9 @@ class FilesystemBackupIT {
             registry.add(prefix + "filesystem.compression", () -> "zstd");
             registry.add(prefix + "verify.test-restore", () -> "true");
         }
+        registry.add("relops.applications.unverified.backup.driver", () -> "filesystem");
+        registry.add("relops.applications.unverified.backup.filesystem.path", unverifiedData::toString);
+        registry.add("relops.applications.unverified.backup.verify.after-backup", () -> "false");
         registry.add("relops.applications.gated.backup.driver", () -> GatedDriver.NAME);
         registry.add("relops.applications.gated.backup.filesystem.path", gatedData::toString);
     }
@@ -191,6 +199,34 @@ class FilesystemBackupIT {
                 .untilAsserted(() -> assertThat(backupEvents.data(BackupPruned.class))
                         .extracting(p -> p.backupId().toString())
                         .containsExactly(second));
+    }
+
+    @Test
+    void aVerificationWhoseInstanceStoppedReportingIsTakenOverAndOneInProgressIsLeftAlone() throws Exception {
+        String id = requestBackup("unverified");
+        JsonNode backup =
+                awaitBackup(id, b -> "COMPLETED".equals(b.path("status").asString()));
+        assertThat(backup.path("verification").isNull()).isTrue();
+
+        // another instance claimed the verification and is still reporting: left alone
+        jdbc.sql("update backup set verify_requested = true, verify_heartbeat_at = now() where id = ?::uuid")
+                .param(id)
+                .update();
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(5))
+                .until(() ->
+                        json(get("/api/backups/" + id)).path("verification").isNull());
+
+        // that instance died: its claim goes stale (stale-after, 2 min) and the verification is taken over
+        jdbc.sql("update backup set verify_heartbeat_at = now() - interval '3 minutes' where id = ?::uuid")
+                .param(id)
+                .update();
+        awaitBackup(id, b -> "PASSED".equals(b.path("verification").asString()));
+        assertThat(jdbc.sql("select verify_requested from backup where id = ?::uuid")
+                        .param(id)
+                        .query(Boolean.class)
+                        .single())
+                .isFalse();
     }
 
     @Test
