@@ -68,10 +68,29 @@ public record BackupCatalog(@Nullable Map<String, ApplicationBackup> application
 
     /**
      * A directory to archive; {@code createIfMissing} creates it (empty) when an application has not written it yet,
-     * rather than failing the backup.
+     * rather than failing the backup. {@code compression} compresses the tar archive of new backups: {@code gzip}
+     * (the default) or {@code zstd}.
      */
     public record FilesystemSource(
-            Path path, @DefaultValue("false") boolean createIfMissing) {}
+            Path path,
+            @DefaultValue("false") boolean createIfMissing,
+            @DefaultValue("gzip") Compression compression) {}
+
+    /** How the {@code filesystem} driver compresses its tar archive. */
+    public enum Compression {
+        GZIP("tar.gz"),
+        ZSTD("tar.zst");
+
+        private final String extension;
+
+        Compression(String extension) {
+            this.extension = extension;
+        }
+
+        public String extension() {
+            return extension;
+        }
+    }
 
     /**
      * @param afterBackup verify each backup once it is stored

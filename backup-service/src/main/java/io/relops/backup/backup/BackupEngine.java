@@ -39,8 +39,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -109,8 +111,11 @@ public class BackupEngine {
         return String.join(", ", drivers.keySet().stream().sorted().toList());
     }
 
-    /** Takes a claimed backup through to COMPLETED or FAILED. */
-    public void takeBackup(BackupRecord backup) {
+    /**
+     * Takes a claimed backup through to COMPLETED or FAILED. {@code bytesDone} follows the bytes of the artifact
+     * written so far, for the worker to report as progress; the expected total is recorded before the driver starts.
+     */
+    public void takeBackup(BackupRecord backup, AtomicLong bytesDone) {
         long started = System.nanoTime();
         Path part = null;
         try (MDC.MDCCloseable r = MDC.putCloseable("releaseId", String.valueOf(backup.releaseId()))) {
@@ -118,17 +123,17 @@ public class BackupEngine {
                 BackupCatalog.BackupSpec spec = spec(backup.application());
                 BackupDriver driver = driver(backup.application(), spec);
                 String key = backup.application() + "/" + DAY.format(backup.requestedAt()) + "/" + backup.id() + "."
-                        + driver.extension() + (encryption != null ? ".enc" : "");
+                        + driver.extension(spec) + (encryption != null ? ".enc" : "");
+                estimateSize(backup, driver, spec);
                 part = Files.createTempFile(staging, backup.id().toString(), ".part");
                 MessageDigest sha256 = sha256();
                 Counting stored;
                 Counting produced;
                 Map<String, Long> evidence;
-                Progress progress = new Progress(backup.id());
                 try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(part), 1 << 16)) {
                     stored = new Counting(new DigestOutputStream(file, sha256), n -> {});
                     OutputStream sealed = encryption != null ? encryption.encrypt(stored) : stored;
-                    produced = new Counting(sealed, progress);
+                    produced = new Counting(sealed, bytesDone::set);
                     try (OutputStream out = produced) {
                         evidence = driver.backup(backup.application(), spec, out);
                     }
@@ -377,6 +382,18 @@ public class BackupEngine {
         return pruned;
     }
 
+    /**
+     * Records how many bytes the backup will probably write: as many as the application's previous backup, else the
+     * driver's estimate from the source (the database's or the directory's size, an upper bound as both compress).
+     */
+    private void estimateSize(BackupRecord backup, BackupDriver driver, BackupCatalog.BackupSpec spec) {
+        OptionalLong previous = repository.previousBytes(backup.application(), driver.name());
+        OptionalLong estimate = previous.isPresent() ? previous : driver.estimateSize(backup.application(), spec);
+        if (estimate.isPresent()) {
+            repository.bytesTotal(backup.id(), estimate.getAsLong());
+        }
+    }
+
     private BackupCatalog.BackupSpec spec(String application) {
         BackupCatalog.BackupSpec spec = catalog.backup(application);
         if (spec == null) {
@@ -460,25 +477,6 @@ public class BackupEngine {
                 Files.deleteIfExists(file);
             } catch (IOException e) {
                 log.warn("cannot delete {}: {}", file, e.getMessage());
-            }
-        }
-    }
-
-    /** Reports how many bytes the driver has produced, at most once a second, as the backup's progress. */
-    private final class Progress implements LongConsumer {
-        private final UUID id;
-        private long lastReport = System.nanoTime();
-
-        Progress(UUID id) {
-            this.id = id;
-        }
-
-        @Override
-        public void accept(long bytes) {
-            long now = System.nanoTime();
-            if (now - lastReport >= TimeUnit.SECONDS.toNanos(1)) {
-                lastReport = now;
-                repository.progress(id, bytes);
             }
         }
     }

@@ -10,8 +10,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One backup in the catalog: what was asked for and what became of it; also the API's view of a backup.
- * {@code bytesDone} is the progress of a running backup (bytes the driver has produced); {@code evidence} what was
- * recorded with it (row count per table, or file count).
+ * {@code bytesDone} is the progress of a running backup: the bytes of its artifact written so far (before encryption),
+ * reported every {@code relops.backup.progress-interval}; {@code bytesTotal} what it is expected to reach (the previous
+ * backup's size, else the driver's estimate from the source; null when unknown), and its final size once it
+ * completed. {@code evidence} is what was recorded with it (row count per table, or file count).
  */
 public record BackupRecord(
         UUID id,
@@ -25,6 +27,7 @@ public record BackupRecord(
         @Nullable String location,
         @Nullable Long sizeBytes,
         long bytesDone,
+        @Nullable Long bytesTotal,
         @Nullable String sha256,
         boolean encrypted,
         Instant requestedAt,

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -74,14 +75,30 @@ public class BackupRepository {
                 .optional();
     }
 
-    /** Claims a completed backup waiting for verification. */
-    public Optional<BackupRecord> claimVerification() {
+    /**
+     * Claims a completed backup waiting for verification, or one whose verifying instance stopped reporting. The
+     * request stays set until the outcome is recorded ({@link #verified}), so a verification lost with its instance
+     * is taken over.
+     */
+    public Optional<BackupRecord> claimVerification(Duration staleAfter) {
         return jdbc.sql("""
-                        update backup set verify_requested = false
-                        where id = (select id from backup where verify_requested and status = 'COMPLETED'
+                        update backup set verify_heartbeat_at = now()
+                        where id = (select id from backup
+                                    where verify_requested and status = 'COMPLETED'
+                                      and (verify_heartbeat_at is null
+                                           or verify_heartbeat_at < now() - make_interval(secs => ?))
                                     order by completed_at limit 1 for update skip locked)
                         returning *
-                        """).query(BackupRepository::backup).optional();
+                        """)
+                .param(staleAfter.toSeconds())
+                .query(BackupRepository::backup)
+                .optional();
+    }
+
+    public void verifyHeartbeat(UUID id) {
+        jdbc.sql("update backup set verify_heartbeat_at = now() where id = ? and verify_requested")
+                .param(id)
+                .update();
     }
 
     public Optional<RestoreRecord> claimRestore(Duration staleAfter) {
@@ -98,6 +115,27 @@ public class BackupRepository {
                 .optional();
     }
 
+    /** The expected size of a running backup's artifact, for a progress bar. */
+    public void bytesTotal(UUID id, long bytesTotal) {
+        jdbc.sql("update backup set bytes_total = ? where id = ? and status = 'RUNNING'")
+                .params(bytesTotal, id)
+                .update();
+    }
+
+    /** How many bytes the application's newest completed backup with this driver wrote, if there is one. */
+    public OptionalLong previousBytes(String application, String driver) {
+        return jdbc.sql("""
+                        select bytes_done from backup where application = ? and driver = ? and status = 'COMPLETED'
+                        order by completed_at desc limit 1
+                        """)
+                .params(application, driver)
+                .query(Long.class)
+                .optional()
+                .map(OptionalLong::of)
+                .orElse(OptionalLong.empty());
+    }
+
+    /** Reports a running backup's progress; also its heartbeat. */
     public void progress(UUID id, long bytesDone) {
         jdbc.sql("update backup set bytes_done = ?, heartbeat_at = now() where id = ? and status = 'RUNNING'")
                 .params(bytesDone, id)
@@ -130,7 +168,7 @@ public class BackupRepository {
             Instant completedAt) {
         jdbc.sql("""
                         update backup set status = 'COMPLETED', storage_key = ?, location = ?, size_bytes = ?,
-                            bytes_done = ?, sha256 = ?, encrypted = ?, evidence = ?::jsonb, completed_at = ?,
+                            bytes_done = ?, bytes_total = ?, sha256 = ?, encrypted = ?, evidence = ?::jsonb, completed_at = ?,
                             duration_ms = ?, verify_requested = ?, reason = null
                         where id = ?
                         """)
@@ -138,6 +176,7 @@ public class BackupRepository {
                         storageKey,
                         location,
                         sizeBytes,
+                        bytesDone,
                         bytesDone,
                         sha256,
                         encrypted,
@@ -156,7 +195,11 @@ public class BackupRepository {
     }
 
     public void verified(UUID id, boolean passed, List<Check> checks) {
-        jdbc.sql("update backup set verification = ?, verification_checks = ?::jsonb, verified_at = now() where id = ?")
+        jdbc.sql("""
+                        update backup set verification = ?, verification_checks = ?::jsonb, verified_at = now(),
+                            verify_requested = false, verify_heartbeat_at = null
+                        where id = ?
+                        """)
                 .params(passed ? "PASSED" : "FAILED", EventJson.mapper().writeValueAsString(checks), id)
                 .update();
     }
@@ -234,7 +277,7 @@ public class BackupRepository {
     /** The stored backups of an application, as retention sees them. */
     public List<Retention.Candidate> retentionCandidates(String application, Duration protectReleasesFor, Instant now) {
         return jdbc.sql("""
-                        select b.id, b.completed_at, b.verification = 'PASSED' as verified,
+                        select b.id, b.completed_at, coalesce(b.verification, 'NONE') as verification,
                                exists (select 1 from active_release r where r.release_id = b.release_id
                                        and r.requested_at > ?) as protected
                         from backup b where b.application = ? and b.status = 'COMPLETED'
@@ -243,7 +286,7 @@ public class BackupRepository {
                 .query((rs, n) -> new Retention.Candidate(
                         rs.getObject(1, UUID.class),
                         rs.getTimestamp(2).toInstant(),
-                        rs.getBoolean(3),
+                        Retention.Verification.valueOf(rs.getString(3)),
                         rs.getBoolean(4)))
                 .list();
     }
@@ -288,6 +331,7 @@ public class BackupRepository {
                 rs.getString("location"),
                 (Long) rs.getObject("size_bytes"),
                 rs.getLong("bytes_done"),
+                (Long) rs.getObject("bytes_total"),
                 rs.getString("sha256"),
                 rs.getBoolean("encrypted"),
                 instant(rs, "requested_at"),

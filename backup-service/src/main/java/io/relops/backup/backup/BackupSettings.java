@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param staging where artifacts are written before they are stored (default: a directory under java.io.tmpdir)
  * @param workers how many backups, verifications and restores one instance runs at once
  * @param staleAfter a RUNNING backup or restore whose instance has not reported progress for this long is taken over
+ * @param progressInterval how often a running backup reports its progress ({@code bytesDone}) to the catalog
  * @param retentionSweep cron of the retention sweep over every application (it also runs after each backup)
  * @param protectReleasesFor how long a release in progress protects its pre-deploy backup at most
  */
@@ -24,6 +25,7 @@ public record BackupSettings(
         @DefaultValue("1") int workers,
         @DefaultValue("2s") Duration pollInterval,
         @DefaultValue("2m") Duration staleAfter,
+        @DefaultValue("1s") Duration progressInterval,
         @DefaultValue("0 17 * * * *") String retentionSweep,
         @DefaultValue("7d") Duration protectReleasesFor) {
 

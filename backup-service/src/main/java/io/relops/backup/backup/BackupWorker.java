@@ -1,10 +1,12 @@
 package io.relops.backup.backup;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -75,16 +77,21 @@ public class BackupWorker implements SmartLifecycle {
             Optional<BackupRecord> backup = repository.claimBackup(settings.staleAfter());
             if (backup.isPresent()) {
                 UUID id = backup.get().id();
-                try (Heartbeat beat = heartbeat(() -> repository.heartbeat(id))) {
-                    engine.takeBackup(backup.get());
+                AtomicLong bytesDone = new AtomicLong();
+                try (Heartbeat beat =
+                        heartbeat(() -> repository.progress(id, bytesDone.get()), settings.progressInterval())) {
+                    engine.takeBackup(backup.get(), bytesDone);
                 }
                 touched.add(backup.get().application());
                 done++;
                 continue;
             }
-            Optional<BackupRecord> verification = repository.claimVerification();
+            Optional<BackupRecord> verification = repository.claimVerification(settings.staleAfter());
             if (verification.isPresent()) {
-                engine.verify(verification.get());
+                UUID id = verification.get().id();
+                try (Heartbeat beat = heartbeat(() -> repository.verifyHeartbeat(id), settings.staleAfter())) {
+                    engine.verify(verification.get());
+                }
                 touched.add(verification.get().application());
                 done++;
                 continue;
@@ -92,7 +99,7 @@ public class BackupWorker implements SmartLifecycle {
             Optional<RestoreRecord> restore = repository.claimRestore(settings.staleAfter());
             if (restore.isPresent()) {
                 UUID id = restore.get().id();
-                try (Heartbeat beat = heartbeat(() -> repository.restoreHeartbeat(id))) {
+                try (Heartbeat beat = heartbeat(() -> repository.restoreHeartbeat(id), settings.staleAfter())) {
                     engine.restore(restore.get());
                 }
                 done++;
@@ -105,10 +112,12 @@ public class BackupWorker implements SmartLifecycle {
     }
 
     /**
-     * Reports a running item alive every third of {@code stale-after}, so that no other worker takes it over while
-     * its tool is quiet (a long pg_restore, a lock wait).
+     * Reports a running item alive every {@code interval}, and at least every third of {@code stale-after}, so that
+     * no other worker takes it over while its tool is quiet (a long pg_restore, a lock wait). A backup's beat also
+     * carries its progress: the bytes written so far.
      */
-    private Heartbeat heartbeat(Runnable beat) {
+    private Heartbeat heartbeat(Runnable beat, Duration interval) {
+        Duration third = settings.staleAfter().dividedBy(3);
         ScheduledFuture<?> future = heartbeats.scheduleAtFixedRate(
                 () -> {
                     try {
@@ -117,7 +126,7 @@ public class BackupWorker implements SmartLifecycle {
                         log.warn("backup worker heartbeat: {}", e.getMessage());
                     }
                 },
-                settings.staleAfter().dividedBy(3));
+                interval.compareTo(third) < 0 ? interval : third);
         return () -> future.cancel(false);
     }
 

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * Takes and restores one kind of backup. A driver reads and writes plain (unencrypted) artifacts; hashing,
@@ -17,8 +18,16 @@ public interface BackupDriver {
     /** The catalog's name for this driver ({@code backup.driver}). */
     String name();
 
-    /** The file name extension of its artifacts, e.g. {@code pgdump}. */
-    String extension();
+    /** The file name extension of the application's new artifacts, e.g. {@code pgdump}, {@code tar.zst}. */
+    String extension(BackupSpec spec);
+
+    /**
+     * What the application's backup will probably produce, in bytes, for a progress bar before any backup of it
+     * exists to compare with (e.g. the database's or the directory's size); empty when the driver cannot tell.
+     */
+    default OptionalLong estimateSize(String application, BackupSpec spec) {
+        return OptionalLong.empty();
+    }
 
     /**
      * Writes a backup of the application's data to {@code out}.

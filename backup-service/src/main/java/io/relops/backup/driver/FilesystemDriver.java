@@ -1,9 +1,11 @@
 package io.relops.backup.driver;
 
 import io.relops.backup.backup.BackupCatalog.BackupSpec;
+import io.relops.backup.backup.BackupCatalog.Compression;
 import io.relops.common.codec.EventJson;
 import io.relops.common.event.BackupVerified.Check;
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,6 +24,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -29,12 +32,17 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
+import org.apache.commons.compress.compressors.zstandard.ZstdCompressorOutputStream;
+import org.apache.commons.compress.compressors.zstandard.ZstdUtils;
 import org.apache.commons.io.input.BoundedInputStream;
 import org.apache.commons.io.output.CloseShieldOutputStream;
 
 /**
- * {@code filesystem}: a directory archived as tar + gzip (Apache Commons Compress). The last entry is a manifest
- * ({@value #MANIFEST}) with every file's size and SHA-256, so verification can check each file, not only the archive.
+ * {@code filesystem}: a directory archived as tar + gzip or tar + zstd (Apache Commons Compress; zstd through
+ * zstd-jni, with its frame checksum). The last entry is a manifest ({@value #MANIFEST}) with every file's size and
+ * SHA-256, so verification can check each file, not only the archive. Reading tells the compression from the
+ * artifact's first bytes, not from the catalog, so a backup stays readable after the catalog changes compression.
  */
 public final class FilesystemDriver implements BackupDriver {
 
@@ -46,8 +54,24 @@ public final class FilesystemDriver implements BackupDriver {
     }
 
     @Override
-    public String extension() {
-        return "tar.gz";
+    public String extension(BackupSpec spec) {
+        return compression(spec).extension();
+    }
+
+    /** The total size of the directory's files: the archive's size before compression. */
+    @Override
+    public OptionalLong estimateSize(String application, BackupSpec spec) {
+        Path root = root(application, spec);
+        if (!Files.isDirectory(root)) {
+            return OptionalLong.empty();
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            return OptionalLong.of(walk.filter(Files::isRegularFile)
+                    .mapToLong(f -> f.toFile().length())
+                    .sum());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return OptionalLong.empty();
+        }
     }
 
     /** One archived file. */
@@ -71,8 +95,9 @@ public final class FilesystemDriver implements BackupDriver {
         try (Stream<Path> walk = Files.walk(root)) {
             files = walk.filter(Files::isRegularFile).sorted().toList();
         }
-        try (GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(CloseShieldOutputStream.wrap(out));
-                TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip)) {
+        try (OutputStream compressed = compress(compression(spec), CloseShieldOutputStream.wrap(out));
+                TarArchiveOutputStream tar =
+                        new TarArchiveOutputStream(new BufferedOutputStream(compressed, 1 << 20))) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             for (Path file : files) {
@@ -106,8 +131,8 @@ public final class FilesystemDriver implements BackupDriver {
     public List<Check> inspect(String application, BackupSpec spec, Path artifact) throws IOException {
         Map<String, ManifestEntry> read = new LinkedHashMap<>();
         Manifest manifest = null;
-        try (GzipCompressorInputStream gzip = gunzip(artifact);
-                TarArchiveInputStream tar = new TarArchiveInputStream(gzip)) {
+        try (InputStream decompressed = decompress(artifact);
+                TarArchiveInputStream tar = new TarArchiveInputStream(decompressed)) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 if (entry.getName().equals(MANIFEST)) {
@@ -121,7 +146,7 @@ public final class FilesystemDriver implements BackupDriver {
                                     entry.getName(), size, HexFormat.of().formatHex(digest.digest())));
                 }
             }
-            readToEnd(gzip);
+            readToEnd(decompressed);
         } catch (IOException | RuntimeException e) {
             return List.of(new Check("archive entries", false, "the archive cannot be read: " + e.getMessage()));
         }
@@ -195,8 +220,8 @@ public final class FilesystemDriver implements BackupDriver {
     static int extract(Path artifact, Path target) throws IOException {
         Path base = target.toAbsolutePath().normalize();
         int count = 0;
-        try (GzipCompressorInputStream gzip = gunzip(artifact);
-                TarArchiveInputStream tar = new TarArchiveInputStream(gzip)) {
+        try (InputStream decompressed = decompress(artifact);
+                TarArchiveInputStream tar = new TarArchiveInputStream(decompressed)) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 if (entry.getName().equals(MANIFEST) || !entry.isFile()) {
@@ -216,21 +241,66 @@ public final class FilesystemDriver implements BackupDriver {
                 }
                 count++;
             }
-            readToEnd(gzip);
+            readToEnd(decompressed);
         }
         return count;
     }
 
-    private static GzipCompressorInputStream gunzip(Path artifact) throws IOException {
-        return new GzipCompressorInputStream(new BufferedInputStream(Files.newInputStream(artifact), 1 << 16));
+    private static OutputStream compress(Compression compression, OutputStream out) throws IOException {
+        if (compression == Compression.ZSTD) {
+            requireZstd();
+            // level 3 (zstd's default); the frame checksum (XXH64 of the content) is checked on every read
+            return ZstdCompressorOutputStream.builder()
+                    .setOutputStream(out)
+                    .setLevel(3)
+                    .setChecksum(true)
+                    .get();
+        }
+        return new GzipCompressorOutputStream(out);
+    }
+
+    /** The artifact's tar stream, decompressed as its first bytes say (gzip or zstd). */
+    static InputStream decompress(Path artifact) throws IOException {
+        InputStream in = new BufferedInputStream(Files.newInputStream(artifact), 1 << 16);
+        try {
+            byte[] magic = new byte[4];
+            in.mark(magic.length);
+            int read = in.readNBytes(magic, 0, magic.length);
+            in.reset();
+            if (GzipCompressorInputStream.matches(magic, read)) {
+                return new GzipCompressorInputStream(in);
+            }
+            if (ZstdUtils.matches(magic, read)) {
+                requireZstd();
+                return new ZstdCompressorInputStream(in);
+            }
+            throw new BackupException("the artifact is neither a gzip nor a zstd stream (it starts with "
+                    + HexFormat.of().formatHex(magic, 0, read) + ")");
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+    }
+
+    private static void requireZstd() {
+        if (!ZstdUtils.isZstdCompressionAvailable()) {
+            throw new BackupException("zstd compression is not available: zstd-jni's native library cannot be loaded"
+                    + " on " + System.getProperty("os.name") + "/" + System.getProperty("os.arch")
+                    + " (use backup.filesystem.compression: gzip)");
+        }
     }
 
     /**
-     * Reads the compressed stream to its end, so that gzip checks its CRC-32 and length over the whole archive
-     * whether or not the tar reader consumed everything after its end-of-archive blocks.
+     * Reads the compressed stream to its end, so that the codec checks its checksum over the whole archive (gzip's
+     * CRC-32 and length, zstd's frame checksum) whether or not the tar reader consumed everything after its
+     * end-of-archive blocks.
      */
-    private static void readToEnd(GzipCompressorInputStream gzip) throws IOException {
-        gzip.transferTo(OutputStream.nullOutputStream());
+    private static void readToEnd(InputStream decompressed) throws IOException {
+        decompressed.transferTo(OutputStream.nullOutputStream());
+    }
+
+    private static Compression compression(BackupSpec spec) {
+        return spec.filesystem() == null ? Compression.GZIP : spec.filesystem().compression();
     }
 
     private static Path root(String application, BackupSpec spec) {

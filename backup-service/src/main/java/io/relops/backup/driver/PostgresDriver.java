@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -38,8 +39,22 @@ public final class PostgresDriver implements BackupDriver {
     }
 
     @Override
-    public String extension() {
+    public String extension(BackupSpec spec) {
         return "pgdump";
+    }
+
+    /** The database's size on disk: an upper bound of the dump, which compresses table data. */
+    @Override
+    public OptionalLong estimateSize(String application, BackupSpec spec) {
+        PostgresSource source = source(application, spec);
+        try (Connection connection = connect(source, source.database());
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("select pg_database_size(current_database())")) {
+            rs.next();
+            return OptionalLong.of(rs.getLong(1));
+        } catch (SQLException e) {
+            return OptionalLong.empty(); // the backup itself names the connection problem
+        }
     }
 
     @Override

@@ -10,17 +10,39 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
-/** Decides which backups a {@link RetentionPolicy} keeps. Pure: the caller brings the clock's now and zone. */
+/**
+ * Decides which backups a {@link RetentionPolicy} keeps. Pure: the caller brings the clock's now and zone.
+ *
+ * <p>Only <em>good</em> backups (verification passed, or not failed: not verified yet or not asked to be) fill the
+ * {@code last}, daily, weekly and monthly slots; a backup that failed verification never does. It is kept as evidence
+ * only while no good backup has been taken after it (so the operator alerted by its {@code backup.failed} can look
+ * at it or verify it again), then pruned. Whatever the rules say, the newest verified backup and every backup a
+ * release in progress refers to are kept.
+ */
 public final class Retention {
 
     private Retention() {}
 
+    /** What verification said about a backup. */
+    public enum Verification {
+        PASSED,
+        FAILED,
+        /** not verified (yet, or the catalog does not ask for it) */
+        NONE
+    }
+
     /** A stored backup as retention sees it. */
-    public record Candidate(UUID id, Instant takenAt, boolean verified, boolean referencedByActiveRelease) {}
+    public record Candidate(UUID id, Instant takenAt, Verification verification, boolean referencedByActiveRelease) {
+
+        boolean good() {
+            return verification != Verification.FAILED;
+        }
+    }
 
     /** Why a backup is kept; the backups not in {@code kept} are pruned. */
     public record Decision(Map<UUID, String> kept, List<Candidate> prune) {}
@@ -34,10 +56,11 @@ public final class Retention {
         List<Candidate> young = newestFirst.stream()
                 .filter(c -> !c.takenAt().isBefore(oldestAllowed))
                 .toList();
-        young.stream().limit(policy.last()).forEach(c -> kept.merge(c.id(), "last", (a, b) -> a + ", " + b));
-        keepNewestPerPeriod(young, policy.daily(), c -> day(c, zone), "daily", kept);
+        List<Candidate> good = young.stream().filter(Candidate::good).toList();
+        good.stream().limit(policy.last()).forEach(c -> keep(kept, c, "last"));
+        keepNewestPerPeriod(good, policy.daily(), c -> day(c, zone), "daily", kept);
         keepNewestPerPeriod(
-                young,
+                good,
                 policy.weekly(),
                 c -> {
                     LocalDate d = day(c, zone);
@@ -46,7 +69,7 @@ public final class Retention {
                 "weekly",
                 kept);
         keepNewestPerPeriod(
-                young,
+                good,
                 policy.monthly(),
                 c -> {
                     LocalDate d = day(c, zone);
@@ -54,13 +77,19 @@ public final class Retention {
                 },
                 "monthly",
                 kept);
+        Optional<Instant> newestGood =
+                young.stream().filter(Candidate::good).map(Candidate::takenAt).findFirst();
+        young.stream()
+                .filter(c -> !c.good())
+                .filter(c -> newestGood.isEmpty() || c.takenAt().isAfter(newestGood.get()))
+                .forEach(c -> keep(kept, c, "failed verification, evidence until a good backup follows"));
         newestFirst.stream()
-                .filter(Candidate::verified)
+                .filter(c -> c.verification() == Verification.PASSED)
                 .findFirst()
-                .ifPresent(c -> kept.merge(c.id(), "newest verified", (a, b) -> a + ", " + b));
+                .ifPresent(c -> keep(kept, c, "newest verified"));
         newestFirst.stream()
                 .filter(Candidate::referencedByActiveRelease)
-                .forEach(c -> kept.merge(c.id(), "release in progress", (a, b) -> a + ", " + b));
+                .forEach(c -> keep(kept, c, "release in progress"));
         List<Candidate> prune = new ArrayList<>();
         for (Candidate c : newestFirst) {
             if (!kept.containsKey(c.id())) {
@@ -68,6 +97,10 @@ public final class Retention {
             }
         }
         return new Decision(kept, prune);
+    }
+
+    private static void keep(Map<UUID, String> kept, Candidate c, String rule) {
+        kept.merge(c.id(), rule, (a, b) -> a + ", " + b);
     }
 
     private static void keepNewestPerPeriod(
@@ -82,7 +115,7 @@ public final class Retention {
                 break;
             }
             if (seen.add(period.apply(c))) {
-                kept.merge(c.id(), rule, (a, b) -> a + ", " + b);
+                keep(kept, c, rule);
             }
         }
     }

@@ -3,6 +3,7 @@ package io.relops.backup.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.relops.backup.BackupServiceApplication;
 import io.relops.common.codec.EventJson;
 import io.relops.common.event.BackupCompleted;
@@ -64,6 +65,9 @@ class PostgresBackupIT {
 
     @Autowired
     Environment environment;
+
+    @Autowired
+    MeterRegistry metrics;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -162,6 +166,8 @@ class PostgresBackupIT {
         assertThat(backup.path("sizeBytes").asLong()).isPositive();
         assertThat(backup.path("bytesDone").asLong())
                 .isEqualTo(backup.path("sizeBytes").asLong());
+        assertThat(backup.path("bytesTotal").asLong())
+                .isEqualTo(backup.path("sizeBytes").asLong());
         assertThat(backup.path("location").asString()).startsWith("file:");
         assertThat(backup.path("evidence").path("public.order_lines").asLong()).isEqualTo(15000);
         assertThat(names(backup.path("verificationChecks")))
@@ -181,6 +187,38 @@ class PostgresBackupIT {
                         .anyMatch(d -> d.contains("row counts of all 4 tables match"));
             });
         });
+
+        assertThat(metrics.get("relops.backup.outcomes")
+                        .tags("application", "shop-db", "outcome", "completed")
+                        .counter()
+                        .count())
+                .isPositive();
+        assertThat(metrics.get("relops.backup.duration")
+                        .tags("application", "shop-db", "outcome", "completed")
+                        .timer()
+                        .count())
+                .isPositive();
+        assertThat(metrics.get("relops.backup.size")
+                        .tags("application", "shop-db")
+                        .summary()
+                        .max())
+                .isGreaterThanOrEqualTo(backup.path("sizeBytes").asDouble());
+        assertThat(metrics.get("relops.backup.verifications")
+                        .tags("application", "shop-db", "outcome", "passed")
+                        .counter()
+                        .count())
+                .isPositive();
+        assertThat(metrics.get("relops.backup.newest.verified.age")
+                        .tags("application", "shop-db")
+                        .gauge()
+                        .value())
+                .isBetween(0.0, 600.0);
+        assertThat(metrics.get("relops.backup.newest.verified.age")
+                        .tags("application", "locked-db")
+                        .gauge()
+                        .value())
+                .as("no verified backup of locked-db")
+                .isNaN();
 
         execute("drop database \"" + sourceDatabase + "\" with (force)");
         HttpResponse<String> restore = post("/api/backups/" + id + "/restore", "");
@@ -255,6 +293,11 @@ class PostgresBackupIT {
                                     .contains("relops_no_such_role")
                                     .containsAnyOf("does not exist", "authentication failed");
                         }));
+        assertThat(metrics.get("relops.backup.outcomes")
+                        .tags("application", "locked-db", "outcome", "failed")
+                        .counter()
+                        .count())
+                .isPositive();
     }
 
     @Test

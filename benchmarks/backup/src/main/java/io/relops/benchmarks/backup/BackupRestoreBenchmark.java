@@ -215,7 +215,7 @@ public final class BackupRestoreBenchmark {
         return new Timing(relopsBackup, relopsRestore, done.sizeBytes(), done.sha256());
     }
 
-    private static void generate(Postgres.Server server, String database, long rows) throws SQLException {
+    static void generate(Postgres.Server server, String database, long rows) throws SQLException {
         try (Connection c =
                         DriverManager.getConnection(server.jdbcUrl(database), server.username(), server.password());
                 Statement s = c.createStatement()) {
