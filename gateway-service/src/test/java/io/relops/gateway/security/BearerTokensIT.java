@@ -27,6 +27,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
@@ -46,6 +47,7 @@ import org.springframework.test.web.servlet.MockMvc;
  */
 @SpringBootTest(classes = GatewayServiceApplication.class)
 @AutoConfigureMockMvc
+@Import(BearerTokensIT.Issuer.class)
 class BearerTokensIT {
 
     static final KeyPair ISSUER = rsa();

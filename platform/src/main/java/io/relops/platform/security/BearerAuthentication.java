@@ -35,6 +35,9 @@ public final class BearerAuthentication implements AuthenticationManager {
      * signed, from another issuer). Never says why: callers answer 401 either way.
      */
     public Optional<Authentication> resolve(String token) {
+        if (token.isBlank()) {
+            return Optional.empty();
+        }
         try {
             return Optional.of(authenticate(new BearerTokenAuthenticationToken(token)));
         } catch (AuthenticationException e) {

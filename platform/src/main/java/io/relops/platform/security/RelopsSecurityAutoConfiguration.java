@@ -58,7 +58,7 @@ public class RelopsSecurityAutoConfiguration {
 
     /** The paths of the API chain. */
     public static final String[] API_PATHS = {
-        "/api/**", "/actuator/**", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui/**", "/swagger-ui.html"
+        "/api/**", "/actuator/**", "/v3/api-docs/**", "/v3/api-docs.yaml/**", "/swagger-ui/**", "/swagger-ui.html"
     };
 
     /** Nothing may be loaded, framed, or submitted: the API answers JSON only. */
@@ -84,7 +84,7 @@ public class RelopsSecurityAutoConfiguration {
                 .get("/actuator/metrics/**", anyOf(METRICS, ADMIN))
                 .rule(null, "/actuator/**", anyOf(ADMIN))
                 .get("/v3/api-docs/**", open())
-                .get("/v3/api-docs.yaml", open())
+                .get("/v3/api-docs.yaml/**", open())
                 .get("/swagger-ui/**", open())
                 .get("/swagger-ui.html", open())
                 .build();
