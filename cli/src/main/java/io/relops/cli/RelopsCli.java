@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "relops 0.1.0",
         description = "Event-driven release operations: deploy, verify, roll back, back up, alert, audit.",
-        subcommands = {UpCommand.class, AuditCommand.class})
+        subcommands = {UpCommand.class, AuditCommand.class, TokenCommand.class})
 public final class RelopsCli {
 
     public static void main(String[] args) {

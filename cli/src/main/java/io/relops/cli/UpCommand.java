@@ -2,17 +2,16 @@ package io.relops.cli;
 
 import io.relops.local.LocalSuite;
 import io.relops.local.SuiteOptions;
+import io.relops.local.Tokens;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,7 @@ import picocli.CommandLine.Option;
         })
 final class UpCommand implements Callable<Integer> {
 
-    static final String[] ROLES = {"operator", "approver", "auditor", "admin"};
+    static final String[] ROLES = {"operator", "approver", "auditor", "admin", "metrics"};
 
     @Option(names = "--demo", description = "Release demo-app 1.0.0, 1.1.0 and 2.0.0-broken, printing each event.")
     boolean demo;
@@ -100,7 +99,7 @@ final class UpCommand implements Callable<Integer> {
         out.println("  Kafka bootstrap    " + suite.kafkaBootstrap());
         out.println("  PostgreSQL         " + suite.jdbcUrl() + "   (user postgres)");
         out.println("  logs               " + data.resolve("logs"));
-        out.println("  tokens:");
+        out.println("  tokens (the services know only their SHA-256; docs/security.md):");
         tokens.forEach((role, token) -> out.printf("    %-9s %s%n", role, token));
         out.println(
                 "  try:  curl -s -X POST " + suite.url("gateway-service") + "/api/releases -H 'Authorization: Bearer "
@@ -161,18 +160,15 @@ final class UpCommand implements Callable<Integer> {
         }
     }
 
-    /** Each role's token from RELOPS_TOKEN_<ROLE>, else a generated one. */
+    /** Each role's token from RELOPS_TOKEN_<ROLE>, else a generated one; services get only their hashes. */
     static Map<String, String> tokens() {
-        SecureRandom random = new SecureRandom();
         Map<String, String> tokens = new LinkedHashMap<>();
         for (String role : ROLES) {
             String given = System.getenv("RELOPS_TOKEN_" + role.toUpperCase(java.util.Locale.ROOT));
             if (given != null && !given.isBlank()) {
                 tokens.put(role, given);
             } else {
-                byte[] bytes = new byte[18];
-                random.nextBytes(bytes);
-                tokens.put(role, role + "-" + HexFormat.of().formatHex(bytes));
+                tokens.put(role, Tokens.generate(role));
             }
         }
         return tokens;

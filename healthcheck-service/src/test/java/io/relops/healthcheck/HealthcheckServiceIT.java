@@ -12,6 +12,7 @@ import io.relops.common.event.RollbackCompleted;
 import io.relops.common.event.TrafficShifted;
 import io.relops.testkit.Kafka;
 import io.relops.testkit.Postgres;
+import io.relops.testkit.TestCredentials;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -67,6 +68,7 @@ class HealthcheckServiceIT {
                 "--relops.health.monitor.refresh=300ms",
                 "--relops.health.monitor.lease=3s",
                 "--relops.health.monitor.instance-id=" + name));
+        args.addAll(List.of(TestCredentials.args()));
         args.addAll(List.of(more));
         return new SpringApplicationBuilder(HealthcheckServiceApplication.class).run(args.toArray(String[]::new));
     }
@@ -347,6 +349,7 @@ class HealthcheckServiceIT {
         String port = service.getEnvironment().getProperty("local.server.port");
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .header("Authorization", TestCredentials.bearer("operator"))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
     }

@@ -43,6 +43,7 @@ public final class LocalSuite implements AutoCloseable {
     private @Nullable EmbeddedPostgres postgres;
     private String kafkaBootstrap = "";
     private String jdbcUrl = "";
+    private final String gatewayToken = Tokens.generate("gateway");
 
     public LocalSuite(SuiteOptions options, Consumer<String> progress) {
         this.options = options;
@@ -153,14 +154,26 @@ public final class LocalSuite implements AutoCloseable {
         env.put("RELOPS_DB_USER", options.jdbcUser() == null ? "postgres" : options.jdbcUser());
         env.put("RELOPS_DEPLOY_URL", url("deploy-service"));
         env.put("RELOPS_AUDIT_URL", url("audit-service"));
+        // services are given the tokens' hashes only; the gateway alone holds its own token (for audit timelines)
         options.tokens()
-                .forEach((role, token) -> env.put("RELOPS_TOKEN_" + role.toUpperCase(java.util.Locale.ROOT), token));
+                .forEach((role, token) -> env.put(
+                        "RELOPS_TOKEN_" + role.toUpperCase(java.util.Locale.ROOT) + "_SHA256",
+                        Tokens.sha256Hex(token)));
+        env.put("RELOPS_TOKEN_GATEWAY_SHA256", Tokens.sha256Hex(gatewayToken));
+        if (service.equals("gateway-service")) {
+            env.put("RELOPS_GATEWAY_SERVICE_TOKEN", gatewayToken);
+        }
         env.put(portVariable(service), Integer.toString(options.servicePorts().get(service)));
         env.putAll(options.extraEnvironment());
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(options.home().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(logFile(service).toFile()));
+        // no plaintext token of the launching shell reaches a service
+        builder.environment()
+                .keySet()
+                .removeIf(name -> (name.startsWith("RELOPS_TOKEN_") && !name.endsWith("_SHA256"))
+                        || name.equals("RELOPS_GATEWAY_SERVICE_TOKEN"));
         builder.environment().putAll(env);
         try {
             Process process = builder.start();

@@ -23,7 +23,8 @@ public record RelopsTopics(String release, String health, String backup, String 
 
     /**
      * The arguments that start a relops service on the JVM's broker, on {@code databaseUrl} of the
-     * JVM's PostgreSQL, with these topics and a random HTTP port; {@code extra} are appended.
+     * JVM's PostgreSQL, with these topics, the {@link TestCredentials} and a random HTTP port; {@code
+     * extra} are appended.
      */
     public String[] serviceArgs(String databaseUrl, String... extra) {
         Postgres.Server db = Postgres.server();
@@ -37,6 +38,7 @@ public record RelopsTopics(String release, String health, String backup, String 
                 "--relops.topics.health=" + health,
                 "--relops.topics.backup=" + backup,
                 "--relops.topics.alert=" + alert));
+        args.addAll(List.of(TestCredentials.args()));
         args.addAll(List.of(extra));
         return args.toArray(String[]::new);
     }

@@ -19,6 +19,7 @@ import io.relops.common.event.ProbeResult;
 import io.relops.common.event.RelopsEvent;
 import io.relops.testkit.Kafka;
 import io.relops.testkit.Postgres;
+import io.relops.testkit.TestCredentials;
 import jakarta.mail.internet.MimeMessage;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -105,6 +106,7 @@ class AlertingIT {
     static ConfigurableApplicationContext replica() {
         Map<String, Object> p = new HashMap<>();
         p.put("server.port", 0);
+        p.putAll(TestCredentials.properties());
         p.put("relops.kafka.bootstrap-servers", Kafka.bootstrapServers());
         p.put("relops.database.url", jdbcUrl);
         p.put("relops.database.username", Postgres.server().username());
@@ -262,6 +264,7 @@ class AlertingIT {
 
         HttpResponse<String> expired = http.send(
                 HttpRequest.newBuilder(URI.create(baseUrl + "/api/silences/" + silenceId))
+                        .header("Authorization", TestCredentials.bearer("operator"))
                         .DELETE()
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -493,6 +496,7 @@ class AlertingIT {
                          "endsAt":"2999-01-01T00:00:00Z","createdBy":"it","comment":"c"}"""), "invalid regular expression");
         HttpResponse<String> badState = http.send(
                 HttpRequest.newBuilder(URI.create(baseUrl + "/api/alerts?state=burning"))
+                        .header("Authorization", TestCredentials.bearer("operator"))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertProblem(badState, "state");
@@ -601,6 +605,7 @@ class AlertingIT {
     private static HttpResponse<String> post(String base, String path, String body) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Authorization", TestCredentials.bearer("operator"))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
@@ -609,7 +614,10 @@ class AlertingIT {
 
     private static JsonNode getJson(String path) throws Exception {
         HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create(baseUrl + path)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpRequest.newBuilder(URI.create(baseUrl + path))
+                        .header("Authorization", TestCredentials.bearer("operator"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return EventJson.mapper().readTree(response.body());
     }

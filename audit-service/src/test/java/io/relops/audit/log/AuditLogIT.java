@@ -20,6 +20,7 @@ import io.relops.common.event.ReleaseRequested;
 import io.relops.common.event.RelopsEvent;
 import io.relops.testkit.Kafka;
 import io.relops.testkit.Postgres;
+import io.relops.testkit.TestCredentials;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -90,6 +91,7 @@ class AuditLogIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("relops.kafka.bootstrap-servers", Kafka::bootstrapServers);
+        TestCredentials.properties().forEach((key, value) -> registry.add(key, () -> value));
         registry.add("relops.database.url", () -> DB_URL);
         registry.add("relops.database.username", () -> Postgres.server().username());
         registry.add("relops.database.password", () -> Postgres.server().password());
@@ -485,6 +487,7 @@ class AuditLogIT {
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .header("Authorization", TestCredentials.bearer("auditor"))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
     }

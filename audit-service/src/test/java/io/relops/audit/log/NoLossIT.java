@@ -11,6 +11,7 @@ import io.relops.common.event.ReleaseApproved;
 import io.relops.common.event.RelopsEvent;
 import io.relops.testkit.Kafka;
 import io.relops.testkit.Postgres;
+import io.relops.testkit.TestCredentials;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -103,6 +104,7 @@ class NoLossIT {
                 .readTree(HttpClient.newHttpClient()
                         .send(
                                 HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/audit/verify"))
+                                        .header("Authorization", TestCredentials.bearer("auditor"))
                                         .build(),
                                 HttpResponse.BodyHandlers.ofString())
                         .body());
@@ -138,16 +140,18 @@ class NoLossIT {
         Path jar = Path.of("target", "audit-service-exec.jar");
         assertThat(jar).exists();
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(
-                        java,
-                        "-Xmx384m",
-                        "-jar",
-                        jar.toString(),
-                        "--relops.topics.release=" + TOPICS.get(0),
-                        "--relops.topics.alert=" + TOPICS.get(1),
-                        "--relops.topics.health=noloss-health-" + RUN,
-                        "--relops.topics.backup=noloss-backup-" + RUN,
-                        "--spring.cloud.stream.kafka.default.consumer.configuration.auto.offset.reset=earliest")
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-Xmx384m",
+                "-jar",
+                jar.toString(),
+                "--relops.topics.release=" + TOPICS.get(0),
+                "--relops.topics.alert=" + TOPICS.get(1),
+                "--relops.topics.health=noloss-health-" + RUN,
+                "--relops.topics.backup=noloss-backup-" + RUN,
+                "--spring.cloud.stream.kafka.default.consumer.configuration.auto.offset.reset=earliest"));
+        command.addAll(List.of(TestCredentials.args()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(name + ".log").toFile());
         builder.environment().put("RELOPS_KAFKA_BOOTSTRAP", Kafka.bootstrapServers());

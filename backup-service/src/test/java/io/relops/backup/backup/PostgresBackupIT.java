@@ -15,6 +15,7 @@ import io.relops.common.event.RestoreCompleted;
 import io.relops.common.event.RollbackCompleted;
 import io.relops.testkit.Kafka;
 import io.relops.testkit.Postgres;
+import io.relops.testkit.TestCredentials;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -72,6 +73,7 @@ class PostgresBackupIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         Postgres.Server server = Postgres.server();
+        TestCredentials.properties().forEach((key, value) -> registry.add(key, () -> value));
         registry.add("relops.database.url", () -> Postgres.freshDatabase("backup_it"));
         registry.add("relops.database.username", server::username);
         registry.add("relops.database.password", server::password);
@@ -404,6 +406,8 @@ class PostgresBackupIT {
     private HttpResponse<String> post(String path, String body) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(url(path))
+                        // restores are for admins only
+                        .header("Authorization", TestCredentials.bearer("admin"))
                         .header("content-type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
@@ -411,7 +415,12 @@ class PostgresBackupIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(url(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(url(path))
+                        .header("Authorization", TestCredentials.bearer("operator"))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private URI url(String path) {

@@ -1,6 +1,7 @@
 package io.relops.gateway.release;
 
 import io.relops.gateway.GatewayProperties;
+import io.relops.gateway.security.CallerCredentials;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -9,12 +10,17 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.RestClient;
 
-/** The services behind the gateway that answer release queries: deploy (state) and audit (timeline). */
+/**
+ * The services behind the gateway that answer release queries: deploy (state), with the caller's
+ * token, and audit (timeline), with the gateway's own {@code timeline} credential when configured
+ * (docs/security.md: an operator sees a release's timeline without being allowed to search the log).
+ */
 @Component
 class Backends {
 
@@ -25,7 +31,7 @@ class Backends {
     private final RestClient deploy;
     private final RestClient audit;
 
-    Backends(RestClient.Builder builder, GatewayProperties properties) {
+    Backends(RestClient.Builder builder, GatewayProperties properties, CallerCredentials callerCredentials) {
         var requestFactory = org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder.jdk()
                 .build(HttpClientSettings.defaults()
                         .withConnectTimeout(Duration.ofSeconds(2))
@@ -33,11 +39,17 @@ class Backends {
         this.deploy = builder.clone()
                 .baseUrl(properties.deployUrl().toString())
                 .requestFactory(requestFactory)
+                .requestInterceptor(callerCredentials)
                 .build();
-        this.audit = builder.clone()
-                .baseUrl(properties.auditUrl().toString())
-                .requestFactory(requestFactory)
-                .build();
+        RestClient.Builder audit =
+                builder.clone().baseUrl(properties.auditUrl().toString()).requestFactory(requestFactory);
+        String serviceToken = properties.serviceToken();
+        if (serviceToken != null && !serviceToken.isBlank()) {
+            audit.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + serviceToken);
+        } else {
+            audit.requestInterceptor(callerCredentials);
+        }
+        this.audit = audit.build();
     }
 
     Optional<Map<String, Object>> release(UUID id) {
@@ -74,11 +86,16 @@ class Backends {
         return releases == null ? List.of() : releases;
     }
 
+    /** The release's audited events; empty when the caller's forwarded token may not read the log. */
     List<Map<String, Object>> timeline(UUID releaseId) {
-        List<Map<String, Object>> events = audit.get()
-                .uri("/api/audit/events?releaseId={id}&limit=1000", releaseId)
-                .retrieve()
-                .body(LIST);
-        return events == null ? List.of() : events;
+        try {
+            List<Map<String, Object>> events = audit.get()
+                    .uri("/api/audit/events?releaseId={id}&limit=1000", releaseId)
+                    .retrieve()
+                    .body(LIST);
+            return events == null ? List.of() : events;
+        } catch (HttpClientErrorException.Forbidden e) {
+            return List.of();
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.relops.benchmarks.audit;
 import io.relops.audit.AuditServiceApplication;
 import io.relops.testkit.Kafka;
 import io.relops.testkit.Postgres;
+import io.relops.testkit.TestCredentials;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,7 +12,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import org.springframework.boot.SpringApplication;
@@ -43,20 +46,21 @@ public final class AuditQueryBenchmark {
                 queries,
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                         .getSystemLoadAverage());
-        ConfigurableApplicationContext app = new SpringApplication(AuditServiceApplication.class)
-                .run(
-                        "--server.port=0",
-                        "--relops.kafka.bootstrap-servers=" + Kafka.bootstrapServers(),
-                        "--relops.database.url=" + db,
-                        "--relops.database.username=" + Postgres.server().username(),
-                        "--relops.database.password=" + Postgres.server().password(),
-                        "--relops.topics.release=bq-r-" + run,
-                        "--relops.topics.health=bq-h-" + run,
-                        "--relops.topics.backup=bq-b-" + run,
-                        "--relops.topics.alert=bq-a-" + run,
-                        "--relops.audit.signing.key-file=" + System.getProperty("java.io.tmpdir") + "/bench-q-" + run
-                                + ".pem",
-                        "--logging.level.root=WARN");
+        List<String> serviceArgs = new ArrayList<>(List.of(TestCredentials.args()));
+        serviceArgs.addAll(List.of(
+                "--server.port=0",
+                "--relops.kafka.bootstrap-servers=" + Kafka.bootstrapServers(),
+                "--relops.database.url=" + db,
+                "--relops.database.username=" + Postgres.server().username(),
+                "--relops.database.password=" + Postgres.server().password(),
+                "--relops.topics.release=bq-r-" + run,
+                "--relops.topics.health=bq-h-" + run,
+                "--relops.topics.backup=bq-b-" + run,
+                "--relops.topics.alert=bq-a-" + run,
+                "--relops.audit.signing.key-file=" + System.getProperty("java.io.tmpdir") + "/bench-q-" + run + ".pem",
+                "--logging.level.root=WARN"));
+        ConfigurableApplicationContext app =
+                new SpringApplication(AuditServiceApplication.class).run(serviceArgs.toArray(String[]::new));
         int port = ((WebServerApplicationContext) app).getWebServer().getPort();
         Instant start = Instant.now().minusSeconds(records / 100);
         try (Connection c = DriverManager.getConnection(
@@ -118,6 +122,7 @@ public final class AuditQueryBenchmark {
                 HttpResponse<String> response = http.send(
                         HttpRequest.newBuilder(URI.create(
                                         "http://localhost:" + port + "/api/audit/events?limit=100&" + shape[0]))
+                                .header("Authorization", TestCredentials.bearer("auditor"))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
                 long apiNanos = System.nanoTime() - t;

@@ -1,0 +1,39 @@
+package io.relops.alert.security;
+
+import static io.relops.platform.security.AuthorizationMatrix.Access.anyOf;
+import static io.relops.platform.security.Roles.ADMIN;
+import static io.relops.platform.security.Roles.APPROVER;
+import static io.relops.platform.security.Roles.AUDITOR;
+import static io.relops.platform.security.Roles.OPERATOR;
+
+import io.relops.platform.security.AuthorizationMatrix;
+import io.relops.platform.security.AuthorizationMatrix.Access;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The authorization matrix of alert-service: anyone may look, operators raise, acknowledge and silence. Authentication (API tokens, JWT), the actuator rules and the
+ * security headers are the platform's; whatever has no rule here is refused.
+ */
+@Configuration(proxyBeanMethods = false)
+class AlertAuthorization {
+
+    private static final Access PEOPLE = anyOf(OPERATOR, APPROVER, AUDITOR, ADMIN);
+    private static final Access OPERATORS = anyOf(OPERATOR, ADMIN);
+
+    @Bean
+    AuthorizationMatrix authorizationMatrix() {
+        return AuthorizationMatrix.builder()
+                .get("/api/alerts", PEOPLE)
+                .get("/api/alerts/{fingerprint}", PEOPLE)
+                // alerts raised by producers and Alertmanager (its webhook sends an operator token)
+                .post("/api/alerts", OPERATORS)
+                .post("/api/alerts/alertmanager", OPERATORS)
+                .post("/api/alerts/{fingerprint}/acknowledge", OPERATORS)
+                .get("/api/silences", PEOPLE)
+                .get("/api/silences/{id}", PEOPLE)
+                .post("/api/silences", OPERATORS)
+                .delete("/api/silences/{id}", OPERATORS)
+                .build();
+    }
+}

@@ -1,0 +1,154 @@
+package io.relops.gateway.security;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.startsWith;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import io.relops.gateway.GatewayServiceApplication;
+import io.relops.testkit.Kafka;
+import io.relops.testkit.TestCredentials;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+
+/**
+ * The gateway's API chain with both kinds of bearer token on at once (hashed API tokens and JWTs of
+ * an issuer whose key the test holds, roles in Keycloak's {@code realm_access.roles}), and its
+ * security headers, HSTS only over TLS.
+ */
+@SpringBootTest(classes = GatewayServiceApplication.class)
+@AutoConfigureMockMvc
+@Import(BearerTokensIT.Issuer.class)
+class BearerTokensIT {
+
+    static final KeyPair ISSUER = rsa();
+
+    @Autowired
+    MockMvc mvc;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("relops.kafka.bootstrap-servers", Kafka::bootstrapServers);
+        registry.add("relops.gateway.deploy-url", () -> "http://127.0.0.1:9");
+        registry.add("relops.gateway.audit-url", () -> "http://127.0.0.1:9");
+        registry.add("relops.security.jwt.roles-claim", () -> "realm_access.roles");
+        registry.add("relops.security.jwt.name-claim", () -> "preferred_username");
+        TestCredentials.properties().forEach((key, value) -> registry.add(key, () -> value));
+    }
+
+    @TestConfiguration
+    static class Issuer {
+
+        @Bean
+        JwtDecoder jwtDecoder() {
+            return NimbusJwtDecoder.withPublicKey((RSAPublicKey) ISSUER.getPublic())
+                    .build();
+        }
+    }
+
+    @Test
+    void authorizesAJwtByTheRolesInItsClaim() throws Exception {
+        mvc.perform(post("/api/releases")
+                        .header("Authorization", "Bearer " + jwt("olivia", List.of("operator"), 300))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{}"))
+                .andExpect(status().isBadRequest());
+        mvc.perform(post("/api/releases")
+                        .header("Authorization", "Bearer " + jwt("arthur", List.of("auditor"), 300))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{}"))
+                .andExpect(status().isForbidden())
+                .andExpect(header().string("Content-Type", startsWith("application/problem+json")))
+                .andExpect(jsonPath("$.detail").value("your role may not do this"));
+    }
+
+    @Test
+    void refusesAnExpiredJwtWithoutSayingWhy() throws Exception {
+        mvc.perform(get("/api/releases").header("Authorization", "Bearer " + jwt("olivia", List.of("admin"), -600)))
+                .andExpect(status().isUnauthorized())
+                .andExpect(header().string("WWW-Authenticate", "Bearer"))
+                .andExpect(
+                        jsonPath("$.detail").value("a valid bearer token is required (Authorization: Bearer <token>)"));
+    }
+
+    @Test
+    void acceptsTheConfiguredApiTokensBesideJwts() throws Exception {
+        mvc.perform(post("/api/releases")
+                        .header("Authorization", TestCredentials.bearer("operator"))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{}"))
+                .andExpect(status().isBadRequest());
+    }
+
+    @Test
+    void sendsHstsOverTlsOnlyAndTheOtherHeadersAlways() throws Exception {
+        mvc.perform(get("/actuator/health").secure(true))
+                .andExpect(status().isOk())
+                .andExpect(header().string("Strict-Transport-Security", containsString("max-age=31536000")))
+                .andExpect(header().string("Strict-Transport-Security", containsString("includeSubDomains")));
+        mvc.perform(get("/actuator/health"))
+                .andExpect(status().isOk())
+                .andExpect(header().doesNotExist("Strict-Transport-Security"))
+                .andExpect(header().string("X-Frame-Options", "DENY"))
+                .andExpect(header().string("X-Content-Type-Options", "nosniff"))
+                .andExpect(header().string("Referrer-Policy", "no-referrer"))
+                .andExpect(header().string("Content-Security-Policy", startsWith("default-src 'none'")));
+    }
+
+    private static String jwt(String user, List<String> roles, long expiresInSeconds) {
+        RSAKey key = new RSAKey.Builder((RSAPublicKey) ISSUER.getPublic())
+                .privateKey(ISSUER.getPrivate())
+                .build();
+        Instant expires = Instant.now().plusSeconds(expiresInSeconds);
+        JwtClaimsSet claims = JwtClaimsSet.builder()
+                .subject("id-" + user)
+                .claim("preferred_username", user)
+                .claim("realm_access", Map.of("roles", roles))
+                .issuedAt(expires.minusSeconds(900))
+                .expiresAt(expires)
+                .build();
+        return new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(key)))
+                .encode(JwtEncoderParameters.from(
+                        JwsHeader.with(SignatureAlgorithm.RS256).build(), claims))
+                .getTokenValue();
+    }
+
+    private static KeyPair rsa() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
