@@ -62,6 +62,13 @@ class SecurityConfiguration {
                                 "/api/releases/*/abort",
                                 "/api/releases/*/rollback")
                         .hasAnyRole("OPERATOR", "ADMIN")
+                        // h-api: CloudEvents ingestion (which role may send which type: EventIngestion) and the
+                        // OpenAPI document with Swagger UI (public: they describe the API, they hold no data)
+                        .requestMatchers(HttpMethod.POST, "/api/events")
+                        .hasAnyRole("OPERATOR", "ADMIN")
+                        .requestMatchers(
+                                HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
+                        .permitAll()
                         .requestMatchers(HttpMethod.GET, "/api/releases/**")
                         .hasAnyRole("OPERATOR", "APPROVER", "AUDITOR", "ADMIN")
                         .requestMatchers("/actuator/**")

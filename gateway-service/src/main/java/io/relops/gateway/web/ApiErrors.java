@@ -1,5 +1,6 @@
 package io.relops.gateway.web;
 
+import io.relops.common.codec.InvalidEventException;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -27,6 +28,15 @@ class ApiErrors extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> invalid(InvalidRequest e) {
         return badRequest(
                 e.field() + ": " + e.getMessage(), List.of(Map.of("field", e.field(), "message", e.getMessage())));
+    }
+
+    /** A CloudEvent that is not a valid relops event ({@code POST /api/events}): the codec names the problem. */
+    @ExceptionHandler(InvalidEventException.class)
+    ResponseEntity<ProblemDetail> invalidEvent(InvalidEventException e) {
+        ProblemDetail problem =
+                ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, String.valueOf(e.getMessage()));
+        problem.setTitle("Invalid event");
+        return ResponseEntity.badRequest().body(problem);
     }
 
     @Override
