@@ -53,8 +53,8 @@ public final class RequestSizeLimit extends OncePerRequestFilter {
     }
 
     private void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        // the connection is closed rather than reading the rest of a body nobody wants
-        response.setHeader("Connection", "close");
+        // Tomcat swallows what is left of the body (up to server.tomcat.max-swallow-size) so that the client,
+        // still sending, reads this answer instead of a reset connection
         problems.write(
                 request,
                 response,

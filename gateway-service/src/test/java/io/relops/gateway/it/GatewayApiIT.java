@@ -346,15 +346,8 @@ class GatewayApiIT {
         return gateway.baseUrl.resolve(path);
     }
 
-    static HttpResponse<String> post(String path, String token, String key, String contentType, String body)
+    private static HttpResponse<String> post(String path, String token, String key, String contentType, String body)
             throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(url(path))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (key != null) {
-            request.header("Idempotency-Key", key);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return gateway.post(path, token, key, contentType, body);
     }
 }

@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +38,8 @@ final class TestGateway {
     static final String ADMIN = "it-admin-token";
 
     private static TestGateway instance;
+
+    private final HttpClient http = HttpClient.newHttpClient();
 
     final RelopsTopics topics = RelopsTopics.unique("gw-it");
     final String jdbcUrl = Postgres.freshDatabase("gateway_it");
@@ -101,6 +106,18 @@ final class TestGateway {
             }
         }
         return instance;
+    }
+
+    /** POSTs {@code body} with a bearer token and, unless null, an Idempotency-Key. */
+    HttpResponse<String> post(String path, String token, String key, String contentType, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve(path))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("Idempotency-Key", key);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** deploy-service answers this release for {@code id} from now on. */
