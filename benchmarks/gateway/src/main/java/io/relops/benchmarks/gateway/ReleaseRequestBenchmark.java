@@ -5,6 +5,7 @@ import io.relops.common.codec.EncodedEvent;
 import io.relops.common.event.ReleaseRequested;
 import io.relops.common.event.RelopsEvent;
 import io.relops.gateway.GatewayServiceApplication;
+import io.relops.platform.events.EventPublisher;
 import io.relops.testkit.Kafka;
 import io.relops.testkit.Postgres;
 import io.relops.testkit.RelopsTopics;
@@ -67,7 +68,9 @@ public final class ReleaseRequestBenchmark {
     public static void main(String[] args) throws Exception {
         int clients = intArg(args, "--clients=", 32);
         int seconds = intArg(args, "--seconds=", 20);
-        int warmup = intArg(args, "--warmup=", 8);
+        int warmup = intArg(args, "--warmup=", 20);
+        // one keep-alive connection per client thread (HttpURLConnection keeps 5 per host by default)
+        System.setProperty("http.maxConnections", Integer.toString(clients));
         RelopsTopics topics = RelopsTopics.unique("bench-gw");
         Path catalog = Files.createTempFile("relops-bench-catalog", ".yml");
         Files.writeString(catalog, """
@@ -106,8 +109,12 @@ public final class ReleaseRequestBenchmark {
                     .getBytes(StandardCharsets.UTF_8);
             String run = UUID.randomUUID().toString().substring(0, 8);
 
-            Call viaGateway = (client, sequence) -> post(releases, body, null);
-            Call viaGatewayWithKey = (client, sequence) -> post(releases, body, run + "-" + client + "-" + sequence);
+            Call viaGateway = (client, sequence) -> post(releases, body, null, 202);
+            byte[] unknown = "{\"application\":\"not-in-catalog\",\"version\":\"1.0.0\",\"environment\":\"bench\"}"
+                    .getBytes(StandardCharsets.UTF_8);
+            Call refused = (client, sequence) -> post(releases, unknown, null, 400);
+            Call viaGatewayWithKey =
+                    (client, sequence) -> post(releases, body, run + "-" + client + "-" + sequence, 202);
             EncodedEvent encoded = CloudEventCodec.encode(RelopsEvent.of(
                     URI.create("/relops/benchmark"),
                     new ReleaseRequested(
@@ -119,11 +126,20 @@ public final class ReleaseRequestBenchmark {
                 producer.send(record).get();
             };
 
+            // the gateway's publish path without HTTP: where the time goes
+            EventPublisher publisher = gateway.getBean(EventPublisher.class);
+            Call publishOnly = (client, sequence) -> publisher.publish(RelopsEvent.of(
+                    URI.create("/relops/benchmark"),
+                    new ReleaseRequested(
+                            UUID.randomUUID(), "bench-app", "1.0.0", "bench", null, "local-operator", null, null)));
+
             measure("warm-up gateway", viaGateway, clients, warmup);
             measure("warm-up raw", raw, clients, Math.max(2, warmup / 2));
             results.add(measure("gateway POST /api/releases (acks=all)", viaGateway, clients, seconds));
             results.add(measure("raw KafkaProducer send().get() (acks=all)", raw, clients, seconds));
             results.add(measure("gateway POST with Idempotency-Key", viaGatewayWithKey, clients, seconds));
+            results.add(measure("in-process EventPublisher.publish (no HTTP)", publishOnly, clients, seconds));
+            results.add(measure("gateway POST refused by the catalog (400)", refused, clients, seconds));
         } finally {
             Files.deleteIfExists(catalog);
         }
@@ -132,7 +148,7 @@ public final class ReleaseRequestBenchmark {
                 "", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors", "CPU s");
         for (Result result : results) {
             System.out.printf(
-                    "%-44s %9.0f %8.1f %8.1f %8.1f %8.1f %7d %8.1f%n",
+                    "%-44s %9.0f %8.1f %8.1f %8.1f %8.1f %7d %8.1f %11.2f%n",
                     result.name(),
                     result.rate(),
                     percentile(result.nanos(), 50),
@@ -140,9 +156,12 @@ public final class ReleaseRequestBenchmark {
                     percentile(result.nanos(), 99),
                     percentile(result.nanos(), 100),
                     result.errors(),
-                    result.cpuSeconds());
+                    result.cpuSeconds(),
+                    result.cpuSeconds() * 1000 / Math.max(1, result.requests()));
         }
-        System.out.printf("load average at end: %s%n", loadAverage());
+        System.out.printf(
+                "load average at end: %s (cores: %d)%n",
+                loadAverage(), Runtime.getRuntime().availableProcessors());
         Result gateway = results.get(0);
         double p99 = percentile(gateway.nanos(), 99);
         boolean met = gateway.rate() >= TARGET_RATE && p99 <= TARGET_P99_MS;
@@ -205,8 +224,8 @@ public final class ReleaseRequestBenchmark {
         return new Result(name, total, elapsed, all, errors.get(), (processCpuNanos() - cpuBefore) / 1e9);
     }
 
-    /** One POST on a keep-alive connection (HttpURLConnection pools them per host); 202 or an exception. */
-    private static void post(URL url, byte[] body, String idempotencyKey) throws IOException {
+    /** One POST on a pooled keep-alive connection; 202 or an exception. */
+    private static void post(URL url, byte[] body, String idempotencyKey, int expected) throws IOException {
         HttpURLConnection connection = (HttpURLConnection) url.openConnection();
         connection.setRequestMethod("POST");
         connection.setDoOutput(true);
@@ -215,7 +234,8 @@ public final class ReleaseRequestBenchmark {
         if (idempotencyKey != null) {
             connection.setRequestProperty("Idempotency-Key", idempotencyKey);
         }
-        connection.setFixedLengthStreamingMode(body.length);
+        // no streaming mode: HttpURLConnection buffers the body and sends it with the headers in one write, so
+        // that Nagle's algorithm (it does not set TCP_NODELAY) cannot hold the body back for a delayed ACK
         try (OutputStream out = connection.getOutputStream()) {
             out.write(body);
         }
@@ -226,7 +246,7 @@ public final class ReleaseRequestBenchmark {
                 in.readAllBytes(); // read to the end, so that the connection goes back to the pool
             }
         }
-        if (status != 202) {
+        if (status != expected) {
             throw new IOException("status " + status);
         }
     }
