@@ -46,7 +46,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * CloudEvent record and waiting for each acknowledgement. Also measured: the gateway with an
  * {@code Idempotency-Key} on every request (two more PostgreSQL statements each).
  *
- * <pre>benchmarks/run gateway io.relops.benchmarks.gateway.ReleaseRequestBenchmark [--clients=32] [--seconds=20]</pre>
+ * <pre>benchmarks/run gateway io.relops.benchmarks.gateway.ReleaseRequestBenchmark [--clients=32] [--seconds=20]
+ *     [--warmup=20] [--app:some.gateway.property=value ...]</pre>
  */
 public final class ReleaseRequestBenchmark {
 
@@ -95,12 +96,7 @@ public final class ReleaseRequestBenchmark {
         System.out.printf("load average at start: %s%n", loadAverage());
         List<Result> results = new ArrayList<>();
         try (ConfigurableApplicationContext gateway = new SpringApplicationBuilder(GatewayServiceApplication.class)
-                        .run(topics.serviceArgs(
-                                Postgres.freshDatabase("gateway_bench"),
-                                "--RELOPS_CATALOG=" + catalog,
-                                "--RELOPS_TOKEN_OPERATOR=" + TOKEN,
-                                "--relops.gateway.rate-limit.limit-for-period=100000000",
-                                "--logging.level.root=WARN"));
+                        .run(topics.serviceArgs(Postgres.freshDatabase("gateway_bench"), gatewayArgs(args, catalog)));
                 KafkaProducer<byte[], byte[]> producer = rawProducer()) {
             int port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
             URL releases =
@@ -174,6 +170,22 @@ public final class ReleaseRequestBenchmark {
                 p99,
                 results.get(1).rate());
         System.exit(0);
+    }
+
+    /** The gateway's arguments; {@code --app:<key>=<value>} on the command line adds {@code --<key>=<value>}. */
+    private static String[] gatewayArgs(String[] args, Path catalog) {
+        List<String> gateway = new ArrayList<>(List.of(
+                "--RELOPS_CATALOG=" + catalog,
+                "--RELOPS_TOKEN_OPERATOR=" + TOKEN,
+                "--relops.gateway.rate-limit.limit-for-period=100000000",
+                "--logging.level.root=WARN"));
+        for (String arg : args) {
+            if (arg.startsWith("--app:")) {
+                gateway.add("--" + arg.substring("--app:".length()));
+            }
+        }
+        System.out.printf("gateway arguments: %s%n", gateway.subList(1, gateway.size()));
+        return gateway.toArray(String[]::new);
     }
 
     private static Result measure(String name, Call call, int clients, int seconds) throws InterruptedException {
