@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.gateway.events;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.gateway.idempotency;
+
+import org.jspecify.annotations.NullMarked;

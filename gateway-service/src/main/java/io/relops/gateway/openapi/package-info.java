@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.gateway.openapi;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.gateway.ratelimit;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,139 @@
+package io.relops.gateway.it;
+
+import com.sun.net.httpserver.HttpServer;
+import io.relops.gateway.GatewayServiceApplication;
+import io.relops.testkit.Kafka;
+import io.relops.testkit.Postgres;
+import io.relops.testkit.RelopsTopics;
+import io.relops.testkit.TestCredentials;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * One gateway-service per test JVM on the testkit's real broker and PostgreSQL (its own database and
+ * topics), with the API tokens below, and a stand-in for deploy-service's release query (an HTTP
+ * server in the test JVM: the releases a test registers, 404 for every other id).
+ */
+final class TestGateway {
+
+    static final String OPERATOR = TestCredentials.token("operator");
+    static final String APPROVER = TestCredentials.token("approver");
+    static final String ADMIN = TestCredentials.token("admin");
+
+    private static TestGateway instance;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    final RelopsTopics topics = RelopsTopics.unique("gw-it");
+    final String jdbcUrl = Postgres.freshDatabase("gateway_it");
+    final URI baseUrl;
+    final ConfigurableApplicationContext context;
+    private final Map<UUID, String> releases = new ConcurrentHashMap<>();
+
+    private TestGateway() throws IOException {
+        createTopics();
+        HttpServer deploy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        deploy.createContext("/api/releases/", exchange -> {
+            String id = exchange.getRequestURI().getPath().substring("/api/releases/".length());
+            String release = null;
+            try {
+                release = releases.get(UUID.fromString(id));
+            } catch (IllegalArgumentException e) {
+                // not a UUID: no such release
+            }
+            byte[] body = (release == null ? "{\"title\":\"Not Found\",\"status\":404}" : release)
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(release == null ? 404 : 200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        deploy.start();
+        Path catalog = Files.createTempFile("gateway-it-catalog", ".yml");
+        Files.writeString(catalog, """
+                relops:
+                  applications:
+                    shop:
+                      environments:
+                        prod:
+                          approval:
+                            required: true
+                        staging:
+                          approval:
+                            required: false
+                """);
+        context = new SpringApplicationBuilder(GatewayServiceApplication.class)
+                .run(topics.serviceArgs(
+                        jdbcUrl,
+                        "--RELOPS_CATALOG=" + catalog,
+                        "--RELOPS_DEPLOY_URL=http://127.0.0.1:"
+                                + deploy.getAddress().getPort(),
+                        "--RELOPS_AUDIT_URL=http://127.0.0.1:"
+                                + deploy.getAddress().getPort(),
+                        // the rate limit has its own test; here it must not get in the way of the fuzzer
+                        "--relops.gateway.rate-limit.limit-for-period=1000000",
+                        "--logging.level.root=WARN"));
+        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        baseUrl = URI.create("http://127.0.0.1:" + port);
+    }
+
+    static synchronized TestGateway get() {
+        if (instance == null) {
+            try {
+                instance = new TestGateway();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return instance;
+    }
+
+    /** POSTs {@code body} with a bearer token and, unless null, an Idempotency-Key. */
+    HttpResponse<String> post(String path, String token, String key, String contentType, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve(path))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("Idempotency-Key", key);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** deploy-service answers this release for {@code id} from now on. */
+    void release(UUID id, String status, String requestedBy) {
+        releases.put(id, """
+                {"id":"%s","application":"shop","environment":"prod","status":"%s","requestedBy":"%s","paused":false}
+                """.formatted(id, status, requestedBy));
+    }
+
+    private void createTopics() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, Kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(topics.all()).stream()
+                            .map(t -> new NewTopic(t, 1, (short) 1))
+                            .toList())
+                    .all()
+                    .get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the test topics", e);
+        }
+    }
+}

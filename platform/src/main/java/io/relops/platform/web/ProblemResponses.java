@@ -1,0 +1,82 @@
+package io.relops.platform.web;
+
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * The {@code application/problem+json} answers every relops HTTP API shares, named for what is wrong:
+ * the field and the rule for invalid input (in {@code detail} and in {@code errors[]}), the parse
+ * error for malformed JSON. No stack traces, no internals. A service's {@code @RestControllerAdvice}
+ * extends this and adds its own exceptions, e.g. with {@link #invalidField}.
+ */
+public abstract class ProblemResponses extends ResponseEntityExceptionHandler {
+
+    /** {@code 400} naming one field and what is wrong with it. */
+    protected static ResponseEntity<ProblemDetail> invalidField(String field, String message) {
+        return ResponseEntity.badRequest()
+                .body(invalid(field + ": " + message, List.of(Map.of("field", field, "message", message))));
+    }
+
+    @Override
+    protected @Nullable ResponseEntity<Object> handleMethodArgumentNotValid(
+            MethodArgumentNotValidException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<Map<String, String>> errors = e.getBindingResult().getFieldErrors().stream()
+                .map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage())))
+                .toList();
+        return ResponseEntity.badRequest().body(invalid(errors));
+    }
+
+    /** A query parameter or path variable that breaks its constraint: named, with the rule it broke. */
+    @Override
+    protected @Nullable ResponseEntity<Object> handleHandlerMethodValidationException(
+            HandlerMethodValidationException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<Map<String, String>> errors = e.getParameterValidationResults().stream()
+                .flatMap(result -> result.getResolvableErrors().stream()
+                        .map(error -> Map.of(
+                                "field",
+                                String.valueOf(result.getMethodParameter().getParameterName()),
+                                "message",
+                                String.valueOf(error.getDefaultMessage()))))
+                .toList();
+        return ResponseEntity.badRequest().body(invalid(errors));
+    }
+
+    @Override
+    protected @Nullable ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        Throwable cause = e.getMostSpecificCause();
+        String why = cause instanceof tools.jackson.core.JacksonException jackson
+                ? jackson.getOriginalMessage()
+                : "the body is missing or is not JSON";
+        return ResponseEntity.badRequest().body(invalid("malformed JSON request body: " + why, List.of()));
+    }
+
+    private static ProblemDetail invalid(List<Map<String, String>> errors) {
+        String detail = String.join(
+                "; ",
+                errors.stream()
+                        .map(m -> m.get("field") + ": " + m.get("message"))
+                        .toList());
+        return invalid(detail, errors);
+    }
+
+    private static ProblemDetail invalid(String detail, List<Map<String, String>> errors) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
+        problem.setTitle("Invalid request");
+        if (!errors.isEmpty()) {
+            problem.setProperty("errors", errors);
+        }
+        return problem;
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.platform.web;
+
+import org.jspecify.annotations.NullMarked;
