@@ -64,6 +64,22 @@ class SecurityConfiguration {
                         .hasAnyRole("OPERATOR", "ADMIN")
                         .requestMatchers(HttpMethod.GET, "/api/releases/**")
                         .hasAnyRole("OPERATOR", "APPROVER", "AUDITOR", "ADMIN")
+                        // query routes to backup, alert and audit services (route/BackendRoutes)
+                        .requestMatchers(HttpMethod.POST, "/api/backups/*/restore")
+                        .hasRole("ADMIN")
+                        .requestMatchers(
+                                HttpMethod.POST,
+                                "/api/backups",
+                                "/api/backups/*/verify",
+                                "/api/silences",
+                                "/api/alerts/*/acknowledge")
+                        .hasAnyRole("OPERATOR", "ADMIN")
+                        .requestMatchers(HttpMethod.DELETE, "/api/silences/*")
+                        .hasAnyRole("OPERATOR", "ADMIN")
+                        .requestMatchers(HttpMethod.GET, "/api/audit/**")
+                        .hasAnyRole("AUDITOR", "ADMIN")
+                        .requestMatchers(HttpMethod.GET, "/api/backups/**", "/api/alerts/**", "/api/silences/**")
+                        .hasAnyRole("OPERATOR", "APPROVER", "AUDITOR", "ADMIN")
                         .requestMatchers("/actuator/**")
                         .hasRole("ADMIN")
                         .anyRequest()

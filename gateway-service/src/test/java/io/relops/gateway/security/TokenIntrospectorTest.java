@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.relops.gateway.GatewayProperties;
 import io.relops.gateway.GatewayProperties.ApiToken;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.core.GrantedAuthority;
@@ -16,6 +17,9 @@ class TokenIntrospectorTest {
     private final TokenIntrospector introspector = new TokenIntrospector(new GatewayProperties(
             URI.create("http://deploy"),
             URI.create("http://audit"),
+            URI.create("http://backup"),
+            URI.create("http://alert"),
+            new GatewayProperties.Routes(Duration.ofSeconds(2), Duration.ofSeconds(30)),
             List.of(
                     new ApiToken("alice", "Operator", "op-secret"),
                     new ApiToken("bob", "approver", "ap-secret"),
