@@ -161,6 +161,19 @@ class BackendRoutesIT {
     }
 
     @Test
+    void leavesReleasesToTheGatewaysOwnControllers() throws Exception {
+        HttpResponse<String> malformed = send(get("/api/releases", OPERATOR)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"application\": ")));
+        assertThat(malformed.statusCode()).as(malformed.body()).isEqualTo(400);
+        assertThat(malformed.body()).contains("malformed JSON request body");
+
+        HttpResponse<String> badStatus = send(get("/api/releases?status=NOT_A_STATE", OPERATOR));
+        assertThat(badStatus.statusCode()).as(badStatus.body()).isEqualTo(400);
+        assertThat(badStatus.body()).contains("must be a release state");
+    }
+
+    @Test
     void keepsTheAuditLogFromOperators() throws Exception {
         assertThat(send(get("/api/audit/events", OPERATOR)).statusCode()).isEqualTo(403);
     }
