@@ -126,8 +126,8 @@ class RelopsCliIT {
         assertThat(selfApproval.exit()).as(selfApproval.err()).isEqualTo(ExitCode.AUTH);
         assertThat(selfApproval.err())
                 .startsWith("relops: 403")
-                .contains("four-eyes")
-                .doesNotContain("\n\n");
+                .contains("need the role 'approver'")
+                .endsWith("/approve)\n");
 
         Run approval = relops("approver", "release", "approve", releaseId, "--comment", "looks good");
         assertThat(approval.exit()).as(approval.err()).isZero();
@@ -400,6 +400,8 @@ class RelopsCliIT {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exit = RelopsCli.run(env, new PrintWriter(out, true), new PrintWriter(err, true), false, args);
+        // the transcript, for the failsafe report
+        System.out.printf("$ relops %s%n%s%s[exit %d]%n", String.join(" ", args), out, err, exit);
         return new Run(exit, out.toString(), err.toString());
     }
 
