@@ -1,19 +1,21 @@
 package io.relops.cli;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /** Follows a release through the gateway, printing each timeline event as it arrives. */
 final class ReleaseWatcher {
 
-    private static final Set<String> TERMINAL = Set.of("COMPLETED", "ROLLED_BACK", "FAILED", "REJECTED", "ABORTED");
+    static final Set<String> TERMINAL = Set.of("COMPLETED", "ROLLED_BACK", "FAILED", "REJECTED", "ABORTED");
     /** The events that close a release's timeline; the audit log may record them a moment after the state changes. */
     private static final Set<String> CLOSING = Set.of(
             "io.relops.release.completed",
@@ -23,24 +25,42 @@ final class ReleaseWatcher {
             "io.relops.release.rejected");
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+    private static final Duration POLL = Duration.ofMillis(250);
 
-    /** How a release ended. */
-    record Outcome(String releaseId, String version, String status, Duration took, JsonNode release) {}
+    /** How a release ended (or where it was when the wait timed out: {@code timedOut}). */
+    record Outcome(
+            String releaseId,
+            String version,
+            String status,
+            Duration took,
+            @Nullable JsonNode release,
+            boolean timedOut) {}
 
     private final GatewayClient gateway;
-    private final PrintStream out;
+    private final PrintWriter out;
 
-    ReleaseWatcher(GatewayClient gateway, PrintStream out) {
+    ReleaseWatcher(GatewayClient gateway, PrintWriter out) {
         this.gateway = gateway;
         this.out = out;
     }
 
+    /** Until the release reaches a terminal state (and its closing event is in the timeline). */
     Outcome watch(String location, String version, Duration timeout) {
+        return watch(location, version, timeout, TERMINAL);
+    }
+
+    /**
+     * Until the release reaches one of {@code ends} (a terminal one with its closing event in the timeline), or the
+     * timeout. An answer of 401, 403 or 5xx ends the watch with a {@link GatewayException}; 404 is waited out
+     * (a release just requested is known once the first service has recorded it).
+     */
+    Outcome watch(String location, String version, Duration timeout, Set<String> ends) {
         Instant start = Instant.now();
         Set<String> seen = new HashSet<>();
         String status = "REQUESTED";
         JsonNode release = null;
         boolean closed = false;
+        boolean reached = false;
         while (Duration.between(start, Instant.now()).compareTo(timeout) < 0) {
             GatewayClient.Answer answer = gateway.release(location);
             if (answer.status() == 200) {
@@ -53,27 +73,32 @@ final class ReleaseWatcher {
                                 clock(event.path("time").asString()),
                                 event.path("type").asString(),
                                 summary(event.path("data")));
+                        out.flush();
                     }
                 }
                 status = release.path("status").asString();
-                if (TERMINAL.contains(status) && closed) {
+                if (ends.contains(status) && (closed || !TERMINAL.contains(status))) {
+                    reached = true;
                     break;
                 }
+            } else if (answer.status() != 404 && answer.status() != 503) {
+                throw GatewayClient.failure("GET", location, answer.status(), answer.body());
             }
-            LockSupport.parkNanos(Duration.ofMillis(250).toNanos()); // poll interval of a watching CLI
+            LockSupport.parkNanos(POLL.toNanos()); // poll interval of a watching CLI
         }
         return new Outcome(
                 location.substring(location.lastIndexOf('/') + 1),
                 version,
                 status,
                 Duration.between(start, Instant.now()),
-                release);
+                release,
+                !reached);
     }
 
     private static String clock(String time) {
         try {
             return OffsetDateTime.parse(time)
-                    .atZoneSameInstant(java.time.ZoneId.systemDefault())
+                    .atZoneSameInstant(ZoneId.systemDefault())
                     .format(CLOCK);
         } catch (RuntimeException e) {
             return time;
@@ -82,7 +107,8 @@ final class ReleaseWatcher {
 
     private static String summary(JsonNode data) {
         StringBuilder text = new StringBuilder();
-        for (String field : new String[] {"version", "slot", "weight", "restoredVersion", "reason", "receiver"}) {
+        for (String field :
+                new String[] {"version", "slot", "weight", "restoredVersion", "approvedBy", "reason", "receiver"}) {
             JsonNode value = data.get(field);
             if (value != null && !value.isNull()) {
                 text.append(field).append('=').append(value.asString()).append(' ');

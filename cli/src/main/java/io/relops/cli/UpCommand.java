@@ -120,7 +120,7 @@ final class UpCommand implements Callable<Integer> {
 
     private static int runDemo(PrintStream out, URI gateway, String token) {
         GatewayClient client = new GatewayClient(gateway, token);
-        ReleaseWatcher watcher = new ReleaseWatcher(client, out);
+        ReleaseWatcher watcher = new ReleaseWatcher(client, new java.io.PrintWriter(out, true));
         List<ReleaseWatcher.Outcome> outcomes = new ArrayList<>();
         for (String version : List.of("1.0.0", "1.1.0", "2.0.0-broken")) {
             out.printf("%n== release demo-app %s%n", version);

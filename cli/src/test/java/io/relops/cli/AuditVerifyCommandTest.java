@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class AuditVerifyCommandTest {
 
@@ -28,10 +27,8 @@ class AuditVerifyCommandTest {
     final StringWriter out = new StringWriter();
 
     int relops(String... args) {
-        CommandLine cli = new CommandLine(new RelopsCli());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(out, true));
-        return cli.execute(args);
+        PrintWriter writer = new PrintWriter(out, true);
+        return RelopsCli.run(Map.of(), writer, writer, false, args);
     }
 
     @Test

@@ -1,16 +1,36 @@
 package io.relops.gateway;
 
 import java.net.URI;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * @param deployUrl base URL of deploy-service
- * @param auditUrl base URL of audit-service
+ * @param auditUrl base URL of audit-service ({@code /api/audit/**} is routed there)
  * @param serviceToken the gateway's own bearer token (role {@code timeline} at audit-service) for the
  *     release timeline it composes into {@code GET /api/releases/{id}}; blank: the caller's token is
  *     forwarded instead (then only auditors and admins see timelines)
+ * @param backupUrl base URL of backup-service ({@code /api/backups/**} is routed there)
+ * @param alertUrl base URL of alert-service ({@code /api/alerts/**} and {@code /api/silences/**})
+ * @param routes how the query routes reach their backends
  */
 @ConfigurationProperties("relops.gateway")
 public record GatewayProperties(
-        URI deployUrl, URI auditUrl, @Nullable String serviceToken) {}
+        URI deployUrl,
+        URI auditUrl,
+        @Nullable String serviceToken,
+        @DefaultValue("http://localhost:8083") URI backupUrl,
+        @DefaultValue("http://localhost:8084") URI alertUrl,
+        @DefaultValue Routes routes) {
+
+    /**
+     * @param connectTimeout how long to wait for a backend to accept the connection
+     * @param readTimeout how long to wait for a backend's answer to start, and between two reads of its body
+     *     (a long export streams: this bounds a stall, not the whole transfer)
+     */
+    public record Routes(
+            @DefaultValue("2s") Duration connectTimeout,
+            @DefaultValue("30s") Duration readTimeout) {}
+}

@@ -154,6 +154,8 @@ public final class LocalSuite implements AutoCloseable {
         env.put("RELOPS_DB_USER", options.jdbcUser() == null ? "postgres" : options.jdbcUser());
         env.put("RELOPS_DEPLOY_URL", url("deploy-service"));
         env.put("RELOPS_AUDIT_URL", url("audit-service"));
+        env.put("RELOPS_BACKUP_URL", url("backup-service"));
+        env.put("RELOPS_ALERT_URL", url("alert-service"));
         // services are given the tokens' hashes only; the gateway alone holds its own token (for audit timelines)
         options.tokens()
                 .forEach((role, token) -> env.put(

@@ -4,6 +4,7 @@ import io.relops.gateway.GatewayServiceApplication;
 import io.relops.testkit.AuthorizationMatrixSpec;
 import io.relops.testkit.AuthorizationMatrixSpec.Cell;
 import io.relops.testkit.Kafka;
+import io.relops.testkit.Postgres;
 import io.relops.testkit.TestCredentials;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,9 @@ class AuthorizationMatrixIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("relops.kafka.bootstrap-servers", Kafka::bootstrapServers);
+        // the gateway keeps its idempotency keys in PostgreSQL
+        String database = Postgres.freshDatabase("gateway_matrix");
+        registry.add("relops.database.url", () -> database);
         registry.add("relops.gateway.deploy-url", () -> "http://127.0.0.1:9");
         registry.add("relops.gateway.audit-url", () -> "http://127.0.0.1:9");
         TestCredentials.properties().forEach((key, value) -> registry.add(key, () -> value));

@@ -13,6 +13,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import io.relops.gateway.GatewayServiceApplication;
 import io.relops.testkit.Kafka;
+import io.relops.testkit.Postgres;
 import io.relops.testkit.TestCredentials;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -58,6 +59,9 @@ class BearerTokensIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("relops.kafka.bootstrap-servers", Kafka::bootstrapServers);
+        // the gateway keeps its idempotency keys in PostgreSQL
+        String database = Postgres.freshDatabase("gateway_bearer");
+        registry.add("relops.database.url", () -> database);
         registry.add("relops.gateway.deploy-url", () -> "http://127.0.0.1:9");
         registry.add("relops.gateway.audit-url", () -> "http://127.0.0.1:9");
         registry.add("relops.security.jwt.roles-claim", () -> "realm_access.roles");

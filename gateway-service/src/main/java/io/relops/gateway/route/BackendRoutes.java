@@ -1,0 +1,141 @@
+package io.relops.gateway.route;
+
+import static org.springframework.cloud.gateway.server.mvc.filter.BeforeFilterFunctions.uri;
+import static org.springframework.cloud.gateway.server.mvc.handler.GatewayRouterFunctions.route;
+import static org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctions.http;
+
+import io.relops.gateway.GatewayProperties;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.util.Arrays;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.HttpRedirects;
+import org.springframework.cloud.gateway.server.mvc.config.GatewayMvcProperties;
+import org.springframework.cloud.gateway.server.mvc.handler.ProxyExchange;
+import org.springframework.cloud.gateway.server.mvc.handler.RestClientProxyExchange;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+import org.springframework.web.servlet.function.RequestPredicate;
+import org.springframework.web.servlet.function.RequestPredicates;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.ServerRequest;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * The query routes of DESIGN.md: {@code /api/backups/**} to backup-service, {@code /api/alerts/**} and
+ * {@code /api/silences/**} to alert-service, {@code /api/audit/**} to audit-service (Spring Cloud Gateway Server
+ * Web MVC). Requests and answers pass through unchanged and streamed (the caller's {@code Authorization} included,
+ * so backends check the same bearer token; a backend's problem+json comes back as it was), except that
+ * {@code X-Relops-Actor} is always the authenticated caller. A backend that cannot be reached answers a
+ * problem+json naming it: 503 when it refuses or is unknown, 504 when it does not answer in time, 502 otherwise.
+ * The gateway's own {@code /api/releases/**} controllers are untouched: these routes match other paths only.
+ */
+@Configuration(proxyBeanMethods = false)
+class BackendRoutes {
+
+    /** Who is asking, as backends record it (e.g. backup-service's {@code requestedBy}). */
+    static final String ACTOR = "X-Relops-Actor";
+
+    private static final Logger log = LoggerFactory.getLogger(BackendRoutes.class);
+
+    /** The proxy's HTTP client: timeouts from {@code relops.gateway.routes}, redirects passed to the caller. */
+    @Bean
+    ProxyExchange backendProxyExchange(
+            RestClient.Builder builder, GatewayMvcProperties gateway, GatewayProperties properties) {
+        HttpClientSettings settings = HttpClientSettings.defaults()
+                .withConnectTimeout(properties.routes().connectTimeout())
+                .withReadTimeout(properties.routes().readTimeout())
+                .withRedirects(HttpRedirects.DONT_FOLLOW);
+        return new RestClientProxyExchange(
+                builder.clone()
+                        .requestFactory(ClientHttpRequestFactoryBuilder.jdk().build(settings))
+                        .build(),
+                gateway);
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> backupRoutes(GatewayProperties properties) {
+        return backend("backup-service", properties.backupUrl(), "/api/backups/**");
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> alertRoutes(GatewayProperties properties) {
+        return backend("alert-service", properties.alertUrl(), "/api/alerts/**", "/api/silences/**");
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> auditRoutes(GatewayProperties properties) {
+        return backend("audit-service", properties.auditUrl(), "/api/audit/**");
+    }
+
+    private static RouterFunction<ServerResponse> backend(String name, URI url, String... patterns) {
+        return route(name)
+                .route(
+                        Arrays.stream(patterns)
+                                .map(RequestPredicates::path)
+                                .reduce(RequestPredicate::or)
+                                .orElseThrow(),
+                        http())
+                .before(uri(url))
+                .before(actor())
+                .onError(RestClientException.class, (e, request) -> unreachable(name, e, request))
+                .build();
+    }
+
+    /** Replaces whatever {@code X-Relops-Actor} the caller sent with the authenticated principal's name. */
+    static Function<ServerRequest, ServerRequest> actor() {
+        return request -> ServerRequest.from(request)
+                .headers(headers -> {
+                    headers.remove(ACTOR);
+                    request.principal().ifPresent(principal -> headers.set(ACTOR, principal.getName()));
+                })
+                .build();
+    }
+
+    private static ServerResponse unreachable(String backend, Throwable e, ServerRequest request) {
+        HttpStatus status;
+        String detail;
+        if (causedBy(e, HttpConnectTimeoutException.class)) {
+            status = HttpStatus.SERVICE_UNAVAILABLE;
+            detail = backend + " did not accept the connection in time";
+        } else if (causedBy(e, HttpTimeoutException.class)) {
+            status = HttpStatus.GATEWAY_TIMEOUT;
+            detail = backend + " did not answer in time";
+        } else if (causedBy(e, ConnectException.class) || causedBy(e, UnresolvedAddressException.class)) {
+            status = HttpStatus.SERVICE_UNAVAILABLE;
+            detail = backend + " is unavailable (connection refused)";
+        } else {
+            status = HttpStatus.BAD_GATEWAY;
+            detail = backend + " failed to answer";
+        }
+        log.warn("{} {} -> {}: {} ({})", request.method(), request.path(), backend, detail, e.toString());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle("Backend unavailable");
+        problem.setInstance(URI.create(request.path()));
+        problem.setProperty("backend", backend);
+        return ServerResponse.status(status)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
