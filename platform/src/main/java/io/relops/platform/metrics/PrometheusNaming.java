@@ -3,14 +3,16 @@ package io.relops.platform.metrics;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.config.MeterFilterReply;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
  * Makes every meter acceptable to {@code promtool check metrics}: a help text for each (relops' own from the
- * table below, the README's meanings, where the code gave none), full unit names instead of abbreviations in
- * the names libraries choose ({@code kafka.consumer.io.time.ns.total} becomes
- * {@code kafka.consumer.io.time.nanoseconds.total}), and no {@code _count} suffix on a gauge.
+ * table below, the README's meanings, where the code gave none) and no {@code _count} suffix on a gauge. Meters
+ * that count time in milliseconds or nanoseconds ({@code jvm.compilation.time}, {@code process.cpu.time}, the
+ * Kafka clients' {@code *.time.ns.*}) are dropped: Prometheus wants seconds, and a filter cannot rescale values
+ * (their second-based counterparts, e.g. {@code process.cpu.usage}, stay).
  */
 public final class PrometheusNaming implements MeterFilter {
 
@@ -46,16 +48,22 @@ public final class PrometheusNaming implements MeterFilter {
             Map.entry("relops.audit.checkpoints", "signed audit checkpoints written"));
 
     @Override
+    public MeterFilterReply accept(Meter.Id id) {
+        boolean subSecondUnit = "ns".equals(id.getBaseUnit())
+                || "ms".equals(id.getBaseUnit())
+                || "nanoseconds".equals(id.getBaseUnit())
+                || "milliseconds".equals(id.getBaseUnit())
+                || ABBREVIATED_NS.matcher(id.getName()).find()
+                || ABBREVIATED_MS.matcher(id.getName()).find();
+        return subSecondUnit ? MeterFilterReply.DENY : MeterFilterReply.NEUTRAL;
+    }
+
+    @Override
     public Meter.Id map(Meter.Id id) {
         Meter.Id mapped = id;
         String name = promtoolName(id.getName(), id.getType());
         if (!name.equals(id.getName())) {
             mapped = mapped.withName(name);
-        }
-        if ("ns".equals(id.getBaseUnit())) {
-            mapped = mapped.withBaseUnit("nanoseconds");
-        } else if ("ms".equals(id.getBaseUnit())) {
-            mapped = mapped.withBaseUnit("milliseconds");
         }
         if (mapped.getDescription() == null || mapped.getDescription().isBlank()) {
             String description =
@@ -71,8 +79,7 @@ public final class PrometheusNaming implements MeterFilter {
     }
 
     static String promtoolName(String name, Meter.Type type) {
-        String renamed = ABBREVIATED_NS.matcher(name).replaceAll("$1nanoseconds$2");
-        renamed = ABBREVIATED_MS.matcher(renamed).replaceAll("$1milliseconds$2");
+        String renamed = name;
         if (type == Meter.Type.GAUGE && renamed.endsWith(".count")) {
             renamed = renamed.substring(0, renamed.length() - ".count".length()) + ".current";
         }

@@ -19,20 +19,22 @@ class PrometheusNamingTest {
     }
 
     @Test
-    void spellsOutAbbreviatedUnitsInNamesAndBaseUnits() {
+    void dropsMetersOfTimeInMillisecondsOrNanosecondsAndKeepsTheOthers() {
         FunctionCounter.builder("kafka.consumer.io.time.ns.total", this, x -> 1.0)
                 .register(registry);
         FunctionCounter.builder("jvm.compilation.time", this, x -> 1.0)
                 .baseUnit("ms")
                 .register(registry);
         Gauge.builder("kafka.app.info.start.time.ms", () -> 1.0).register(registry);
+        Gauge.builder("process.cpu.usage", () -> 0.5).register(registry);
+        Gauge.builder("relops.items", () -> 3.0).register(registry);
 
         assertThat(registry.scrape())
-                .contains("kafka_consumer_io_time_nanoseconds_total ")
-                .contains("jvm_compilation_time_milliseconds_total ")
-                .contains("kafka_app_info_start_time_milliseconds ")
-                .doesNotContain("_ns_")
-                .doesNotContain("_ms ");
+                .doesNotContain("kafka_consumer_io_time")
+                .doesNotContain("jvm_compilation_time")
+                .doesNotContain("kafka_app_info_start_time")
+                .contains("process_cpu_usage 0.5")
+                .contains("relops_items 3.0");
     }
 
     @Test
