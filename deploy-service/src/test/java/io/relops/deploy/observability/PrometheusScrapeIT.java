@@ -84,6 +84,14 @@ class PrometheusScrapeIT {
     }
 
     @Test
+    void isReadyWithItsDatabaseAndTheKafkaBinder() {
+        assertThat(http.get().uri("/actuator/health/readiness").retrieve().body(String.class))
+                .contains("\"db\"", "\"binders\"", "\"readinessState\"");
+        assertThat(http.get().uri("/actuator/health/liveness").retrieve().body(String.class))
+                .doesNotContain("\"db\"");
+    }
+
+    @Test
     void answersTheDoraKeysOfTheReleaseHistory() {
         List<Map<String, Object>> keys = http.get()
                 .uri("/api/dora?application=observed&environment=prod&window=1d")
