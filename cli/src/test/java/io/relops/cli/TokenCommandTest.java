@@ -5,17 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class TokenCommandTest {
 
     final StringWriter out = new StringWriter();
 
     int relops(String... args) {
-        CommandLine cli = new CommandLine(new RelopsCli());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(out, true));
-        return cli.execute(args);
+        PrintWriter writer = new PrintWriter(out, true);
+        return RelopsCli.run(java.util.Map.of(), writer, writer, false, args);
     }
 
     @Test

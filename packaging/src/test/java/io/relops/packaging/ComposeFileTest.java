@@ -1,0 +1,192 @@
+package io.relops.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.relops.packaging.Repository.Service;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** docker-compose.yml: pinned images, one per module, healthchecks, start order, the catalog, the secrets. */
+class ComposeFileTest {
+
+    private static final Pattern PINNED_TAG = Pattern.compile("[^:/]+(/[^:/]+)*:v?\\d+\\.\\d+[A-Za-z0-9_.-]*");
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z0-9_]+)(:?[-?][^}]*)?}");
+
+    private final Map<String, Object> compose = Repository.loadYaml(Repository.file("docker-compose.yml"));
+
+    @Test
+    void pinsEveryImageToAVersion() {
+        services()
+                .forEach((name, service) -> assertThat((String) service.get("image"))
+                        .as("image of %s", name)
+                        .matches(PINNED_TAG)
+                        .doesNotEndWith(":latest"));
+    }
+
+    @Test
+    void buildsEveryServiceModuleAsAnImageNamedAfterItWithTheProjectVersion() {
+        String version = Repository.projectVersion();
+        for (Service module : Repository.services()) {
+            Map<String, Object> service = service(module.module());
+            assertThat(service.get("image")).isEqualTo("relops/" + module.module() + ":" + version);
+            Map<String, Object> build = map(service.get("build"));
+            assertThat(build.get("context")).isEqualTo(".");
+            assertThat(map(build.get("args")))
+                    .containsEntry("SERVICE", module.module())
+                    .containsEntry("SERVICE_PORT", String.valueOf(module.port()));
+        }
+        assertThat(Repository.file("Dockerfile")).content().contains("${SERVICE}/target/${SERVICE}-exec.jar");
+    }
+
+    @Test
+    void givesEveryContainerAHealthcheckAndEveryServiceItsReadinessGroup() {
+        services().forEach((name, service) -> assertThat(service).as(name).containsKey("healthcheck"));
+        for (Service module : Repository.services()) {
+            List<Object> test =
+                    list(map(service(module.module()).get("healthcheck")).get("test"));
+            assertThat(test)
+                    .as("healthcheck of %s", module.module())
+                    .contains("http://localhost:" + module.port() + "/actuator/health/readiness");
+        }
+    }
+
+    @Test
+    void startsEveryServiceOnlyOnceWhatItNeedsIsHealthy() {
+        for (Service module : Repository.services()) {
+            Map<String, Object> dependsOn = map(service(module.module()).get("depends_on"));
+            assertThat(dependsOn).as("%s depends_on", module.module()).containsKey("kafka");
+            if (module.usesDatabase()) {
+                assertThat(dependsOn).as("%s depends_on", module.module()).containsKey("postgres");
+            } else {
+                assertThat(dependsOn).as("%s depends_on", module.module()).doesNotContainKey("postgres");
+            }
+        }
+        // the gateway answers queries from deploy and audit
+        assertThat(map(service("gateway-service").get("depends_on"))).containsKeys("deploy-service", "audit-service");
+        services().forEach((name, service) -> {
+            if (service.containsKey("depends_on")) {
+                map(service.get("depends_on"))
+                        .forEach((dependency, condition) -> assertThat(map(condition))
+                                .as("%s -> %s", name, dependency)
+                                .containsEntry("condition", "service_healthy"));
+            }
+        });
+    }
+
+    @Test
+    void mountsTheCatalogWhereAServiceReadsIt() {
+        for (Service module : Repository.services()) {
+            Map<String, Object> service = service(module.module());
+            Map<String, Object> environment = map(service.get("environment"));
+            List<Object> volumes = service.containsKey("volumes") ? list(service.get("volumes")) : List.of();
+            String catalogMount = "./config/catalog.yml:" + environment.get("RELOPS_CATALOG") + ":ro";
+            if (module.usesCatalog()) {
+                assertThat(volumes).as("volumes of %s", module.module()).contains(catalogMount);
+            } else {
+                assertThat(volumes)
+                        .as("volumes of %s", module.module())
+                        .noneMatch(v -> ((String) v).contains("catalog.yml"));
+            }
+        }
+        assertThat(Repository.file("config/catalog.yml")).isRegularFile();
+    }
+
+    @Test
+    void provisionsPrometheusAndGrafanaWithTheRulesAndTheDashboard() {
+        assertThat(list(service("prometheus").get("volumes")))
+                .contains(
+                        "./ops/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro",
+                        "./ops/prometheus/relops-rules.yml:/etc/prometheus/rules/relops-rules.yml:ro");
+        String scrapeConfig = Repository.read(Repository.file("ops/prometheus/prometheus.yml"));
+        for (Service module : Repository.services()) {
+            assertThat(scrapeConfig).contains(module.module() + ":" + module.port());
+        }
+        assertThat(list(service("grafana").get("volumes")))
+                .contains(
+                        "./ops/grafana/provisioning:/etc/grafana/provisioning:ro",
+                        "./ops/grafana/dashboards:/etc/grafana/dashboards:ro");
+        assertThat(Repository.file("ops/grafana/provisioning/dashboards/relops.yml"))
+                .content()
+                .contains("path: /etc/grafana/dashboards");
+        assertThat(Repository.file("ops/grafana/dashboards/relops.json")).isRegularFile();
+    }
+
+    @Test
+    void takesEverySecretFromTheEnvironmentAndDocumentsEveryVariableInEnvExample() throws Exception {
+        String composeText = Repository.read(Repository.file("docker-compose.yml"));
+        Set<String> used = new LinkedHashSet<>();
+        Matcher variable = VARIABLE.matcher(composeText);
+        while (variable.find()) {
+            used.add(variable.group(1));
+        }
+        Set<String> documented = new LinkedHashSet<>();
+        for (String line : Files.readAllLines(Repository.file(".env.example"))) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                documented.add(line.substring(0, line.indexOf('=')));
+            }
+        }
+        List<String> undocumented = new ArrayList<>(used);
+        undocumented.removeAll(documented);
+        undocumented.remove("KAFKA_CLUSTER_ID");
+        assertThat(undocumented)
+                .as("variables of docker-compose.yml missing in .env.example")
+                .isEmpty();
+
+        services().forEach((name, service) -> {
+            if (service.get("environment") instanceof Map<?, ?> environment) {
+                environment.forEach((key, value) -> {
+                    if (((String) key).matches(".*(PASSWORD|TOKEN|KEY)(_.*)?")
+                            && !((String) key).endsWith("_FILE")
+                            && !((String) key).endsWith("_GENERATE")) {
+                        assertThat(String.valueOf(value)).as("%s %s", name, key).startsWith("${");
+                    }
+                });
+            }
+        });
+    }
+
+    @Test
+    void createsTheAuditWriterRoleTheAuditServiceWritesWith() {
+        String init = Repository.read(Repository.file("ops/postgres/initdb/10-relops-roles.sh"));
+        Object writer = map(service("audit-service").get("environment")).get("RELOPS_AUDIT_DB_WRITER_USER");
+        assertThat(init)
+                .contains("create role " + writer + " login")
+                .contains("create role relops login nosuperuser nocreaterole");
+        assertThat(Repository.read(Repository.file("audit-service/src/main/resources/application.yml")))
+                .contains("RELOPS_AUDIT_DB_WRITER_USER:" + writer + "}");
+        assertThat(list(service("postgres").get("volumes")))
+                .contains("./ops/postgres/initdb:/docker-entrypoint-initdb.d:ro");
+    }
+
+    private Map<String, Map<String, Object>> services() {
+        Map<String, Map<String, Object>> services = new java.util.LinkedHashMap<>();
+        map(compose.get("services")).forEach((name, service) -> services.put(name, map(service)));
+        assertThat(services).containsKeys("kafka", "postgres", "prometheus", "grafana");
+        return services;
+    }
+
+    private Map<String, Object> service(String name) {
+        Map<String, Map<String, Object>> services = services();
+        assertThat(services).as("compose services").containsKey(name);
+        return services.get(name);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object value) {
+        assertThat(value).isInstanceOf(Map.class);
+        return (Map<String, Object>) value;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> list(Object value) {
+        assertThat(value).isInstanceOf(List.class);
+        return (List<Object>) value;
+    }
+}

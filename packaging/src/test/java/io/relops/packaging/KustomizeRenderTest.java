@@ -1,0 +1,92 @@
+package io.relops.packaging;
+
+import static io.relops.packaging.ComposeFileTest.map;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Each overlay renders with {@code kubectl kustomize} (skipped, loudly, where kubectl is absent). */
+class KustomizeRenderTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "production"})
+    void rendersTheOverlayWithEveryServiceInItsNamespace(String overlay) throws Exception {
+        Path kubectl = kubectl();
+        assumeTrue(kubectl != null, "kubectl is not on the PATH: the overlays are NOT rendered");
+        assumeTrue(
+                kustomizeMajorVersion(kubectl) >= 5,
+                "kubectl's built-in kustomize is older than v5 (Debian's kubernetes-client is): the overlays are NOT"
+                        + " rendered");
+        Process process = new ProcessBuilder(
+                        kubectl.toString(),
+                        "kustomize",
+                        Repository.file("k8s/overlays/" + overlay).toString())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+
+        List<Map<String, Object>> resources = new ArrayList<>();
+        for (Object document : Repository.yaml().loadAll(output)) {
+            resources.add(map(document));
+        }
+        String namespace = overlay.equals("local") ? "relops-local" : "relops";
+        List<String> deployments = resources.stream()
+                .filter(resource -> "Deployment".equals(resource.get("kind")))
+                .peek(resource -> assertThat(map(resource.get("metadata")).get("namespace"))
+                        .isEqualTo(namespace))
+                .map(resource -> (String) map(resource.get("metadata")).get("name"))
+                .toList();
+        assertThat(deployments)
+                .containsAll(Repository.services().stream()
+                        .map(Repository.Service::module)
+                        .toList());
+        // the generated catalog ConfigMap got a content hash, and the Deployments follow it
+        String catalog = resources.stream()
+                .filter(resource -> "ConfigMap".equals(resource.get("kind")))
+                .map(resource -> (String) map(resource.get("metadata")).get("name"))
+                .filter(name -> name.startsWith("relops-catalog-"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(output).contains("name: " + catalog);
+        if (overlay.equals("production")) {
+            assertThat(output).contains("value: SASL_SSL");
+            // production's Secrets are created beforehand, never rendered from the repository
+            assertThat(resources).noneMatch(resource -> "Secret".equals(resource.get("kind")));
+        }
+    }
+
+    private static int kustomizeMajorVersion(Path kubectl) throws Exception {
+        Process process = new ProcessBuilder(kubectl.toString(), "version", "--client")
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor(30, TimeUnit.SECONDS);
+        Matcher version = Pattern.compile("Kustomize Version: v(\\d+)").matcher(output);
+        return version.find() ? Integer.parseInt(version.group(1)) : 0;
+    }
+
+    private static @Nullable Path kubectl() {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            Path candidate = Path.of(dir, "kubectl");
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,287 @@
+package io.relops.packaging;
+
+import static io.relops.packaging.ComposeFileTest.list;
+import static io.relops.packaging.ComposeFileTest.map;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.relops.packaging.Repository.Service;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Every file under k8s/: the invariants that matter, read from the files themselves. */
+class KustomizeTest {
+
+    private static final Path K8S = Repository.file("k8s");
+
+    @Test
+    void parsesEveryFileUnderK8s() throws IOException {
+        List<Path> files = yamlFiles();
+        assertThat(files).hasSizeGreaterThan(10);
+        for (Path file : files) {
+            for (Object document : Repository.yaml().loadAll(Repository.read(file))) {
+                assertThat(document).as(file.toString()).isInstanceOf(Map.class);
+                if (!file.getFileName().toString().startsWith("kustomization")
+                        && !file.getFileName().toString().equals("catalog.yml")) {
+                    assertThat(map(document)).as(file.toString()).containsKeys("apiVersion", "kind", "metadata");
+                }
+            }
+        }
+    }
+
+    @Test
+    void listsOnlyResourcesAndGeneratorFilesThatExist() throws IOException {
+        for (Path kustomization : kustomizations()) {
+            Map<String, Object> content = Repository.loadYaml(kustomization);
+            Path dir = kustomization.getParent();
+            for (Object resource : list(content.getOrDefault("resources", List.of()))) {
+                Path target = dir.resolve((String) resource).normalize();
+                assertThat(Files.isRegularFile(target) || Files.isRegularFile(target.resolve("kustomization.yaml")))
+                        .as("%s lists %s", K8S.relativize(kustomization), resource)
+                        .isTrue();
+            }
+            for (String generator : List.of("configMapGenerator", "secretGenerator")) {
+                for (Object entry : list(content.getOrDefault(generator, List.of()))) {
+                    for (Object file : list(map(entry).getOrDefault("files", List.of()))) {
+                        assertThat(dir.resolve(((String) file).replaceFirst("^[^=]+=", "")))
+                                .as("%s %s", K8S.relativize(kustomization), generator)
+                                .isRegularFile();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void buildsEveryOverlayOnTheBase() throws IOException {
+        List<Path> overlays;
+        try (Stream<Path> dirs = Files.list(K8S.resolve("overlays"))) {
+            overlays = dirs.filter(Files::isDirectory).sorted().toList();
+        }
+        assertThat(overlays).extracting(dir -> dir.getFileName().toString()).contains("local", "production");
+        for (Path overlay : overlays) {
+            assertThat(list(Repository.loadYaml(overlay.resolve("kustomization.yaml"))
+                            .get("resources")))
+                    .as(overlay.toString())
+                    .contains("../../base");
+        }
+    }
+
+    @Test
+    void deploysEveryServiceModuleFromItsOwnPinnedImage() throws IOException {
+        String version = Repository.projectVersion();
+        for (Service service : Repository.services()) {
+            Map<String, Object> container = container(deployment(service.module()));
+            assertThat(container.get("image")).isEqualTo("relops/" + service.module() + ":" + version);
+            assertThat(list(container.get("ports")))
+                    .as("%s ports", service.module())
+                    .contains(Map.of("name", "http", "containerPort", service.port()));
+        }
+        for (Map<String, Object> deployment : deployments()) {
+            for (Map<String, Object> container : containers(deployment)) {
+                assertThat((String) container.get("image"))
+                        .as("image of %s", name(deployment))
+                        .matches("[^:]+:v?\\d+\\.\\d+[A-Za-z0-9_.-]*")
+                        .doesNotEndWith(":latest");
+            }
+        }
+    }
+
+    @Test
+    void probesAndBoundsEveryContainerOfEveryDeployment() throws IOException {
+        List<Map<String, Object>> deployments = deployments();
+        assertThat(deployments)
+                .hasSizeGreaterThanOrEqualTo(Repository.services().size());
+        for (Map<String, Object> deployment : deployments) {
+            for (Map<String, Object> container : containers(deployment)) {
+                String what = name(deployment) + "/" + container.get("name");
+                assertThat(container).as(what).containsKeys("livenessProbe", "readinessProbe");
+                Map<String, Object> resources = map(container.get("resources"));
+                assertThat(map(resources.get("requests"))).as(what).containsKeys("cpu", "memory");
+                assertThat(map(resources.get("limits"))).as(what).containsKey("memory");
+            }
+        }
+        for (Service service : Repository.services()) {
+            Map<String, Object> container = container(deployment(service.module()));
+            assertThat(map(map(container.get("livenessProbe")).get("httpGet")))
+                    .containsEntry("path", "/actuator/health/liveness");
+            assertThat(map(map(container.get("readinessProbe")).get("httpGet")))
+                    .containsEntry("path", "/actuator/health/readiness");
+        }
+    }
+
+    @Test
+    void mountsTheCatalogConfigMapWhereAServiceReadsIt() throws IOException {
+        assertThat(list(Repository.loadYaml(K8S.resolve("base/kustomization.yaml"))
+                        .get("configMapGenerator")))
+                .contains(Map.of("name", "relops-catalog", "files", List.of("catalog.yml")));
+        for (Service service : Repository.services()) {
+            Map<String, Object> pod = podSpec(deployment(service.module()));
+            Map<String, Object> container = container(deployment(service.module()));
+            List<Object> catalogVolumes = list(pod.get("volumes")).stream()
+                    .filter(volume -> map(volume).get("configMap") instanceof Map<?, ?> configMap
+                            && "relops-catalog".equals(configMap.get("name")))
+                    .toList();
+            String env = environment(container).get("RELOPS_CATALOG");
+            if (!service.usesCatalog()) {
+                assertThat(catalogVolumes).as(service.module()).isEmpty();
+                assertThat(env).as(service.module()).isNull();
+                continue;
+            }
+            assertThat(catalogVolumes).as(service.module()).hasSize(1);
+            Object volumeName = map(catalogVolumes.get(0)).get("name");
+            Map<String, Object> mount = list(container.get("volumeMounts")).stream()
+                    .map(ComposeFileTest::map)
+                    .filter(m -> volumeName.equals(m.get("name")))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(service.module() + " does not mount its catalog volume"));
+            assertThat(env)
+                    .as("RELOPS_CATALOG of %s", service.module())
+                    .isEqualTo(mount.get("mountPath") + "/catalog.yml");
+        }
+    }
+
+    @Test
+    void protectsEveryDeploymentWithADisruptionBudgetAndScalesOnlyExistingOnes() throws IOException {
+        List<Map<String, Object>> base = documents(K8S.resolve("base"));
+        for (Service service : Repository.services()) {
+            assertThat(base)
+                    .as("PodDisruptionBudget of %s", service.module())
+                    .anyMatch(document -> "PodDisruptionBudget".equals(document.get("kind"))
+                            && Map.of("app.kubernetes.io/name", service.module())
+                                    .equals(map(map(map(document.get("spec")).get("selector"))
+                                            .get("matchLabels"))));
+        }
+        List<Object> autoscaled = base.stream()
+                .filter(document -> "HorizontalPodAutoscaler".equals(document.get("kind")))
+                .map(document ->
+                        map(map(document.get("spec")).get("scaleTargetRef")).get("name"))
+                .toList();
+        assertThat(autoscaled).containsExactlyInAnyOrder("gateway-service", "healthcheck-service", "alert-service");
+    }
+
+    @Test
+    void givesDeployServiceTheRightsOfItsKubernetesTarget() throws IOException {
+        Map<String, Object> pod = podSpec(deployment("deploy-service"));
+        assertThat(pod.get("serviceAccountName")).isEqualTo("relops-deploy-service");
+        Map<String, Object> role = documents(K8S.resolve("base")).stream()
+                .filter(document -> "Role".equals(document.get("kind")))
+                .findFirst()
+                .orElseThrow();
+        List<String> resources = new ArrayList<>();
+        for (Object rule : list(role.get("rules"))) {
+            for (Object resource : list(map(rule).get("resources"))) {
+                resources.add((String) resource);
+            }
+        }
+        assertThat(resources).contains("deployments", "services", "httproutes", "pods");
+        for (Service service : Repository.services()) {
+            if (!service.module().equals("deploy-service")) {
+                assertThat(podSpec(deployment(service.module())))
+                        .as(service.module())
+                        .containsEntry("automountServiceAccountToken", false);
+            }
+        }
+    }
+
+    @Test
+    void keepsTheLocalDatabaseRolesScriptIdenticalToDockerCompose() {
+        assertThat(Repository.file("k8s/overlays/local/initdb/10-relops-roles.sh"))
+                .hasSameTextualContentAs(Repository.file("ops/postgres/initdb/10-relops-roles.sh"));
+    }
+
+    @Test
+    void talksToKafkaOverSaslSslInProduction() {
+        assertThat(Repository.file("k8s/overlays/production/kustomization.yaml"))
+                .content()
+                .contains("SPRING_CLOUD_STREAM_KAFKA_BINDER_CONFIGURATION_SECURITY_PROTOCOL")
+                .contains("value: SASL_SSL");
+    }
+
+    private static Map<String, Object> deployment(String name) throws IOException {
+        return deployments().stream()
+                .filter(deployment -> name.equals(name(deployment)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no Deployment " + name + " under k8s/base"));
+    }
+
+    private static List<Map<String, Object>> deployments() throws IOException {
+        return documents(K8S).stream()
+                .filter(document -> "Deployment".equals(document.get("kind")))
+                .toList();
+    }
+
+    private static String name(Map<String, Object> resource) {
+        return (String) map(resource.get("metadata")).get("name");
+    }
+
+    private static Map<String, Object> podSpec(Map<String, Object> deployment) {
+        return map(map(map(deployment.get("spec")).get("template")).get("spec"));
+    }
+
+    private static List<Map<String, Object>> containers(Map<String, Object> deployment) {
+        return list(podSpec(deployment).get("containers")).stream()
+                .map(ComposeFileTest::map)
+                .toList();
+    }
+
+    private static Map<String, Object> container(Map<String, Object> deployment) {
+        return containers(deployment).stream()
+                .filter(container -> "service".equals(container.get("name")))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static Map<String, String> environment(Map<String, Object> container) {
+        Map<String, String> environment = new java.util.HashMap<>();
+        for (Object variable : list(container.getOrDefault("env", List.of()))) {
+            Object value = map(variable).get("value");
+            environment.put((String) map(variable).get("name"), value == null ? "" : value.toString());
+        }
+        return environment;
+    }
+
+    /** Every Kubernetes object in the YAML files under a directory (kustomizations and the catalog excluded). */
+    static List<Map<String, Object>> documents(Path dir) throws IOException {
+        List<Map<String, Object>> documents = new ArrayList<>();
+        for (Path file : yamlFiles(dir)) {
+            String fileName = file.getFileName().toString();
+            if (fileName.startsWith("kustomization") || fileName.equals("catalog.yml")) {
+                continue;
+            }
+            for (Object document : Repository.yaml().loadAll(Repository.read(file))) {
+                if (document != null) {
+                    documents.add(map(document));
+                }
+            }
+        }
+        return documents;
+    }
+
+    private static List<Path> kustomizations() throws IOException {
+        return yamlFiles().stream()
+                .filter(file -> file.getFileName().toString().equals("kustomization.yaml"))
+                .toList();
+    }
+
+    private static List<Path> yamlFiles() throws IOException {
+        return yamlFiles(K8S);
+    }
+
+    private static List<Path> yamlFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(file ->
+                            file.toString().endsWith(".yaml") || file.toString().endsWith(".yml"))
+                    .sorted()
+                    .filter(Objects::nonNull)
+                    .toList();
+        }
+    }
+}

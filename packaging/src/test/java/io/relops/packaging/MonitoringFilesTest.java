@@ -1,0 +1,172 @@
+package io.relops.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.relops.testkit.Promtool;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The Prometheus rules and the Grafana dashboard: valid, exercised, and about metrics that exist. */
+class MonitoringFilesTest {
+
+    private static final Path RULES = Repository.file("ops/prometheus/relops-rules.yml");
+    private static final Path DASHBOARD = Repository.file("ops/grafana/dashboards/relops.json");
+    private static final Pattern RELOPS_METRIC = Pattern.compile("\\brelops_[a-z_]+");
+    private static final Pattern SUFFIX = Pattern.compile("(_seconds)?(_total|_count|_sum|_max|_bucket)?$|_seconds$");
+
+    /**
+     * Metrics the rules use that another module is to register; each entry says which. Once the metric exists this
+     * test fails, so that the entry goes.
+     */
+    private static final Map<String, String> PENDING = Map.of(
+            "relops.audit.verifications",
+            "audit-service: counted by each verification (outcome=verified|failed), see docs/observability.md");
+
+    @Test
+    void rulesPassPromtoolCheckRules() {
+        assumeTrue(promtoolPresent(), Promtool.ABSENT);
+        Promtool.Result check = Promtool.run(null, "check", "rules", RULES.toString());
+        assertThat(check.exitCode()).as(check.output()).isZero();
+        assertThat(check.output()).contains("SUCCESS");
+    }
+
+    @Test
+    void everyAlertFiresOnItsScriptedSeries() {
+        assumeTrue(promtoolPresent(), Promtool.ABSENT);
+        Promtool.Result test = Promtool.run(
+                null,
+                "test",
+                "rules",
+                Repository.file("ops/prometheus/relops-rules.test.yml").toString());
+        assertThat(test.exitCode()).as(test.output()).isZero();
+        Set<String> tested = alertNames(Repository.read(Repository.file("ops/prometheus/relops-rules.test.yml")));
+        assertThat(tested).containsAll(alertNames(Repository.read(RULES)));
+    }
+
+    @Test
+    void rulesCoverWhatTheIssueAsksFor() {
+        assertThat(alertNames(Repository.read(RULES)))
+                .contains(
+                        "RelopsServiceDown",
+                        "RelopsDeadLetters",
+                        "RelopsConsumerLagGrowing",
+                        "RelopsRollbackRateHigh",
+                        "RelopsAuditVerificationFailing");
+    }
+
+    @Test
+    void rulesAndDashboardUseOnlyMetricsTheServicesRegister() throws IOException {
+        Set<String> registered = new TreeSet<>();
+        Matcher literal = Pattern.compile("\"(relops\\.[a-z.]+)\"").matcher(mainSources());
+        while (literal.find()) {
+            registered.add(literal.group(1));
+        }
+        Set<String> used = new TreeSet<>();
+        used.addAll(relopsMetrics(Repository.read(RULES)));
+        used.addAll(relopsMetrics(Repository.read(DASHBOARD)));
+        assertThat(used).contains("relops.release.outcomes", "relops.dora.lead.time", "relops.events.dead.lettered");
+        for (String meter : used) {
+            if (PENDING.containsKey(meter)) {
+                assertThat(registered)
+                        .as("%s is registered now: remove it from PENDING", meter)
+                        .doesNotContain(meter);
+            } else {
+                assertThat(registered).as("meter names in */src/main/java").contains(meter);
+            }
+        }
+    }
+
+    @Test
+    void dashboardIsProvisionableAndShowsReleasesOutcomesDurationsDoraLagAndDeadLetters() {
+        JsonNode dashboard = JsonMapper.builder().build().readTree(Repository.read(DASHBOARD));
+        assertThat(dashboard.path("uid").asString()).isEqualTo("relops-overview");
+        List<String> titles = dashboard
+                .path("panels")
+                .valueStream()
+                .map(panel -> panel.path("title").asString())
+                .toList();
+        assertThat(titles)
+                .contains(
+                        "Releases by outcome",
+                        "Release duration (mean, request to completion)",
+                        "Deployment frequency",
+                        "Lead time for changes",
+                        "Change failure rate",
+                        "Time to restore",
+                        "Consumer lag by group and topic",
+                        "Dead-lettered records");
+        dashboard
+                .path("panels")
+                .valueStream()
+                .filter(panel -> !"row".equals(panel.path("type").asString()))
+                .forEach(panel -> {
+                    assertThat(panel.path("datasource").path("uid").asString())
+                            .as(panel.path("title").asString())
+                            .isEqualTo("relops-prometheus");
+                    assertThat(panel.path("targets")
+                                    .valueStream()
+                                    .map(t -> t.path("expr").asString()))
+                            .as(panel.path("title").asString())
+                            .isNotEmpty()
+                            .allMatch(expr -> !expr.isBlank());
+                });
+        assertThat(Repository.file("ops/grafana/provisioning/datasources/prometheus.yml"))
+                .content()
+                .contains("uid: relops-prometheus");
+    }
+
+    private static boolean promtoolPresent() {
+        if (Promtool.find() == null) {
+            System.err.println("WARNING " + Promtool.ABSENT);
+            return false;
+        }
+        return true;
+    }
+
+    private static Set<String> alertNames(String text) {
+        Set<String> names = new TreeSet<>();
+        Matcher matcher = Pattern.compile("alert(?:name)?: (Relops\\w+)").matcher(text);
+        while (matcher.find()) {
+            names.add(matcher.group(1));
+        }
+        return names;
+    }
+
+    private static Set<String> relopsMetrics(String text) {
+        Set<String> meters = new TreeSet<>();
+        Matcher matcher = RELOPS_METRIC.matcher(text);
+        while (matcher.find()) {
+            meters.add(SUFFIX.matcher(matcher.group()).replaceFirst("").replace('_', '.'));
+        }
+        return meters;
+    }
+
+    private static String mainSources() throws IOException {
+        StringBuilder sources = new StringBuilder();
+        for (Repository.Service service : Repository.services()) {
+            append(sources, Repository.ROOT.resolve(service.module() + "/src/main/java"));
+        }
+        append(sources, Repository.ROOT.resolve("platform/src/main/java"));
+        return sources.toString();
+    }
+
+    private static void append(StringBuilder sources, Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                sources.append(Files.readString(file)).append('\n');
+            }
+        }
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.packaging;
+
+import org.jspecify.annotations.NullMarked;
