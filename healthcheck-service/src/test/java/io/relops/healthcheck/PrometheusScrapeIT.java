@@ -8,6 +8,7 @@ import io.relops.testkit.Kafka;
 import io.relops.testkit.Postgres;
 import io.relops.testkit.Promtool;
 import io.relops.testkit.RelopsTopics;
+import io.relops.testkit.TestCredentials;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -70,6 +71,7 @@ class PrometheusScrapeIT {
         String port = service.getEnvironment().getProperty("local.server.port");
         return HTTP.send(
                 HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .header("Authorization", TestCredentials.bearer("admin"))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
     }

@@ -26,6 +26,7 @@ class DeployAuthorization {
         return AuthorizationMatrix.builder()
                 .get("/api/releases", PEOPLE)
                 .get("/api/releases/{id}", PEOPLE)
+                .get("/api/dora", PEOPLE)
                 // a deployment system calling back: authenticated by its HMAC signature (WebhookCallbackController)
                 .post("/api/targets/webhook/callback/{releaseId}", signed())
                 .build();

@@ -11,6 +11,7 @@ import io.relops.testkit.Postgres;
 import io.relops.testkit.Promtool;
 import io.relops.testkit.ReleaseDriver;
 import io.relops.testkit.RelopsTopics;
+import io.relops.testkit.TestCredentials;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,10 @@ class PrometheusScrapeIT {
                         "--RELOPS_DATA_DIR=target/it-data",
                         "--relops.deploy.task-poll-interval=100ms",
                         "--relops.dora.refresh=200ms"));
-        http = RestClient.create("http://localhost:" + deploy.getEnvironment().getProperty("local.server.port"));
+        http = RestClient.builder()
+                .baseUrl("http://localhost:" + deploy.getEnvironment().getProperty("local.server.port"))
+                .defaultHeader("Authorization", TestCredentials.bearer("admin"))
+                .build();
         new ReleaseDriver(events, TOPICS, "prod", WAIT).establish("observed", "1.0.0");
     }
 

@@ -80,6 +80,11 @@ class BackendRoutes {
         return backend("audit-service", properties.auditUrl(), "/api/audit/**");
     }
 
+    @Bean
+    RouterFunction<ServerResponse> doraRoutes(GatewayProperties properties) {
+        return backend("deploy-service", properties.deployUrl(), "/api/dora");
+    }
+
     private static RouterFunction<ServerResponse> backend(String name, URI url, String... patterns) {
         return route(name)
                 .route(

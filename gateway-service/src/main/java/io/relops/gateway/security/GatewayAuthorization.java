@@ -61,6 +61,8 @@ class GatewayAuthorization {
                 .get("/api/audit/public-key", AUDITORS)
                 .get("/api/audit/export", AUDITORS)
                 .get("/api/audit/releases/{releaseId}/evidence", AUDITORS)
+                // proxied to deploy-service
+                .get("/api/dora", PEOPLE)
                 .build();
     }
 }
