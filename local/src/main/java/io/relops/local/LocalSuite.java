@@ -153,6 +153,8 @@ public final class LocalSuite implements AutoCloseable {
         env.put("RELOPS_DB_USER", options.jdbcUser() == null ? "postgres" : options.jdbcUser());
         env.put("RELOPS_DEPLOY_URL", url("deploy-service"));
         env.put("RELOPS_AUDIT_URL", url("audit-service"));
+        env.put("RELOPS_BACKUP_URL", url("backup-service"));
+        env.put("RELOPS_ALERT_URL", url("alert-service"));
         options.tokens()
                 .forEach((role, token) -> env.put("RELOPS_TOKEN_" + role.toUpperCase(java.util.Locale.ROOT), token));
         env.put(portVariable(service), Integer.toString(options.servicePorts().get(service)));

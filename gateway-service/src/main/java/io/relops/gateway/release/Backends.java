@@ -16,7 +16,7 @@ import org.springframework.web.client.RestClient;
 
 /** The services behind the gateway that answer release queries: deploy (state) and audit (timeline). */
 @Component
-class Backends {
+public class Backends {
 
     private static final ParameterizedTypeReference<Map<String, Object>> OBJECT = new ParameterizedTypeReference<>() {};
     private static final ParameterizedTypeReference<List<Map<String, Object>>> LIST =
@@ -40,7 +40,7 @@ class Backends {
                 .build();
     }
 
-    Optional<Map<String, Object>> release(UUID id) {
+    public Optional<Map<String, Object>> release(UUID id) {
         try {
             return Optional.ofNullable(
                     deploy.get().uri("/api/releases/{id}", id).retrieve().body(OBJECT));
@@ -53,7 +53,7 @@ class Backends {
     }
 
     /** Releases as deploy-service lists them, newest first, filtered. */
-    List<Map<String, Object>> releases(
+    public List<Map<String, Object>> releases(
             @Nullable String application, @Nullable String environment, @Nullable String status, int limit) {
         List<Map<String, Object>> releases = deploy.get()
                 .uri(uri -> {
@@ -74,7 +74,7 @@ class Backends {
         return releases == null ? List.of() : releases;
     }
 
-    List<Map<String, Object>> timeline(UUID releaseId) {
+    public List<Map<String, Object>> timeline(UUID releaseId) {
         List<Map<String, Object>> events = audit.get()
                 .uri("/api/audit/events?releaseId={id}&limit=1000", releaseId)
                 .retrieve()

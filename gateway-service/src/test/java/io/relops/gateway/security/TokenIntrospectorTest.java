@@ -20,7 +20,9 @@ class TokenIntrospectorTest {
                     new ApiToken("alice", "Operator", "op-secret"),
                     new ApiToken("bob", "approver", "ap-secret"),
                     new ApiToken("nobody", "admin", "  "),
-                    new ApiToken("none", "auditor", null))));
+                    new ApiToken("none", "auditor", null)),
+            URI.create("http://backup"),
+            URI.create("http://alert")));
 
     @Test
     void resolvesAKnownTokenToItsNameAndRole() {
