@@ -149,7 +149,7 @@ class ConsoleBrowserIT {
                 .sendKeys("checkout errors after 1.1.0");
         operator.findElement(By.xpath("//button[normalize-space()='Roll back']"))
                 .click();
-        assertThat(text(operator)).contains("Sent: rollback (as local-operator)");
+        shows(operator, "Sent: rollback (as local-operator)");
         await().atMost(RELEASE_TIMEOUT)
                 .ignoreExceptions()
                 .untilAsserted(() -> assertThat(
@@ -158,7 +158,7 @@ class ConsoleBrowserIT {
         await().atMost(Duration.ofSeconds(30))
                 .ignoreExceptions()
                 .untilAsserted(() -> assertThat(text(operator)).contains("rollback.completed"));
-        assertThat(text(operator)).contains("Nothing your role can do on this release now.");
+        shows(operator, "Nothing your role can do on this release now.");
         screenshot(operator, "release-rolled-back");
 
         // its evidence: approval by the approver, the rollback as outcome, the verified hash chain
@@ -189,7 +189,7 @@ class ConsoleBrowserIT {
         operator.findElement(By.name("comment")).sendKeys("maintenance window");
         operator.findElement(By.xpath("//button[normalize-space()='Add silence']"))
                 .click();
-        assertThat(text(operator)).contains("Silence").contains("added").contains("maintenance window");
+        shows(operator, "Silence", "added", "maintenance window");
         screenshot(operator, "alerts-and-silences");
 
         operator.get(console + "/audit");
@@ -200,11 +200,11 @@ class ConsoleBrowserIT {
         assertThat(text(auditor)).contains("Audit log").contains("rollback.requested");
         auditor.findElement(By.xpath("//button[normalize-space()='Verify the whole log']"))
                 .click();
-        assertThat(text(auditor)).contains("The log is intact");
+        shows(auditor, "The log is intact");
         screenshot(auditor, "audit-verified");
 
         auditor.findElement(By.xpath("//button[normalize-space()='Sign out']")).click();
-        assertThat(text(auditor)).contains("You are signed out.");
+        shows(auditor, "You are signed out.");
     }
 
     /**
@@ -223,10 +223,12 @@ class ConsoleBrowserIT {
         }
         operator.findElement(By.xpath("//button[normalize-space()='Request release']"))
                 .click();
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> RELEASE_URL.matcher(operator.getCurrentUrl()).find());
         Matcher url = RELEASE_URL.matcher(operator.getCurrentUrl());
         assertThat(url.find()).as(operator.getCurrentUrl()).isTrue();
         String id = url.group(1);
-        assertThat(text(operator)).contains("Release " + id + " requested");
+        shows(operator, "Release " + id + " requested");
         await().atMost(Duration.ofSeconds(30))
                 .ignoreExceptions()
                 .untilAsserted(() -> assertThat(
@@ -246,7 +248,7 @@ class ConsoleBrowserIT {
         approver.findElement(By.cssSelector("form[action$='/approve'] input[name=text]"))
                 .sendKeys("looks good");
         approver.findElement(By.xpath("//button[normalize-space()='Approve']")).click();
-        assertThat(text(approver)).contains("Sent: approve (as local-approver)");
+        shows(approver, "Sent: approve (as local-approver)");
         if (screenshots) {
             screenshot(approver, "approved-by-approver");
         }
@@ -262,12 +264,12 @@ class ConsoleBrowserIT {
             browser.findElement(By.id("token")).sendKeys("not-a-token");
             browser.findElement(By.xpath("//button[normalize-space()='Sign in']"))
                     .click();
-            assertThat(text(browser)).contains("That token was not accepted.");
+            shows(browser, "That token was not accepted.");
             screenshot(browser, "login-refused");
         }
         browser.findElement(By.id("token")).sendKeys(tokens.get(role));
         browser.findElement(By.xpath("//button[normalize-space()='Sign in']")).click();
-        assertThat(text(browser)).contains("local-" + role);
+        shows(browser, "local-" + role);
         return browser;
     }
 
@@ -299,6 +301,13 @@ class ConsoleBrowserIT {
         } catch (NoSuchElementException | StaleElementReferenceException e) {
             return "";
         }
+    }
+
+    /** The page shows every one of {@code texts}, once the navigation a click started has finished. */
+    private static void shows(WebDriver browser, String... texts) {
+        await().atMost(Duration.ofSeconds(15))
+                .ignoreExceptions()
+                .untilAsserted(() -> assertThat(text(browser)).contains(texts));
     }
 
     private static String text(WebDriver browser) {

@@ -25,24 +25,24 @@ class ConsoleSecurity {
     SecurityFilterChain console(HttpSecurity http, OpaqueTokenIntrospector tokens) throws Exception {
         http.securityMatcher("/console", "/console/**")
                 .authenticationManager(new ProviderManager(new TokenSignIn(tokens)))
-                .authorizeHttpRequests(
-                        auth -> auth.requestMatchers("/console/login", "/console/assets/**", "/console/webjars/**")
-                                .permitAll()
-                                // approve and reject: the catalog names the approving role, checked by ReleaseActions
-                                .requestMatchers(
-                                        HttpMethod.POST,
-                                        "/console/releases",
-                                        "/console/releases/*/promote",
-                                        "/console/releases/*/abort",
-                                        "/console/releases/*/rollback",
-                                        "/console/backups",
-                                        "/console/silences",
-                                        "/console/silences/**")
-                                .hasAnyRole(OPERATORS, "ADMIN")
-                                .requestMatchers("/console/audit", "/console/audit/**")
-                                .hasAnyRole("AUDITOR", "ADMIN")
-                                .anyRequest()
-                                .authenticated())
+                .authorizeHttpRequests(auth -> auth.requestMatchers(
+                                "/console/login", "/console/forbidden", "/console/assets/**", "/console/webjars/**")
+                        .permitAll()
+                        // approve and reject: the catalog names the approving role, checked by ReleaseActions
+                        .requestMatchers(
+                                HttpMethod.POST,
+                                "/console/releases",
+                                "/console/releases/*/promote",
+                                "/console/releases/*/abort",
+                                "/console/releases/*/rollback",
+                                "/console/backups",
+                                "/console/silences",
+                                "/console/silences/**")
+                        .hasAnyRole(OPERATORS, "ADMIN")
+                        .requestMatchers("/console/audit", "/console/audit/**")
+                        .hasAnyRole("AUDITOR", "ADMIN")
+                        .anyRequest()
+                        .authenticated())
                 .formLogin(login -> login.loginPage("/console/login")
                         .loginProcessingUrl("/console/login")
                         .usernameParameter("user")

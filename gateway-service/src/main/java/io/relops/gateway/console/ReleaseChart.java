@@ -25,13 +25,14 @@ public record ReleaseChart(
         int left,
         int bottom) {
 
-    static final int WIDTH = 960;
-    static final int HEIGHT = 280;
+    static final int WIDTH = 1240;
+    static final int HEIGHT = 260;
     static final int LEFT = 56;
     static final int RIGHT = 16;
     static final int TOP = 16;
-    static final int BOTTOM = 248;
+    static final int BOTTOM = 228;
     static final int MAX_BARS = 60;
+    static final int LABEL_WIDTH = 110;
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MMM d HH:mm");
 
@@ -81,7 +82,9 @@ public record ReleaseChart(
             int h = (int) Math.max(2, Math.round((double) e.seconds() * (BOTTOM - TOP) / max));
             int x = LEFT + i * slot + slot / 8;
             bars.add(new Bar(x, BOTTOM - h, Math.max(2, slot * 3 / 4), h, tone(e.status()), e.title()));
-            if (i == 0 || i == ended.size() - 1 || (ended.size() > 6 && i == ended.size() / 2)) {
+            boolean roomy =
+                    labels.isEmpty() || x - labels.get(labels.size() - 1).x() >= LABEL_WIDTH;
+            if (roomy && (i == 0 || i == ended.size() - 1 || (ended.size() > 6 && i == ended.size() / 2))) {
                 labels.add(new Label(x, DAY.format(e.at().withOffsetSameInstant(ZoneOffset.UTC))));
             }
         }
@@ -102,7 +105,7 @@ public record ReleaseChart(
     }
 
     private static long niceCeiling(long seconds) {
-        for (long step : new long[] {10, 20, 30, 60, 120, 300, 600, 1200, 1800, 3600}) {
+        for (long step : new long[] {20, 40, 60, 120, 240, 600, 1200, 2400, 3600}) {
             if (seconds <= step) {
                 return step;
             }

@@ -68,8 +68,10 @@ class ReleasePages {
         return "console/login";
     }
 
-    @GetMapping("/forbidden")
-    String forbidden() {
+    /** Where a refused request is forwarded, whatever its method (a POST without a valid CSRF token too). */
+    @RequestMapping("/forbidden")
+    String forbidden(jakarta.servlet.http.HttpServletResponse response) {
+        response.setStatus(403);
         return "console/forbidden";
     }
 
@@ -258,7 +260,7 @@ class ReleasePages {
             for (Object step : history) {
                 if (step instanceof Map<?, ?> map) {
                     steps.add(new TimelineEntry(
-                            ReleaseView.time(map.get("at")),
+                            ReleaseView.clock(map.get("at")),
                             ReleaseView.text(map.get("status")),
                             "deploy-service",
                             ReleaseView.text(map.get("message"))));

@@ -30,6 +30,7 @@ public record ReleaseView(
             Set.of("REQUESTED", "AWAITING_APPROVAL", "AWAITING_BACKUP", "DEPLOYING", "VERIFYING", "PROMOTING");
 
     private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'");
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     static ReleaseView of(Map<String, Object> release) {
         Object id = release.containsKey("id") ? release.get("id") : release.get("releaseId");
@@ -90,6 +91,12 @@ public record ReleaseView(
     static String time(@Nullable Object value) {
         OffsetDateTime time = parse(value);
         return time == null ? text(value) : SHOWN.format(time.withOffsetSameInstant(ZoneOffset.UTC));
+    }
+
+    /** The time of day (UTC), for timelines under a page that shows the date. */
+    static String clock(@Nullable Object value) {
+        OffsetDateTime time = parse(value);
+        return time == null ? text(value) : CLOCK.format(time.withOffsetSameInstant(ZoneOffset.UTC));
     }
 
     private static String duration(Map<String, Object> release) {

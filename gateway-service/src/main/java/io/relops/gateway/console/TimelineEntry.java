@@ -34,7 +34,7 @@ public record TimelineEntry(String time, String type, String source, String deta
         }
         String type = ReleaseView.text(event.get("type"));
         return new TimelineEntry(
-                ReleaseView.time(event.get("time")),
+                ReleaseView.clock(event.get("time")),
                 type.startsWith("io.relops.") ? type.substring("io.relops.".length()) : type,
                 ReleaseView.text(event.get("source")).replace("/relops/", ""),
                 String.join(" · ", parts));
