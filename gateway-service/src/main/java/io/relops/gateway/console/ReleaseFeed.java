@@ -1,5 +1,7 @@
 package io.relops.gateway.console;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.relops.gateway.release.Backends;
 import java.io.IOException;
 import java.time.Duration;
@@ -46,9 +48,12 @@ class ReleaseFeed {
     private final ITemplateEngine templates;
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
 
-    ReleaseFeed(Backends backends, ITemplateEngine templates) {
+    ReleaseFeed(Backends backends, ITemplateEngine templates, MeterRegistry meters) {
         this.backends = backends;
         this.templates = templates;
+        Gauge.builder("relops.console.streams", subscribers, List::size)
+                .description("open live-status streams of the web console")
+                .register(meters);
     }
 
     SseEmitter releases() {
@@ -65,10 +70,6 @@ class ReleaseFeed {
         subscriber.emitter.onError(e -> subscribers.remove(subscriber));
         subscribers.add(subscriber);
         return subscriber.emitter;
-    }
-
-    int subscribers() {
-        return subscribers.size();
     }
 
     @Scheduled(fixedDelayString = "${relops.gateway.console.refresh:1s}")
