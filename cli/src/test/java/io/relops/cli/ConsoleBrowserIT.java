@@ -145,10 +145,13 @@ class ConsoleBrowserIT {
                 .ignoreExceptions()
                 .untilAsserted(() -> assertThat(text(operator)).contains("release.completed"));
         screenshot(operator, "release-completed");
-        operator.findElement(By.cssSelector("form[action$='/rollback'] input[name=text]"))
-                .sendKeys("checkout errors after 1.1.0");
-        operator.findElement(By.xpath("//button[normalize-space()='Roll back']"))
-                .click();
+        // the page refreshes itself while the release's timeline grows: retry if the form was replaced
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            WebElement reason = operator.findElement(By.cssSelector("form[action$='/rollback'] input[name=text]"));
+            reason.clear();
+            reason.sendKeys("checkout errors after 1.1.0");
+            reason.findElement(By.xpath("../button")).click();
+        });
         shows(operator, "Sent: rollback (as local-operator)");
         await().atMost(RELEASE_TIMEOUT)
                 .ignoreExceptions()
@@ -245,9 +248,12 @@ class ConsoleBrowserIT {
         assertThat(approver.findElements(By.xpath("//button[normalize-space()='Roll back']")))
                 .as("an approver may not roll back")
                 .isEmpty();
-        approver.findElement(By.cssSelector("form[action$='/approve'] input[name=text]"))
-                .sendKeys("looks good");
-        approver.findElement(By.xpath("//button[normalize-space()='Approve']")).click();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            WebElement comment = approver.findElement(By.cssSelector("form[action$='/approve'] input[name=text]"));
+            comment.clear();
+            comment.sendKeys("looks good");
+            comment.findElement(By.xpath("../button")).click();
+        });
         shows(approver, "Sent: approve (as local-approver)");
         if (screenshots) {
             screenshot(approver, "approved-by-approver");

@@ -11,10 +11,23 @@
     }
     source.addEventListener("open", function () { show("live", false); });
     source.addEventListener("error", function () { show("reconnecting", true); });
+    var refresh = el.getAttribute("data-refresh");
+    var pending = false;
+    // never replace a form the user is typing into: refresh once they leave it empty, or on submit
+    function typing() {
+      return Array.prototype.some.call(el.querySelectorAll("input, textarea"), function (input) {
+        return input === document.activeElement || input.value !== "";
+      });
+    }
+    function reload() {
+      if (typing()) { pending = true; return; }
+      pending = false;
+      htmx.ajax("GET", refresh, { target: el, swap: "innerHTML" });
+    }
+    el.addEventListener("focusout", function () { if (pending) { setTimeout(reload, 0); } });
     source.addEventListener(el.getAttribute("data-event"), function (event) {
-      var refresh = el.getAttribute("data-refresh");
       if (refresh) {
-        htmx.ajax("GET", refresh, { target: el, swap: "innerHTML" });
+        reload();
       } else {
         el.innerHTML = event.data;
       }
