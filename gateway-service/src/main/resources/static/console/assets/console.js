@@ -15,7 +15,7 @@
     var pending = false;
     // never replace a form the user is typing into: refresh once they leave it empty, or on submit
     function typing() {
-      return Array.prototype.some.call(el.querySelectorAll("input, textarea"), function (input) {
+      return Array.prototype.some.call(el.querySelectorAll("input:not([type=hidden]), textarea"), function (input) {
         return input === document.activeElement || input.value !== "";
       });
     }
