@@ -22,7 +22,7 @@ import org.springframework.web.client.RestClient;
  * (docs/security.md: an operator sees a release's timeline without being allowed to search the log).
  */
 @Component
-class Backends {
+public class Backends {
 
     private static final ParameterizedTypeReference<Map<String, Object>> OBJECT = new ParameterizedTypeReference<>() {};
     private static final ParameterizedTypeReference<List<Map<String, Object>>> LIST =
@@ -52,7 +52,7 @@ class Backends {
         this.audit = audit.build();
     }
 
-    Optional<Map<String, Object>> release(UUID id) {
+    public Optional<Map<String, Object>> release(UUID id) {
         try {
             return Optional.ofNullable(
                     deploy.get().uri("/api/releases/{id}", id).retrieve().body(OBJECT));
@@ -65,7 +65,7 @@ class Backends {
     }
 
     /** Releases as deploy-service lists them, newest first, filtered. */
-    List<Map<String, Object>> releases(
+    public List<Map<String, Object>> releases(
             @Nullable String application, @Nullable String environment, @Nullable String status, int limit) {
         List<Map<String, Object>> releases = deploy.get()
                 .uri(uri -> {
@@ -87,7 +87,7 @@ class Backends {
     }
 
     /** The release's audited events; empty when the caller's forwarded token may not read the log. */
-    List<Map<String, Object>> timeline(UUID releaseId) {
+    public List<Map<String, Object>> timeline(UUID releaseId) {
         try {
             List<Map<String, Object>> events = audit.get()
                     .uri("/api/audit/events?releaseId={id}&limit=1000", releaseId)

@@ -43,7 +43,7 @@ import org.springframework.web.server.ResponseStatusException;
  */
 @RestController
 @RequestMapping("/api/releases/{id}")
-class ReleaseActions {
+public class ReleaseActions {
 
     private static final Set<String> IN_PROGRESS =
             Set.of("REQUESTED", "AWAITING_APPROVAL", "AWAITING_BACKUP", "DEPLOYING", "VERIFYING", "PROMOTING");
@@ -61,18 +61,18 @@ class ReleaseActions {
         this.emergencyWait = Duration.ofSeconds(30);
     }
 
-    record Approval(@Nullable @Size(max = 1000) String comment) {}
+    public record Approval(@Nullable @Size(max = 1000) String comment) {}
 
-    record Rejection(@NotBlank @Size(max = 1000) String reason) {}
+    public record Rejection(@NotBlank @Size(max = 1000) String reason) {}
 
-    record Reason(@Nullable @Size(max = 1000) String reason) {}
+    public record Reason(@Nullable @Size(max = 1000) String reason) {}
 
-    record Rollback(
+    public record Rollback(
             @Nullable @Size(max = 1000) String reason,
             @Nullable Boolean emergency) {}
 
     @PostMapping("/approve")
-    ResponseEntity<Map<String, Object>> approve(
+    public ResponseEntity<Map<String, Object>> approve(
             @PathVariable UUID id, @Valid @RequestBody(required = false) @Nullable Approval body, Authentication user) {
         Map<String, Object> release = requireStatus(id, "approve", Set.of("AWAITING_APPROVAL"));
         requireApproverRole(release, user, "approve");
@@ -85,7 +85,7 @@ class ReleaseActions {
     }
 
     @PostMapping("/reject")
-    ResponseEntity<Map<String, Object>> reject(
+    public ResponseEntity<Map<String, Object>> reject(
             @PathVariable UUID id, @Valid @RequestBody @Nullable Rejection body, Authentication user) {
         if (body == null) {
             throw new InvalidRequest("reason", "a rejection needs a reason");
@@ -96,7 +96,7 @@ class ReleaseActions {
     }
 
     @PostMapping("/promote")
-    ResponseEntity<Map<String, Object>> promote(@PathVariable UUID id, Authentication user) {
+    public ResponseEntity<Map<String, Object>> promote(@PathVariable UUID id, Authentication user) {
         Map<String, Object> release = requireStatus(id, "promote", Set.of("PROMOTING"));
         if (!Boolean.TRUE.equals(release.get("paused"))) {
             throw new ResponseStatusException(
@@ -106,7 +106,7 @@ class ReleaseActions {
     }
 
     @PostMapping("/abort")
-    ResponseEntity<Map<String, Object>> abort(
+    public ResponseEntity<Map<String, Object>> abort(
             @PathVariable UUID id, @Valid @RequestBody(required = false) @Nullable Reason body, Authentication user) {
         Map<String, Object> release = requireStatus(id, "abort", IN_PROGRESS);
         return accepted(
@@ -117,7 +117,7 @@ class ReleaseActions {
     }
 
     @PostMapping("/rollback")
-    ResponseEntity<Map<String, Object>> rollback(
+    public ResponseEntity<Map<String, Object>> rollback(
             @PathVariable UUID id, @Valid @RequestBody(required = false) @Nullable Rollback body, Authentication user) {
         Set<String> allowed = new HashSet<>(IN_PROGRESS);
         allowed.add("COMPLETED");

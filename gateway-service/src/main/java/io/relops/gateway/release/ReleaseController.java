@@ -34,7 +34,7 @@ import org.springframework.web.server.ResponseStatusException;
  */
 @RestController
 @RequestMapping("/api/releases")
-class ReleaseController {
+public class ReleaseController {
 
     static final URI SOURCE = CloudEventCodec.sourceOf("gateway");
     private static final String NAME = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
@@ -52,7 +52,8 @@ class ReleaseController {
     }
 
     @PostMapping
-    ResponseEntity<Map<String, Object>> request(@Valid @RequestBody ReleaseRequest request, Authentication user) {
+    public ResponseEntity<Map<String, Object>> request(
+            @Valid @RequestBody ReleaseRequest request, Authentication user) {
         GatewayCatalog.Application application = catalog.application(request.application())
                 .orElseThrow(() -> new InvalidRequest(
                         "application", "'" + request.application() + "' is not in the application catalog"));
@@ -104,7 +105,7 @@ class ReleaseController {
     }
 
     @GetMapping("/{id}")
-    Map<String, Object> get(@PathVariable UUID id) {
+    public Map<String, Object> get(@PathVariable UUID id) {
         List<Map<String, Object>> timeline = backends.timeline(id).stream()
                 .map(ReleaseController::timelineEntry)
                 .toList();

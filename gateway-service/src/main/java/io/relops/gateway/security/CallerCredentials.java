@@ -47,9 +47,12 @@ public class CallerCredentials implements ClientHttpRequestInterceptor {
                 return header;
             }
         }
-        if (SecurityContextHolder.getContext().getAuthentication()
-                instanceof AbstractOAuth2TokenAuthenticationToken<?> token) {
+        var authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (authentication instanceof AbstractOAuth2TokenAuthenticationToken<?> token) {
             return "Bearer " + token.getToken().getTokenValue();
+        }
+        if (authentication instanceof BearerCredential session) {
+            return "Bearer " + session.bearerToken();
         }
         return null;
     }
