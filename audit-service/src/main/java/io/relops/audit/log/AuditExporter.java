@@ -65,14 +65,15 @@ public class AuditExporter {
         }
         return store.matchingBounds(query, 1, latest.get().seq()).map(bounds -> {
             long first = bounds[0];
-            List<Checkpoint> covering = store.checkpoints(first, latest.get().seq());
+            // from the checkpoint before the first record: after pruning, the retention checkpoint it follows
+            List<Checkpoint> covering =
+                    store.checkpoints(first - 1, latest.get().seq());
             long last = covering.stream()
                     .mapToLong(Checkpoint::seq)
                     .filter(seq -> seq >= bounds[1])
                     .min()
                     .orElse(latest.get().seq());
-            String anchor =
-                    first == 1 ? AuditChain.GENESIS : store.hashAt(first - 1).orElse(AuditChain.GENESIS);
+            String anchor = store.anchorBefore(first);
             return new Range(
                     first,
                     last,

@@ -2,6 +2,7 @@ package io.relops.audit.log;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -10,10 +11,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param checkpoint when signed checkpoints are written
  * @param signing where the Ed25519 signing key comes from
+ * @param index how the search index is built behind the writer
+ * @param retention how long records are kept
+ * @param database the roles the service connects as
  */
 @ConfigurationProperties("relops.audit")
 public record AuditProperties(
-        @DefaultValue Checkpoints checkpoint, @DefaultValue Signing signing) {
+        @DefaultValue Checkpoints checkpoint,
+        @DefaultValue Signing signing,
+        @DefaultValue Index index,
+        @DefaultValue Retention retention,
+        @DefaultValue Database database) {
 
     /**
      * @param everyRecords a checkpoint at least every this many records
@@ -31,4 +39,40 @@ public record AuditProperties(
     public record Signing(
             @DefaultValue("audit-signing-key.pem") Path keyFile,
             @DefaultValue("false") boolean generateIfMissing) {}
+
+    /**
+     * @param interval how often the search indexer looks for records it has not indexed yet
+     * @param chunk records indexed per transaction
+     */
+    public record Index(
+            @DefaultValue("1s") Duration interval,
+            @DefaultValue("20000") int chunk) {}
+
+    /**
+     * @param defaultPeriod how long a record is kept when its type has no period of its own (five years)
+     * @param types periods per event type name ({@code io.relops.health.verified: 400d})
+     * @param interval how often pruning runs
+     */
+    public record Retention(
+            @DefaultValue("1826d") Duration defaultPeriod,
+            @DefaultValue Map<String, Duration> types,
+            @DefaultValue("1h") Duration interval) {
+
+        /** How long records of {@code type} are kept. */
+        public Duration periodOf(String type) {
+            return types.getOrDefault(type, defaultPeriod);
+        }
+    }
+
+    /**
+     * @param writerUser the role the service writes with (INSERT and SELECT only)
+     * @param writerPassword its password
+     * @param maintainerUser the role pruning runs as (may only execute {@code audit_prune})
+     * @param maintainerPassword its password
+     */
+    public record Database(
+            @DefaultValue("relops_audit_writer") String writerUser,
+            @DefaultValue("relops-audit-local") String writerPassword,
+            @DefaultValue("relops_audit_maintainer") String maintainerUser,
+            @DefaultValue("relops-audit-maintainer-local") String maintainerPassword) {}
 }

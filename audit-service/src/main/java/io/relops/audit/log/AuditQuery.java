@@ -27,38 +27,55 @@ public record AuditQuery(
     /** A SQL condition over {@code audit_record} with its named parameters. */
     record Condition(String sql, Map<String, Object> params) {}
 
+    /** The condition over {@code audit_record r}, free text computed from each record (no index). */
     Condition condition() {
+        return condition("r.", SearchIndexer.DOCUMENT);
+    }
+
+    /** The condition over {@code audit_index i} (its indexes). */
+    Condition indexedCondition() {
+        return condition("i.", "i.search");
+    }
+
+    private Condition condition(String table, String document) {
         List<String> terms = new ArrayList<>();
         Map<String, Object> params = new LinkedHashMap<>();
         if (application != null) {
-            terms.add("subject = :application");
+            terms.add(table + "subject = :application");
             params.put("application", application);
         }
         if (type != null) {
-            terms.add("event_type = :type");
+            terms.add(table + "event_type = :type");
             params.put("type", type);
         }
         if (releaseId != null) {
-            terms.add("release_id = :releaseId");
+            terms.add(table + "release_id = :releaseId");
             params.put("releaseId", releaseId);
         }
         if (actor != null) {
-            terms.add("actor = :actor");
+            terms.add(table + "actor = :actor");
             params.put("actor", actor);
         }
         if (since != null) {
-            terms.add("event_time >= :since");
+            terms.add(table + "event_time >= :since");
             params.put("since", java.time.OffsetDateTime.ofInstant(since, java.time.ZoneOffset.UTC));
         }
         if (until != null) {
-            terms.add("event_time < :until");
+            terms.add(table + "event_time < :until");
             params.put("until", java.time.OffsetDateTime.ofInstant(until, java.time.ZoneOffset.UTC));
         }
-        if (text != null && !text.isBlank()) {
-            terms.add("search @@ plainto_tsquery('simple', :text)");
+        if (hasText()) {
+            // Not narrowed by the application's or type's words: their lexemes ("app", "io.relops...") are in
+            // millions of documents and the GIN intersection would read those lists; the planner combines the
+            // free-text index with the btree of the other filter instead (BitmapAnd).
+            terms.add(document + " @@ plainto_tsquery('simple', :text)");
             params.put("text", text);
         }
         return new Condition(terms.isEmpty() ? "true" : String.join(" and ", terms), params);
+    }
+
+    boolean hasText() {
+        return text != null && !text.isBlank();
     }
 
     boolean isEmpty() {

@@ -1,5 +1,6 @@
 package io.relops.audit.log;
 
+import io.relops.common.audit.AuditChain;
 import io.relops.common.audit.AuditEntry;
 import io.relops.common.audit.CanonicalJson;
 import io.relops.common.audit.Checkpoint;
@@ -27,9 +28,12 @@ public class AuditStore {
     private final NamedParameterJdbcTemplate jdbc;
     private final NamedParameterJdbcTemplate cursor;
     private final TransactionTemplate readOnly;
+    private final SearchIndexer searchIndex;
 
-    AuditStore(NamedParameterJdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+    AuditStore(
+            NamedParameterJdbcTemplate jdbc, PlatformTransactionManager transactionManager, SearchIndexer searchIndex) {
         this.jdbc = jdbc;
+        this.searchIndex = searchIndex;
         JdbcTemplate streaming = new JdbcTemplate(jdbc.getJdbcTemplate().getDataSource());
         streaming.setFetchSize(1000); // a server-side cursor inside the read-only transaction
         this.cursor = new NamedParameterJdbcTemplate(streaming);
@@ -39,13 +43,39 @@ public class AuditStore {
 
     /** Records matching {@code query} after {@code afterSeq}, in sequence order. */
     public List<AuditEntry> search(AuditQuery query, long afterSeq, int limit) {
-        AuditQuery.Condition condition = query.condition();
-        Map<String, Object> params = new HashMap<>(condition.params());
+        return search(query, afterSeq, Long.MAX_VALUE, limit, true);
+    }
+
+    /**
+     * Records matching {@code query} in {@code (afterSeq, toSeq]}, in sequence order ({@code ascending})
+     * or from the newest: through the search index ({@code audit_index}) up to its last record, then
+     * directly over the records after it, so a search is exact however far the indexer is behind.
+     */
+    private List<AuditEntry> search(AuditQuery query, long afterSeq, long toSeq, int limit, boolean ascending) {
+        String order = ascending ? "seq" : "seq desc";
+        AuditQuery.Condition direct = query.condition();
+        Map<String, Object> params = new HashMap<>(direct.params());
         params.put("afterSeq", afterSeq);
+        params.put("toSeq", toSeq);
         params.put("limit", limit);
+        if (query.isEmpty()) {
+            return jdbc.query(
+                    "select " + COLUMNS + " from audit_record r where r.seq > :afterSeq and r.seq <= :toSeq"
+                            + " order by r." + order + " limit :limit",
+                    params,
+                    (rs, n) -> map(rs));
+        }
+        params.put("indexed", searchIndex.indexedUpTo());
         return jdbc.query(
-                "select " + COLUMNS + " from audit_record where seq > :afterSeq and " + condition.sql()
-                        + " order by seq limit :limit",
+                "select " + COLUMNS + " from ("
+                        + "(select r.* from audit_index i join audit_record r on r.seq = i.seq"
+                        + " where i.seq > :afterSeq and i.seq <= least(:toSeq, :indexed) and "
+                        + query.indexedCondition().sql() + " order by i." + order + " limit :limit)"
+                        + " union all "
+                        + "(select r.* from audit_record r"
+                        + " where r.seq > greatest(:afterSeq, :indexed) and r.seq <= :toSeq and " + direct.sql()
+                        + " order by r." + order + " limit :limit)"
+                        + ") r order by " + order + " limit :limit",
                 params,
                 (rs, n) -> map(rs));
     }
@@ -94,6 +124,38 @@ public class AuditStore {
                 .findFirst();
     }
 
+    /** The latest retention checkpoint: the records up to its seq were pruned, the log starts after it. */
+    public Optional<Checkpoint> retentionCheckpoint() {
+        return jdbc
+                .query(
+                        "select seq, hash, checkpoint_time, kind, key_id, signature from audit_checkpoint"
+                                + " where kind = 'retention' order by seq desc limit 1",
+                        Map.of(),
+                        (rs, n) -> checkpoint(rs))
+                .stream()
+                .findFirst();
+    }
+
+    /** The first sequence number of the log: 1, or the one after the retention checkpoint. */
+    public long firstRetainedSeq() {
+        return retentionCheckpoint().map(c -> c.seq() + 1).orElse(1L);
+    }
+
+    /**
+     * The hash record {@code seq - 1} has: genesis at the start of the log, the checkpoint's hash where one
+     * covers it (a pruned record's retention checkpoint), else its stored hash.
+     */
+    public String anchorBefore(long seq) {
+        if (seq <= 1) {
+            return AuditChain.GENESIS;
+        }
+        return checkpoints(seq - 1, seq - 1).stream()
+                .map(Checkpoint::hash)
+                .findFirst()
+                .or(() -> hashAt(seq - 1))
+                .orElse(AuditChain.GENESIS);
+    }
+
     public Optional<Checkpoint> latestCheckpoint() {
         return jdbc
                 .query(
@@ -107,19 +169,12 @@ public class AuditStore {
 
     /** The first and last sequence numbers matching {@code query} within {@code [from, to]}. */
     public Optional<long[]> matchingBounds(AuditQuery query, long from, long to) {
-        AuditQuery.Condition condition = query.condition();
-        Map<String, Object> params = new HashMap<>(condition.params());
-        params.put("from", from);
-        params.put("to", to);
-        return jdbc
-                .query(
-                        "select min(seq), max(seq) from audit_record where seq between :from and :to and "
-                                + condition.sql(),
-                        params,
-                        (rs, n) -> rs.getObject(1) == null ? null : new long[] {rs.getLong(1), rs.getLong(2)})
-                .stream()
-                .filter(bounds -> bounds != null)
-                .findFirst();
+        List<AuditEntry> first = search(query, from - 1, to, 1, true);
+        if (first.isEmpty()) {
+            return Optional.empty();
+        }
+        List<AuditEntry> last = search(query, from - 1, to, 1, false);
+        return Optional.of(new long[] {first.get(0).seq(), last.get(0).seq()});
     }
 
     /**
@@ -134,7 +189,7 @@ public class AuditStore {
         readOnly.executeWithoutResult(status -> {
             try {
                 cursor.query(
-                        "select " + COLUMNS + ", (" + condition.sql() + ") as matches from audit_record"
+                        "select " + COLUMNS + ", (" + condition.sql() + ") as matches from audit_record r"
                                 + " where seq between :from and :to order by seq",
                         params,
                         (RowCallbackHandler) rs -> {

@@ -1,6 +1,5 @@
 package io.relops.audit.log;
 
-import io.relops.common.audit.AuditChain;
 import io.relops.common.audit.ChainVerifier;
 import io.relops.common.audit.Checkpoint;
 import io.relops.common.audit.Verdict;
@@ -21,19 +20,21 @@ public class AuditVerifier {
     }
 
     /**
-     * @param from the first sequence number (default 1, the start of the log)
+     * @param from the first sequence number (default: the start of the log, 1 or the first record after the
+     *     latest retention checkpoint; an earlier {@code from} starts there too, those records were pruned)
      * @param to the last (default: the newest record; the newest checkpoint still counts, so deleted
      *     newest records are found)
      */
     public Verdict verify(@Nullable Long from, @Nullable Long to) {
-        long first = from == null ? 1 : from;
-        if (first < 1 || (to != null && to < first)) {
+        if ((from != null && from < 1) || (from != null && to != null && to < from)) {
             throw new IllegalArgumentException(
                     "the range must satisfy 1 <= from <= to (from=" + from + ", to=" + to + ")");
         }
+        long first = Math.max(from == null ? 1 : from, store.firstRetainedSeq());
         long last = to == null ? Long.MAX_VALUE : to;
-        List<Checkpoint> checkpoints = store.checkpoints(first, last);
-        String anchor = first == 1 ? AuditChain.GENESIS : anchorBefore(first);
+        // from the checkpoint before the range: after pruning, the retention checkpoint the range is anchored on
+        List<Checkpoint> checkpoints = store.checkpoints(first - 1, last);
+        String anchor = store.anchorBefore(first);
         ChainVerifier verifier = new ChainVerifier(first, anchor, checkpoints, key.publicKey());
         store.stream(first, last, AuditQuery.ALL, (entry, matches) -> {
             verifier.accept(entry);
@@ -52,14 +53,5 @@ public class AuditVerifier {
                     verdict.lastSeq());
         }
         return verdict;
-    }
-
-    /** The hash record {@code seq - 1} must have: its stored hash (checked when verifying from earlier). */
-    private String anchorBefore(long seq) {
-        return store.checkpoints(seq - 1, seq - 1).stream()
-                .map(Checkpoint::hash)
-                .findFirst()
-                .or(() -> store.hashAt(seq - 1))
-                .orElse(AuditChain.GENESIS);
     }
 }

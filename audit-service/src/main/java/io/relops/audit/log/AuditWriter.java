@@ -8,13 +8,13 @@ import io.relops.common.audit.CanonicalJson;
 import io.relops.common.audit.Checkpoint;
 import io.relops.common.codec.EventJson;
 import io.relops.common.event.RelopsEvent;
-import java.sql.PreparedStatement;
+import java.io.IOException;
+import java.io.StringReader;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +22,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -35,7 +37,7 @@ import tools.jackson.databind.JsonNode;
  * The single writer of the chain. Every append runs under one lock: a JVM lock (the consumer threads
  * of this instance) and a PostgreSQL advisory transaction lock (the other replicas). Inside it, one
  * transaction reads the chain head, drops ids already recorded (redeliveries), numbers the new records
- * head+1, head+2, ..., hashes them, inserts them as one JDBC batch and, when due, appends a signed
+ * head+1, head+2, ..., hashes them, inserts them with one COPY and, when due, appends a signed
  * checkpoint. A failed transaction changes nothing, so sequence numbers stay gap-free. There is no
  * update or delete anywhere in the application.
  */
@@ -44,10 +46,8 @@ public class AuditWriter {
 
     private static final Logger log = LoggerFactory.getLogger(AuditWriter.class);
     private static final long CHAIN_LOCK = 0x617564697463L; // "auditc"
-    private static final String INSERT = """
-            insert into audit_record (seq, event_id, event_type, source, subject, release_id, event_time, topic, actor,
-                                      recorded_at, data, prev_hash, hash)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?)""";
+    private static final String COPY = "copy audit_record (seq, event_id, event_type, source, subject, release_id,"
+            + " event_time, topic, actor, recorded_at, data, prev_hash, hash) from stdin";
     private static final List<String> ACTOR_FIELDS = List.of("requestedBy", "approvedBy", "rejectedBy");
 
     private final JdbcTemplate jdbc;
@@ -92,35 +92,53 @@ public class AuditWriter {
         if (batch.isEmpty()) {
             return 0;
         }
+        // Everything that does not depend on the chain head is prepared before taking the lock.
+        Map<String, Prepared> unique = new LinkedHashMap<>();
+        for (Incoming incoming : batch) {
+            if (!unique.containsKey(incoming.event().id())) {
+                unique.put(incoming.event().id(), Prepared.of(incoming));
+            }
+        }
         writerLock.lock();
         try {
-            Integer added = tx.execute(status -> appendLocked(batch));
-            return added == null ? 0 : added;
+            Integer added = tx.execute(status -> appendLocked(unique));
+            int appended = added == null ? 0 : added;
+            recorded.increment(appended);
+            duplicates.increment(batch.size() - appended);
+            return appended;
         } finally {
             writerLock.unlock();
         }
     }
 
-    private int appendLocked(List<Incoming> batch) {
-        lockChain();
-        Map<String, Incoming> unique = new LinkedHashMap<>();
-        for (Incoming incoming : batch) {
-            unique.putIfAbsent(incoming.event().id(), incoming);
+    /** An incoming event ready to be chained: its data parsed once, in canonical form. */
+    private record Prepared(
+            Incoming incoming,
+            JsonNode data,
+            String canonicalData,
+            @Nullable String actor) {
+        static Prepared of(Incoming incoming) {
+            JsonNode data = CanonicalJson.read(dataJson(incoming.event()));
+            return new Prepared(incoming, data, CanonicalJson.string(data), actorOf(data));
         }
+    }
+
+    private int appendLocked(Map<String, Prepared> unique) {
+        lockChain();
         Set<String> known = new HashSet<>(
                 jdbc.queryForList("select event_id from audit_record where event_id = any(?)", String.class, (Object)
                         unique.keySet().toArray(String[]::new)));
         Head head = head();
         Instant now = AuditChain.normalize(clock.instant());
-        List<AuditEntry> entries = new ArrayList<>(unique.size());
+        StringBuilder rows = new StringBuilder(unique.size() * 512);
         String previous = head.hash();
         long seq = head.seq();
-        for (Incoming incoming : unique.values()) {
-            if (known.contains(incoming.event().id())) {
+        int added = 0;
+        for (Prepared prepared : unique.values()) {
+            RelopsEvent<?> event = prepared.incoming().event();
+            if (known.contains(event.id())) {
                 continue;
             }
-            RelopsEvent<?> event = incoming.event();
-            JsonNode data = CanonicalJson.read(dataJson(event));
             AuditEntry entry = new AuditEntry(
                             ++seq,
                             event.id(),
@@ -129,42 +147,72 @@ public class AuditWriter {
                             event.subject(),
                             event.releaseId() == null ? null : event.releaseId().toString(),
                             AuditChain.normalize(event.time().toInstant()),
-                            incoming.topic(),
-                            actorOf(data),
+                            prepared.incoming().topic(),
+                            prepared.actor(),
                             now,
-                            data,
+                            prepared.data(),
                             previous,
                             "")
                     .chainedAfter(previous);
             previous = entry.hash();
-            entries.add(entry);
+            copyRow(rows, entry, prepared.canonicalData());
+            added++;
         }
-        if (!entries.isEmpty()) {
-            jdbc.batchUpdate(INSERT, entries, entries.size(), AuditWriter::bind);
+        if (added > 0) {
+            copy(rows.toString());
             Head newHead = new Head(seq, previous);
             if (newHead.seq() - lastCheckpointSeq() >= checkpoints.everyRecords()) {
                 writeCheckpoint(newHead, now);
             }
         }
-        recorded.increment(entries.size());
-        duplicates.increment(batch.size() - entries.size());
-        return entries.size();
+        return added;
     }
 
-    private static void bind(PreparedStatement ps, AuditEntry entry) throws SQLException {
-        ps.setLong(1, entry.seq());
-        ps.setString(2, entry.id());
-        ps.setString(3, entry.type());
-        ps.setString(4, entry.source());
-        ps.setString(5, entry.subject());
-        ps.setString(6, entry.releaseId());
-        ps.setObject(7, OffsetDateTime.ofInstant(entry.time(), ZoneOffset.UTC));
-        ps.setString(8, entry.topic());
-        ps.setString(9, entry.actor());
-        ps.setObject(10, OffsetDateTime.ofInstant(entry.recordedAt(), ZoneOffset.UTC));
-        ps.setString(11, CanonicalJson.string(entry.data()));
-        ps.setString(12, entry.prevHash());
-        ps.setString(13, entry.hash());
+    /** One batch in one COPY (PostgreSQL's bulk load: no statement per row, one round trip). */
+    private void copy(String rows) {
+        jdbc.execute((ConnectionCallback<Long>) connection -> {
+            try {
+                return connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY, new StringReader(rows));
+            } catch (IOException e) {
+                throw new SQLException("COPY into audit_record failed", e);
+            }
+        });
+    }
+
+    /** A row in COPY's text format: tab-separated, {@code \N} for null, backslash escapes. */
+    private static void copyRow(StringBuilder rows, AuditEntry entry, String canonicalData) {
+        rows.append(entry.seq());
+        field(rows, entry.id());
+        field(rows, entry.type());
+        field(rows, entry.source());
+        field(rows, entry.subject());
+        field(rows, entry.releaseId());
+        field(rows, AuditChain.formatTime(entry.time()));
+        field(rows, entry.topic());
+        field(rows, entry.actor());
+        field(rows, AuditChain.formatTime(entry.recordedAt()));
+        field(rows, canonicalData);
+        field(rows, entry.prevHash());
+        field(rows, entry.hash());
+        rows.append('\n');
+    }
+
+    private static void field(StringBuilder rows, @Nullable String value) {
+        rows.append('\t');
+        if (value == null) {
+            rows.append("\\N");
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> rows.append("\\\\");
+                case '\t' -> rows.append("\\t");
+                case '\n' -> rows.append("\\n");
+                case '\r' -> rows.append("\\r");
+                default -> rows.append(c);
+            }
+        }
     }
 
     /** Who acted, where the event's data names one. */

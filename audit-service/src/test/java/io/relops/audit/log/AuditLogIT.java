@@ -433,14 +433,19 @@ class AuditLogIT {
         return verdict;
     }
 
-    /** Direct SQL as a superuser, triggers bypassed (session_replication_role = replica). */
+    /**
+     * Direct SQL as a superuser, triggers bypassed (session_replication_role = replica), in one transaction
+     * (the service's periodic checkpoint never sees a half-restored log).
+     */
     private static void tamper(String... statements) throws SQLException {
         try (Connection db = superuser();
                 Statement sql = db.createStatement()) {
+            db.setAutoCommit(false);
             sql.execute("set session_replication_role = replica");
             for (String statement : statements) {
                 sql.execute(statement);
             }
+            db.commit();
         }
     }
 

@@ -1,0 +1,88 @@
+package io.relops.audit.log;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Builds the search index ({@code audit_index}: the filter columns, the free-text document and their
+ * indexes) behind the writer, off the ingest path: every {@code relops.audit.index.interval} it indexes
+ * the records after the last indexed one, in sequence order, {@code relops.audit.index.chunk} per
+ * transaction, until it has caught up. One replica at a time (a PostgreSQL advisory lock that is not the
+ * chain's). Searches never depend on it being caught up: {@link AuditStore} filters the records after
+ * {@link #indexedUpTo} directly.
+ */
+@Component
+class SearchIndexer {
+
+    private static final Logger log = LoggerFactory.getLogger(SearchIndexer.class);
+    private static final long INDEX_LOCK = 0x617564697469L; // "auditi"
+
+    /** The free-text document of a record of {@code audit_record r}. */
+    static final String DOCUMENT = "audit_document(r.event_type, r.subject, r.actor, r.data)";
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final int chunk;
+    private final AtomicLong lag = new AtomicLong();
+
+    SearchIndexer(
+            JdbcTemplate jdbc,
+            PlatformTransactionManager transactionManager,
+            AuditProperties properties,
+            MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.tx = new TransactionTemplate(transactionManager);
+        this.chunk = properties.index().chunk();
+        Gauge.builder("relops.audit.index.lag", lag, AtomicLong::get)
+                .description("records not in the search index yet (searched directly meanwhile)")
+                .register(meters);
+    }
+
+    /** The last record in the search index (0: none). */
+    long indexedUpTo() {
+        Long seq = jdbc.queryForObject("select coalesce(max(seq), 0) from audit_index", Long.class);
+        return seq == null ? 0 : seq;
+    }
+
+    @Scheduled(
+            fixedDelayString = "${relops.audit.index.interval:1s}",
+            initialDelayString = "${relops.audit.index.interval:1s}")
+    void indexNewRecords() {
+        try {
+            int added;
+            do {
+                Integer inChunk = tx.execute(status -> indexChunk());
+                added = inChunk == null ? 0 : inChunk;
+            } while (added == chunk);
+            Long behind = jdbc.queryForObject(
+                    "select coalesce((select max(seq) from audit_record), 0)"
+                            + " - coalesce((select max(seq) from audit_index), 0)",
+                    Long.class);
+            lag.set(behind == null ? 0 : Math.max(0, behind));
+        } catch (RuntimeException e) {
+            log.warn("could not extend the search index, will retry: {}", e.getMessage());
+        }
+    }
+
+    /** Indexes up to one chunk of the records after the last indexed one; returns how many. */
+    private int indexChunk() {
+        Boolean locked = jdbc.queryForObject("select pg_try_advisory_xact_lock(?)", Boolean.class, INDEX_LOCK);
+        if (!Boolean.TRUE.equals(locked)) {
+            return 0; // another replica is at it
+        }
+        return jdbc.update(
+                "insert into audit_index (seq, event_type, subject, release_id, actor, event_time, search)"
+                        + " select r.seq, r.event_type, r.subject, r.release_id, r.actor, r.event_time, " + DOCUMENT
+                        + " from audit_record r where r.seq > (select coalesce(max(seq), 0) from audit_index)"
+                        + " order by r.seq limit ?",
+                chunk);
+    }
+}
