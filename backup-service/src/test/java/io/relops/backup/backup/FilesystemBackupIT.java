@@ -13,6 +13,7 @@ import io.relops.common.event.BackupPruned;
 import io.relops.common.event.BackupVerified.Check;
 import io.relops.testkit.Kafka;
 import io.relops.testkit.Postgres;
+import io.relops.testkit.TestCredentials;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -83,6 +84,7 @@ class FilesystemBackupIT {
         registry.add("relops.database.username", server::username);
         registry.add("relops.database.password", server::password);
         registry.add("relops.kafka.bootstrap-servers", Kafka::bootstrapServers);
+        TestCredentials.properties().forEach((key, value) -> registry.add(key, () -> value));
         registry.add("relops.topics.release", () -> "relops.release.fs-it-" + RUN);
         registry.add("relops.topics.backup", () -> BACKUP_TOPIC);
         registry.add("relops.topics.health", () -> "relops.health.fs-it-" + RUN);
@@ -350,6 +352,7 @@ class FilesystemBackupIT {
     private String requestBackup(String application) throws Exception {
         HttpResponse<String> accepted = http.send(
                 HttpRequest.newBuilder(url("/api/backups"))
+                        .header("Authorization", TestCredentials.bearer("operator"))
                         .header("content-type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"application\":\"" + application + "\"}"))
                         .build(),
@@ -386,13 +389,20 @@ class FilesystemBackupIT {
     private HttpResponse<String> post(String path) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(url(path))
+                        // verify and restore: restore is admin only (docs/security.md)
+                        .header("Authorization", TestCredentials.bearer("admin"))
                         .POST(HttpRequest.BodyPublishers.noBody())
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private String get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(url(path)).GET().build(), HttpResponse.BodyHandlers.ofString())
+        return http.send(
+                        HttpRequest.newBuilder(url(path))
+                                .header("Authorization", TestCredentials.bearer("auditor"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
                 .body();
     }
 
