@@ -165,18 +165,23 @@ class ConsoleBrowserIT {
         shows(operator, "Nothing your role can do on this release now.");
         screenshot(operator, "release-rolled-back");
 
-        // its evidence: approval by the approver, the rollback as outcome, the verified hash chain
+        // its evidence: approval by the approver, the rollback as outcome, the verified hash chain. The audit log
+        // and its evidence are for auditors and admins (docs/security.md): the operator is told so, an auditor sees it
+        String evidencePage = operator.findElement(By.linkText("Evidence")).getAttribute("href");
         operator.findElement(By.linkText("Evidence")).click();
+        shows(operator, "your role may not do this");
+        WebDriver auditor = signIn("auditor");
+        auditor.get(evidencePage);
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
-            operator.navigate().refresh();
-            assertThat(text(operator))
+            auditor.navigate().refresh();
+            assertThat(text(auditor))
                     .contains("Evidence of release")
                     .contains("demo-app 1.1.0")
                     .contains("ROLLED_BACK")
                     .contains("Audit chain verified")
                     .contains("local-approver");
         });
-        screenshot(operator, "evidence");
+        screenshot(auditor, "evidence");
 
         // the other pages, as the roles that may see them
         operator.get(console + "/outcomes");
@@ -199,7 +204,6 @@ class ConsoleBrowserIT {
         operator.get(console + "/audit");
         assertThat(text(operator)).contains("Not allowed");
 
-        WebDriver auditor = signIn("auditor");
         auditor.get(console + "/audit?releaseId=" + second);
         assertThat(text(auditor)).contains("Audit log").contains("rollback.requested");
         auditor.findElement(By.xpath("//button[normalize-space()='Verify the whole log']"))
@@ -227,8 +231,16 @@ class ConsoleBrowserIT {
         }
         operator.findElement(By.xpath("//button[normalize-space()='Request release']"))
                 .click();
-        await().atMost(Duration.ofSeconds(15))
-                .until(() -> RELEASE_URL.matcher(operator.getCurrentUrl()).find());
+        try {
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> RELEASE_URL.matcher(operator.getCurrentUrl()).find());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            screenshot(operator, "release-not-requested");
+            throw new AssertionError(
+                    "the release page did not open; the form shows: "
+                            + operator.findElement(By.tagName("main")).getText(),
+                    e);
+        }
         Matcher url = RELEASE_URL.matcher(operator.getCurrentUrl());
         assertThat(url.find()).as(operator.getCurrentUrl()).isTrue();
         String id = url.group(1);

@@ -14,6 +14,9 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextImpl;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.thymeleaf.ITemplateEngine;
@@ -37,10 +40,18 @@ class ReleaseFeed {
     private static final class Subscriber {
         final SseEmitter emitter = new SseEmitter(TIMEOUT);
         final @Nullable UUID release;
+        /** Who watches: the backends are asked with this user's token, from the scheduler's thread. */
+        final @Nullable Authentication viewer;
+
         volatile @Nullable String lastSent;
 
-        Subscriber(@Nullable UUID release) {
+        Subscriber(@Nullable UUID release, @Nullable Authentication viewer) {
             this.release = release;
+            this.viewer = viewer;
+        }
+
+        String viewerName() {
+            return viewer == null ? "" : viewer.getName();
         }
     }
 
@@ -57,11 +68,15 @@ class ReleaseFeed {
     }
 
     SseEmitter releases() {
-        return subscribe(new Subscriber(null));
+        return subscribe(new Subscriber(null, currentViewer()));
     }
 
     SseEmitter release(UUID id) {
-        return subscribe(new Subscriber(id));
+        return subscribe(new Subscriber(id, currentViewer()));
+    }
+
+    private static @Nullable Authentication currentViewer() {
+        return SecurityContextHolder.getContext().getAuthentication();
     }
 
     private SseEmitter subscribe(Subscriber subscriber) {
@@ -77,21 +92,20 @@ class ReleaseFeed {
         if (subscribers.isEmpty()) {
             return;
         }
-        String rows = null;
-        Map<UUID, String> states = new java.util.HashMap<>();
+        Map<String, String> rowsByViewer = new java.util.HashMap<>();
+        Map<String, String> states = new java.util.HashMap<>();
         for (Subscriber subscriber : subscribers) {
+            SecurityContextHolder.setContext(new SecurityContextImpl(subscriber.viewer));
             try {
                 String event;
                 String payload;
                 if (subscriber.release == null) {
-                    if (rows == null) {
-                        rows = rows();
-                    }
                     event = "releases";
-                    payload = rows;
+                    payload = rowsByViewer.computeIfAbsent(subscriber.viewerName(), viewer -> rows());
                 } else {
                     event = "release";
-                    payload = states.computeIfAbsent(subscriber.release, this::state);
+                    UUID release = subscriber.release;
+                    payload = states.computeIfAbsent(subscriber.viewerName() + "/" + release, key -> state(release));
                 }
                 if (!Objects.equals(payload, subscriber.lastSent)) {
                     subscriber.emitter.send(SseEmitter.event().name(event).data(payload));
@@ -103,6 +117,8 @@ class ReleaseFeed {
                 // deploy-service or audit-service unreachable: keep the streams, try again next tick
                 log.debug("console feed could not read release state: {}", e.toString());
                 return;
+            } finally {
+                SecurityContextHolder.clearContext();
             }
         }
     }
