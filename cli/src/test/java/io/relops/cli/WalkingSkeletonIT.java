@@ -2,12 +2,14 @@ package io.relops.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.relops.common.codec.EventJson;
 import io.relops.local.LocalSuite;
 import io.relops.local.SuiteOptions;
 import io.relops.testkit.Kafka;
 import io.relops.testkit.Postgres;
+import io.relops.testkit.Promtool;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -67,7 +69,10 @@ class WalkingSkeletonIT {
     private static LocalSuite suite;
     private static GatewayClient operator;
     private static String operatorToken;
+    private static String adminToken;
     private static String releaseTopic;
+    private static List<String> topics;
+    private static SpanReceiver spans;
     private static int stablePort;
     private static final HttpClient http = HttpClient.newHttpClient();
 
@@ -89,6 +94,11 @@ class WalkingSkeletonIT {
         env.put("RELOPS_TOPICS_HEALTH", "relops.health." + run);
         env.put("RELOPS_TOPICS_BACKUP", "relops.backup." + run);
         env.put("RELOPS_TOPICS_ALERT", "relops.alert." + run);
+        topics = List.of(releaseTopic, "relops.health." + run, "relops.backup." + run, "relops.alert." + run);
+        // every service exports its spans over OTLP/HTTP to the test, at once rather than every 5 s
+        spans = new SpanReceiver();
+        env.put("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT", spans.endpoint());
+        env.put("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_SCHEDULE_DELAY", "200ms");
         Map<String, String> tokens = Map.of(
                 "operator", "it-operator-" + run,
                 "approver", "it-approver-" + run,
@@ -108,6 +118,7 @@ class WalkingSkeletonIT {
                 env);
         suite = new LocalSuite(options, line -> System.out.println("[suite] " + line)).start();
         operatorToken = tokens.get("operator");
+        adminToken = tokens.get("admin");
         operator = new GatewayClient(URI.create(suite.url("gateway-service")), operatorToken);
     }
 
@@ -115,6 +126,9 @@ class WalkingSkeletonIT {
     static void stopSuite() {
         if (suite != null) {
             suite.close();
+        }
+        if (spans != null) {
+            spans.close();
         }
     }
 
@@ -266,6 +280,114 @@ class WalkingSkeletonIT {
                 assertThat(new String(reason.value(), StandardCharsets.UTF_8)).contains("not a valid CloudEvent");
             });
         }
+    }
+
+    @Test
+    @Order(5)
+    void oneReleaseIsOneTraceAcrossEveryService() throws Exception {
+        // a release that backs up, deploys, fails its health check, rolls back and alerts: every service takes part
+        JsonNode broken = releaseAndAwait("2.1.0-broken", "ROLLED_BACK");
+        String releaseId = broken.path("releaseId").asString();
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(types(
+                                operator.release("/api/releases/" + releaseId).body()))
+                        .contains("io.relops.alert.notified"));
+
+        // every event of the release went out with the W3C trace context of one trace: none started a trace of its own
+        Map<String, String> traceparents = new LinkedHashMap<>();
+        for (String topic : topics) {
+            for (ConsumerRecord<byte[], byte[]> record : recordsOf(topic, releaseId)) {
+                traceparents.put(
+                        header(record, "ce_type") + " " + header(record, "ce_id"), header(record, "traceparent"));
+            }
+        }
+        assertThat(traceparents.keySet())
+                .anyMatch(event -> event.startsWith("io.relops.release.requested "))
+                .anyMatch(event -> event.startsWith("io.relops.backup.completed "))
+                .anyMatch(event -> event.startsWith("io.relops.deployment.ready "))
+                .anyMatch(event -> event.startsWith("io.relops.health.failed "))
+                .anyMatch(event -> event.startsWith("io.relops.rollback.completed "))
+                .anyMatch(event -> event.startsWith("io.relops.alert.notified "));
+        assertThat(traceparents)
+                .allSatisfy((event, traceparent) -> assertThat(traceparent)
+                        .as("traceparent of %s", event)
+                        .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]"));
+        Set<String> traceIds = new HashSet<>();
+        traceparents.values().forEach(traceparent -> traceIds.add(traceparent.split("-")[1]));
+        assertThat(traceIds)
+                .as("trace ids of the release's events %s", traceparents)
+                .hasSize(1);
+        String traceId = traceIds.iterator().next();
+
+        // and every service reported its part of that trace, whose only root is the gateway's request
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<SpanReceiver.ReceivedSpan> trace = spans.trace(traceId);
+            assertThat(trace)
+                    .extracting(SpanReceiver.ReceivedSpan::service)
+                    .contains(
+                            "gateway-service",
+                            "deploy-service",
+                            "backup-service",
+                            "healthcheck-service",
+                            "alert-service",
+                            "audit-service");
+            assertThat(trace.stream().filter(SpanReceiver.ReceivedSpan::isRoot))
+                    .singleElement()
+                    .satisfies(root -> {
+                        assertThat(root.service()).isEqualTo("gateway-service");
+                        assertThat(root.kind()).isEqualTo("SPAN_KIND_SERVER");
+                    });
+        });
+    }
+
+    @Test
+    @Order(6)
+    void everyServiceExposesMetricsPromtoolFindsNoProblemIn() throws Exception {
+        // after the releases above, each service's scrape has its own meters, the binder's and the clients'
+        assumeTrue(Promtool.find() != null, Promtool.ABSENT);
+        for (String service : SuiteOptions.DEFAULT_PORTS.keySet()) {
+            HttpResponse<String> scrape = http.send(
+                    HttpRequest.newBuilder(URI.create(suite.url(service) + "/actuator/prometheus"))
+                            .header("Authorization", "Bearer " + adminToken)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(scrape.statusCode())
+                    .as("%s /actuator/prometheus", service)
+                    .isEqualTo(200);
+            assertThat(scrape.body()).as("%s /actuator/prometheus", service).contains("relops_");
+            Promtool.Result check = Promtool.run(scrape.body(), "check", "metrics");
+            assertThat(check.output())
+                    .as("promtool check metrics on %s", service)
+                    .isBlank();
+            assertThat(check.exitCode())
+                    .as("promtool check metrics on %s", service)
+                    .isZero();
+        }
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> recordsOf(String topic, String releaseId) {
+        List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (releaseId.equals(header(record, "ce_releaseid"))) {
+                        found.add(record);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static JsonNode releaseAndAwait(String version, String finalStatus) {

@@ -2,6 +2,7 @@ package io.relops.alert.alert;
 
 import io.relops.alert.routing.Route;
 import io.relops.alert.routing.RoutingTree;
+import io.relops.platform.tracing.TraceContexts;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +27,12 @@ public class AlertIntake {
 
     private final JdbcClient jdbc;
     private final RoutingTree routing;
+    private final TraceContexts traces;
 
-    AlertIntake(JdbcClient jdbc, RoutingTree routing) {
+    AlertIntake(JdbcClient jdbc, RoutingTree routing, TraceContexts traces) {
         this.jdbc = jdbc;
         this.routing = routing;
+        this.traces = traces;
     }
 
     /** Applies {@code signals} in the caller's transaction; returns how many alerts changed state. */
@@ -45,8 +48,22 @@ public class AlertIntake {
                 changed++;
                 group(signal.labels());
             }
+            remember(signal);
         }
         return changed;
+    }
+
+    /**
+     * Keeps the trace context of the last signal about an alert (the release event, or the API call, that fired or
+     * resolved it): its {@code alert.notified} goes out in that trace, though the notification is sent later.
+     */
+    private void remember(AlertSignal s) {
+        String traceparent = traces.current();
+        if (traceparent != null) {
+            jdbc.sql("update alert set traceparent = ? where fingerprint = ?")
+                    .params(traceparent, s.fingerprint())
+                    .update();
+        }
     }
 
     private boolean fire(AlertSignal s) {

@@ -21,6 +21,7 @@ import io.relops.common.event.AlertNotified;
 import io.relops.common.event.AlertResolved;
 import io.relops.common.event.RelopsEvent;
 import io.relops.platform.events.Outbox;
+import io.relops.platform.tracing.TraceContexts;
 import java.net.URI;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -62,6 +63,7 @@ public class DeliveryWorker implements SmartLifecycle {
     private final Outbox outbox;
     private final MeterRegistry meters;
     private final AlertingProperties properties;
+    private final TraceContexts traces;
     private final IntervalFunction redelivery;
     private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
@@ -73,8 +75,10 @@ public class DeliveryWorker implements SmartLifecycle {
             Integrations integrations,
             Outbox outbox,
             MeterRegistry meters,
-            AlertingProperties properties) {
+            AlertingProperties properties,
+            TraceContexts traces) {
         this.jdbc = jdbc;
+        this.traces = traces;
         this.tx = tx;
         this.integrations = integrations;
         this.outbox = outbox;
@@ -208,30 +212,40 @@ public class DeliveryWorker implements SmartLifecycle {
 
         private void audit(Claimed n) {
             for (AlertView alert : n.message().alerts()) {
-                String id = RelopsEvent.derivedId(n.id().toString(), alert.id() + "/" + alert.status());
-                if (NotificationMessage.RESOLVED.equals(alert.status())) {
-                    outbox.append(RelopsEvent.withId(
-                            id,
-                            SOURCE,
-                            new AlertResolved(
-                                    alert.id(),
-                                    alert.fingerprint(),
-                                    alert.application(),
-                                    alert.releaseId(),
-                                    integration.name())));
-                } else {
-                    outbox.append(RelopsEvent.withId(
-                            id,
-                            SOURCE,
-                            new AlertNotified(
-                                    alert.id(),
-                                    alert.fingerprint(),
-                                    alert.application(),
-                                    alert.releaseId(),
-                                    alert.severity(),
-                                    alert.annotations().getOrDefault("summary", alert.name()),
-                                    integration.name())));
-                }
+                // in the trace of the signal that fired (or resolved) the alert: a release's alert is part of its trace
+                String traceparent = jdbc.sql("select traceparent from alert where id = ?")
+                        .param(alert.id())
+                        .query(String.class)
+                        .optional()
+                        .orElse(null);
+                traces.inSpan(traceparent, "alert " + alert.status(), () -> audit(n, alert));
+            }
+        }
+
+        private void audit(Claimed n, AlertView alert) {
+            String id = RelopsEvent.derivedId(n.id().toString(), alert.id() + "/" + alert.status());
+            if (NotificationMessage.RESOLVED.equals(alert.status())) {
+                outbox.append(RelopsEvent.withId(
+                        id,
+                        SOURCE,
+                        new AlertResolved(
+                                alert.id(),
+                                alert.fingerprint(),
+                                alert.application(),
+                                alert.releaseId(),
+                                integration.name())));
+            } else {
+                outbox.append(RelopsEvent.withId(
+                        id,
+                        SOURCE,
+                        new AlertNotified(
+                                alert.id(),
+                                alert.fingerprint(),
+                                alert.application(),
+                                alert.releaseId(),
+                                alert.severity(),
+                                alert.annotations().getOrDefault("summary", alert.name()),
+                                integration.name())));
             }
         }
 

@@ -1,5 +1,6 @@
 package io.relops.backup.backup;
 
+import io.relops.platform.tracing.TraceContexts;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
@@ -27,14 +28,17 @@ public class BackupWorker implements SmartLifecycle {
     private final BackupRepository repository;
     private final BackupEngine engine;
     private final BackupSettings settings;
+    private final TraceContexts traces;
     private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
     private final ThreadPoolTaskScheduler heartbeats = new ThreadPoolTaskScheduler();
     private volatile boolean running;
 
-    public BackupWorker(BackupRepository repository, BackupEngine engine, BackupSettings settings) {
+    public BackupWorker(
+            BackupRepository repository, BackupEngine engine, BackupSettings settings, TraceContexts traces) {
         this.repository = repository;
         this.engine = engine;
         this.settings = settings;
+        this.traces = traces;
         scheduler.setPoolSize(Math.max(1, settings.workers()));
         heartbeats.setPoolSize(1);
         heartbeats.setThreadNamePrefix("backup-heartbeat-");
@@ -80,7 +84,9 @@ public class BackupWorker implements SmartLifecycle {
                 AtomicLong bytesDone = new AtomicLong();
                 try (Heartbeat beat =
                         heartbeat(() -> repository.progress(id, bytesDone.get()), settings.progressInterval())) {
-                    engine.takeBackup(backup.get(), bytesDone);
+                    // in the trace it was requested in: a pre-deploy backup belongs to its release's trace
+                    traces.inSpan(
+                            repository.traceparentOf(id), "backup", () -> engine.takeBackup(backup.get(), bytesDone));
                 }
                 touched.add(backup.get().application());
                 done++;

@@ -83,6 +83,14 @@ public final class CloudEventCodec {
      * @throws InvalidEventException naming the problem when the record is not a valid relops event
      */
     public static RelopsEvent<?> decode(Map<String, ?> headers, byte @Nullable [] value) {
+        return decodeWithData(headers, value).event();
+    }
+
+    /** A decoded event and its data exactly as received: the JSON tree that was validated and bound. */
+    public record Decoded(RelopsEvent<?> event, JsonNode data) {}
+
+    /** As {@link #decode}, keeping the data's JSON tree as received (for a consumer that stores it). */
+    public static Decoded decodeWithData(Map<String, ?> headers, byte @Nullable [] value) {
         RecordHeaders kafkaHeaders = new RecordHeaders();
         headers.forEach((name, headerValue) -> {
             if (headerValue instanceof byte[] bytes) {
@@ -101,11 +109,15 @@ public final class CloudEventCodec {
                 | IllegalArgumentException e) {
             throw new InvalidEventException("not a valid CloudEvent: " + describe(e), e);
         }
-        return fromCloudEvent(cloudEvent);
+        return fromCloudEventWithData(cloudEvent);
     }
 
     /** Validates a CloudEvent against the relops contract and binds its data. */
     public static RelopsEvent<?> fromCloudEvent(CloudEvent cloudEvent) {
+        return fromCloudEventWithData(cloudEvent).event();
+    }
+
+    private static Decoded fromCloudEventWithData(CloudEvent cloudEvent) {
         String typeName = cloudEvent.getType();
         EventType type = EventType.fromTypeName(typeName)
                 .orElseThrow(() -> new InvalidEventException("unknown event type '" + typeName + "'"));
@@ -149,7 +161,10 @@ public final class CloudEventCodec {
         }
         UUID releaseId = releaseId(cloudEvent, eventData);
         OffsetDateTime time = cloudEvent.getTime() != null ? cloudEvent.getTime() : OffsetDateTime.now();
-        return new RelopsEvent<>(cloudEvent.getId(), cloudEvent.getSource(), type, subject, time, releaseId, eventData);
+        return new Decoded(
+                new RelopsEvent<>(
+                        cloudEvent.getId(), cloudEvent.getSource(), type, subject, time, releaseId, eventData),
+                tree);
     }
 
     private static @Nullable UUID releaseId(CloudEvent cloudEvent, EventData data) {

@@ -71,6 +71,22 @@ class CloudEventCodecTest {
     }
 
     @Test
+    void leavesTheW3cTraceContextToItsOwnHeader() {
+        EncodedEvent encoded = CloudEventCodec.encode(requested("1.0.0"));
+        // relops writes no CloudEvents tracing extension: the Kafka observation adds the W3C traceparent header
+        assertThat(encoded.headers()).doesNotContainKeys("traceparent", "ce_traceparent");
+        Map<String, Object> headers = new HashMap<>(encoded.headers());
+        headers.put("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        // a producer that also sets the CloudEvents distributed-tracing extension is read all the same
+        headers.put("ce_traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+
+        RelopsEvent<?> decoded = CloudEventCodec.decode(headers, encoded.value());
+
+        assertThat(decoded.data()).isInstanceOf(ReleaseRequested.class);
+        assertThat(decoded.releaseId()).isEqualTo(RELEASE);
+    }
+
+    @Test
     void decodesHeadersThatArriveAsStrings() {
         EncodedEvent encoded = CloudEventCodec.encode(requested("1.0.0"));
         Map<String, Object> headers = new HashMap<>();

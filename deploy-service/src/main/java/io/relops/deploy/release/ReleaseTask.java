@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A unit of work of the release engine, run by the {@link TaskRunner} outside the consumer threads:
  * a target call, or a timer. {@code seq} is the release's transition count when the task was made:
- * a task whose phase has passed does nothing.
+ * a task whose phase has passed does nothing. {@code traceparent} is the trace context it was queued in (read
+ * back from the queue; a new task takes the current one).
  */
 record ReleaseTask(
         long id,
@@ -21,7 +22,8 @@ record ReleaseTask(
         @Nullable ReleaseStatus finalStatus,
         @Nullable String reason,
         @Nullable OffsetDateTime causeTime,
-        int attempts) {
+        int attempts,
+        @Nullable String traceparent) {
 
     enum Kind {
         /** Run the release's version on its slot. */
@@ -41,17 +43,41 @@ record ReleaseTask(
     }
 
     static ReleaseTask of(Release release, Kind kind) {
-        return new ReleaseTask(0, release.id(), kind, release.seq(), null, null, null, null, null, null, null, 0);
+        return new ReleaseTask(0, release.id(), kind, release.seq(), null, null, null, null, null, null, null, 0, null);
     }
 
     ReleaseTask slot(String value) {
         return new ReleaseTask(
-                id, releaseId, kind, seq, value, version, step, weight, finalStatus, reason, causeTime, attempts);
+                id,
+                releaseId,
+                kind,
+                seq,
+                value,
+                version,
+                step,
+                weight,
+                finalStatus,
+                reason,
+                causeTime,
+                attempts,
+                traceparent);
     }
 
     ReleaseTask version(String value) {
         return new ReleaseTask(
-                id, releaseId, kind, seq, slot, value, step, weight, finalStatus, reason, causeTime, attempts);
+                id,
+                releaseId,
+                kind,
+                seq,
+                slot,
+                value,
+                step,
+                weight,
+                finalStatus,
+                reason,
+                causeTime,
+                attempts,
+                traceparent);
     }
 
     ReleaseTask step(int stepValue, int weightValue) {
@@ -67,15 +93,29 @@ record ReleaseTask(
                 finalStatus,
                 reason,
                 causeTime,
-                attempts);
+                attempts,
+                traceparent);
     }
 
     ReleaseTask ending(ReleaseStatus status, String why, OffsetDateTime since) {
-        return new ReleaseTask(id, releaseId, kind, seq, slot, version, step, weight, status, why, since, attempts);
+        return new ReleaseTask(
+                id, releaseId, kind, seq, slot, version, step, weight, status, why, since, attempts, traceparent);
     }
 
     ReleaseTask reason(String why) {
         return new ReleaseTask(
-                id, releaseId, kind, seq, slot, version, step, weight, finalStatus, why, causeTime, attempts);
+                id,
+                releaseId,
+                kind,
+                seq,
+                slot,
+                version,
+                step,
+                weight,
+                finalStatus,
+                why,
+                causeTime,
+                attempts,
+                traceparent);
     }
 }

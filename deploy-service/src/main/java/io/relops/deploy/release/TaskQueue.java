@@ -1,5 +1,6 @@
 package io.relops.deploy.release;
 
+import io.relops.platform.tracing.TraceContexts;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -14,26 +15,29 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * The engine's durable work queue ({@code release_task}). Tasks of one application and environment
  * are claimed one at a time in id order, with {@code FOR UPDATE SKIP LOCKED}, so several replicas
- * and threads share the work without running two steps of one application at once.
+ * and threads share the work without running two steps of one application at once. A task keeps the trace context
+ * of the transaction that queued it ({@code traceparent}), and runs in that trace.
  */
 @Repository
 class TaskQueue {
 
     private final JdbcClient jdbc;
     private final Runnable wakeUp;
+    private final TraceContexts traces;
 
-    TaskQueue(JdbcClient jdbc, TaskWakeUp wakeUp) {
+    TaskQueue(JdbcClient jdbc, TaskWakeUp wakeUp, TraceContexts traces) {
         this.jdbc = jdbc;
         this.wakeUp = wakeUp;
+        this.traces = traces;
     }
 
     /** Adds a task in the caller's transaction; the runner is woken when it commits. */
     void add(Release release, ReleaseTask task, Duration delay) {
         jdbc.sql("""
                         insert into release_task (app_key, release_id, kind, due_at, seq, slot, version, step, weight,
-                                                  final_status, reason, cause_time)
+                                                  final_status, reason, cause_time, traceparent)
                         values (:appKey, :releaseId, :kind, now() + :delayMs * interval '1 millisecond', :seq, :slot,
-                                :version, :step, :weight, :finalStatus, :reason, :causeTime)
+                                :version, :step, :weight, :finalStatus, :reason, :causeTime, :traceparent)
                         """)
                 .param("appKey", release.appKey())
                 .param("releaseId", task.releaseId())
@@ -49,6 +53,7 @@ class TaskQueue {
                         task.finalStatus() == null ? null : task.finalStatus().name())
                 .param("reason", task.reason())
                 .param("causeTime", task.causeTime())
+                .param("traceparent", traces.current())
                 .update();
         if (delay.isZero() && TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
@@ -115,6 +120,7 @@ class TaskQueue {
                 finalStatus == null ? null : ReleaseStatus.valueOf(finalStatus),
                 rs.getString("reason"),
                 rs.getObject("cause_time", OffsetDateTime.class),
-                rs.getInt("attempts"));
+                rs.getInt("attempts"),
+                rs.getString("traceparent"));
     }
 }

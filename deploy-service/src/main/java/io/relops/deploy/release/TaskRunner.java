@@ -1,6 +1,7 @@
 package io.relops.deploy.release;
 
 import io.github.resilience4j.core.IntervalFunction;
+import io.relops.platform.tracing.TraceContexts;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -29,6 +30,7 @@ class TaskRunner implements SmartLifecycle {
     private final ReleaseEngine engine;
     private final TransactionTemplate tx;
     private final TaskWakeUp wakeUp;
+    private final TraceContexts traces;
     private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
     private final Duration pollInterval;
     private final int maxAttempts;
@@ -41,6 +43,7 @@ class TaskRunner implements SmartLifecycle {
             ReleaseEngine engine,
             TransactionTemplate tx,
             TaskWakeUp wakeUp,
+            TraceContexts traces,
             @Value("${relops.deploy.workers:4}") int workers,
             @Value("${relops.deploy.task-poll-interval:250ms}") Duration pollInterval,
             @Value("${relops.deploy.task-max-attempts:8}") int maxAttempts) {
@@ -48,6 +51,7 @@ class TaskRunner implements SmartLifecycle {
         this.engine = engine;
         this.tx = tx;
         this.wakeUp = wakeUp;
+        this.traces = traces;
         this.pollInterval = pollInterval;
         this.maxAttempts = maxAttempts;
         scheduler.setPoolSize(workers);
@@ -97,7 +101,8 @@ class TaskRunner implements SmartLifecycle {
                 }
                 claimed.set(task);
                 MDC.put("releaseId", task.releaseId().toString());
-                engine.run(task);
+                // in the trace of the release that queued it: its target calls and events belong to that release
+                traces.inSpan(task.traceparent(), "release task " + task.kind(), () -> engine.run(task));
                 queue.done(task.id());
                 return true;
             });
@@ -117,10 +122,13 @@ class TaskRunner implements SmartLifecycle {
                         maxAttempts,
                         error,
                         e);
-                tx.executeWithoutResult(status -> {
-                    engine.abandon(task, error);
-                    queue.done(task.id());
-                });
+                traces.inSpan(
+                        task.traceparent(),
+                        "release task " + task.kind() + " abandoned",
+                        () -> tx.executeWithoutResult(status -> {
+                            engine.abandon(task, error);
+                            queue.done(task.id());
+                        }));
             } else {
                 Duration wait = Duration.ofMillis(backoff.apply(task.attempts() + 1));
                 log.warn(

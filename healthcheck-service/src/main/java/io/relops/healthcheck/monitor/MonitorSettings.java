@@ -9,8 +9,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * How this replica runs the monitors ({@code relops.health.monitor.*}): the number of partitions
  * and the length of a partition lease (ShedLock), how often the live slots are re-read, how often
  * the streaks and evidence are written in one batch (state changes are written at once), the
- * scheduler's threads, and this replica's name in the lock table (default: host name and a random
- * suffix).
+ * scheduler's threads, this replica's name in the lock table (default: host name and a random
+ * suffix), and the start grace: for this long after this replica started, the monitors it resumes (the
+ * live slots it finds on its first look) do not count failing rounds. A restart of the suite restarts
+ * the workloads of targets that do not outlive it (the local process target) at the same time, and
+ * their first seconds must not roll back a release still in its watch window; a workload that is
+ * still failing when the grace ends fails as usual.
  */
 @ConfigurationProperties("relops.health.monitor")
 public record MonitorSettings(
@@ -19,4 +23,5 @@ public record MonitorSettings(
         @DefaultValue("2s") Duration refresh,
         @DefaultValue("10s") Duration persistEvery,
         @DefaultValue("2") int threads,
-        @Nullable String instanceId) {}
+        @Nullable String instanceId,
+        @DefaultValue("30s") Duration startGrace) {}

@@ -74,6 +74,10 @@ public class Monitors implements SmartLifecycle {
     private final Map<String, Monitor> monitors = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> healthy = new ConcurrentHashMap<>();
     private volatile boolean running;
+    /** Until the first look at the live slots after this replica started: the monitors it creates resume. */
+    private boolean resuming = true;
+
+    private volatile Instant startedAt = Instant.now();
 
     public Monitors(
             LiveSlots liveSlots,
@@ -162,7 +166,8 @@ public class Monitors implements SmartLifecycle {
             }
             MonitorStates.Row row = rows.get(slot.key());
             HealthState known = row != null && row.endpoint().equals(slot.endpoint()) ? row.state() : null;
-            Monitor monitor = new Monitor(slot, spec.monitor(), spec.probeList(), known);
+            Instant graceUntil = resuming ? startedAt.plus(settings.startGrace()) : Instant.MIN;
+            Monitor monitor = new Monitor(slot, spec.monitor(), spec.probeList(), known, graceUntil);
             monitors.put(slot.key(), monitor);
             monitor.schedule();
             log.info(
@@ -184,6 +189,7 @@ public class Monitors implements SmartLifecycle {
         if (removed) {
             states.deleteExcept(live);
         }
+        resuming = false;
     }
 
     /** Writes the judgements that changed since the last flush, in one batch. */
@@ -212,6 +218,9 @@ public class Monitors implements SmartLifecycle {
         private final MonitorSpec spec;
         private final List<ProbeSpec> probeSpecs;
         private final Instant first;
+        /** Failing rounds before this instant are not counted (resumed after a restart: see start-grace). */
+        private final Instant graceUntil;
+
         private final AtomicInteger gauge;
         private long ticks;
         private @Nullable ScheduledFuture<?> future;
@@ -221,8 +230,14 @@ public class Monitors implements SmartLifecycle {
         private boolean inFlight;
         private MonitorStates.@Nullable Snapshot dirty;
 
-        Monitor(LiveSlot live, MonitorSpec spec, List<ProbeSpec> probeSpecs, @Nullable HealthState known) {
+        Monitor(
+                LiveSlot live,
+                MonitorSpec spec,
+                List<ProbeSpec> probeSpecs,
+                @Nullable HealthState known,
+                Instant graceUntil) {
             this.live = live;
+            this.graceUntil = graceUntil;
             this.state = known;
             this.fresh = true;
             this.spec = spec;
@@ -308,6 +323,13 @@ public class Monitors implements SmartLifecycle {
                 }
                 fresh = false;
                 owner = true;
+            }
+            if (Instant.now().isBefore(graceUntil) && results.stream().anyMatch(result -> !result.passed())) {
+                log.info(
+                        "{}: failing round not counted: resumed after a restart, start grace until {}",
+                        slot.key(),
+                        graceUntil);
+                return;
             }
             HealthState before = Objects.requireNonNull(state);
             HealthState.Step step = before.next(results, spec.unhealthyAfter(), spec.healthyAfter());
@@ -405,6 +427,7 @@ public class Monitors implements SmartLifecycle {
 
     @Override
     public void start() {
+        startedAt = Instant.now();
         scheduler.initialize();
         control.initialize();
         running = true;

@@ -15,6 +15,7 @@ import io.relops.healthcheck.probe.HealthCatalog.HealthSpec;
 import io.relops.healthcheck.probe.ProbeRunner;
 import io.relops.healthcheck.probe.ProbeTarget;
 import io.relops.platform.events.Outbox;
+import io.relops.platform.tracing.TraceContexts;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -57,6 +58,7 @@ public class Verifier implements ApplicationRunner, DisposableBean {
     private final Outbox outbox;
     private final TransactionTemplate tx;
     private final MeterRegistry meters;
+    private final TraceContexts traces;
     private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
 
     public Verifier(
@@ -65,13 +67,15 @@ public class Verifier implements ApplicationRunner, DisposableBean {
             VerificationRepository verifications,
             Outbox outbox,
             TransactionTemplate tx,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            TraceContexts traces) {
         this.catalog = catalog;
         this.probes = probes;
         this.verifications = verifications;
         this.outbox = outbox;
         this.tx = tx;
         this.meters = meters;
+        this.traces = traces;
         scheduler.setPoolSize(2);
         scheduler.setThreadNamePrefix("verify-");
         scheduler.initialize();
@@ -88,10 +92,12 @@ public class Verifier implements ApplicationRunner, DisposableBean {
             return;
         }
         verifications.insert(verification);
+        // the rounds run on a scheduler and the probes' callbacks: they continue the release event's trace explicitly
+        String traceparent = traces.current();
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-                start(verification);
+                start(verification, traceparent);
             }
         });
     }
@@ -141,11 +147,11 @@ public class Verifier implements ApplicationRunner, DisposableBean {
     public void run(ApplicationArguments args) {
         for (Verification running : verifications.running()) {
             log.info("resuming verification {} of {} {}", running.id(), running.application(), running.version());
-            start(running);
+            start(running, null); // the trace it began in is not kept: a resumed verification starts its own
         }
     }
 
-    private void start(Verification verification) {
+    private void start(Verification verification, @Nullable String traceparent) {
         HealthSpec spec = catalog.health(verification.application()).orElse(null);
         if (spec == null || spec.probeList().isEmpty()) {
             finish(
@@ -155,7 +161,7 @@ public class Verifier implements ApplicationRunner, DisposableBean {
                     List.of());
             return;
         }
-        Run run = new Run(verification, spec, Instant.now().plus(spec.deadline()));
+        Run run = new Run(verification, spec, Instant.now().plus(spec.deadline()), traceparent);
         scheduler.schedule(run::round, Instant.now().plus(spec.initialDelay()));
     }
 
@@ -167,9 +173,11 @@ public class Verifier implements ApplicationRunner, DisposableBean {
         private final ProbeTarget target;
         private final Rounds rounds;
         private final List<ProbeResult> evidence = new ArrayList<>();
+        private final @Nullable String traceparent;
 
-        Run(Verification verification, HealthSpec spec, Instant deadline) {
+        Run(Verification verification, HealthSpec spec, Instant deadline, @Nullable String traceparent) {
             this.verification = verification;
+            this.traceparent = traceparent;
             this.spec = spec;
             this.deadline = deadline;
             this.target = new ProbeTarget(
@@ -178,12 +186,16 @@ public class Verifier implements ApplicationRunner, DisposableBean {
         }
 
         void round() {
+            traces.inSpan(traceparent, "health round", this::probe);
+        }
+
+        private void probe() {
             probes.runAll(spec.probeList(), target).whenComplete((results, failure) -> {
                 try {
                     if (failure != null) {
                         throw new IllegalStateException("probe round failed", failure);
                     }
-                    decide(results);
+                    traces.inSpan(traceparent, "health verdict", () -> decide(results));
                 } catch (RuntimeException e) {
                     log.error("verification {} round failed; retrying", verification.id(), e);
                     scheduler.schedule(this::round, Instant.now().plus(spec.interval()));

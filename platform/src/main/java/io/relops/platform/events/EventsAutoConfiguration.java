@@ -1,8 +1,13 @@
 package io.relops.platform.events;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
+import io.relops.platform.tracing.TraceContexts;
 import java.time.Duration;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -21,8 +26,16 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class EventsAutoConfiguration {
 
     @Bean
-    EventPublisher relopsEventPublisher(StreamBridge streamBridge, MeterRegistry meterRegistry) {
-        return new EventPublisher(streamBridge, meterRegistry);
+    EventPublisher relopsEventPublisher(
+            StreamBridge streamBridge, MeterRegistry meterRegistry, ListableBeanFactory beanFactory) {
+        return new EventPublisher(streamBridge, meterRegistry, beanFactory);
+    }
+
+    @Bean
+    TraceContexts relopsTraceContexts(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+        // Boot's no-op tracer and propagator stand in when tracing is switched off (management.tracing.enabled)
+        return new TraceContexts(
+                tracer.getIfAvailable(() -> Tracer.NOOP), propagator.getIfAvailable(() -> Propagator.NOOP));
     }
 
     @Bean
@@ -51,18 +64,20 @@ public class EventsAutoConfiguration {
                 PlatformTransactionManager transactionManager,
                 EventPublisher publisher,
                 MeterRegistry meterRegistry,
+                TraceContexts traceContexts,
                 @Value("${relops.outbox.sweep-interval:1s}") Duration sweepInterval) {
             return new OutboxRelay(
                     relopsJdbcClient,
                     new TransactionTemplate(transactionManager),
                     publisher,
                     meterRegistry,
+                    traceContexts,
                     sweepInterval);
         }
 
         @Bean
-        Outbox relopsOutbox(JdbcClient relopsJdbcClient, OutboxRelay relay) {
-            return new Outbox(relopsJdbcClient, relay);
+        Outbox relopsOutbox(JdbcClient relopsJdbcClient, OutboxRelay relay, TraceContexts traceContexts) {
+            return new Outbox(relopsJdbcClient, relay, traceContexts);
         }
 
         @Bean

@@ -4,6 +4,7 @@ import io.cloudevents.core.format.EventFormat;
 import io.relops.common.codec.CloudEventCodec;
 import io.relops.common.codec.StructuredJsonFormat;
 import io.relops.common.event.RelopsEvent;
+import io.relops.platform.tracing.TraceContexts;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -13,7 +14,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * The transactional outbox: events are written in the same transaction as the state change that
  * emits them, and published by the {@link OutboxRelay} once that transaction has committed. A state
- * change and its events therefore commit together or not at all.
+ * change and its events therefore commit together or not at all. The trace context of the writer is stored with
+ * the event, so that the relay publishes it in the same trace.
  */
 public class Outbox {
 
@@ -21,10 +23,12 @@ public class Outbox {
 
     private final JdbcClient jdbc;
     private final OutboxRelay relay;
+    private final TraceContexts traces;
 
-    public Outbox(JdbcClient jdbc, OutboxRelay relay) {
+    public Outbox(JdbcClient jdbc, OutboxRelay relay, TraceContexts traces) {
         this.jdbc = jdbc;
         this.relay = relay;
+        this.traces = traces;
     }
 
     /**
@@ -38,9 +42,9 @@ public class Outbox {
     public void append(RelopsEvent<?> event) {
         byte[] serialized = FORMAT.serialize(CloudEventCodec.toCloudEvent(event));
         CloudEventCodec.decode(OutboxRelay.STRUCTURED, serialized);
-        jdbc.sql("insert into outbox_event (event_id, event_type, subject, event) values (?, ?, ?, ?)"
+        jdbc.sql("insert into outbox_event (event_id, event_type, subject, event, traceparent) values (?, ?, ?, ?, ?)"
                         + " on conflict (event_id) do nothing")
-                .params(event.id(), event.type().typeName(), event.subject(), serialized)
+                .params(event.id(), event.type().typeName(), event.subject(), serialized, traces.current())
                 .update();
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override

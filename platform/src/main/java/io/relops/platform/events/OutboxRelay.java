@@ -5,11 +5,13 @@ import io.relops.common.codec.CloudEventCodec;
 import io.relops.common.codec.InvalidEventException;
 import io.relops.common.codec.StructuredJsonFormat;
 import io.relops.common.event.RelopsEvent;
+import io.relops.platform.tracing.TraceContexts;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -22,7 +24,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * one at a time (a PostgreSQL advisory lock), so that the events of an application stay in order.
  * It runs right after each commit that wrote to the outbox, and on a fixed sweep for anything a
  * failed publish left behind. Rows are deleted only once the broker has acknowledged them; a crash
- * in between re-publishes with the same CloudEvents id, which consumers deduplicate.
+ * in between re-publishes with the same CloudEvents id, which consumers deduplicate. Each event goes out in the
+ * trace of the transaction that wrote it (its {@code traceparent} column), not in a trace of the relay's own.
  */
 public class OutboxRelay implements SmartLifecycle {
 
@@ -36,6 +39,7 @@ public class OutboxRelay implements SmartLifecycle {
     private final TransactionTemplate tx;
     private final EventPublisher publisher;
     private final MeterRegistry meterRegistry;
+    private final TraceContexts traces;
     private final Duration sweepInterval;
     private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
     private final AtomicBoolean drainQueued = new AtomicBoolean();
@@ -46,11 +50,13 @@ public class OutboxRelay implements SmartLifecycle {
             TransactionTemplate tx,
             EventPublisher publisher,
             MeterRegistry meterRegistry,
+            TraceContexts traces,
             Duration sweepInterval) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.publisher = publisher;
         this.meterRegistry = meterRegistry;
+        this.traces = traces;
         this.sweepInterval = sweepInterval;
         scheduler.setPoolSize(1);
         scheduler.setThreadNamePrefix("outbox-relay-");
@@ -85,9 +91,9 @@ public class OutboxRelay implements SmartLifecycle {
             if (!Boolean.TRUE.equals(locked)) {
                 return 0;
             }
-            List<Row> rows = jdbc.sql("select seq, event from outbox_event order by seq limit ?")
+            List<Row> rows = jdbc.sql("select seq, event, traceparent from outbox_event order by seq limit ?")
                     .param(BATCH)
-                    .query((rs, n) -> new Row(rs.getLong(1), rs.getBytes(2)))
+                    .query((rs, n) -> new Row(rs.getLong(1), rs.getBytes(2), rs.getString(3)))
                     .list();
             for (Row row : rows) {
                 RelopsEvent<?> event;
@@ -97,7 +103,8 @@ public class OutboxRelay implements SmartLifecycle {
                     reject(row, String.valueOf(e.getMessage()));
                     continue;
                 }
-                publisher.publish(event);
+                // the send is a child of the span that wrote the row: its traceparent goes out in the record's headers
+                traces.inSpan(row.traceparent(), "outbox publish", () -> publisher.publish(event));
                 jdbc.sql("delete from outbox_event where seq = ?")
                         .param(row.seq())
                         .update();
@@ -118,7 +125,7 @@ public class OutboxRelay implements SmartLifecycle {
         log.error("outbox row {} is not a valid relops event; moved to outbox_rejected: {}", row.seq(), reason);
     }
 
-    private record Row(long seq, byte[] event) {}
+    private record Row(long seq, byte[] event, @Nullable String traceparent) {}
 
     @Override
     public void start() {
