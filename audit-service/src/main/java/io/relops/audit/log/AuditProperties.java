@@ -43,10 +43,15 @@ public record AuditProperties(
     /**
      * @param interval how often the search indexer looks for records it has not indexed yet
      * @param chunk records indexed per transaction
+     * @param yieldAbove while the log grows faster than this (records per second), the indexer leaves the
+     *     CPU to the writer...
+     * @param maxLag ...unless it is this many records behind: then it indexes whatever the ingest rate
      */
     public record Index(
             @DefaultValue("1s") Duration interval,
-            @DefaultValue("20000") int chunk) {}
+            @DefaultValue("20000") int chunk,
+            @DefaultValue("5000") long yieldAbove,
+            @DefaultValue("200000") long maxLag) {}
 
     /**
      * @param defaultPeriod how long a record is kept when its type has no period of its own (five years)

@@ -7,6 +7,8 @@ import io.relops.common.audit.Checkpoint;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,12 @@ public class AuditStore {
 
     private static final String COLUMNS = "seq, event_id, event_type, source, subject, release_id, event_time, topic,"
             + " actor, recorded_at, data::text as data, prev_hash, hash";
+    private static final String RECORD_COLUMNS = "r.seq, r.event_id, r.event_type, r.source, r.subject, r.release_id,"
+            + " r.event_time, r.topic, r.actor, r.recorded_at, r.data::text as data, r.prev_hash, r.hash";
+    /** The document's seq buckets: {@code '@s:<seq >> 16>'} (V7__search_lexemes.sql). */
+    static final int SEQ_BUCKET_BITS = 16;
+    /** Free text probes this many seq buckets one by one before it searches the rest of the range at once. */
+    static final int PROBED_BUCKETS = 16;
 
     private final NamedParameterJdbcTemplate jdbc;
     private final NamedParameterJdbcTemplate cursor;
@@ -52,31 +60,98 @@ public class AuditStore {
      * directly over the records after it, so a search is exact however far the indexer is behind.
      */
     private List<AuditEntry> search(AuditQuery query, long afterSeq, long toSeq, int limit, boolean ascending) {
-        String order = ascending ? "seq" : "seq desc";
-        AuditQuery.Condition direct = query.condition();
-        Map<String, Object> params = new HashMap<>(direct.params());
-        params.put("afterSeq", afterSeq);
-        params.put("toSeq", toSeq);
-        params.put("limit", limit);
         if (query.isEmpty()) {
             return jdbc.query(
                     "select " + COLUMNS + " from audit_record r where r.seq > :afterSeq and r.seq <= :toSeq"
-                            + " order by r." + order + " limit :limit",
-                    params,
+                            + " order by r.seq" + (ascending ? "" : " desc") + " limit :limit",
+                    Map.of("afterSeq", afterSeq, "toSeq", toSeq, "limit", limit),
                     (rs, n) -> map(rs));
         }
-        params.put("indexed", searchIndex.indexedUpTo());
-        return jdbc.query(
-                "select " + COLUMNS + " from ("
-                        + "(select r.* from audit_index i join audit_record r on r.seq = i.seq"
-                        + " where i.seq > :afterSeq and i.seq <= least(:toSeq, :indexed) and "
-                        + query.indexedCondition().sql() + " order by i." + order + " limit :limit)"
-                        + " union all "
-                        + "(select r.* from audit_record r"
-                        + " where r.seq > greatest(:afterSeq, :indexed) and r.seq <= :toSeq and " + direct.sql()
-                        + " order by r." + order + " limit :limit)"
-                        + ") r order by " + order + " limit :limit",
+        long indexed = searchIndex.indexedUpTo();
+        if (!ascending || !query.hasText() || query.withinWindow(AuditQuery.SHORT_WINDOW)) {
+            return records(pageSeqs(query, afterSeq, toSeq, indexed, limit, ascending), ascending);
+        }
+        // Free text, in seq order: its matches in the first seq buckets, bucket by bucket, stopping as soon as
+        // the page is full (a common word fills it from the first bucket); the rest, if any, as usual.
+        long upTo = Math.min(toSeq, indexed);
+        List<Long> seqs = new ArrayList<>();
+        long probedUpTo = afterSeq;
+        if (upTo > afterSeq) {
+            long first = (afterSeq + 1) >> SEQ_BUCKET_BITS;
+            long last = Math.min(upTo >> SEQ_BUCKET_BITS, first + PROBED_BUCKETS - 1);
+            seqs.addAll(probeBuckets(query, afterSeq, upTo, first, last, limit));
+            probedUpTo = Math.min(upTo, ((last + 1) << SEQ_BUCKET_BITS) - 1);
+        }
+        if (seqs.size() < limit) {
+            seqs.addAll(pageSeqs(query, probedUpTo, toSeq, indexed, limit - seqs.size(), true));
+        }
+        return records(seqs, true);
+    }
+
+    /**
+     * The matches of {@code query} in seq buckets {@code first..last} (the document's {@code '@s:<seq >> 16>'}
+     * lexemes, V7), in seq order, at most {@code limit}: one GIN scan per bucket, each intersecting the free
+     * text with one bucket's lexeme, until {@code limit} are found.
+     */
+    private List<Long> probeBuckets(AuditQuery query, long afterSeq, long upTo, long first, long last, int limit) {
+        AuditQuery.Condition indexed = query.indexedCondition();
+        Map<String, Object> params = new HashMap<>(indexed.params());
+        params.put("afterSeq", afterSeq);
+        params.put("upTo", upTo);
+        params.put("first", first);
+        params.put("last", last);
+        params.put("limit", limit);
+        // The nested loop reads the buckets in order and each bucket's page is sorted: the rows come in seq order
+        // and LIMIT stops the loop at the first full page (an ORDER BY here would run every bucket).
+        List<Long> seqs = new ArrayList<>(jdbc.queryForList(
+                "select p.seq from generate_series(:first, :last) b cross join lateral ("
+                        + "select i.seq from audit_index i"
+                        + " where i.search @@ cast('''@s:' || b || '''' as tsquery)"
+                        + " and i.seq > :afterSeq and i.seq <= :upTo and " + indexed.sql()
+                        + " order by i.seq limit :limit) p limit :limit",
                 params,
+                Long.class));
+        Collections.sort(seqs);
+        return seqs;
+    }
+
+    /** The seqs of a page: from the search index up to its last record, then directly from the records after it. */
+    private List<Long> pageSeqs(
+            AuditQuery query, long afterSeq, long toSeq, long indexed, int limit, boolean ascending) {
+        AuditQuery.Condition direct = query.condition();
+        Map<String, Object> params = new HashMap<>(direct.params());
+        params.putAll(query.indexedCondition().params());
+        params.put("afterSeq", afterSeq);
+        params.put("toSeq", toSeq);
+        params.put("limit", limit);
+        params.put("indexed", indexed);
+        // A short time window is found through its time index and its matches sorted (few); otherwise the
+        // filter's index is walked in seq order until a page is full. Left to itself, the planner walks in seq
+        // order for a late window too, reading every earlier match of the filter (thousands of pages).
+        String indexOrder = query.withinWindow(AuditQuery.SHORT_WINDOW) ? "i.seq + 0" : "i.seq";
+        String direction = ascending ? "" : " desc";
+        return jdbc.queryForList(
+                "(select i.seq from audit_index i"
+                        + " where i.seq > :afterSeq and i.seq <= least(:toSeq, :indexed) and "
+                        + query.indexedCondition().sql() + " order by " + indexOrder + direction + " limit :limit)"
+                        + " union all "
+                        + "(select r.seq from audit_record r"
+                        + " where r.seq > greatest(:afterSeq, :indexed) and r.seq <= :toSeq and " + direct.sql()
+                        + " order by r.seq" + direction + " limit :limit)"
+                        + " order by 1" + direction + " limit :limit",
+                params,
+                Long.class);
+    }
+
+    /** The records of {@code seqs}, in seq order ({@code ascending}) or from the newest. */
+    private List<AuditEntry> records(List<Long> seqs, boolean ascending) {
+        if (seqs.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.query(
+                "select " + RECORD_COLUMNS + " from audit_record r where r.seq in (:seqs) order by r.seq"
+                        + (ascending ? "" : " desc"),
+                Map.of("seqs", seqs),
                 (rs, n) -> map(rs));
     }
 

@@ -6,7 +6,9 @@ import io.relops.common.audit.AuditChain;
 import io.relops.common.audit.AuditEntry;
 import io.relops.common.audit.CanonicalJson;
 import io.relops.common.audit.Checkpoint;
+import io.relops.common.codec.CloudEventCodec;
 import io.relops.common.codec.EventJson;
+import io.relops.common.codec.InvalidEventException;
 import io.relops.common.event.RelopsEvent;
 import java.io.IOException;
 import java.io.StringReader;
@@ -76,12 +78,41 @@ public class AuditWriter {
         this.checkpointsWritten = meters.counter("relops.audit.checkpoints");
     }
 
-    /** One consumed event and the topic it came from. */
-    public record Incoming(RelopsEvent<?> event, String topic) {}
+    /**
+     * One consumed event, the topic it came from, and everything about it that does not depend on the
+     * chain head (its data in canonical form, who acted): prepared by the consumer thread before the
+     * writer lock is taken.
+     */
+    public record Incoming(
+            RelopsEvent<?> event,
+            String topic,
+            JsonNode data,
+            String canonicalData,
+            @Nullable String actor) {
 
-    /** The data of {@code event} as the JSON text that is stored. */
-    public static String dataJson(RelopsEvent<?> event) {
-        return EventJson.mapper().writeValueAsString(event.data());
+        /**
+         * Prepares {@code event} for the log.
+         *
+         * @throws InvalidEventException when the data holds a NUL character, which {@code jsonb} cannot store
+         */
+        public static Incoming of(RelopsEvent<?> event, String topic) {
+            return of(
+                    new CloudEventCodec.Decoded(
+                            event, CanonicalJson.read(EventJson.mapper().writeValueAsString(event.data()))),
+                    topic);
+        }
+
+        /** Prepares a consumed event, recording its data as received. */
+        public static Incoming of(CloudEventCodec.Decoded decoded, String topic) {
+            RelopsEvent<?> event = decoded.event();
+            JsonNode data = decoded.data();
+            String canonical = CanonicalJson.string(data);
+            if (canonical.contains("\\u0000")) {
+                throw new InvalidEventException("event " + event.id() + ": its data contains a NUL character"
+                        + " (\\u0000), which the audit log (jsonb) cannot store");
+            }
+            return new Incoming(event, topic, data, canonical, actorOf(data));
+        }
     }
 
     /**
@@ -92,12 +123,9 @@ public class AuditWriter {
         if (batch.isEmpty()) {
             return 0;
         }
-        // Everything that does not depend on the chain head is prepared before taking the lock.
-        Map<String, Prepared> unique = new LinkedHashMap<>();
+        Map<String, Incoming> unique = new LinkedHashMap<>();
         for (Incoming incoming : batch) {
-            if (!unique.containsKey(incoming.event().id())) {
-                unique.put(incoming.event().id(), Prepared.of(incoming));
-            }
+            unique.putIfAbsent(incoming.event().id(), incoming);
         }
         writerLock.lock();
         try {
@@ -111,19 +139,7 @@ public class AuditWriter {
         }
     }
 
-    /** An incoming event ready to be chained: its data parsed once, in canonical form. */
-    private record Prepared(
-            Incoming incoming,
-            JsonNode data,
-            String canonicalData,
-            @Nullable String actor) {
-        static Prepared of(Incoming incoming) {
-            JsonNode data = CanonicalJson.read(dataJson(incoming.event()));
-            return new Prepared(incoming, data, CanonicalJson.string(data), actorOf(data));
-        }
-    }
-
-    private int appendLocked(Map<String, Prepared> unique) {
+    private int appendLocked(Map<String, Incoming> unique) {
         lockChain();
         Set<String> known = new HashSet<>(
                 jdbc.queryForList("select event_id from audit_record where event_id = any(?)", String.class, (Object)
@@ -134,8 +150,8 @@ public class AuditWriter {
         String previous = head.hash();
         long seq = head.seq();
         int added = 0;
-        for (Prepared prepared : unique.values()) {
-            RelopsEvent<?> event = prepared.incoming().event();
+        for (Incoming incoming : unique.values()) {
+            RelopsEvent<?> event = incoming.event();
             if (known.contains(event.id())) {
                 continue;
             }
@@ -147,15 +163,15 @@ public class AuditWriter {
                             event.subject(),
                             event.releaseId() == null ? null : event.releaseId().toString(),
                             AuditChain.normalize(event.time().toInstant()),
-                            prepared.incoming().topic(),
-                            prepared.actor(),
+                            incoming.topic(),
+                            incoming.actor(),
                             now,
-                            prepared.data(),
+                            incoming.data(),
                             previous,
                             "")
-                    .chainedAfter(previous);
+                    .chainedAfter(previous, incoming.canonicalData());
             previous = entry.hash();
-            copyRow(rows, entry, prepared.canonicalData());
+            copyRow(rows, entry, incoming.canonicalData());
             added++;
         }
         if (added > 0) {

@@ -4,16 +4,20 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Span;
 import io.relops.common.codec.CloudEventCodec;
 import io.relops.common.codec.InvalidEventException;
 import io.relops.common.event.Channel;
-import io.relops.common.event.RelopsEvent;
+import io.relops.common.event.EventType;
+import io.relops.platform.tracing.TraceContexts;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.stream.function.StreamBridge;
@@ -43,12 +47,14 @@ class Recorder {
     private final AuditWriter writer;
     private final StreamBridge bridge;
     private final MeterRegistry meters;
+    private final TraceContexts traces;
     private final Retry retry;
 
-    Recorder(AuditWriter writer, StreamBridge bridge, MeterRegistry meters) {
+    Recorder(AuditWriter writer, StreamBridge bridge, MeterRegistry meters, TraceContexts traces) {
         this.writer = writer;
         this.bridge = bridge;
         this.meters = meters;
+        this.traces = traces;
         this.retry = Retry.of(
                 "audit-append",
                 RetryConfig.custom()
@@ -93,36 +99,57 @@ class Recorder {
         List<?> headers = list(batch.getHeaders().get(KafkaHeaders.BATCH_CONVERTED_HEADERS));
         List<?> topics = list(batch.getHeaders().get(KafkaHeaders.RECEIVED_TOPIC));
         List<?> keys = list(batch.getHeaders().get(KafkaHeaders.RECEIVED_KEY));
-        List<AuditWriter.Incoming> incoming = new ArrayList<>(values.size());
-        List<Poison> poison = new ArrayList<>();
-        for (int i = 0; i < values.size(); i++) {
+        // Decoding, validating and preparing are independent per record: done in parallel (the common
+        // fork-join pool and this thread), in the poll's order; only the chaining itself is sequential.
+        // Batch mode has no per-record observation: each record gets a span in its own trace (the traceparent of
+        // its headers), open until the batch is in the log, so that every release's trace shows its audit record.
+        Object[] decoded = new Object[values.size()];
+        Span[] spans = new Span[values.size()];
+        IntStream.range(0, values.size()).parallel().forEach(i -> {
             Map<String, ?> recordHeaders =
                     i < headers.size() && headers.get(i) instanceof Map<?, ?> map ? cast(map) : Map.of();
             String topic = i < topics.size() && topics.get(i) instanceof String name ? name : channel.defaultTopic();
+            String traceparent = TraceContexts.traceparentOf(recordHeaders);
+            // a record sent without a trace context gets no span: a trace of one span per record would be noise
+            Span span = traceparent == null
+                    ? Span.NOOP
+                    : traces.start(traceparent, "audit record").tag("messaging.destination.name", topic);
+            spans[i] = span;
             try {
-                RelopsEvent<?> event = CloudEventCodec.decode(recordHeaders, values.get(i));
-                if (AuditWriter.dataJson(event).contains("\\u0000")) {
-                    throw new InvalidEventException("event " + event.id() + ": its data contains a NUL character"
-                            + " (\\u0000), which the audit log (jsonb) cannot store");
-                }
-                incoming.add(new AuditWriter.Incoming(event, topic));
+                AuditWriter.Incoming event =
+                        AuditWriter.Incoming.of(CloudEventCodec.decodeWithData(recordHeaders, values.get(i)), topic);
+                span.tag("relops.event.type", event.event().type().typeName());
+                decoded[i] = event;
             } catch (InvalidEventException e) {
-                meters.counter("relops.events.invalid").increment();
+                span.error(e);
                 Object key = i < keys.size() && keys.get(i) != null ? keys.get(i) : new byte[0];
-                poison.add(new Poison(topic, key, recordHeaders, values.get(i), e.getMessage()));
+                decoded[i] = new Poison(topic, key, recordHeaders, values.get(i), e.getMessage());
+            }
+        });
+        List<AuditWriter.Incoming> incoming = new ArrayList<>(values.size());
+        List<Poison> poison = new ArrayList<>();
+        for (Object record : decoded) {
+            if (record instanceof AuditWriter.Incoming event) {
+                incoming.add(event);
+            } else {
+                poison.add((Poison) record);
             }
         }
-        retry.executeRunnable(() -> {
-            writer.append(incoming);
-            poison.forEach(this::deadLetter);
-        });
-        for (AuditWriter.Incoming event : incoming) {
-            meters.counter(
-                            "relops.events.consumed",
-                            "type",
-                            event.event().type().typeName())
-                    .increment();
+        meters.counter("relops.events.invalid").increment(poison.size());
+        try {
+            retry.executeRunnable(() -> {
+                writer.append(incoming);
+                poison.forEach(this::deadLetter);
+            });
+        } finally {
+            for (Span span : spans) {
+                span.end();
+            }
         }
+        Map<EventType, Long> consumed = new EnumMap<>(EventType.class);
+        incoming.forEach(event -> consumed.merge(event.event().type(), 1L, Long::sum));
+        consumed.forEach((type, count) -> meters.counter("relops.events.consumed", "type", type.typeName())
+                .increment(count));
     }
 
     private void deadLetter(Poison poison) {

@@ -26,12 +26,17 @@ class SearchIndexer {
     private static final long INDEX_LOCK = 0x617564697469L; // "auditi"
 
     /** The free-text document of a record of {@code audit_record r}. */
-    static final String DOCUMENT = "audit_document(r.event_type, r.subject, r.actor, r.data)";
+    static final String DOCUMENT = "audit_document(r.seq, r.event_type, r.subject, r.actor, r.event_time, r.data)";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final int chunk;
+    private final long yieldAbove;
+    private final long maxLag;
     private final AtomicLong lag = new AtomicLong();
+    private long lastHead;
+    private long lastLookNanos;
+    private boolean yielding;
 
     SearchIndexer(
             JdbcTemplate jdbc,
@@ -41,6 +46,8 @@ class SearchIndexer {
         this.jdbc = jdbc;
         this.tx = new TransactionTemplate(transactionManager);
         this.chunk = properties.index().chunk();
+        this.yieldAbove = properties.index().yieldAbove();
+        this.maxLag = properties.index().maxLag();
         Gauge.builder("relops.audit.index.lag", lag, AtomicLong::get)
                 .description("records not in the search index yet (searched directly meanwhile)")
                 .register(meters);
@@ -57,19 +64,55 @@ class SearchIndexer {
             initialDelayString = "${relops.audit.index.interval:1s}")
     void indexNewRecords() {
         try {
-            int added;
-            do {
+            while (true) {
+                long head = head();
+                long behind = Math.max(0, head - indexedUpTo());
+                lag.set(behind);
+                if (behind == 0 || yieldsToWriter(head, behind)) {
+                    return;
+                }
                 Integer inChunk = tx.execute(status -> indexChunk());
-                added = inChunk == null ? 0 : inChunk;
-            } while (added == chunk);
-            Long behind = jdbc.queryForObject(
-                    "select coalesce((select max(seq) from audit_record), 0)"
-                            + " - coalesce((select max(seq) from audit_index), 0)",
-                    Long.class);
-            lag.set(behind == null ? 0 : Math.max(0, behind));
+                if (inChunk == null || inChunk < chunk) {
+                    lag.set(Math.max(0, head() - indexedUpTo()));
+                    return;
+                }
+            }
         } catch (RuntimeException e) {
             log.warn("could not extend the search index, will retry: {}", e.getMessage());
         }
+    }
+
+    /**
+     * Whether to leave the CPU to the writer for now: while the log grows faster than {@code yield-above}
+     * records per second (measured between two looks at its head, whichever replica appends) and the index
+     * is less than {@code max-lag} records behind. Searches stay exact meanwhile (the records after the
+     * index are filtered directly); the index catches up when the burst is over, or at once at max-lag.
+     */
+    private boolean yieldsToWriter(long head, long behind) {
+        long now = System.nanoTime();
+        double rate = lastLookNanos == 0 ? 0 : (head - lastHead) * 1e9 / (now - lastLookNanos);
+        lastHead = head;
+        lastLookNanos = now;
+        boolean yielding = yieldAbove > 0 && rate >= yieldAbove && behind < maxLag;
+        if (yielding != this.yielding) {
+            this.yielding = yielding;
+            if (yielding) {
+                log.info(
+                        "search index yields to ingest: the log grows at {} records/s, the index is {} records behind"
+                                + " (indexes at once from {} behind)",
+                        Math.round(rate),
+                        behind,
+                        maxLag);
+            } else {
+                log.info("search index catching up: {} records behind", behind);
+            }
+        }
+        return yielding;
+    }
+
+    private long head() {
+        Long seq = jdbc.queryForObject("select coalesce(max(seq), 0) from audit_record", Long.class);
+        return seq == null ? 0 : seq;
     }
 
     /** Indexes up to one chunk of the records after the last indexed one; returns how many. */

@@ -22,6 +22,7 @@ import io.relops.testkit.Kafka;
 import io.relops.testkit.Postgres;
 import io.relops.testkit.TestCredentials;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -35,11 +36,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -197,8 +201,10 @@ class AuditLogIT {
         assertThat(count("select count(*) from audit.audit_record where seq = 1 and prev_hash = '" + AuditChain.GENESIS
                         + "'"))
                 .isEqualTo(1);
+        double validBefore = verifications("valid");
         JsonNode verdict = getJson("/api/audit/verify");
         assertThat(verdict.path("valid").asBoolean()).as(verdict.toString()).isTrue();
+        assertThat(verifications("valid")).isEqualTo(validBefore + 1);
         assertThat(verdict.path("records").asLong()).isEqualTo(EVENTS);
         assertThat(verdict.path("checkpoints").asInt()).isPositive();
     }
@@ -410,6 +416,21 @@ class AuditLogIT {
         assertThat(byText.get(0).path("data").path("comment").asString()).contains("ticket4");
         JsonNode byType = getJson("/api/audit/events?type=io.relops.health.verified&since=2000-01-01T00:00:00Z");
         assertThat(byType.size()).isEqualTo(13);
+        // a short window is searched through the time indexes and sorted: the same records, in seq order, paged
+        String window = "type=io.relops.health.verified&since=" + Instant.now().minus(Duration.ofDays(1)) + "&until="
+                + Instant.now().plus(Duration.ofDays(1));
+        JsonNode inWindow = getJson("/api/audit/events?" + window);
+        assertThat(inWindow).isEqualTo(byType);
+        JsonNode firstPage = getJson("/api/audit/events?limit=5&" + window);
+        JsonNode nextPage = getJson("/api/audit/events?limit=5&after="
+                + firstPage.get(4).path("seq").asLong() + "&" + window);
+        assertThat(firstPage.get(0)).isEqualTo(byType.get(0));
+        assertThat(nextPage.get(0)).isEqualTo(byType.get(5));
+        assertThat(get("/api/audit/export?format=csv&" + window)
+                        .body()
+                        .lines()
+                        .filter(line -> line.startsWith("record,") && line.contains("io.relops.health.verified")))
+                .hasSize(13);
 
         HttpResponse<String> first = get("/api/audit/events?limit=15");
         assertThat(JSON.readTree(first.body()).size()).isEqualTo(15);
@@ -425,9 +446,46 @@ class AuditLogIT {
         assertThat(get("/api/audit/export?format=xml").statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void freeTextWithOtherFiltersIsAnsweredThroughTheDocumentsExactLexemes() throws Exception {
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(count("select coalesce(max(seq), 0) from audit.audit_index"))
+                        .isEqualTo(EVENTS));
+        assertThat(count("select count(*) from audit.audit_index where search @@ '''@a:shop'''::tsquery"))
+                .isEqualTo(count("select count(*) from audit.audit_index where subject = 'shop'"))
+                .isPositive();
+        assertThat(count("select count(*) from audit.audit_index"
+                        + " where search @@ '''@t:io.relops.health.verified'''::tsquery"))
+                .isEqualTo(13);
+
+        String filters = "application=shop&type=io.relops.health.verified&since="
+                + Instant.now().minus(Duration.ofDays(1)) + "&until="
+                + Instant.now().plus(Duration.ofDays(1));
+        JsonNode withoutText = getJson("/api/audit/events?" + filters);
+        assertThat(withoutText.size()).isPositive();
+        // every health.verified of shop is for environment prod: the word narrows nothing here
+        assertThat(getJson("/api/audit/events?q=prod&" + filters)).isEqualTo(withoutText);
+        assertThat(getJson("/api/audit/events?q=prod&application=billing&type=io.relops.release.approved"))
+                .isEmpty();
+        // a window of other days has none of them, though the words and the application match
+        assertThat(getJson("/api/audit/events?q=prod&application=shop&since=2020-01-01T00:00:00Z"
+                        + "&until=2020-01-03T00:00:00Z"))
+                .isEmpty();
+        // user text never reaches a lexeme: '@a:shop' is parsed into the words 'a' and 'shop', as any text is
+        // (a record whose random ids hold the word 'a' matches both), never into every record of shop
+        JsonNode lexemeAsText = getJson("/api/audit/events?q=" + URLEncoder.encode("@a:shop", StandardCharsets.UTF_8));
+        assertThat(lexemeAsText)
+                .isEqualTo(getJson("/api/audit/events?q=" + URLEncoder.encode("a shop", StandardCharsets.UTF_8)));
+        assertThat(lexemeAsText.size())
+                .isLessThan(getJson("/api/audit/events?application=shop").size());
+    }
+
     private JsonNode assertVerdict(long seq, Verdict.Reason reason) throws Exception {
+        double failedBefore = verifications("failed");
         JsonNode verdict = getJson("/api/audit/verify");
         assertThat(verdict.path("valid").asBoolean()).as(verdict.toString()).isFalse();
+        // what RelopsAuditVerificationFailing (ops/prometheus/relops-rules.yml) alerts on
+        assertThat(verifications("failed")).isEqualTo(failedBefore + 1);
         assertThat(verdict.path("firstBadSeq").asLong()).as(verdict.toString()).isEqualTo(seq);
         assertThat(verdict.path("reason").asString()).as(verdict.toString()).isEqualTo(reason.name());
         return verdict;
@@ -495,6 +553,23 @@ class AuditLogIT {
                         .header("Authorization", TestCredentials.bearer("auditor"))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** relops_audit_verifications_total{outcome} as Prometheus scrapes it. */
+    private double verifications(String outcome) throws Exception {
+        HttpResponse<String> scrape = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus"))
+                        .header("Authorization", TestCredentials.bearer("admin"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        Matcher sample = Pattern.compile(
+                        "(?m)^relops_audit_verifications_total\\{[^}]*outcome=\"" + outcome + "\"[^}]*} (\\S+)$")
+                .matcher(scrape.body());
+        assertThat(sample.find())
+                .as("relops_audit_verifications_total{outcome=%s} in the scrape", outcome)
+                .isTrue();
+        return Double.parseDouble(sample.group(1));
     }
 
     private JsonNode getJson(String path) throws Exception {

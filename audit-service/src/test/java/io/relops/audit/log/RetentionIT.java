@@ -207,7 +207,7 @@ class RetentionIT {
 
     private void appendInOrder(List<RelopsEvent<?>> events) {
         for (RelopsEvent<?> event : events) {
-            writer.append(List.of(new AuditWriter.Incoming(event, "it-ret")));
+            writer.append(List.of(AuditWriter.Incoming.of(event, "it-ret")));
         }
     }
 

@@ -1,10 +1,11 @@
 package io.relops.common.audit;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One audit record: the CloudEvent's attributes and data as recorded, its place in the chain
@@ -33,19 +34,42 @@ public record AuditEntry(
 
     /** The canonical content of this record: everything but the two hashes. */
     public byte[] canonicalContent() {
-        ObjectNode content = CanonicalJson.mapper().createObjectNode();
-        content.put("actor", actor);
-        content.set("data", data);
-        content.put("id", id);
-        content.put("recordedAt", AuditChain.formatTime(recordedAt));
-        content.put("releaseId", releaseId);
-        content.put("seq", seq);
-        content.put("source", source);
-        content.put("subject", subject);
-        content.put("time", AuditChain.formatTime(time));
-        content.put("topic", topic);
-        content.put("type", type);
-        return CanonicalJson.bytes(content);
+        return canonicalContent(CanonicalJson.string(data));
+    }
+
+    /**
+     * The canonical content, given the data already in canonical form ({@code CanonicalJson.string(data())}):
+     * the members in name order, written straight to the generator.
+     */
+    public byte[] canonicalContent(String canonicalData) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(320 + canonicalData.length());
+        try (JsonGenerator generator = CanonicalJson.mapper().createGenerator(out)) {
+            generator.writeStartObject();
+            stringMember(generator, "actor", actor);
+            generator.writeName("data");
+            generator.writeRawValue(canonicalData);
+            stringMember(generator, "id", id);
+            stringMember(generator, "recordedAt", AuditChain.formatTime(recordedAt));
+            stringMember(generator, "releaseId", releaseId);
+            generator.writeName("seq");
+            generator.writeNumber(seq);
+            stringMember(generator, "source", source);
+            stringMember(generator, "subject", subject);
+            stringMember(generator, "time", AuditChain.formatTime(time));
+            stringMember(generator, "topic", topic);
+            stringMember(generator, "type", type);
+            generator.writeEndObject();
+        }
+        return out.toByteArray();
+    }
+
+    private static void stringMember(JsonGenerator generator, String name, @Nullable String value) {
+        generator.writeName(name);
+        if (value == null) {
+            generator.writeNull();
+        } else {
+            generator.writeString(value);
+        }
     }
 
     /** SHA-256 of {@link #canonicalContent()}, lowercase hex. */
@@ -56,8 +80,15 @@ public record AuditEntry(
 
     /** This record with its chain fields computed after {@code prevHash}. */
     public AuditEntry chainedAfter(String previousHash) {
-        AuditEntry unhashed = new AuditEntry(
-                seq, id, type, source, subject, releaseId, time, topic, actor, recordedAt, data, previousHash, "");
+        return chainedAfter(previousHash, CanonicalJson.string(data));
+    }
+
+    /**
+     * This record with its chain fields computed after {@code prevHash}, given its data in canonical form
+     * ({@code CanonicalJson.string(data())}, computed once by the caller).
+     */
+    public AuditEntry chainedAfter(String previousHash, String canonicalData) {
+        String digest = AuditChain.sha256Hex(canonicalContent(canonicalData));
         return new AuditEntry(
                 seq,
                 id,
@@ -71,7 +102,7 @@ public record AuditEntry(
                 recordedAt,
                 data,
                 previousHash,
-                AuditChain.link(previousHash, unhashed.digest()));
+                AuditChain.link(previousHash, digest));
     }
 
     @Override
