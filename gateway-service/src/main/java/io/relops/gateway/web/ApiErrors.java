@@ -2,19 +2,27 @@ package io.relops.gateway.web;
 
 import io.relops.common.codec.InvalidEventException;
 import io.relops.platform.web.ProblemResponses;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.client.HttpServerErrorException;
+import org.springframework.web.client.ResourceAccessException;
 
 /**
  * Every API error as {@code application/problem+json} that names what is wrong ({@link
  * ProblemResponses}: field-named validation errors, malformed JSON), plus the gateway's own: a
- * request that does not fit the catalog, an invalid CloudEvent. No stack traces, no internals.
+ * request that does not fit the catalog, an invalid CloudEvent, a backend that is down (503) or failed (502). No
+ * stack traces, no internals.
  */
 @RestControllerAdvice
 class ApiErrors extends ProblemResponses {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
 
     @ExceptionHandler(InvalidRequest.class)
     ResponseEntity<ProblemDetail> invalid(InvalidRequest e) {
@@ -28,5 +36,33 @@ class ApiErrors extends ProblemResponses {
                 ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, String.valueOf(e.getMessage()));
         problem.setTitle("Invalid event");
         return ResponseEntity.badRequest().body(problem);
+    }
+
+    /**
+     * A service behind the gateway that does not answer (stopped, restarting): 503 with {@code Retry-After}, never
+     * a 500. The detail does not name the internal address.
+     */
+    @ExceptionHandler(ResourceAccessException.class)
+    ResponseEntity<ProblemDetail> backendUnreachable(ResourceAccessException e) {
+        log.warn("a backend service is not reachable: {}", e.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "a relops service behind the gateway is not reachable right now; try again in a moment");
+        problem.setTitle("Service unavailable");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, "5")
+                .body(problem);
+    }
+
+    /** A service behind the gateway that failed (5xx): 502, naming its status only. */
+    @ExceptionHandler(HttpServerErrorException.class)
+    ResponseEntity<ProblemDetail> backendFailed(HttpServerErrorException e) {
+        log.warn("a backend service failed: {}", e.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.BAD_GATEWAY,
+                "a relops service behind the gateway failed ("
+                        + e.getStatusCode().value() + ")");
+        problem.setTitle("Bad gateway");
+        return ResponseEntity.status(HttpStatus.BAD_GATEWAY).body(problem);
     }
 }

@@ -114,6 +114,20 @@ class BearerTokensIT {
     }
 
     @Test
+    void answers503NamingNoAddressWhileTheServiceBehindIsDown() throws Exception {
+        // deploy-service is configured at a port where nothing listens
+        mvc.perform(get("/api/releases/" + java.util.UUID.randomUUID())
+                        .header("Authorization", TestCredentials.bearer("operator")))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().string("Retry-After", "5"))
+                .andExpect(header().string("Content-Type", startsWith("application/problem+json")))
+                .andExpect(
+                        jsonPath("$.detail")
+                                .value(
+                                        "a relops service behind the gateway is not reachable right now; try again in a moment"));
+    }
+
+    @Test
     void sendsHstsOverTlsOnlyAndTheOtherHeadersAlways() throws Exception {
         mvc.perform(get("/actuator/health").secure(true))
                 .andExpect(status().isOk())

@@ -1,8 +1,12 @@
 package io.relops.platform.web;
 
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -12,6 +16,7 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -50,6 +55,40 @@ public abstract class ProblemResponses extends ResponseEntityExceptionHandler {
                                 String.valueOf(error.getDefaultMessage()))))
                 .toList();
         return ResponseEntity.badRequest().body(invalid(errors));
+    }
+
+    /** A path variable or query parameter of the wrong type, e.g. a release id that is not a UUID. */
+    @Override
+    protected @Nullable ResponseEntity<Object> handleTypeMismatch(
+            TypeMismatchException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String field = e instanceof MethodArgumentTypeMismatchException argument
+                ? argument.getName()
+                : String.valueOf(e.getPropertyName());
+        String message = "'" + e.getValue() + "' is not " + expected(e.getRequiredType());
+        return ResponseEntity.badRequest()
+                .body(invalid(field + ": " + message, List.of(Map.of("field", field, "message", message))));
+    }
+
+    private static String expected(@Nullable Class<?> type) {
+        if (type == null) {
+            return "valid here";
+        }
+        if (type == UUID.class) {
+            return "a UUID";
+        }
+        if (type == Instant.class) {
+            return "an ISO-8601 instant (e.g. 2026-11-22T10:00:00Z)";
+        }
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "an integer";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type.isEnum()) {
+            return "one of " + Arrays.toString(type.getEnumConstants());
+        }
+        return "a valid " + type.getSimpleName();
     }
 
     @Override
