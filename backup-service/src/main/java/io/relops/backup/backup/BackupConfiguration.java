@@ -10,6 +10,7 @@ import io.relops.backup.storage.ArtifactStore;
 import io.relops.backup.storage.Encryption;
 import io.relops.backup.storage.Stores;
 import io.relops.platform.events.Outbox;
+import io.relops.platform.tracing.TraceContexts;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -69,8 +70,9 @@ class BackupConfiguration {
     }
 
     @Bean
-    BackupWorker backupWorker(BackupRepository repository, BackupEngine engine, BackupSettings settings) {
-        return new BackupWorker(repository, engine, settings);
+    BackupWorker backupWorker(
+            BackupRepository repository, BackupEngine engine, BackupSettings settings, TraceContexts traces) {
+        return new BackupWorker(repository, engine, settings, traces);
     }
 
     @Bean

@@ -356,30 +356,46 @@ public class BackupEngine {
                 clock.getZone());
         List<UUID> pruned = new ArrayList<>();
         for (Retention.Candidate candidate : decision.prune()) {
-            BackupRecord backup = repository.find(candidate.id()).orElse(null);
-            if (backup == null || backup.storageKey() == null) {
-                continue;
-            }
-            try {
-                store.delete(backup.storageKey());
-            } catch (IOException e) {
-                log.warn("cannot delete the artifact of backup {} yet: {}", backup.id(), e.getMessage());
-                continue;
-            }
-            tx.executeWithoutResult(status -> {
-                repository.pruned(backup.id(), "retention " + policy.describe());
+            // recorded first, deleted after: an outage in between leaves a PRUNED backup whose artifact is still
+            // there (deleted by the next pass), never a COMPLETED one whose artifact is gone
+            boolean recorded = Boolean.TRUE.equals(tx.execute(status -> {
+                if (!repository.pruned(candidate.id(), "retention " + policy.describe())) {
+                    return false;
+                }
                 outbox.append(RelopsEvent.withId(
-                        RelopsEvent.derivedId(backup.id().toString(), "pruned"),
+                        RelopsEvent.derivedId(candidate.id().toString(), "pruned"),
                         SOURCE,
-                        new BackupPruned(backup.id(), application, policy.describe())));
-            });
-            metrics.counter("relops.backup.pruned", "application", application).increment();
-            pruned.add(backup.id());
+                        new BackupPruned(candidate.id(), application, policy.describe())));
+                return true;
+            }));
+            if (recorded) {
+                metrics.counter("relops.backup.pruned", "application", application)
+                        .increment();
+                pruned.add(candidate.id());
+            }
         }
+        deletePrunedArtifacts(application);
         if (!pruned.isEmpty()) {
             log.info("retention pruned {} backups of {}; kept {}", pruned.size(), application, decision.kept());
         }
         return pruned;
+    }
+
+    /** Deletes the artifacts of the application's pruned backups that still have one (idempotent). */
+    private void deletePrunedArtifacts(String application) {
+        repository.artifactsToDelete(application).forEach((id, key) -> {
+            try {
+                if (key != null) {
+                    store.delete(key);
+                }
+                repository.artifactDeleted(id);
+            } catch (IOException | RuntimeException e) {
+                log.warn(
+                        "cannot delete the artifact of pruned backup {} yet (next retention pass): {}",
+                        id,
+                        e.getMessage());
+            }
+        });
     }
 
     /**

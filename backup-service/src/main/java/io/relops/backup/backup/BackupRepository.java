@@ -3,17 +3,20 @@ package io.relops.backup.backup;
 import io.relops.backup.retention.Retention;
 import io.relops.common.codec.EventJson;
 import io.relops.common.event.BackupVerified.Check;
+import io.relops.platform.tracing.TraceContexts;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
@@ -26,9 +29,11 @@ public class BackupRepository {
     private static final TypeReference<List<Check>> CHECKS = new TypeReference<>() {};
 
     private final JdbcClient jdbc;
+    private final TraceContexts traces;
 
-    BackupRepository(JdbcClient jdbc) {
+    BackupRepository(JdbcClient jdbc, TraceContexts traces) {
         this.jdbc = jdbc;
+        this.traces = traces;
     }
 
     /** Records a backup request; {@code false} when a backup with this id exists already. */
@@ -40,10 +45,11 @@ public class BackupRepository {
             String requestedBy,
             @Nullable String driver) {
         return jdbc.sql("""
-                        insert into backup (id, application, release_id, trigger, requested_by, status, driver)
-                        values (?, ?, ?, ?, ?, 'REQUESTED', ?) on conflict (id) do nothing
+                        insert into backup (id, application, release_id, trigger, requested_by, status, driver,
+                                            traceparent)
+                        values (?, ?, ?, ?, ?, 'REQUESTED', ?, ?) on conflict (id) do nothing
                         """)
-                        .params(id, application, releaseId, trigger, requestedBy, driver)
+                        .params(id, application, releaseId, trigger, requestedBy, driver, traces.current())
                         .update()
                 == 1;
     }
@@ -58,6 +64,15 @@ public class BackupRepository {
                         .params(id, application, releaseId, trigger, requestedBy, reason)
                         .update()
                 == 1;
+    }
+
+    /** The trace context the backup was requested in (the release's trace for a pre-deploy backup), if any. */
+    public @Nullable String traceparentOf(UUID id) {
+        return jdbc.sql("select traceparent from backup where id = ?")
+                .param(id)
+                .query(String.class)
+                .optional()
+                .orElse(null);
     }
 
     /** Claims the oldest waiting backup (or one whose instance stopped reporting progress) for this instance. */
@@ -212,10 +227,30 @@ public class BackupRepository {
                 == 1;
     }
 
-    public void pruned(UUID id, String reason) {
-        jdbc.sql(
-                        "update backup set status = 'PRUNED', pruned_at = now(), pruned_reason = ? where id = ? and status = 'COMPLETED'")
-                .params(reason, id)
+    /** Records a prune; {@code false} when the backup is no longer COMPLETED (pruned already, by another pass). */
+    public boolean pruned(UUID id, String reason) {
+        return jdbc.sql(
+                                "update backup set status = 'PRUNED', pruned_at = now(), pruned_reason = ? where id = ? and status = 'COMPLETED'")
+                        .params(reason, id)
+                        .update()
+                == 1;
+    }
+
+    /** Pruned backups of the application whose artifact is not deleted yet, by id with their storage key. */
+    public Map<UUID, String> artifactsToDelete(String application) {
+        Map<UUID, String> keys = new LinkedHashMap<>();
+        jdbc.sql("""
+                        select id, storage_key from backup
+                        where application = ? and status = 'PRUNED' and artifact_deleted_at is null
+                        order by pruned_at
+                        """).param(application).query((RowCallbackHandler)
+                rs -> keys.put(rs.getObject(1, UUID.class), rs.getString(2)));
+        return keys;
+    }
+
+    public void artifactDeleted(UUID id) {
+        jdbc.sql("update backup set artifact_deleted_at = now() where id = ?")
+                .param(id)
                 .update();
     }
 

@@ -190,7 +190,15 @@ class FilesystemBackupIT {
         JsonNode pruned =
                 awaitBackup(second, b -> "PRUNED".equals(b.path("status").asString()));
         assertThat(pruned.path("prunedReason").asString()).startsWith("retention");
-        assertThat(artifact).doesNotExist();
+        // the prune is recorded first and the artifact deleted right after
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(artifact).doesNotExist());
+        assertThat(jdbc.sql("select artifact_deleted_at is not null from backup where id = ?::uuid")
+                        .param(second)
+                        .query(Boolean.class)
+                        .single())
+                .as("artifact deletion recorded")
+                .isTrue();
         assertThat(json(get("/api/backups/" + first)).path("status").asString()).isEqualTo("COMPLETED");
         JsonNode listed = json(get("/api/backups?application=zstd-corrupt"));
         List<String> ids = new ArrayList<>();
