@@ -35,6 +35,7 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 public final class LocalSuite implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+    private static final int LOG_TAIL_LINES = 40;
 
     private final SuiteOptions options;
     private final Consumer<String> progress;
@@ -78,7 +79,7 @@ public final class LocalSuite implements AutoCloseable {
         startKafka();
         startPostgres();
         for (String service : options.servicePorts().keySet()) {
-            services.add(spawn(service));
+            services.add(spawn(service, false));
         }
         for (String service : options.servicePorts().keySet()) {
             awaitUp(service);
@@ -135,7 +136,8 @@ public final class LocalSuite implements AutoCloseable {
         jdbcUrl = "jdbc:postgresql://localhost:" + postgres.getPort() + "/relops";
     }
 
-    private Process spawn(String service) {
+    /** Starts {@code service}; a restart appends to its log so that what came before the crash stays. */
+    private Process spawn(String service, boolean appendLog) {
         List<String> command = List.of(
                 java(),
                 "-Xmx256m",
@@ -170,7 +172,11 @@ public final class LocalSuite implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(options.home().toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(logFile(service).toFile()));
+                .redirectOutput(
+                        appendLog
+                                ? ProcessBuilder.Redirect.appendTo(
+                                        logFile(service).toFile())
+                                : ProcessBuilder.Redirect.to(logFile(service).toFile()));
         // no plaintext token of the launching shell reaches a service
         builder.environment()
                 .keySet()
@@ -186,6 +192,49 @@ public final class LocalSuite implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills {@code service} the hard way ({@code SIGKILL}: no shutdown hook, no graceful close), as a
+     * crash would, and returns once the process is gone. The fault-injection suite uses it.
+     */
+    public synchronized void kill(String service) {
+        Process process = process(service);
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(service + " (pid " + process.pid() + ") survived SIGKILL for 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while killing " + service, e);
+        }
+        progress.accept("killed " + service + " (pid " + process.pid() + ", SIGKILL)");
+    }
+
+    /** Starts {@code service} again on its port (after {@link #kill}) and returns once it reports UP. */
+    public void restart(String service) {
+        synchronized (this) {
+            Process old = process(service);
+            if (old.isAlive()) {
+                throw new IllegalStateException(service + " is still running (pid " + old.pid() + "): kill it first");
+            }
+            services.set(index(service), spawn(service, true));
+        }
+        awaitUp(service);
+    }
+
+    private Process process(String service) {
+        return services.get(index(service));
+    }
+
+    private int index(String service) {
+        int index = List.copyOf(options.servicePorts().keySet()).indexOf(service);
+        if (index < 0 || index >= services.size()) {
+            throw new IllegalArgumentException("no service " + service + " in this suite; services: "
+                    + options.servicePorts().keySet());
+        }
+        return index;
+    }
+
     private static String portVariable(String service) {
         return service.replace("-service", "").toUpperCase(java.util.Locale.ROOT) + "_PORT";
     }
@@ -194,8 +243,7 @@ public final class LocalSuite implements AutoCloseable {
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         URI health = URI.create(url(service) + "/actuator/health");
-        Process process =
-                services.get(List.copyOf(options.servicePorts().keySet()).indexOf(service));
+        Process process = process(service);
         Duration interval = Duration.ofMillis(500);
         Retry retry = Retry.of(
                 "up-" + service,
@@ -209,8 +257,8 @@ public final class LocalSuite implements AutoCloseable {
         try {
             retry.executeCallable(() -> {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException(
-                            service + " exited with code " + process.exitValue() + "; see " + logFile(service));
+                    throw new IllegalStateException(service + " exited with code " + process.exitValue() + "; see "
+                            + logFile(service) + ", which ends:\n" + logTail(service));
                 }
                 HttpResponse<String> response = http.send(
                         HttpRequest.newBuilder(health)
@@ -223,9 +271,21 @@ public final class LocalSuite implements AutoCloseable {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(
-                    service + " did not come up within " + START_TIMEOUT + "; see " + logFile(service), e);
+                    service + " did not come up within " + START_TIMEOUT + "; see " + logFile(service)
+                            + ", which ends:\n" + logTail(service),
+                    e);
         }
         progress.accept(service + " is up at " + url(service));
+    }
+
+    /** The last lines of {@code service}'s log, so that a failed start says why where it is reported (CI). */
+    private String logTail(String service) {
+        try {
+            List<String> lines = Files.readAllLines(logFile(service));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
     }
 
     private static String java() {
