@@ -26,11 +26,13 @@ import java.util.function.Function;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Query latency of {@code GET /api/audit/events} with filters over a large log ({@code --records=N},
- * default 10,000,000), per query shape (p50/p90/p99), beside the same search SQL run directly over JDBC in
- * the same run.
+ * default 10,000,000), per query shape (p50/p90/p99), beside the same filters as one plain SQL statement run
+ * directly over JDBC in the same run. Every page the API returns must be the plain SQL's, record for record,
+ * or the benchmark stops naming the query.
  *
  * <p>The data set is generated once, in SQL (generate_series: no service, no Kafka), into the dedicated
  * database {@code bench_audit_query_<N>} and reused by later runs when it is complete (a {@code
@@ -44,7 +46,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class AuditQueryBenchmark {
 
-    private static final int DATASET_VERSION = 2;
+    private static final int DATASET_VERSION = 3;
     private static final int EVENTS_PER_RELEASE = 20;
     private static final String[] WORDS = {
         "deploy", "rollback", "hotfix", "canary", "migration", "schema", "payment", "checkout",
@@ -56,6 +58,7 @@ public final class AuditQueryBenchmark {
         "io.relops.traffic.shifted", "io.relops.release.completed", "io.relops.alert.notified"
     };
     private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     public static void main(String[] args) throws Exception {
         int records = AuditIngestBenchmark.intArg(args, "--records=", 10_000_000);
@@ -126,16 +129,26 @@ public final class AuditQueryBenchmark {
                         throw new IllegalStateException(
                                 shape.params() + " -> " + response.statusCode() + " " + response.body());
                     }
+                    List<Long> rawSeqs = new ArrayList<>();
                     t = System.nanoTime();
                     try (ResultSet rs = c.createStatement()
                             .executeQuery("select r.seq, r.event_id, r.data::text from audit_index i"
                                     + " join audit_record r on r.seq = i.seq where i.seq > " + shape.after()
                                     + " and " + shape.sql() + " order by i.seq limit 100")) {
                         while (rs.next()) {
+                            rawSeqs.add(rs.getLong(1));
                             rs.getString(3);
                         }
                     }
                     long rawNanos = System.nanoTime() - t;
+                    // fast is worth nothing if wrong: the API's page must be the plain SQL's, record for record
+                    List<Long> apiSeqs = new ArrayList<>();
+                    JSON.readTree(response.body())
+                            .forEach(record -> apiSeqs.add(record.path("seq").asLong()));
+                    if (!apiSeqs.equals(rawSeqs)) {
+                        throw new IllegalStateException("the API and the plain SQL disagree for " + shape.params()
+                                + ": API " + apiSeqs + ", SQL " + rawSeqs);
+                    }
                     if (round >= 0) {
                         api.get(entry.getKey())[round] = apiNanos;
                         raw.get(entry.getKey())[round] = rawNanos;
@@ -246,14 +259,18 @@ public final class AuditQueryBenchmark {
         shapes.put("free text + application", r -> {
             String word = WORDS[r.nextInt(WORDS.length)];
             String app = app(r);
-            return new Shape("q=" + word + "&application=" + app, text(word) + " and i.subject = '" + app + "'", 0);
+            return new Shape(
+                    "q=" + word + "&application=" + app,
+                    text(word) + " and i.subject = '" + app + "' and " + lexemes("'@a:" + app + "'"),
+                    0);
         });
         shapes.put("free text + type + 1 week", r -> {
             String word = WORDS[r.nextInt(WORDS.length)];
             Instant since = START.plusSeconds(r.nextLong(Math.max(1, seconds - 7 * 86_400)));
             return new Shape(
                     "q=" + word + "&type=io.relops.release.requested" + window(since, 7 * 86_400),
-                    text(word) + " and i.event_type = 'io.relops.release.requested'" + windowSql(since, 7 * 86_400),
+                    text(word) + " and i.event_type = 'io.relops.release.requested'" + windowSql(since, 7 * 86_400)
+                            + " and " + lexemes("'@t:io.relops.release.requested' & " + days(since, 7 * 86_400)),
                     0);
         });
         return shapes;
@@ -271,6 +288,21 @@ public final class AuditQueryBenchmark {
 
     private static String windowSql(Instant since, long seconds) {
         return " and i.event_time >= '" + since + "' and i.event_time < '" + since.plusSeconds(seconds) + "'";
+    }
+
+    /** The service's condition over the document's exact lexemes (audit-service AuditQuery#lexemeQuery). */
+    private static String lexemes(String tsquery) {
+        return "i.search @@ cast('" + tsquery.replace("'", "''") + "' as tsquery)";
+    }
+
+    /** The day lexemes of a window, OR'd. */
+    private static String days(Instant since, long seconds) {
+        List<String> days = new ArrayList<>();
+        long last = Math.floorDiv(since.plusSeconds(seconds).minusNanos(1).getEpochSecond(), 86_400L);
+        for (long day = Math.floorDiv(since.getEpochSecond(), 86_400L); day <= last; day++) {
+            days.add("'@d:" + day + "'");
+        }
+        return "(" + String.join(" | ", days) + ")";
     }
 
     private static String text(String words) {
@@ -352,7 +384,8 @@ public final class AuditQueryBenchmark {
                 s.execute(
                         "insert into audit.audit_index (seq, event_type, subject, release_id, actor, event_time, search)"
                                 + " select r.seq, r.event_type, r.subject, r.release_id, r.actor, r.event_time,"
-                                + " audit.audit_document(r.event_type, r.subject, r.actor, r.data) from audit.audit_record r"
+                                + " audit.audit_document(r.seq, r.event_type, r.subject, r.actor, r.event_time, r.data)"
+                                + " from audit.audit_record r"
                                 + " where r.seq between " + from + " and " + to);
                 System.out.printf("  generated %,d records (%.0f s)%n", to, (System.nanoTime() - t0) / 1e9);
             }

@@ -47,6 +47,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  * CloudEvent record and waiting for each acknowledgement. Also measured: the gateway with an
  * {@code Idempotency-Key} on every request (two more PostgreSQL statements each).
  *
+ * <p>Each phase reports the process CPU time per accepted request, split into the client threads (their own
+ * CPU time), the gateway's Tomcat request threads, Kafka's threads and the rest (GC, JIT, other threads): on a
+ * shared machine the request rate follows the other processes' load, the CPU cost per request much less.
+ *
  * <pre>benchmarks/run gateway io.relops.benchmarks.gateway.ReleaseRequestBenchmark [--clients=32] [--seconds=20]
  *     [--warmup=20] [--app:some.gateway.property=value ...]</pre>
  */
@@ -56,11 +60,24 @@ public final class ReleaseRequestBenchmark {
     private static final double TARGET_RATE = 2_000;
     private static final double TARGET_P99_MS = 50;
 
-    private record Result(String name, long requests, double seconds, long[] nanos, long errors, double cpuSeconds) {
+    private record Result(
+            String name, long requests, double seconds, long[] nanos, long errors, double cpuSeconds, CpuSplit split) {
         double rate() {
             return requests / seconds;
         }
+
+        /** Milliseconds of CPU per accepted request. */
+        double perRequest(double cpuSeconds) {
+            return cpuSeconds * 1000 / Math.max(1, requests);
+        }
     }
+
+    /**
+     * Where the process's CPU time went during a phase, in seconds: the benchmark's client threads (measured
+     * exactly, each thread's own CPU time), the gateway's Tomcat request threads ({@code http-nio-*}), Kafka (the
+     * in-process broker's threads and the producers' network threads), and the rest (GC, JIT, other threads).
+     */
+    private record CpuSplit(double client, double gateway, double kafka, double rest) {}
 
     /** One request or send; returns normally when it was accepted (202 / acknowledged). */
     private interface Call {
@@ -155,11 +172,20 @@ public final class ReleaseRequestBenchmark {
             Files.deleteIfExists(catalog);
         }
         System.out.printf(
-                "%n%-44s %9s %8s %8s %8s %8s %7s %8s%n",
-                "", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors", "CPU s");
+                "%n%-44s %7s %7s %7s %7s %7s %6s | %6s | %-35s%n",
+                "",
+                "req/s",
+                "p50 ms",
+                "p90 ms",
+                "p99 ms",
+                "max ms",
+                "errors",
+                "CPU s",
+                "CPU ms per request: all = client + gateway + kafka + rest");
         for (Result result : results) {
+            CpuSplit split = result.split();
             System.out.printf(
-                    "%-44s %9.0f %8.1f %8.1f %8.1f %8.1f %7d %8.1f %11.2f%n",
+                    "%-44s %7.0f %7.1f %7.1f %7.1f %7.1f %6d | %6.1f | %5.3f = %5.3f + %5.3f + %5.3f + %5.3f%n",
                     result.name(),
                     result.rate(),
                     percentile(result.nanos(), 50),
@@ -168,8 +194,16 @@ public final class ReleaseRequestBenchmark {
                     percentile(result.nanos(), 100),
                     result.errors(),
                     result.cpuSeconds(),
-                    result.cpuSeconds() * 1000 / Math.max(1, result.requests()));
+                    result.perRequest(result.cpuSeconds()),
+                    result.perRequest(split.client()),
+                    result.perRequest(split.gateway()),
+                    result.perRequest(split.kafka()),
+                    result.perRequest(split.rest()));
         }
+        System.out.printf(
+                "CPU: process CPU time per accepted request during the phase; client = the benchmark's client threads,"
+                        + " gateway = Tomcat's request threads (http-nio-*), kafka = the in-process broker and the"
+                        + " producers' network threads, rest = GC, JIT and other threads%n");
         System.out.printf(
                 "load average at end: %s (cores: %d)%n",
                 loadAverage(), Runtime.getRuntime().availableProcessors());
@@ -184,6 +218,12 @@ public final class ReleaseRequestBenchmark {
                 gateway.rate(),
                 p99,
                 results.get(1).rate());
+        double cpuPerRequest = gateway.perRequest(gateway.cpuSeconds());
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf(
+                "CPU per accepted request (client + gateway + broker in this process): %.3f ms; %d idle cores would"
+                        + " serve at most %.0f req/s at that cost (an estimate by arithmetic, not a measurement)%n",
+                cpuPerRequest, cores, cores * 1000 / cpuPerRequest);
         System.exit(0);
     }
 
@@ -205,6 +245,8 @@ public final class ReleaseRequestBenchmark {
     private static Result measure(String name, Call call, int clients, int seconds) throws InterruptedException {
         System.out.printf("%s: %d s ... (load average %s)%n", name, seconds, loadAverage());
         long cpuBefore = processCpuNanos();
+        Map<Long, long[]> threadsBefore = threadCpuByGroup();
+        AtomicLong clientCpu = new AtomicLong();
         long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         List<long[]> latencies = new ArrayList<>();
         int[] counts = new int[clients];
@@ -232,6 +274,7 @@ public final class ReleaseRequestBenchmark {
                                 }
                             }
                         } finally {
+                            clientCpu.addAndGet(THREADS.getCurrentThreadCpuTime());
                             done.countDown();
                         }
                     },
@@ -247,7 +290,55 @@ public final class ReleaseRequestBenchmark {
             System.arraycopy(latencies.get(c), 0, all, at, counts[c]);
             at += counts[c];
         }
-        return new Result(name, total, elapsed, all, errors.get(), (processCpuNanos() - cpuBefore) / 1e9);
+        double cpu = (processCpuNanos() - cpuBefore) / 1e9;
+        long[] groups = new long[2];
+        threadCpuByGroup().forEach((id, now) -> {
+            long[] before = threadsBefore.get(id);
+            groups[(int) now[0]] += now[1] - (before == null ? 0 : before[1]);
+        });
+        double client = clientCpu.get() / 1e9;
+        double gateway = groups[GATEWAY] / 1e9;
+        double kafka = groups[KAFKA] / 1e9;
+        return new Result(
+                name,
+                total,
+                elapsed,
+                all,
+                errors.get(),
+                cpu,
+                new CpuSplit(client, gateway, kafka, Math.max(0, cpu - client - gateway - kafka)));
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final int GATEWAY = 0;
+    private static final int KAFKA = 1;
+
+    /** CPU nanoseconds of each live gateway request thread and Kafka thread: id -> {group, nanos}. */
+    private static Map<Long, long[]> threadCpuByGroup() {
+        Map<Long, long[]> cpu = new java.util.HashMap<>();
+        for (java.lang.management.ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            String thread = info.getThreadName();
+            int group;
+            if (thread.startsWith("http-nio-")) {
+                group = GATEWAY;
+            } else if (thread.contains("kafka")
+                    || thread.startsWith("broker-")
+                    || thread.startsWith("controller-")
+                    || thread.startsWith("quorum-")
+                    || thread.startsWith("data-plane-")) {
+                group = KAFKA;
+            } else {
+                continue;
+            }
+            long nanos = THREADS.getThreadCpuTime(info.getThreadId());
+            if (nanos >= 0) {
+                cpu.put(info.getThreadId(), new long[] {group, nanos});
+            }
+        }
+        return cpu;
     }
 
     /** One POST on a pooled keep-alive connection; 202 or an exception. */
