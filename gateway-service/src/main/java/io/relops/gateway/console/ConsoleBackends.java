@@ -24,7 +24,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The services the console reads and writes besides releases: backup, alert and audit. Every call
+ * The services the console reads and writes besides releases: backup, alert, audit, and deploy-service's DORA keys. Every call
  * carries the signed-in user's token as bearer, so each service decides what the user may do; a
  * problem answer ({@code application/problem+json}) or an unreachable service becomes a
  * {@link BackendProblem} that the page shows in words.
@@ -38,6 +38,7 @@ class ConsoleBackends {
     private final RestClient backup;
     private final RestClient alert;
     private final RestClient audit;
+    private final RestClient deploy;
     private final JsonMapper json;
 
     ConsoleBackends(RestClient.Builder builder, GatewayProperties properties, JsonMapper json) {
@@ -49,6 +50,7 @@ class ConsoleBackends {
         this.backup = client(builder, "backup-service", properties.backupUrl(), requestFactory);
         this.alert = client(builder, "alert-service", properties.alertUrl(), requestFactory);
         this.audit = client(builder, "audit-service", properties.auditUrl(), requestFactory);
+        this.deploy = client(builder, "deploy-service", properties.deployUrl(), requestFactory);
     }
 
     private RestClient client(
@@ -155,6 +157,19 @@ class ConsoleBackends {
                         .accept(MediaType.APPLICATION_JSON)
                         .retrieve()
                         .body(OBJECT));
+    }
+
+    /** The DORA four keys of every application and environment with releases in the window (deploy-service). */
+    List<Map<String, Object>> dora(ConsoleUser user, String window) {
+        return call(
+                "deploy-service",
+                () -> deploy.get()
+                        .uri(uri -> uri.path("/api/dora")
+                                .queryParam("window", window)
+                                .build())
+                        .headers(bearer(user))
+                        .retrieve()
+                        .body(LIST));
     }
 
     /** Streams an export of the audit log into {@code out}; answers the file name audit-service gave. */

@@ -34,6 +34,8 @@ class OperationsPages {
 
     private static final Pattern NAME = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
     private static final Pattern FORMAT = Pattern.compile("^(jsonl|csv)$");
+    /** The windows the DORA page offers, as deploy-service's {@code window} parameter takes them. */
+    static final List<String> DORA_WINDOWS = List.of("1d", "7d", "30d", "90d", "365d");
 
     private final ConsoleBackends backends;
 
@@ -50,6 +52,24 @@ class OperationsPages {
             model.addAttribute("problem", e.getMessage());
         }
         return "console/backups";
+    }
+
+    /** The DORA four keys per application and environment over a window (deploy-service's {@code /api/dora}). */
+    @GetMapping("/dora")
+    String dora(@RequestParam(defaultValue = "30d") String window, ConsoleUser user, Model model) {
+        model.addAttribute("windows", DORA_WINDOWS);
+        model.addAttribute("window", window);
+        model.addAttribute("keys", List.of());
+        if (!DORA_WINDOWS.contains(window)) {
+            model.addAttribute("problem", "window: must be one of " + String.join(", ", DORA_WINDOWS));
+            return "console/dora";
+        }
+        try {
+            model.addAttribute("keys", backends.dora(user, window));
+        } catch (BackendProblem e) {
+            model.addAttribute("problem", e.getMessage());
+        }
+        return "console/dora";
     }
 
     @PostMapping("/backups")
