@@ -189,10 +189,12 @@ class ConsoleBrowserIT {
         assertThat(operator.findElements(By.cssSelector("svg.chart rect.bar"))).hasSizeGreaterThanOrEqualTo(2);
         screenshot(operator, "outcomes");
 
-        // the DORA keys of demo-app/local: the completed releases deployed, the rolled-back one a failed change
+        // the DORA keys of demo-app/staging (where this test released): the completed releases deployed, the
+        // rolled-back one a failed change
         operator.findElement(By.linkText("DORA")).click();
+        screenshot(operator, "dora");
         WebElement dora =
-                operator.findElement(By.cssSelector("tr[data-application='demo-app'][data-environment='local']"));
+                operator.findElement(By.cssSelector("tr[data-application='demo-app'][data-environment='staging']"));
         List<String> cells = dora.findElements(By.tagName("td")).stream()
                 .map(WebElement::getText)
                 .toList();
@@ -201,7 +203,6 @@ class ConsoleBrowserIT {
         assertThat(cells.get(3)).as("lead time").matches("[0-9.]+ (s|min)");
         assertThat(cells.get(4)).as("change failure rate").matches("[1-9][0-9]* % \\([1-9][0-9]* of [1-9][0-9]*\\)");
         assertThat(cells.get(5)).as("time to restore").matches("[0-9.]+ (s|min)");
-        screenshot(operator, "dora");
 
         operator.get(console + "/backups");
         assertThat(text(operator)).contains("Backups").contains("pre-deploy");
