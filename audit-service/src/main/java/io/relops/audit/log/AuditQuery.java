@@ -69,10 +69,8 @@ public record AuditQuery(
             lexemes.add(quoted("@t:" + type));
         }
         if (withinWindow(SHORT_WINDOW) && since.isBefore(until)) {
-            long first = Math.floorDiv(since.getEpochSecond(), 86_400L);
-            long last = Math.floorDiv(until.minusNanos(1).getEpochSecond(), 86_400L);
             List<String> days = new ArrayList<>();
-            for (long day = first; day <= last; day++) {
+            for (long day = firstDay(); day <= lastDay(); day++) {
                 days.add(quoted("@d:" + day));
             }
             lexemes.add("(" + String.join(" | ", days) + ")");
@@ -124,6 +122,16 @@ public record AuditQuery(
             params.put("text", text);
         }
         return new Condition(terms.isEmpty() ? "true" : String.join(" and ", terms), params);
+    }
+
+    /** The window's first day: days since 1970-01-01 UTC of {@code since} (the document's {@code '@d:'}). */
+    long firstDay() {
+        return Math.floorDiv(since.getEpochSecond(), 86_400L);
+    }
+
+    /** The window's last day: the day of the last instant before {@code until}. */
+    long lastDay() {
+        return Math.floorDiv(until.minusNanos(1).getEpochSecond(), 86_400L);
     }
 
     /** Whether both ends of the time window are given and it is at most {@code max} long. */

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.LongStream;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -32,6 +33,8 @@ public class AuditStore {
     static final int SEQ_BUCKET_BITS = 16;
     /** Free text probes this many seq buckets one by one before it searches the rest of the range at once. */
     static final int PROBED_BUCKETS = 16;
+    /** A short window with free text is probed bucket by bucket when its days span at most this many buckets. */
+    static final int WINDOW_BUCKETS = 64;
 
     private final NamedParameterJdbcTemplate jdbc;
     private final NamedParameterJdbcTemplate cursor;
@@ -68,19 +71,31 @@ public class AuditStore {
                     (rs, n) -> map(rs));
         }
         long indexed = searchIndex.indexedUpTo();
-        if (!ascending || !query.hasText() || query.withinWindow(AuditQuery.SHORT_WINDOW)) {
+        if (!ascending || !query.hasText()) {
             return records(pageSeqs(query, afterSeq, toSeq, indexed, limit, ascending), ascending);
         }
-        // Free text, in seq order: its matches in the first seq buckets, bucket by bucket, stopping as soon as
-        // the page is full (a common word fills it from the first bucket); the rest, if any, as usual.
+        // Free text, in seq order: its matches bucket by bucket, stopping as soon as the page is full, then the
+        // rest, if any, as usual. Without a short window the first seq buckets are probed (a common word fills
+        // the page from the first); with one, the buckets that hold records of the window's days (V8).
         long upTo = Math.min(toSeq, indexed);
         List<Long> seqs = new ArrayList<>();
         long probedUpTo = afterSeq;
         if (upTo > afterSeq) {
             long first = (afterSeq + 1) >> SEQ_BUCKET_BITS;
-            long last = Math.min(upTo >> SEQ_BUCKET_BITS, first + PROBED_BUCKETS - 1);
-            seqs.addAll(probeBuckets(query, afterSeq, upTo, first, last, limit));
-            probedUpTo = Math.min(upTo, ((last + 1) << SEQ_BUCKET_BITS) - 1);
+            long last = upTo >> SEQ_BUCKET_BITS;
+            List<Long> buckets;
+            if (query.withinWindow(AuditQuery.SHORT_WINDOW)) {
+                buckets = windowBuckets(query, first, last);
+                if (buckets.size() > WINDOW_BUCKETS) {
+                    return records(pageSeqs(query, afterSeq, toSeq, indexed, limit, true), true);
+                }
+                probedUpTo = upTo;
+            } else {
+                last = Math.min(last, first + PROBED_BUCKETS - 1);
+                buckets = LongStream.rangeClosed(first, last).boxed().toList();
+                probedUpTo = Math.min(upTo, ((last + 1) << SEQ_BUCKET_BITS) - 1);
+            }
+            seqs.addAll(probeBuckets(query, afterSeq, upTo, buckets, limit));
         }
         if (seqs.size() < limit) {
             seqs.addAll(pageSeqs(query, probedUpTo, toSeq, indexed, limit - seqs.size(), true));
@@ -89,24 +104,48 @@ public class AuditStore {
     }
 
     /**
-     * The matches of {@code query} in seq buckets {@code first..last} (the document's {@code '@s:<seq >> 16>'}
-     * lexemes, V7), in seq order, at most {@code limit}: one GIN scan per bucket, each intersecting the free
-     * text with one bucket's lexeme, until {@code limit} are found.
+     * The seq buckets {@code first..last} that hold records of the query's window's days, in order; at most
+     * {@code WINDOW_BUCKETS + 1} (more: the window is searched at once).
      */
-    private List<Long> probeBuckets(AuditQuery query, long afterSeq, long upTo, long first, long last, int limit) {
+    private List<Long> windowBuckets(AuditQuery query, long first, long last) {
+        return jdbc.queryForList(
+                "select distinct bucket from audit_window_bucket where day between :firstDay and :lastDay"
+                        + " and bucket between :first and :last order by bucket limit :limit",
+                Map.of(
+                        "firstDay",
+                        query.firstDay(),
+                        "lastDay",
+                        query.lastDay(),
+                        "first",
+                        first,
+                        "last",
+                        last,
+                        "limit",
+                        WINDOW_BUCKETS + 1),
+                Long.class);
+    }
+
+    /**
+     * The matches of {@code query} in the seq {@code buckets} (the document's {@code '@s:<seq >> 16>'} lexemes,
+     * V7), in seq order, at most {@code limit}: one GIN scan per bucket, each intersecting the free text with
+     * one bucket's lexeme, until {@code limit} are found.
+     */
+    private List<Long> probeBuckets(AuditQuery query, long afterSeq, long upTo, List<Long> buckets, int limit) {
+        if (buckets.isEmpty()) {
+            return List.of();
+        }
         AuditQuery.Condition indexed = query.indexedCondition();
         Map<String, Object> params = new HashMap<>(indexed.params());
         params.put("afterSeq", afterSeq);
         params.put("upTo", upTo);
-        params.put("first", first);
-        params.put("last", last);
+        params.put("buckets", buckets);
         params.put("limit", limit);
         // The nested loop reads the buckets in order and each bucket's page is sorted: the rows come in seq order
         // and LIMIT stops the loop at the first full page (an ORDER BY here would run every bucket).
         List<Long> seqs = new ArrayList<>(jdbc.queryForList(
-                "select p.seq from generate_series(:first, :last) b cross join lateral ("
-                        + "select i.seq from audit_index i"
-                        + " where i.search @@ cast('''@s:' || b || '''' as tsquery)"
+                "select p.seq from unnest(cast(array[:buckets] as bigint[])) with ordinality b(bucket, n)"
+                        + " cross join lateral (select i.seq from audit_index i"
+                        + " where i.search @@ cast('''@s:' || b.bucket || '''' as tsquery)"
                         + " and i.seq > :afterSeq and i.seq <= :upTo and " + indexed.sql()
                         + " order by i.seq limit :limit) p limit :limit",
                 params,

@@ -121,11 +121,20 @@ class SearchIndexer {
         if (!Boolean.TRUE.equals(locked)) {
             return 0; // another replica is at it
         }
-        return jdbc.update(
-                "insert into audit_index (seq, event_type, subject, release_id, actor, event_time, search)"
+        // The chunk's (day, seq bucket) pairs go in the same transaction: a window's probe (AuditStore) finds
+        // every indexed record's bucket (V8__window_buckets.sql).
+        Integer indexed = jdbc.queryForObject(
+                "with indexed as ("
+                        + "insert into audit_index (seq, event_type, subject, release_id, actor, event_time, search)"
                         + " select r.seq, r.event_type, r.subject, r.release_id, r.actor, r.event_time, " + DOCUMENT
                         + " from audit_record r where r.seq > (select coalesce(max(seq), 0) from audit_index)"
-                        + " order by r.seq limit ?",
+                        + " order by r.seq limit ? returning seq, event_time),"
+                        + " buckets as (insert into audit_window_bucket (day, bucket)"
+                        + " select distinct floor(extract(epoch from event_time) / 86400)::bigint, seq >> "
+                        + AuditStore.SEQ_BUCKET_BITS + " from indexed on conflict do nothing)"
+                        + " select count(*) from indexed",
+                Integer.class,
                 chunk);
+        return indexed == null ? 0 : indexed;
     }
 }

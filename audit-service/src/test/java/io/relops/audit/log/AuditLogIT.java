@@ -465,6 +465,22 @@ class AuditLogIT {
         assertThat(withoutText.size()).isPositive();
         // every health.verified of shop is for environment prod: the word narrows nothing here
         assertThat(getJson("/api/audit/events?q=prod&" + filters)).isEqualTo(withoutText);
+        // a window with free text is probed through the buckets of its days (V8): the indexer added every
+        // (day, seq bucket) pair of what it indexed, and keyset pages of such a search give the whole answer
+        assertThat(count("select count(*) from audit.audit_window_bucket"))
+                .isEqualTo(count("select count(distinct (floor(extract(epoch from event_time) / 86400), seq >> 16))"
+                        + " from audit.audit_index"))
+                .isPositive();
+        String window = "since=" + Instant.now().minus(Duration.ofDays(1)) + "&until="
+                + Instant.now().plus(Duration.ofDays(1));
+        JsonNode textInWindow = getJson("/api/audit/events?q=prod&" + window);
+        assertThat(textInWindow).isEqualTo(getJson("/api/audit/events?q=prod"));
+        assertThat(textInWindow.size()).isGreaterThan(5);
+        JsonNode firstTextPage = getJson("/api/audit/events?limit=5&q=prod&" + window);
+        JsonNode nextTextPage = getJson("/api/audit/events?limit=5&q=prod&after="
+                + firstTextPage.get(4).path("seq").asLong() + "&" + window);
+        assertThat(firstTextPage.get(0)).isEqualTo(textInWindow.get(0));
+        assertThat(nextTextPage.get(0)).isEqualTo(textInWindow.get(5));
         assertThat(getJson("/api/audit/events?q=prod&application=billing&type=io.relops.release.approved"))
                 .isEmpty();
         // a window of other days has none of them, though the words and the application match
