@@ -114,8 +114,32 @@ final class UpCommand implements Callable<Integer> {
             }
         }
         out.println("\nCtrl-C stops everything.");
-        new CountDownLatch(1).await();
+        awaitStopSignal();
+        Instant stopping = Instant.now();
+        out.println("relops: stopping the services, then Kafka and PostgreSQL ...");
+        suite.close();
+        out.printf(
+                "relops: stopped (%.1f s)%n",
+                Duration.between(stopping, Instant.now()).toMillis() / 1000.0);
         return exit;
+    }
+
+    /**
+     * Waits for Ctrl-C (SIGINT) or SIGTERM. The suite is then stopped in order on this thread, services first
+     * while the broker still answers them; left to the JVM's shutdown hooks, which run all at once, the
+     * embedded broker's data directory was deleted under the running broker and the services (a screen of
+     * Kafka storage errors, about 20 s to stop).
+     */
+    private static void awaitStopSignal() throws InterruptedException {
+        CountDownLatch stop = new CountDownLatch(1);
+        for (String name : List.of("INT", "TERM")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
+            } catch (IllegalArgumentException e) {
+                // the JVM keeps this signal (e.g. -Xrs): its shutdown hook still stops the suite
+            }
+        }
+        stop.await();
     }
 
     private static int runDemo(PrintStream out, URI gateway, String token) {
