@@ -3,10 +3,16 @@ package io.relops.alert.channel;
 import io.relops.alert.delivery.Integration;
 import io.relops.alert.delivery.NotificationMessage;
 import io.relops.alert.routing.AlertingProperties.EmailSpec;
-import org.springframework.mail.SimpleMailMessage;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.mail.javamail.MimeMessageHelper;
 
-/** E-mail over SMTP (Spring Mail; the server is {@code spring.mail.*}). */
+/**
+ * E-mail over SMTP (Spring Mail; the server is {@code spring.mail.*}). The {@code Message-ID} is
+ * derived from the notification's id, so a notification sent again after a crash is the same
+ * message to mail clients and archives.
+ */
 public class EmailChannel implements Integration {
 
     private final String name;
@@ -22,14 +28,26 @@ public class EmailChannel implements Integration {
     }
 
     @Override
-    public void send(NotificationMessage message) {
-        SimpleMailMessage email = new SimpleMailMessage();
-        email.setFrom(spec.from());
-        email.setTo(spec.to().toArray(String[]::new));
-        email.setSubject(MessageText.title(message));
-        email.setText(MessageText.body(message) + "\n\n-- relops alert-service, receiver " + receiver + ", group "
-                + message.groupKey());
-        mail.send(email);
+    public void send(UUID id, NotificationMessage message) {
+        mail.send(mime -> {
+            MimeMessageHelper email = new MimeMessageHelper(mime, StandardCharsets.UTF_8.name());
+            email.setFrom(spec.from());
+            email.setTo(spec.to().toArray(String[]::new));
+            email.setSubject(MessageText.title(message));
+            email.setText(MessageText.body(message) + "\n\n-- relops alert-service, receiver " + receiver + ", group "
+                    + message.groupKey());
+            // JavaMailSenderImpl keeps an explicit Message-ID: a repeat after a crash is the same message
+            mime.setHeader("Message-ID", messageId(id, spec.from()));
+        });
+    }
+
+    /** {@code <id@domain of from>}: the same for every attempt to send notification {@code id}. */
+    public static String messageId(UUID id, String from) {
+        int at = from.lastIndexOf('@');
+        String domain = at < 0 || at == from.length() - 1
+                ? "relops.local"
+                : from.substring(at + 1).replace(">", "");
+        return "<" + id + "@" + domain + ">";
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.relops.alert.channel;
 import io.relops.alert.delivery.Integration;
 import io.relops.alert.delivery.NotificationMessage;
 import io.relops.alert.routing.AlertingProperties.LogSpec;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +23,8 @@ public class LogChannel implements Integration {
     }
 
     @Override
-    public void send(NotificationMessage message) {
-        log.warn("{}\n{}", MessageText.title(message), MessageText.body(message));
+    public void send(UUID id, NotificationMessage message) {
+        log.warn("{} (notification {})\n{}", MessageText.title(message), id, MessageText.body(message));
     }
 
     @Override

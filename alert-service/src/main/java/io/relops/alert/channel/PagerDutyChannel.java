@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
 
@@ -46,7 +47,7 @@ public class PagerDutyChannel implements Integration {
     }
 
     @Override
-    public void send(NotificationMessage message) {
+    public void send(UUID id, NotificationMessage message) {
         boolean resolve = message.firingAlerts().isEmpty();
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("routing_key", spec.routingKey());

@@ -6,6 +6,7 @@ import io.relops.alert.routing.AlertingProperties.SlackSpec;
 import io.relops.common.codec.EventJson;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
 
@@ -25,7 +26,7 @@ public class SlackChannel implements Integration {
     }
 
     @Override
-    public void send(NotificationMessage message) {
+    public void send(UUID id, NotificationMessage message) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("text", "*" + MessageText.title(message) + "*\n" + MessageText.body(message));
         if (spec.channel() != null) {

@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
@@ -25,9 +26,14 @@ import tools.jackson.core.type.TypeReference;
  * version 4) or, with {@code template}, a Mustache template over the same fields plus {@code title}
  * and {@code text}; values are JSON-string-escaped ({@code {{{triple}}}} inserts them raw). With a
  * {@code secret}, the header {@code signatureHeader} carries {@code sha256=<hex>}: the HMAC-SHA256 of
- * the exact body bytes under that secret.
+ * the exact body bytes under that secret. Every request carries {@code Idempotency-Key}: the
+ * notification's id, the same when a notification is sent again after a crash (delivery is at least
+ * once), so that the receiving end applies it once.
  */
 public class WebhookChannel implements Integration {
+
+    /** The header with the notification's id (as in the IETF HTTP API draft of that name). */
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() {};
 
@@ -74,11 +80,13 @@ public class WebhookChannel implements Integration {
     }
 
     @Override
-    public void send(NotificationMessage message) {
+    public void send(UUID id, NotificationMessage message) {
         byte[] body = body(message);
-        Map<String, String> headers = spec.secret() == null || spec.secret().isEmpty()
-                ? Map.of()
-                : Map.of(spec.signatureHeader(), signature(spec.secret(), body));
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(IDEMPOTENCY_KEY, id.toString());
+        if (spec.secret() != null && !spec.secret().isEmpty()) {
+            headers.put(spec.signatureHeader(), signature(spec.secret(), body));
+        }
         Http.post(http, spec.url(), MediaType.parseMediaType(spec.contentType()), body, headers);
     }
 

@@ -161,7 +161,7 @@ public class DeliveryWorker implements SmartLifecycle {
                 return false;
             }
             Claimed n = next.get();
-            CheckedRunnable send = () -> integration.send(n.message());
+            CheckedRunnable send = () -> integration.send(n.id(), n.message());
             try {
                 Retry.decorateCheckedRunnable(
                                 retry,

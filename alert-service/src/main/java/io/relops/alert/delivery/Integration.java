@@ -1,5 +1,7 @@
 package io.relops.alert.delivery;
 
+import java.util.UUID;
+
 /**
  * One integration of a receiver (e.g. the first Slack webhook of receiver {@code team}): it has its
  * own retry, circuit breaker and rate limiter, and its own queue of notifications, so a failing
@@ -20,6 +22,11 @@ public interface Integration {
     /**
      * Delivers one notification. Throws {@link NotificationRejected} when the receiving end refuses
      * it for good (a 4xx other than 408/429); any other exception is transient and retried.
+     *
+     * <p>Delivery is at least once: a notification sent just before alert-service (or its database)
+     * stops, and not yet marked delivered, is sent again afterwards. {@code id} is the notification's
+     * id, the same on every attempt: integrations that can pass it on let the receiving end apply a
+     * repeat once (the webhook's {@code Idempotency-Key}, the e-mail's {@code Message-ID}).
      */
-    void send(NotificationMessage message) throws Exception;
+    void send(UUID id, NotificationMessage message) throws Exception;
 }

@@ -7,6 +7,7 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.relops.alert.AlertServiceApplication;
+import io.relops.alert.channel.EmailChannel;
 import io.relops.alert.channel.PagerDutyChannel;
 import io.relops.alert.channel.WebhookChannel;
 import io.relops.common.codec.CloudEventCodec;
@@ -50,6 +51,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -223,6 +225,13 @@ class AlertingIT {
         JsonNode hookBody = EventJson.mapper().readTree(hook.body());
         assertThat(hookBody.path("version").asString()).isEqualTo("4");
         assertThat(hookBody.path("alerts")).hasSize(1);
+
+        // delivery is at least once: the webhook's Idempotency-Key and the e-mail's Message-ID are the
+        // notification's id, what a repeat after a crash carries again
+        assertThat(hook.header(WebhookChannel.IDEMPOTENCY_KEY))
+                .isEqualTo(deliveredNotification("team/webhook[0]", app).toString());
+        assertThat(mail.getMessageID())
+                .isEqualTo(EmailChannel.messageId(deliveredNotification("team/email[0]", app), "relops@example.org"));
 
         // audited: one alert.notified per delivered notification (4 integrations, 1 alert)
         await().atMost(Duration.ofSeconds(20))
@@ -541,6 +550,16 @@ class AlertingIT {
                 null,
                 "health returned 503",
                 List.of(new ProbeResult("health", false, "503", "[200]", 4, "503")));
+    }
+
+    /** The id of the one delivered notification of {@code application} through {@code integration}. */
+    private static UUID deliveredNotification(String integration, String application) {
+        return service.getBean(JdbcClient.class)
+                .sql("select id from notification where integration = ? and status = 'delivered'"
+                        + " and payload -> 'commonLabels' ->> 'application' = ?")
+                .params(integration, application)
+                .query(UUID.class)
+                .single();
     }
 
     private static void send(String topic, EventData data) {
