@@ -31,7 +31,8 @@ import tools.jackson.databind.JsonNode;
  * Where relops' side effects land, counted: the webhook deployment target of the suite's applications
  * (docs/deploy-targets.md: it answers 202 and calls back "ready" with the slot's endpoint), the slots'
  * health endpoints (503 for a version containing "broken"), and alert-service's webhook channel, which
- * can be made to answer 503 for a while (a notification channel outage).
+ * can be made to answer 503 for a while (a notification channel outage). It records every request;
+ * what a receiver applies is one per idempotency key (FaultInjectionIT counts that way).
  */
 final class TargetReceiver implements AutoCloseable {
 
@@ -49,8 +50,12 @@ final class TargetReceiver implements AutoCloseable {
         }
     }
 
-    /** One notification alert-service delivered, with the SHA-256 of its exact body. */
-    record Notification(String bodySha256, String status, List<NotifiedAlert> alerts) {}
+    /**
+     * One notification request alert-service made: its {@code Idempotency-Key} (null when it had none),
+     * the SHA-256 of its exact body, and what it notified.
+     */
+    record Notification(
+            @Nullable String idempotencyKey, String bodySha256, String status, List<NotifiedAlert> alerts) {}
 
     record NotifiedAlert(
             String id,
@@ -175,8 +180,11 @@ final class TargetReceiver implements AutoCloseable {
                     text(alert, "releaseId")));
         }
         synchronized (this) {
-            notifications.add(
-                    new Notification(sha256(body), notification.path("status").asString(), alerts));
+            notifications.add(new Notification(
+                    exchange.getRequestHeaders().getFirst("Idempotency-Key"),
+                    sha256(body),
+                    notification.path("status").asString(),
+                    alerts));
         }
         answer(exchange, 200);
     }
