@@ -1,16 +1,9 @@
 package io.relops.alert.security;
 
 import io.relops.alert.AlertServiceApplication;
-import io.relops.testkit.AuthorizationMatrixSpec;
-import io.relops.testkit.AuthorizationMatrixSpec.Cell;
+import io.relops.testkit.AuthorizationMatrixContract;
 import io.relops.testkit.Postgres;
 import io.relops.testkit.RelopsTopics;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -18,38 +11,15 @@ import org.springframework.context.ConfigurableApplicationContext;
  * alert-service answers every endpoint × role, no token and a bad token exactly as docs/security.md
  * specifies: the real service on a real broker and PostgreSQL, with the testkit's credentials.
  */
-class AuthorizationMatrixIT {
+class AuthorizationMatrixIT extends AuthorizationMatrixContract {
 
-    private static final String SERVICE = "alert-service";
+    AuthorizationMatrixIT() {
+        super("alert-service");
+    }
 
-    private static ConfigurableApplicationContext service;
-
-    @BeforeAll
-    static void start() {
-        service = new SpringApplicationBuilder(AlertServiceApplication.class)
+    @Override
+    protected ConfigurableApplicationContext start() {
+        return new SpringApplicationBuilder(AlertServiceApplication.class)
                 .run(RelopsTopics.unique("matrix").serviceArgs(Postgres.freshDatabase("alert_matrix")));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (service != null) {
-            service.close();
-        }
-    }
-
-    static Stream<Cell> cells() {
-        return AuthorizationMatrixSpec.cells(SERVICE);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("cells")
-    void answersAsTheMatrixSpecifies(Cell cell) {
-        AuthorizationMatrixSpec.assertAnswer(
-                "http://localhost:" + service.getEnvironment().getProperty("local.server.port"), cell);
-    }
-
-    @Test
-    void everyEndpointHasARuleInTheMatrix() {
-        AuthorizationMatrixSpec.assertEveryEndpointHasARow(SERVICE, service);
     }
 }
