@@ -3,6 +3,7 @@ package io.relops.healthcheck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.relops.common.codec.CloudEventCodec;
 import io.relops.common.codec.EventJson;
 import io.relops.common.event.DeploymentReady;
 import io.relops.common.event.HealthFailed;
@@ -10,6 +11,7 @@ import io.relops.common.event.HealthVerified;
 import io.relops.common.event.ReleaseCompleted;
 import io.relops.common.event.RollbackCompleted;
 import io.relops.common.event.TrafficShifted;
+import io.relops.testkit.EventStream;
 import io.relops.testkit.Kafka;
 import io.relops.testkit.Postgres;
 import io.relops.testkit.TestCredentials;
@@ -39,16 +41,17 @@ class HealthcheckServiceIT {
     private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
     private static final String RELEASE = "it.release." + SUFFIX;
     private static final String HEALTH = "it.health." + SUFFIX;
+    private static final URI DEPLOY = CloudEventCodec.sourceOf("deploy");
 
     private static TestEndpoints endpoints;
-    private static Events events;
+    private static EventStream events;
     private static ConfigurableApplicationContext service;
     private static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() {
         endpoints = new TestEndpoints();
-        events = new Events(HEALTH);
+        events = EventStream.watching(HEALTH);
         service = startService(Postgres.freshDatabase("healthcheck_it"), RELEASE, HEALTH, "replica");
     }
 
@@ -89,9 +92,10 @@ class HealthcheckServiceIT {
     @Test
     void verifiesAReadySlotWithTheEvidenceOfEveryProbeRun() throws Exception {
         UUID release = UUID.randomUUID();
-        events.publish(RELEASE, ready(release, "verify", "/healthy"));
+        events.publish(RELEASE, DEPLOY, ready(release, "verify", "/healthy"));
 
-        HealthVerified verified = events.await(HealthVerified.class, e -> release.equals(e.releaseId()), WAIT);
+        HealthVerified verified = events.await(HealthVerified.class, e -> release.equals(e.releaseId()), WAIT)
+                .data();
         assertThat(verified.slot()).isEqualTo("green");
         assertThat(verified.version()).isEqualTo("1.0.0");
         assertThat(verified.step()).isNull();
@@ -114,9 +118,10 @@ class HealthcheckServiceIT {
     @Test
     void failsAnUnhealthySlotWithItsEvidence() {
         UUID release = UUID.randomUUID();
-        events.publish(RELEASE, ready(release, "verify", "/unhealthy"));
+        events.publish(RELEASE, DEPLOY, ready(release, "verify", "/unhealthy"));
 
-        HealthFailed failed = events.await(HealthFailed.class, e -> release.equals(e.releaseId()), WAIT);
+        HealthFailed failed = events.await(HealthFailed.class, e -> release.equals(e.releaseId()), WAIT)
+                .data();
         assertThat(failed.reason()).contains("2 consecutive failing rounds").contains("status 503, expected [200]");
         assertThat(failed.step()).isNull();
         assertThat(failed.results()).hasSize(2).allSatisfy(result -> {
@@ -132,9 +137,12 @@ class HealthcheckServiceIT {
     void failsASlotThatNeverAnswersOnItsTimeouts() {
         UUID release = UUID.randomUUID();
         events.publish(
-                RELEASE, new DeploymentReady(release, "web", "verify", "1.0.0", "blue", endpoints.neverAnswering()));
+                RELEASE,
+                DEPLOY,
+                new DeploymentReady(release, "web", "verify", "1.0.0", "blue", endpoints.neverAnswering()));
 
-        HealthFailed failed = events.await(HealthFailed.class, e -> release.equals(e.releaseId()), WAIT);
+        HealthFailed failed = events.await(HealthFailed.class, e -> release.equals(e.releaseId()), WAIT)
+                .data();
         assertThat(failed.reason()).contains("2 consecutive failing rounds");
         assertThat(failed.results()).hasSize(2).allSatisfy(result -> {
             assertThat(result.error()).containsIgnoringCase("timed out");
@@ -147,9 +155,11 @@ class HealthcheckServiceIT {
         UUID release = UUID.randomUUID();
         events.publish(
                 RELEASE,
+                DEPLOY,
                 new DeploymentReady(release, "gated", "verify", "1.0.0", "green", endpoints.baseUrl() + "/healthy"));
 
-        HealthFailed failed = events.await(HealthFailed.class, e -> release.equals(e.releaseId()), WAIT);
+        HealthFailed failed = events.await(HealthFailed.class, e -> release.equals(e.releaseId()), WAIT)
+                .data();
         assertThat(failed.reason())
                 .contains("no verdict within the deadline of 2000 ms")
                 .contains("inconclusive");
@@ -175,23 +185,27 @@ class HealthcheckServiceIT {
         UUID release = UUID.randomUUID();
         events.publish(
                 RELEASE,
+                DEPLOY,
                 new TrafficShifted(
                         release, "web", "canary", "2.0.0", "green", endpoints.baseUrl() + "/healthy", 25, 2));
         HealthVerified second = events.await(
-                HealthVerified.class,
-                e -> release.equals(e.releaseId()) && Integer.valueOf(2).equals(e.step()),
-                WAIT);
+                        HealthVerified.class,
+                        e -> release.equals(e.releaseId()) && Integer.valueOf(2).equals(e.step()),
+                        WAIT)
+                .data();
         assertThat(second.slot()).isEqualTo("green");
         assertThat(second.version()).isEqualTo("2.0.0");
 
         events.publish(
                 RELEASE,
+                DEPLOY,
                 new TrafficShifted(
                         release, "web", "canary", "2.0.0", "green", endpoints.baseUrl() + "/unhealthy", 100, 3));
         HealthFailed last = events.await(
-                HealthFailed.class,
-                e -> release.equals(e.releaseId()) && Integer.valueOf(3).equals(e.step()),
-                WAIT);
+                        HealthFailed.class,
+                        e -> release.equals(e.releaseId()) && Integer.valueOf(3).equals(e.step()),
+                        WAIT)
+                .data();
         assertThat(last.slot()).isEqualTo("green");
         assertThat(last.results())
                 .isNotEmpty()
@@ -202,9 +216,9 @@ class HealthcheckServiceIT {
     void monitorsTheLiveSlotAnnouncingTheTransitionsOnceWithTheReleaseInTheWatchWindow() throws Exception {
         UUID release = UUID.randomUUID();
         endpoints.setStatus("watched", 200);
-        events.publish(RELEASE, ready(release, "watch", "/switch/watched"));
+        events.publish(RELEASE, DEPLOY, ready(release, "watch", "/switch/watched"));
         events.await(HealthVerified.class, e -> release.equals(e.releaseId()), WAIT); // the verification
-        events.publish(RELEASE, new ReleaseCompleted(release, "web", "watch", "1.0.0", null, 1200));
+        events.publish(RELEASE, DEPLOY, new ReleaseCompleted(release, "web", "watch", "1.0.0", null, 1200));
 
         await().atMost(WAIT)
                 .until(() ->
@@ -217,7 +231,8 @@ class HealthcheckServiceIT {
 
         endpoints.setStatus("watched", 503);
         HealthFailed failed = events.await(
-                HealthFailed.class, e -> release.equals(e.releaseId()) && "watch".equals(e.environment()), WAIT);
+                        HealthFailed.class, e -> release.equals(e.releaseId()) && "watch".equals(e.environment()), WAIT)
+                .data();
         assertThat(failed.step()).isNull();
         assertThat(failed.slot()).isEqualTo("green");
         assertThat(failed.reason())
@@ -255,16 +270,21 @@ class HealthcheckServiceIT {
         // made live by a final traffic shift, without release.completed: no watch window, no release id
         events.publish(
                 RELEASE,
+                DEPLOY,
                 new TrafficShifted(
                         steady, "web", "steady", "1.0.0", "blue", endpoints.baseUrl() + "/healthy-steady", 100, 1));
         events.publish(
                 RELEASE,
+                DEPLOY,
                 new TrafficShifted(stuck, "hanging", "steady", "1.0.0", "blue", endpoints.neverAnswering(), 100, 1));
 
         HealthFailed failed = events.await(
-                HealthFailed.class,
-                e -> "hanging".equals(e.application()) && "steady".equals(e.environment()) && e.releaseId() == null,
-                WAIT);
+                        HealthFailed.class,
+                        e -> "hanging".equals(e.application())
+                                && "steady".equals(e.environment())
+                                && e.releaseId() == null,
+                        WAIT)
+                .data();
         assertThat(failed.reason()).contains("turned unhealthy");
         assertThat(failed.results())
                 .allSatisfy(result -> assertThat(result.error()).containsIgnoringCase("timed out"));
@@ -290,23 +310,28 @@ class HealthcheckServiceIT {
         UUID second = UUID.randomUUID();
         events.publish(
                 RELEASE,
+                DEPLOY,
                 new DeploymentReady(first, "web", "rollback", "1.0.0", "blue", endpoints.baseUrl() + "/healthy-blue"));
-        events.publish(RELEASE, new ReleaseCompleted(first, "web", "rollback", "1.0.0", null, 100));
+        events.publish(RELEASE, DEPLOY, new ReleaseCompleted(first, "web", "rollback", "1.0.0", null, 100));
         await().atMost(WAIT)
                 .until(() ->
                         "blue".equals(health("web", "rollback").path("slot").asString()));
 
         events.publish(
                 RELEASE,
+                DEPLOY,
                 new DeploymentReady(
                         second, "web", "rollback", "1.1.0", "green", endpoints.baseUrl() + "/healthy-green"));
-        events.publish(RELEASE, new ReleaseCompleted(second, "web", "rollback", "1.1.0", "1.0.0", 100));
+        events.publish(RELEASE, DEPLOY, new ReleaseCompleted(second, "web", "rollback", "1.1.0", "1.0.0", 100));
         await().atMost(WAIT)
                 .until(() ->
                         "green".equals(health("web", "rollback").path("slot").asString()));
         await().atMost(WAIT).until(() -> endpoints.hits("/healthy-green") > 0);
 
-        events.publish(RELEASE, new RollbackCompleted(second, "web", "rollback", "1.0.0", "1.1.0", "watch failed", 50));
+        events.publish(
+                RELEASE,
+                DEPLOY,
+                new RollbackCompleted(second, "web", "rollback", "1.0.0", "1.1.0", "watch failed", 50));
         await().atMost(WAIT)
                 .until(() ->
                         "blue".equals(health("web", "rollback").path("slot").asString()));

@@ -3,12 +3,15 @@ package io.relops.healthcheck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.relops.common.codec.CloudEventCodec;
 import io.relops.common.event.DeploymentReady;
 import io.relops.common.event.HealthFailed;
 import io.relops.common.event.HealthVerified;
 import io.relops.common.event.ReleaseCompleted;
 import io.relops.healthcheck.monitor.Monitors;
+import io.relops.testkit.EventStream;
 import io.relops.testkit.Postgres;
+import java.net.URI;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -28,18 +31,19 @@ class RestartIT {
     private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
     private static final String RELEASE = "it.release.restart." + SUFFIX;
     private static final String HEALTH = "it.health.restart." + SUFFIX;
+    private static final URI DEPLOY = CloudEventCodec.sourceOf("deploy");
     private static final String SWITCH = "restarted-" + SUFFIX;
     private static final String PATH = "/switch/" + SWITCH;
 
     private static TestEndpoints endpoints;
-    private static Events events;
+    private static EventStream events;
     private static String database;
     private static ConfigurableApplicationContext service;
 
     @BeforeAll
     static void start() {
         endpoints = new TestEndpoints();
-        events = new Events(HEALTH);
+        events = EventStream.watching(HEALTH);
         database = Postgres.freshDatabase("healthcheck_restart");
         service = start("before-restart");
     }
@@ -63,9 +67,11 @@ class RestartIT {
         UUID release = UUID.randomUUID();
         endpoints.setStatus(SWITCH, 200);
         events.publish(
-                RELEASE, new DeploymentReady(release, "web", "restart", "1.0.0", "green", endpoints.baseUrl() + PATH));
+                RELEASE,
+                DEPLOY,
+                new DeploymentReady(release, "web", "restart", "1.0.0", "green", endpoints.baseUrl() + PATH));
         events.await(HealthVerified.class, e -> release.equals(e.releaseId()), WAIT);
-        events.publish(RELEASE, new ReleaseCompleted(release, "web", "restart", "1.0.0", null, 1200));
+        events.publish(RELEASE, DEPLOY, new ReleaseCompleted(release, "web", "restart", "1.0.0", null, 1200));
         await().atMost(WAIT)
                 .until(() -> service.getBean(Monitors.class).scheduled().contains("web/restart"));
         int monitored = endpoints.hits(PATH);
@@ -93,7 +99,8 @@ class RestartIT {
         // after the grace, failing rounds count as usual: the release fails in its watch window
         await().atMost(WAIT).until(() -> System.nanoTime() - up > GRACE.toNanos());
         endpoints.setStatus(SWITCH, 503);
-        HealthFailed failed = events.await(HealthFailed.class, e -> release.equals(e.releaseId()), WAIT);
+        HealthFailed failed = events.await(HealthFailed.class, e -> release.equals(e.releaseId()), WAIT)
+                .data();
         assertThat(failed.reason())
                 .contains("turned unhealthy after 2 consecutive failing rounds")
                 .contains("within the post-release watch window");

@@ -3,12 +3,15 @@ package io.relops.healthcheck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.relops.common.codec.CloudEventCodec;
 import io.relops.common.event.DeploymentReady;
 import io.relops.common.event.HealthVerified;
 import io.relops.common.event.ReleaseCompleted;
 import io.relops.healthcheck.monitor.MonitorOwnership;
 import io.relops.healthcheck.monitor.Monitors;
+import io.relops.testkit.EventStream;
 import io.relops.testkit.Postgres;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -30,17 +33,18 @@ class TwoReplicasIT {
     private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
     private static final String RELEASE = "it.release.replicas." + SUFFIX;
     private static final String HEALTH = "it.health.replicas." + SUFFIX;
+    private static final URI DEPLOY = CloudEventCodec.sourceOf("deploy");
     private static final String PATH = "/replicated-" + SUFFIX;
 
     private static TestEndpoints endpoints;
-    private static Events events;
+    private static EventStream events;
     private static ConfigurableApplicationContext first;
     private static ConfigurableApplicationContext second;
 
     @BeforeAll
     static void start() {
         endpoints = new TestEndpoints();
-        events = new Events(HEALTH);
+        events = EventStream.watching(HEALTH);
         String database = Postgres.freshDatabase("healthcheck_replicas");
         first = HealthcheckServiceIT.startService(
                 database, RELEASE, HEALTH, "replica-a", "--relops.health.monitor.partitions=16");
@@ -64,9 +68,10 @@ class TwoReplicasIT {
         UUID release = UUID.randomUUID();
         events.publish(
                 RELEASE,
+                DEPLOY,
                 new DeploymentReady(release, "replicated", "local", "1.0.0", "blue", endpoints.baseUrl() + PATH));
         events.await(HealthVerified.class, e -> release.equals(e.releaseId()), WAIT);
-        events.publish(RELEASE, new ReleaseCompleted(release, "replicated", "local", "1.0.0", null, 100));
+        events.publish(RELEASE, DEPLOY, new ReleaseCompleted(release, "replicated", "local", "1.0.0", null, 100));
 
         String key = "replicated/local";
         // both replicas schedule the monitor; exactly one holds its partition

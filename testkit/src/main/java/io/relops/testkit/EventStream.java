@@ -4,6 +4,7 @@ import io.relops.common.codec.CloudEventCodec;
 import io.relops.common.codec.EncodedEvent;
 import io.relops.common.event.EventData;
 import io.relops.common.event.RelopsEvent;
+import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -114,6 +115,13 @@ public final class EventStream implements AutoCloseable {
         }
     }
 
+    /** Publishes {@code data} as a new event from {@code source} to {@code topic}; returns the event. */
+    public <T extends EventData> RelopsEvent<T> publish(String topic, URI source, T data) {
+        RelopsEvent<T> event = RelopsEvent.of(source, data);
+        publish(topic, event);
+        return event;
+    }
+
     /** Every event seen so far, in the order seen. */
     public List<Received> received() {
         return List.copyOf(received);
@@ -129,6 +137,11 @@ public final class EventStream implements AutoCloseable {
                     return typed;
                 })
                 .toList();
+    }
+
+    /** The data of every event of {@code type} seen so far, in the order seen. */
+    public <T extends EventData> List<T> data(Class<T> type) {
+        return all(type, data -> true).stream().map(RelopsEvent::data).toList();
     }
 
     /** The first event of {@code type} that matches, waiting up to {@code timeout} for it. */

@@ -11,6 +11,7 @@ import io.relops.common.codec.EventJson;
 import io.relops.common.event.BackupFailed;
 import io.relops.common.event.BackupPruned;
 import io.relops.common.event.BackupVerified.Check;
+import io.relops.testkit.EventStream;
 import io.relops.testkit.Kafka;
 import io.relops.testkit.Postgres;
 import io.relops.testkit.TestCredentials;
@@ -66,7 +67,7 @@ class FilesystemBackupIT {
     private static final Path gatedData = tempDirectory("relops-gated-");
     private static final Path unverifiedData = tempDirectory("relops-unverified-");
     private static final int GATED_BYTES = 4 << 20;
-    private static TopicWatch backupEvents;
+    private static EventStream backupEvents;
 
     @Autowired
     Environment environment;
@@ -110,7 +111,7 @@ class FilesystemBackupIT {
     @BeforeAll
     static void watch() throws IOException {
         Files.write(gatedData.resolve("big.bin"), random(GATED_BYTES, 7));
-        backupEvents = new TopicWatch(Kafka.bootstrapServers(), BACKUP_TOPIC);
+        backupEvents = EventStream.watching(BACKUP_TOPIC);
     }
 
     @AfterAll

@@ -13,6 +13,7 @@ import io.relops.common.event.ReleaseRequested;
 import io.relops.common.event.RelopsEvent;
 import io.relops.common.event.RestoreCompleted;
 import io.relops.common.event.RollbackCompleted;
+import io.relops.testkit.EventStream;
 import io.relops.testkit.Kafka;
 import io.relops.testkit.Postgres;
 import io.relops.testkit.TestCredentials;
@@ -62,7 +63,7 @@ class PostgresBackupIT {
     private static final String sourceDatabase = sourceUrl.substring(sourceUrl.lastIndexOf('/') + 1);
     private static final Path storage = tempDirectory("relops-backups-");
     private static final Path files = tempDirectory("relops-files-");
-    private static TopicWatch backupEvents;
+    private static EventStream backupEvents;
 
     @Autowired
     Environment environment;
@@ -135,7 +136,7 @@ class PostgresBackupIT {
                             + " decode(md5(g::text), 'hex') from generate_series(0, 299) g");
         }
         Files.writeString(files.resolve("state.json"), "{\"visits\": 42}");
-        backupEvents = new TopicWatch(Kafka.bootstrapServers(), BACKUP_TOPIC);
+        backupEvents = EventStream.watching(BACKUP_TOPIC);
     }
 
     @AfterAll
@@ -278,8 +279,7 @@ class PostgresBackupIT {
     @Test
     void wrongCredentialsFailThePreDeployBackupNamingTheCause() {
         UUID releaseId = UUID.randomUUID();
-        TopicWatch.publish(
-                Kafka.bootstrapServers(),
+        backupEvents.publish(
                 RELEASE_TOPIC,
                 RelopsEvent.of(
                         URI.create("/it"),
@@ -305,8 +305,7 @@ class PostgresBackupIT {
     @Test
     void aPreDeployBackupCarriesItsReleaseIdAndIsRestoredWhenTheReleaseIsRolledBack() throws IOException {
         UUID releaseId = UUID.randomUUID();
-        TopicWatch.publish(
-                Kafka.bootstrapServers(),
+        backupEvents.publish(
                 RELEASE_TOPIC,
                 RelopsEvent.of(
                         URI.create("/it"),
@@ -322,8 +321,7 @@ class PostgresBackupIT {
                         }));
 
         Files.writeString(files.resolve("state.json"), "{\"visits\": -1, \"migrated\": true}");
-        TopicWatch.publish(
-                Kafka.bootstrapServers(),
+        backupEvents.publish(
                 RELEASE_TOPIC,
                 RelopsEvent.of(
                         URI.create("/it"),

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.relops.backup.BackupServiceApplication;
 import io.relops.common.event.BackupCompleted;
 import io.relops.common.event.BackupRequested;
+import io.relops.testkit.EventStream;
 import io.relops.testkit.Kafka;
 import io.relops.testkit.Postgres;
 import java.nio.file.Files;
@@ -54,7 +55,7 @@ class ScheduledBackupReplicasIT {
         properties.put("relops.applications.ledger.backup.retention.last", "2");
         properties.put("relops.applications.ledger.backup.retention.daily", "1");
 
-        try (TopicWatch events = new TopicWatch(Kafka.bootstrapServers(), "relops.backup.replicas-" + run);
+        try (EventStream events = EventStream.watching("relops.backup.replicas-" + run);
                 ConfigurableApplicationContext first = replica(properties);
                 ConfigurableApplicationContext second = replica(properties)) {
             await().atMost(Duration.ofSeconds(120))
