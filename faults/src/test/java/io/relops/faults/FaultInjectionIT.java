@@ -487,7 +487,9 @@ class FaultInjectionIT {
         notifiedTwice.values().removeIf(n -> n <= 1);
         assertThat(notifiedTwice).as("alerts notified twice in the same state").isEmpty();
         bodies.values().removeIf(n -> n <= 1);
-        assertThat(bodies).as("the same notification delivered twice under different keys").isEmpty();
+        assertThat(bodies)
+                .as("the same notification delivered twice under different keys")
+                .isEmpty();
         Map<String, Integer> decided = invariants.notificationsByStatus("faults");
         Map<String, Integer> undelivered = new TreeMap<>(decided);
         undelivered.remove("delivered");
