@@ -41,7 +41,7 @@ final class UpCommand implements Callable<Integer> {
 
     @Option(
             names = "--data-dir",
-            description = "Where PostgreSQL data and logs live (default: ${DEFAULT-VALUE}).",
+            description = "Where the PostgreSQL and Kafka data and the logs live (default: ${DEFAULT-VALUE}).",
             defaultValue = "${env:RELOPS_DATA_DIR:-.relops}")
     Path dataDirectory;
 
@@ -50,6 +50,12 @@ final class UpCommand implements Callable<Integer> {
             description = "Port of the embedded PostgreSQL (default: ${DEFAULT-VALUE}).",
             defaultValue = "15432")
     int postgresPort;
+
+    @Option(
+            names = "--kafka-port",
+            description = "Port of the in-process Kafka broker (default: ${DEFAULT-VALUE}).",
+            defaultValue = "9092")
+    int kafkaPort;
 
     @Option(names = "--kafka-bootstrap", description = "Use this Kafka cluster instead of starting one.")
     String kafkaBootstrap;
@@ -70,6 +76,7 @@ final class UpCommand implements Callable<Integer> {
                 data,
                 home.resolve("config/catalog.yml"),
                 kafkaBootstrap,
+                kafkaPort,
                 jdbcUrl,
                 null,
                 postgresPort,

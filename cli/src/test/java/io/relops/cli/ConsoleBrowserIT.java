@@ -95,6 +95,7 @@ class ConsoleBrowserIT {
                 Files.createTempDirectory("relops-console-it-"),
                 home.resolve("config/catalog.yml"),
                 Kafka.bootstrapServers(),
+                0,
                 Postgres.freshDatabase("relops_console_it"),
                 db.username(),
                 0,

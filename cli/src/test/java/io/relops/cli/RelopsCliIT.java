@@ -88,6 +88,7 @@ class RelopsCliIT {
                 Files.createTempDirectory("relops-cli-it-"),
                 home.resolve("config/catalog.yml"),
                 Kafka.bootstrapServers(),
+                0,
                 Postgres.freshDatabase("relops_cli"),
                 db.username(),
                 0,

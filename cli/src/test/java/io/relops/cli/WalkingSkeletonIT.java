@@ -110,6 +110,7 @@ class WalkingSkeletonIT {
                 Files.createTempDirectory("relops-it-"),
                 home.resolve("config/catalog.yml"),
                 Kafka.bootstrapServers(),
+                0,
                 Postgres.freshDatabase("relops_it"),
                 db.username(),
                 0,

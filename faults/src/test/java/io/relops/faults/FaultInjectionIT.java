@@ -120,6 +120,7 @@ class FaultInjectionIT {
                 data,
                 catalog,
                 kafka.bootstrap(),
+                0,
                 postgres.jdbcUrl("relops"),
                 "postgres",
                 0,

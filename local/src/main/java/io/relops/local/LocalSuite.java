@@ -3,7 +3,6 @@ package io.relops.local;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
-import io.relops.testkit.Kafka;
 import io.relops.testkit.Postgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -25,7 +24,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * The local suite: a Kafka broker and a PostgreSQL (in-process and embedded unless given), and every
@@ -40,7 +38,7 @@ public final class LocalSuite implements AutoCloseable {
     private final SuiteOptions options;
     private final Consumer<String> progress;
     private final List<Process> services = new ArrayList<>();
-    private @Nullable EmbeddedKafkaKraftBroker broker;
+    private @Nullable LocalKafka broker;
     private @Nullable EmbeddedPostgres postgres;
     private String kafkaBootstrap = "";
     private String jdbcUrl = "";
@@ -109,9 +107,11 @@ public final class LocalSuite implements AutoCloseable {
             progress.accept("Kafka: using " + kafkaBootstrap);
             return;
         }
-        progress.accept("Kafka: starting an in-process KRaft broker ...");
-        broker = Kafka.startEmbedded();
-        kafkaBootstrap = broker.getBrokersAsString();
+        Path data = options.dataDirectory().resolve("kafka");
+        progress.accept("Kafka: starting an in-process KRaft broker on port " + options.kafkaPort() + " (data in "
+                + data + ") ...");
+        broker = LocalKafka.start(data, options.kafkaPort());
+        kafkaBootstrap = broker.bootstrap();
     }
 
     private void startPostgres() {
@@ -312,7 +312,7 @@ public final class LocalSuite implements AutoCloseable {
         }
         services.clear();
         if (broker != null) {
-            broker.destroy();
+            broker.close();
             broker = null;
         }
         if (postgres != null) {

@@ -10,9 +10,10 @@ import org.jspecify.annotations.Nullable;
  * How to run the local suite.
  *
  * @param home the relops checkout (service jars under {@code <module>/target/})
- * @param dataDirectory where PostgreSQL data and service logs live
+ * @param dataDirectory where the PostgreSQL and Kafka data and the service logs live
  * @param catalog the application catalog file
  * @param kafkaBootstrap an existing Kafka cluster, or null to start an in-process KRaft broker
+ * @param kafkaPort the in-process broker's port (0: a free one)
  * @param jdbcUrl an existing PostgreSQL database, or null to start an embedded PostgreSQL
  * @param postgresPort the embedded PostgreSQL's port
  * @param servicePorts the HTTP port of each service, by service name
@@ -24,6 +25,7 @@ public record SuiteOptions(
         Path dataDirectory,
         Path catalog,
         @Nullable String kafkaBootstrap,
+        int kafkaPort,
         @Nullable String jdbcUrl,
         @Nullable String jdbcUser,
         int postgresPort,
