@@ -244,6 +244,40 @@ class AlertingIT {
     }
 
     @Test
+    void aWebhookThatTookANotificationButAnsweredTooLateGetsTheSameNotificationAgainUnderTheSameKey() throws Exception {
+        // the send succeeded at the receiving end but alert-service could not know (as when it, or its database,
+        // stops between the send and the commit): delivery is at least once, and the repeat is recognisable
+        String app = "late-" + RUN;
+        receivers.answerLateUntil(
+                "/webhook/team", app, Duration.ofSeconds(4), Instant.now().plusSeconds(10));
+        send(HEALTH_TOPIC, healthFailed(app, UUID.randomUUID(), "9.0.0"));
+
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(service.getBean(JdbcClient.class)
+                                .sql("select status from notification where integration = 'team/webhook[0]'"
+                                        + " and payload -> 'commonLabels' ->> 'application' = ?")
+                                .param(app)
+                                .query(String.class)
+                                .list())
+                        .containsExactly("delivered"));
+        List<Receivers.Request> received =
+                receivers.to("/webhook/team", r -> r.body().contains(app));
+        assertThat(received)
+                .as("the webhook got the notification again after answering too late")
+                .hasSizeGreaterThan(1);
+        UUID notification = deliveredNotification("team/webhook[0]", app);
+        assertThat(received).allSatisfy(r -> {
+            assertThat(r.header(WebhookChannel.IDEMPOTENCY_KEY)).isEqualTo(notification.toString());
+            assertThat(r.body()).isEqualTo(received.get(0).body());
+            assertThat(r.header("X-Relops-Signature")).isEqualTo(received.get(0).header("X-Relops-Signature"));
+        });
+        // the audit log has it once per integration, however many times it was sent
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() ->
+                        assertThat(alertEvents(app, "io.relops.alert.notified")).hasSize(4));
+    }
+
+    @Test
     void aSilenceSuppressesNotificationsUntilItIsExpired() throws Exception {
         String app = "silenced-" + RUN;
         HttpResponse<String> created = post("/api/silences", """

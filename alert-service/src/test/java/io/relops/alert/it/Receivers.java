@@ -5,11 +5,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 
 /** Real local HTTP receivers (Slack, PagerDuty, webhooks) that record every request and can fail on demand. */
@@ -28,6 +30,9 @@ final class Receivers implements AutoCloseable {
     private final HttpServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Instant> failingUntil = new ConcurrentHashMap<>();
+    private final Map<String, Slow> slowAnswers = new ConcurrentHashMap<>();
+
+    private record Slow(String containing, Duration delay, Instant until) {}
 
     Receivers() {
         try {
@@ -35,6 +40,7 @@ final class Receivers implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        server.setExecutor(Executors.newCachedThreadPool()); // a slow answer holds up no other request
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
@@ -42,6 +48,16 @@ final class Receivers implements AutoCloseable {
             int status =
                     until != null && Instant.now().isBefore(until) ? 500 : path.startsWith("/pagerduty") ? 202 : 200;
             requests.add(new Request(path, body, Map.copyOf(exchange.getRequestHeaders()), status, Instant.now()));
+            Slow slow = slowAnswers.get(path);
+            if (slow != null
+                    && body.contains(slow.containing())
+                    && Instant.now().isBefore(slow.until())) {
+                try {
+                    Thread.sleep(slow.delay().toMillis()); // taken (recorded), answered after the caller gave up
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             byte[] answer = (status >= 500 ? "unavailable" : "ok").getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, answer.length);
             exchange.getResponseBody().write(answer);
@@ -52,6 +68,15 @@ final class Receivers implements AutoCloseable {
 
     String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    /**
+     * Until {@code until}, a request to {@code path} whose body contains {@code containing} is recorded
+     * (the receiving end has it) and answered only after {@code delay}: longer than the sender's read
+     * timeout, the sender cannot tell it arrived.
+     */
+    void answerLateUntil(String path, String containing, Duration delay, Instant until) {
+        slowAnswers.put(path, new Slow(containing, delay, until));
     }
 
     /** {@code path} answers 500 until {@code until}. */
