@@ -357,7 +357,7 @@ public class BackupEngine {
         List<UUID> pruned = new ArrayList<>();
         for (Retention.Candidate candidate : decision.prune()) {
             // recorded first, deleted after: an outage in between leaves a PRUNED backup whose artifact is still
-            // there (deleted by the next pass), never a COMPLETED one whose artifact is gone
+            // there (deleted on the worker's next poll), never a COMPLETED one whose artifact is gone
             boolean recorded = Boolean.TRUE.equals(tx.execute(status -> {
                 if (!repository.pruned(candidate.id(), "retention " + policy.describe())) {
                     return false;
@@ -381,8 +381,12 @@ public class BackupEngine {
         return pruned;
     }
 
-    /** Deletes the artifacts of the application's pruned backups that still have one (idempotent). */
-    private void deletePrunedArtifacts(String application) {
+    /**
+     * Deletes the artifacts of the application's pruned backups that still have one (idempotent): after each prune,
+     * and from the worker's every poll for a prune an outage cut short, so that a left-over artifact does not wait for
+     * the application's next backup.
+     */
+    void deletePrunedArtifacts(String application) {
         repository.artifactsToDelete(application).forEach((id, key) -> {
             try {
                 if (key != null) {

@@ -248,6 +248,14 @@ public class BackupRepository {
         return keys;
     }
 
+    /** The applications with a pruned backup whose artifact is not deleted yet (a prune cut short by an outage). */
+    public List<String> applicationsWithPrunedArtifacts() {
+        return jdbc.sql("""
+                        select distinct application from backup
+                        where status = 'PRUNED' and artifact_deleted_at is null
+                        """).query(String.class).list();
+    }
+
     public void artifactDeleted(UUID id) {
         jdbc.sql("update backup set artifact_deleted_at = now() where id = ?")
                 .param(id)

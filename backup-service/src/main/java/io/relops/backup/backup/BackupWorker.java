@@ -16,7 +16,8 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Runs the catalog's waiting work: backups, verifications, restores, then retention for the applications touched.
+ * Runs the catalog's waiting work: backups, verifications, restores, then retention for the applications touched,
+ * and the deletion of artifacts left by a prune an outage cut short.
  * Work is claimed in PostgreSQL ({@code for update skip locked}), so replicas share it and each item runs once; an
  * item whose instance died is taken over once it stops reporting progress. Polls on a fixed delay, and at once after
  * a commit that queued work ({@link #kickAfterCommit()}).
@@ -114,6 +115,8 @@ public class BackupWorker implements SmartLifecycle {
             break;
         }
         touched.forEach(engine::prune);
+        // a prune cut short (the database or the store gone between recording it and deleting the artifact)
+        repository.applicationsWithPrunedArtifacts().forEach(engine::deletePrunedArtifacts);
         return done;
     }
 

@@ -213,6 +213,30 @@ class FilesystemBackupIT {
     }
 
     @Test
+    void theArtifactOfAPruneCutShortIsDeletedWithoutWaitingForTheNextBackup() throws Exception {
+        Files.writeString(unverifiedData.resolve("state.txt"), "pruned by an interrupted pass");
+        String id = requestBackup("unverified");
+        JsonNode backup =
+                awaitBackup(id, b -> "COMPLETED".equals(b.path("status").asString()));
+        Path artifact = Path.of(URI.create(backup.path("location").asString()));
+        assertThat(artifact).exists();
+
+        // what a database outage right after a prune's commit leaves: PRUNED, its artifact still in the store
+        jdbc.sql("update backup set status = 'PRUNED', pruned_at = now(), pruned_reason = 'it' where id = ?::uuid")
+                .param(id)
+                .update();
+
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(artifact).doesNotExist());
+        assertThat(jdbc.sql("select artifact_deleted_at is not null from backup where id = ?::uuid")
+                        .param(id)
+                        .query(Boolean.class)
+                        .single())
+                .as("artifact deletion recorded")
+                .isTrue();
+    }
+
+    @Test
     void aVerificationWhoseInstanceStoppedReportingIsTakenOverAndOneInProgressIsLeftAlone() throws Exception {
         String id = requestBackup("unverified");
         JsonNode backup =
