@@ -2,8 +2,10 @@ package io.relops.faults;
 
 import static org.awaitility.Awaitility.await;
 
+import io.relops.local.LocalKafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -11,14 +13,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.Uuid;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A single-node KRaft Kafka broker (broker and controller) in its own JVM, from the Kafka server jar
- * on the test classpath ({@code kafka.Kafka}), with a fixed port and log directory: it can be stopped
- * and started again with its data, which an in-process broker cannot.
+ * on the test classpath ({@code kafka.Kafka}), with a fixed port and log directory and the local suite's
+ * configuration ({@link LocalKafka#properties}): it can be stopped and started again with its data, and a
+ * {@code kill} of it is a crash of a process, not of the test's JVM.
  */
 final class KafkaBrokerProcess implements AutoCloseable {
 
@@ -31,30 +35,12 @@ final class KafkaBrokerProcess implements AutoCloseable {
         this.directory = directory;
         this.port = port;
         this.config = directory.resolve("server.properties");
-        String properties = String.join(
-                "\n",
-                "process.roles=broker,controller",
-                "node.id=1",
-                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
-                "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                "log.dirs=" + directory.resolve("data"),
-                "num.partitions=1",
-                "auto.create.topics.enable=true",
-                "offsets.topic.replication.factor=1",
-                "offsets.topic.num.partitions=4",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
-                "share.coordinator.state.topic.replication.factor=1",
-                "share.coordinator.state.topic.min.isr=1",
-                "group.initial.rebalance.delay.ms=0",
-                "");
+        Properties properties = LocalKafka.properties(directory, port, controllerPort);
         try {
             Files.createDirectories(directory);
-            Files.writeString(config, properties);
+            try (Writer writer = Files.newBufferedWriter(config)) {
+                properties.store(writer, "the fault-injection suite's Kafka broker");
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -25,7 +25,7 @@ import org.apache.kafka.common.utils.Time;
  * is formatted on the first start ({@code kafka-storage format}); its {@code server.properties} is what the
  * node runs with.
  */
-final class LocalKafka implements AutoCloseable {
+public final class LocalKafka implements AutoCloseable {
 
     private final KafkaRaftServer server;
     private final String bootstrap;
@@ -58,7 +58,12 @@ final class LocalKafka implements AutoCloseable {
         return bootstrap;
     }
 
-    private static Properties properties(Path directory, int port, int controllerPort) {
+    /**
+     * The configuration of a single-node KRaft cluster (broker and controller) on 127.0.0.1: {@code port} for
+     * clients, {@code controllerPort} for its quorum, its log directory {@code directory/data}. The fault-injection
+     * suite runs its broker process with the same.
+     */
+    public static Properties properties(Path directory, int port, int controllerPort) {
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
