@@ -1,5 +1,6 @@
 package io.relops.alert.it;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +13,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** Real local HTTP receivers (Slack, PagerDuty, webhooks) that record every request and can fail on demand. */
@@ -31,6 +34,7 @@ final class Receivers implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Instant> failingUntil = new ConcurrentHashMap<>();
     private final Map<String, Slow> slowAnswers = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService lateAnswers = Executors.newSingleThreadScheduledExecutor();
 
     private record Slow(String containing, Duration delay, Instant until) {}
 
@@ -40,7 +44,6 @@ final class Receivers implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        server.setExecutor(Executors.newCachedThreadPool()); // a slow answer holds up no other request
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
@@ -52,18 +55,26 @@ final class Receivers implements AutoCloseable {
             if (slow != null
                     && body.contains(slow.containing())
                     && Instant.now().isBefore(slow.until())) {
-                try {
-                    Thread.sleep(slow.delay().toMillis()); // taken (recorded), answered after the caller gave up
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                // taken (recorded), answered after the caller gave up
+                lateAnswers.schedule(
+                        () -> answer(exchange, status), slow.delay().toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                answer(exchange, status);
             }
-            byte[] answer = (status >= 500 ? "unavailable" : "ok").getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(status, answer.length);
-            exchange.getResponseBody().write(answer);
-            exchange.close();
         });
         server.start();
+    }
+
+    private static void answer(HttpExchange exchange, int status) {
+        byte[] answer = (status >= 500 ? "unavailable" : "ok").getBytes(StandardCharsets.UTF_8);
+        try {
+            exchange.sendResponseHeaders(status, answer.length);
+            exchange.getResponseBody().write(answer);
+        } catch (IOException e) {
+            // the caller hung up (a late answer after its timeout): nothing to tell it
+        } finally {
+            exchange.close();
+        }
     }
 
     String url(String path) {
@@ -98,5 +109,6 @@ final class Receivers implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        lateAnswers.shutdownNow();
     }
 }

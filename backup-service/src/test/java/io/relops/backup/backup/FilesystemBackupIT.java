@@ -194,10 +194,7 @@ class FilesystemBackupIT {
         // the prune is recorded first and the artifact deleted right after
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(artifact).doesNotExist());
-        assertThat(jdbc.sql("select artifact_deleted_at is not null from backup where id = ?::uuid")
-                        .param(second)
-                        .query(Boolean.class)
-                        .single())
+        assertThat(artifactDeletionRecorded(second))
                 .as("artifact deletion recorded")
                 .isTrue();
         assertThat(json(get("/api/backups/" + first)).path("status").asString()).isEqualTo("COMPLETED");
@@ -228,12 +225,16 @@ class FilesystemBackupIT {
 
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(artifact).doesNotExist());
-        assertThat(jdbc.sql("select artifact_deleted_at is not null from backup where id = ?::uuid")
-                        .param(id)
-                        .query(Boolean.class)
-                        .single())
+        assertThat(artifactDeletionRecorded(id))
                 .as("artifact deletion recorded")
                 .isTrue();
+    }
+
+    private boolean artifactDeletionRecorded(String backupId) {
+        return jdbc.sql("select artifact_deleted_at is not null from backup where id = ?::uuid")
+                .param(backupId)
+                .query(Boolean.class)
+                .single();
     }
 
     @Test
