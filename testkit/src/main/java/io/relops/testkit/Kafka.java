@@ -54,7 +54,7 @@ public final class Kafka {
      * EmbeddedKafkaKraftBroker#getBrokersAsString()} tells which). spring-kafka-test 4 ignores a
      * fixed port for KRaft brokers, and its controller quorum is wired to the ports it allocates.
      */
-    public static EmbeddedKafkaKraftBroker startEmbedded() {
+    private static EmbeddedKafkaKraftBroker startEmbedded() {
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
         broker.brokerProperties(Map.of(
                 "auto.create.topics.enable", "true",
