@@ -23,7 +23,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 class SearchIndexer {
 
     private static final Logger log = LoggerFactory.getLogger(SearchIndexer.class);
-    private static final long INDEX_LOCK = 0x617564697469L; // "auditi"
+    // also taken by audit_prune() (V9__prune_excludes_indexer.sql): keep the two equal
+    private static final long INDEX_LOCK = 0x617564697469L; // "auditi", 107156823700585
 
     /** The free-text document of a record of {@code audit_record r}. */
     static final String DOCUMENT = "audit_document(r.seq, r.event_type, r.subject, r.actor, r.event_time, r.data)";
