@@ -1,11 +1,11 @@
 package io.relops.deploy.release;
 
 import io.relops.deploy.catalog.DeployCatalog;
-import io.relops.deploy.target.DeploymentFailedException;
-import io.relops.deploy.target.DeploymentTarget;
-import io.relops.deploy.target.GuardedTargets;
-import io.relops.deploy.target.TargetContext;
-import io.relops.deploy.target.Traffic;
+import io.relops.deploy.targets.DeploymentFailedException;
+import io.relops.deploy.targets.DeploymentTarget;
+import io.relops.deploy.targets.GuardedTargets;
+import io.relops.deploy.targets.TargetContext;
+import io.relops.deploy.targets.Traffic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;

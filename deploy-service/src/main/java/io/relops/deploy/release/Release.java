@@ -1,6 +1,7 @@
 package io.relops.deploy.release;
 
 import io.relops.common.event.ReleaseRequested;
+import io.relops.common.release.ReleaseStatus;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.UUID;

@@ -1,5 +1,6 @@
 package io.relops.deploy.release;
 
+import io.relops.common.release.ReleaseStatus;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

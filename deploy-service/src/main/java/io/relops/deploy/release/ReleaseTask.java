@@ -1,5 +1,6 @@
 package io.relops.deploy.release;
 
+import io.relops.common.release.ReleaseStatus;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;

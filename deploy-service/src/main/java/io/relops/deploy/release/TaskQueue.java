@@ -1,5 +1,6 @@
 package io.relops.deploy.release;
 
+import io.relops.common.release.ReleaseStatus;
 import io.relops.platform.tracing.TraceContexts;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,8 +1,8 @@
 package io.relops.benchmarks.deploy;
 
-import io.relops.deploy.target.DeploymentTarget;
-import io.relops.deploy.target.TargetContext;
-import io.relops.deploy.target.Traffic;
+import io.relops.deploy.targets.DeploymentTarget;
+import io.relops.deploy.targets.TargetContext;
+import io.relops.deploy.targets.Traffic;
 import java.util.List;
 
 /** A deployment target that does its work instantly: what remains is relops' own reaction time. */

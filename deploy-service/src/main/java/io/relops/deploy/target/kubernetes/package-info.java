@@ -1,4 +1,0 @@
-@NullMarked
-package io.relops.deploy.target.kubernetes;
-
-import org.jspecify.annotations.NullMarked;

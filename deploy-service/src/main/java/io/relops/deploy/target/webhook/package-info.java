@@ -1,4 +1,0 @@
-@NullMarked
-package io.relops.deploy.target.webhook;
-
-import org.jspecify.annotations.NullMarked;

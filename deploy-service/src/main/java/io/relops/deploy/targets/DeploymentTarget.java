@@ -1,0 +1,49 @@
+package io.relops.deploy.targets;
+
+import java.util.List;
+
+/**
+ * Where an application's versions run, chosen per application by the catalog's {@code target.type}:
+ * {@code process} (local OS processes, the local default), {@code kubernetes} and {@code webhook}.
+ * A target never takes a command, image or URL from a request: only the catalog and a validated
+ * version string.
+ *
+ * <p>Calls are made by deploy-service's task runner, outside any consumer thread, wrapped in
+ * Resilience4j (see {@link GuardedTargets}); each call may block until its work is done or the
+ * catalog's deadline passes. Every call must be idempotent: after a crash deploy-service repeats the
+ * step it had not recorded as done.
+ */
+public interface DeploymentTarget {
+
+    /** The catalog's {@code target.type} this implementation serves. */
+    String type();
+
+    /** The application's slots, in the order they are used (e.g. {@code blue}, {@code green}). */
+    List<String> slots(TargetContext context);
+
+    /**
+     * Runs {@code version} on {@code slot} (replacing whatever ran there) and returns once it is
+     * ready to serve, not yet receiving users' traffic.
+     *
+     * @return the slot's own base URL (what health probes use)
+     * @throws DeploymentFailedException naming what went wrong, e.g. a deadline passed
+     */
+    String deploy(TargetContext context, String slot, String version);
+
+    /**
+     * Splits the application's traffic as {@code traffic} says. Requests in flight finish where they
+     * started; the previous slot keeps running until {@link #stop}.
+     */
+    void route(TargetContext context, Traffic traffic);
+
+    /** Stops what runs on {@code slot} (gracefully, then forcibly); a no-op when nothing does. */
+    void stop(TargetContext context, String slot);
+
+    /**
+     * Whether what this target runs keeps running when deploy-service stops (true for a cluster or an
+     * external system). When false, deploy-service starts the live versions again when it starts.
+     */
+    default boolean outlivesDeployService() {
+        return true;
+    }
+}

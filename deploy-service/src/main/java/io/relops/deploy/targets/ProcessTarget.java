@@ -1,0 +1,221 @@
+package io.relops.deploy.targets;
+
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.relops.deploy.catalog.DeployCatalog.ApplicationSpec;
+import io.relops.deploy.catalog.DeployCatalog.ProcessSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code process} deployment target: each slot of an application is a local OS process started
+ * from the catalog's command template (no shell; the request contributes only the validated
+ * version), with its output in a log file per slot. The application's stable port is served by a
+ * {@link StableRouter}. Processes are stopped gracefully (SIGTERM, then a kill after the catalog's
+ * stop timeout), and all of them when deploy-service stops.
+ */
+@Component
+public class ProcessTarget implements DeploymentTarget, DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(ProcessTarget.class);
+    private static final Duration READY_POLL = Duration.ofMillis(100);
+
+    private final Path logDirectory;
+    private final Map<String, Process> processes = new ConcurrentHashMap<>();
+    private final Map<String, StableRouter> routers = new ConcurrentHashMap<>();
+
+    public ProcessTarget(@Value("${relops.deploy.log-dir}") Path logDirectory) {
+        this.logDirectory = logDirectory;
+    }
+
+    @Override
+    public String type() {
+        return "process";
+    }
+
+    /** Its processes are deploy-service's children: they stop with it. */
+    @Override
+    public boolean outlivesDeployService() {
+        return false;
+    }
+
+    @Override
+    public List<String> slots(TargetContext context) {
+        return List.copyOf(spec(context).slots().keySet());
+    }
+
+    @Override
+    public String deploy(TargetContext context, String slot, String version) {
+        String application = context.application();
+        ProcessSpec process = spec(context);
+        SafeVersion.require(version);
+        Integer port = process.slots().get(slot);
+        if (port == null) {
+            throw new DeploymentFailedException(application + " has no slot '" + slot + "' in the catalog");
+        }
+        router(application, process);
+        stop(context, slot);
+        List<String> command = new ArrayList<>();
+        for (String part : process.command()) {
+            command.add(part.replace("{java}", javaExecutable())
+                    .replace("{version}", version)
+                    .replace("{port}", Integer.toString(port))
+                    .replace("{slot}", slot)
+                    .replace("{application}", application));
+        }
+        Path logFile = logDirectory.resolve(application + "-" + slot + ".log");
+        Process started;
+        try {
+            Files.createDirectories(logDirectory);
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(Path.of(process.workingDirectory()).toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            if (process.environment() != null) {
+                builder.environment().putAll(process.environment());
+            }
+            started = builder.start();
+        } catch (IOException e) {
+            throw new DeploymentFailedException(
+                    "cannot start " + application + " " + version + " on slot " + slot + " (" + command.get(0) + "): "
+                            + e.getMessage(),
+                    e);
+        }
+        processes.put(key(application, slot), started);
+        log.info(
+                "started {} {} on slot {} (pid {}, port {}, log {})",
+                application,
+                version,
+                slot,
+                started.pid(),
+                port,
+                logFile);
+        awaitReady(application, slot, version, port, started, process.readyTimeout(), logFile);
+        return "http://127.0.0.1:" + port;
+    }
+
+    private void awaitReady(
+            String application,
+            String slot,
+            String version,
+            int port,
+            Process process,
+            Duration timeout,
+            Path logFile) {
+        int attempts = (int) Math.max(1, timeout.toMillis() / READY_POLL.toMillis());
+        Retry retry = Retry.of(
+                "ready-" + application + "-" + slot,
+                RetryConfig.custom()
+                        .maxAttempts(attempts)
+                        .intervalFunction(IntervalFunction.of(READY_POLL))
+                        .retryExceptions(IOException.class, UncheckedIOException.class)
+                        .build());
+        try {
+            retry.executeCallable(() -> {
+                if (!process.isAlive()) {
+                    throw new DeploymentFailedException(application + " " + version + " on slot " + slot
+                            + " exited with code " + process.exitValue() + " before it was ready; see " + logFile);
+                }
+                try (Socket socket = new Socket()) {
+                    socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                }
+                return null;
+            });
+        } catch (DeploymentFailedException e) {
+            throw e;
+        } catch (Exception e) {
+            process.destroyForcibly();
+            throw new DeploymentFailedException(application + " " + version + " on slot " + slot
+                    + " did not accept connections on port " + port + " within " + timeout + "; see " + logFile);
+        }
+    }
+
+    @Override
+    public void route(TargetContext context, Traffic traffic) {
+        router(context.application(), spec(context)).route(traffic);
+        if (traffic.canaryWeight() == 0) {
+            log.info(
+                    "{}: all traffic to slot {} ({})",
+                    context.application(),
+                    traffic.stableSlot(),
+                    traffic.stableEndpoint());
+        } else {
+            log.info(
+                    "{}: {}% of traffic to slot {}, the rest to slot {}",
+                    context.application(), traffic.canaryWeight(), traffic.canarySlot(), traffic.stableSlot());
+        }
+    }
+
+    @Override
+    public void stop(TargetContext context, String slot) {
+        Process process = processes.remove(key(context.application(), slot));
+        if (process != null) {
+            terminate(process, spec(context).stopTimeout());
+            log.info("stopped {} on slot {} (pid {})", context.application(), slot, process.pid());
+        }
+    }
+
+    private static void terminate(Process process, Duration grace) {
+        process.destroy();
+        try {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private StableRouter router(String application, ProcessSpec process) {
+        return routers.computeIfAbsent(application, name -> {
+            StableRouter router = new StableRouter(name, process.stablePort());
+            router.start();
+            log.info("{}: stable URL http://127.0.0.1:{}/", name, router.port());
+            return router;
+        });
+    }
+
+    private static ProcessSpec spec(TargetContext context) {
+        ApplicationSpec spec = context.spec();
+        if (spec.target() == null || spec.target().process() == null) {
+            throw new DeploymentFailedException(
+                    "application " + context.application() + " has no target.process in the catalog");
+        }
+        return spec.target().process();
+    }
+
+    private static String javaExecutable() {
+        return ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    private static String key(String application, String slot) {
+        return application + "/" + slot;
+    }
+
+    @Override
+    public void destroy() {
+        processes.values().forEach(process -> terminate(process, Duration.ofSeconds(5)));
+        processes.clear();
+        routers.values().forEach(StableRouter::stop);
+    }
+}

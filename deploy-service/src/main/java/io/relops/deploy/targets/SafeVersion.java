@@ -1,0 +1,22 @@
+package io.relops.deploy.targets;
+
+import java.util.regex.Pattern;
+
+/**
+ * The one rule for a version a request may carry into a command line, a URL or a payload: letters,
+ * digits, {@code . _ + -}, at most 64, starting with a letter or digit — no shell metacharacters.
+ */
+public final class SafeVersion {
+
+    private static final Pattern SAFE = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$");
+
+    private SafeVersion() {}
+
+    /** @throws DeploymentFailedException naming the version when it is not safe */
+    public static String require(String version) {
+        if (!SAFE.matcher(version).matches()) {
+            throw new DeploymentFailedException("refusing version '" + version + "': not a safe version string");
+        }
+        return version;
+    }
+}

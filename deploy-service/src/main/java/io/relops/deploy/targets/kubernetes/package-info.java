@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.deploy.targets.kubernetes;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.deploy.targets;
+
+import org.jspecify.annotations.NullMarked;

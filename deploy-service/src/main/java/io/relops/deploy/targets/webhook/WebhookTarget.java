@@ -1,0 +1,231 @@
+package io.relops.deploy.targets.webhook;
+
+import io.relops.deploy.catalog.DeployCatalog.WebhookSpec;
+import io.relops.deploy.targets.DeploymentFailedException;
+import io.relops.deploy.targets.DeploymentTarget;
+import io.relops.deploy.targets.SafeVersion;
+import io.relops.deploy.targets.TargetContext;
+import io.relops.deploy.targets.TargetUnavailableException;
+import io.relops.deploy.targets.Traffic;
+import io.relops.deploy.targets.webhook.WebhookCallbacks.Waiting;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientResponseException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The {@code webhook} deployment target: an external system does the work. Each call is a JSON
+ * POST to the catalog's {@code url} with an {@code action} ({@code deploy}, {@code route}, {@code
+ * stop}), signed in {@value WebhookSignature#HEADER}. {@code route} and {@code stop} are done when
+ * the system answers 2xx; {@code deploy} is done when the system calls back (see {@link
+ * WebhookCallbackController}) with the slot's endpoint, or fails with its message, or when the
+ * catalog's deadline passes. 5xx, 408, 429 and connection failures are transient ({@link
+ * TargetUnavailableException}); any other refusal is final.
+ *
+ * <p>Calls are repeated after a crash (the contract of {@link DeploymentTarget}): the external
+ * system must treat the same {@code action}, release, slot and version as the same request.
+ */
+@Component
+public class WebhookTarget implements DeploymentTarget {
+
+    public static final String ACTION_HEADER = "X-Relops-Action";
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookTarget.class);
+    private static final List<String> SLOTS = List.of("blue", "green");
+
+    private final RestClient.Builder http;
+    private final JsonMapper json;
+    private final WebhookCallbacks callbacks;
+    private final String callbackBaseUrl;
+    private final Map<Duration, RestClient> clients = new ConcurrentHashMap<>();
+
+    public WebhookTarget(
+            RestClient.Builder http,
+            JsonMapper json,
+            WebhookCallbacks callbacks,
+            @Value("${relops.deploy.webhook.callback-base-url:http://127.0.0.1:${server.port:8081}}")
+                    String callbackBaseUrl) {
+        this.http = http;
+        this.json = json;
+        this.callbacks = callbacks;
+        this.callbackBaseUrl = callbackBaseUrl;
+    }
+
+    @Override
+    public String type() {
+        return "webhook";
+    }
+
+    @Override
+    public List<String> slots(TargetContext context) {
+        return SLOTS;
+    }
+
+    @Override
+    public String deploy(TargetContext context, String slot, String version) {
+        WebhookSpec spec = spec(context);
+        String application = context.application();
+        checkSlot(application, slot);
+        SafeVersion.require(version);
+        // without a release (restoring live versions after a restart) the callback still needs an id
+        UUID id = context.releaseId() != null ? context.releaseId() : UUID.randomUUID();
+        String base = spec.callbackBaseUrl() != null ? spec.callbackBaseUrl() : callbackBaseUrl;
+        String callbackUrl = stripSlash(base) + WebhookCallbackController.PATH + "/" + id;
+        Map<String, Object> payload = payload("deploy", context);
+        payload.put("releaseId", id);
+        payload.put("slot", slot);
+        payload.put("version", version);
+        payload.put("callbackUrl", callbackUrl);
+
+        Waiting waiting = callbacks.register(id, application, slot, spec.secret());
+        try {
+            post(spec, "deploy", payload);
+            log.info(
+                    "{}: asked {} to deploy {} on slot {}, waiting up to {} for its callback",
+                    application,
+                    spec.url(),
+                    version,
+                    slot,
+                    spec.deadline());
+            WebhookCallback callback = waiting.result().get(spec.deadline().toMillis(), TimeUnit.MILLISECONDS);
+            if (!callback.ready()) {
+                throw new DeploymentFailedException(application + " " + version + " on slot " + slot
+                        + ": the webhook system reported the deploy failed: "
+                        + (callback.message() == null ? "(no message)" : callback.message()));
+            }
+            log.info("{}: {} on slot {} is ready at {}", application, version, slot, callback.endpoint());
+            return String.valueOf(callback.endpoint());
+        } catch (TimeoutException e) {
+            throw new DeploymentFailedException(application + " " + version + " on slot " + slot + ": " + spec.url()
+                    + " did not call back within the deadline of " + spec.deadline());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeploymentFailedException(
+                    "interrupted while waiting for the webhook callback of " + application + " on slot " + slot, e);
+        } catch (ExecutionException e) {
+            throw new DeploymentFailedException(
+                    "the webhook callback of " + application + " on slot " + slot + " failed: " + e.getCause(), e);
+        } finally {
+            callbacks.unregister(id, waiting);
+        }
+    }
+
+    @Override
+    public void route(TargetContext context, Traffic traffic) {
+        WebhookSpec spec = spec(context);
+        Map<String, Object> payload = payload("route", context);
+        payload.put("stableSlot", traffic.stableSlot());
+        payload.put("stableEndpoint", traffic.stableEndpoint());
+        payload.put("canarySlot", traffic.canarySlot());
+        payload.put("canaryEndpoint", traffic.canaryEndpoint());
+        payload.put("canaryWeight", traffic.canaryWeight());
+        post(spec, "route", payload);
+        log.info(
+                "{}: webhook routed {}% to {}, the rest to {}",
+                context.application(), traffic.canaryWeight(), traffic.canarySlot(), traffic.stableSlot());
+    }
+
+    @Override
+    public void stop(TargetContext context, String slot) {
+        WebhookSpec spec = spec(context);
+        checkSlot(context.application(), slot);
+        Map<String, Object> payload = payload("stop", context);
+        payload.put("slot", slot);
+        post(spec, "stop", payload);
+        log.info("{}: webhook stopped slot {}", context.application(), slot);
+    }
+
+    private static Map<String, Object> payload(String action, TargetContext context) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("action", action);
+        payload.put("releaseId", context.releaseId());
+        payload.put("application", context.application());
+        payload.put("environment", context.environment());
+        return payload;
+    }
+
+    private void post(WebhookSpec spec, String action, Map<String, Object> payload) {
+        byte[] body = json.writeValueAsBytes(payload);
+        String what = action + " of " + payload.get("application");
+        try {
+            client(spec.timeout())
+                    .post()
+                    .uri(spec.url())
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .header(WebhookSignature.HEADER, WebhookSignature.sign(spec.secret(), body))
+                    .header(ACTION_HEADER, action)
+                    .body(body)
+                    .retrieve()
+                    .toBodilessEntity();
+        } catch (RestClientResponseException e) {
+            HttpStatusCode status = e.getStatusCode();
+            String answer = spec.url() + " answered " + status.value() + " to the " + what
+                    + (e.getResponseBodyAsString().isBlank() ? "" : ": " + abbreviate(e.getResponseBodyAsString()));
+            if (status.is5xxServerError() || status.value() == 408 || status.value() == 429) {
+                throw new TargetUnavailableException(answer, e);
+            }
+            throw new DeploymentFailedException(answer, e);
+        } catch (ResourceAccessException e) {
+            throw new TargetUnavailableException(
+                    "cannot reach " + spec.url() + " for the " + what + ": "
+                            + e.getMostSpecificCause().getMessage(),
+                    e);
+        }
+    }
+
+    /** One client per timeout: it bounds both connecting and waiting for the answer. */
+    private RestClient client(Duration timeout) {
+        return clients.computeIfAbsent(timeout, t -> {
+            JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(
+                    HttpClient.newBuilder().connectTimeout(t).build());
+            factory.setReadTimeout(t);
+            return http.clone().requestFactory(factory).build();
+        });
+    }
+
+    private static String abbreviate(String text) {
+        String line = text.strip().replaceAll("\\s+", " ");
+        return line.length() <= 200 ? line : line.substring(0, 200) + "…";
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    private static void checkSlot(String application, String slot) {
+        if (!SLOTS.contains(slot)) {
+            throw new DeploymentFailedException(
+                    application + " has no slot '" + slot + "' on the webhook target (slots: " + SLOTS + ")");
+        }
+    }
+
+    private static WebhookSpec spec(TargetContext context) {
+        if (context.spec().target() == null || context.spec().target().webhook() == null) {
+            throw new DeploymentFailedException(
+                    "application " + context.application() + " has no target.webhook in the catalog");
+        }
+        WebhookSpec spec = context.spec().target().webhook();
+        if (spec.secret().isBlank()) {
+            throw new DeploymentFailedException("application " + context.application()
+                    + ": target.webhook.secret is empty; requests must be signed");
+        }
+        return spec;
+    }
+}

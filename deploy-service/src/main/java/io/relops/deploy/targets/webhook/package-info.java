@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.deploy.targets.webhook;
+
+import org.jspecify.annotations.NullMarked;

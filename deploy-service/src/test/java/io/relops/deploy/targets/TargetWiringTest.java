@@ -1,0 +1,46 @@
+package io.relops.deploy.targets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.relops.deploy.targets.kubernetes.KubernetesTarget;
+import io.relops.deploy.targets.webhook.WebhookTarget;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.FilterType;
+
+/** The kubernetes and webhook targets wire from deploy-service's auto-configuration, without a cluster. */
+class TargetWiringTest {
+
+    @Configuration(proxyBeanMethods = false)
+    @ComponentScan(
+            basePackageClasses = {KubernetesTarget.class, WebhookTarget.class},
+            excludeFilters = @ComponentScan.Filter(type = FilterType.REGEX, pattern = ".*Test.*"))
+    static class Targets {}
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(
+                    JacksonAutoConfiguration.class,
+                    HttpMessageConvertersAutoConfiguration.class,
+                    RestClientAutoConfiguration.class))
+            .withUserConfiguration(Targets.class);
+
+    @Test
+    void providesBothTargetsAndBuildsNoKubernetesClientUntilOneIsUsed() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBeansOfType(DeploymentTarget.class).values())
+                    .extracting(DeploymentTarget::type)
+                    .containsExactlyInAnyOrder("kubernetes", "webhook");
+            assertThat(context.getBeanFactory().containsSingleton("kubernetesClient"))
+                    .isFalse();
+            assertThat(context.getBeanNamesForType(KubernetesClient.class)).containsExactly("kubernetesClient");
+        });
+    }
+}

@@ -1,0 +1,388 @@
+package io.relops.deploy.targets.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.RollableScalableResource;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.relops.deploy.catalog.DeployCatalog;
+import io.relops.deploy.targets.DeploymentFailedException;
+import io.relops.deploy.targets.TargetContext;
+import io.relops.deploy.targets.TargetUnavailableException;
+import io.relops.deploy.targets.Traffic;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+/** The kubernetes target against fabric8's mock API server in CRUD mode (no controller sets status). */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesTargetTest {
+
+    private static final String NS = "shop-prod";
+
+    KubernetesClient client;
+
+    private KubernetesTarget target;
+
+    @BeforeEach
+    void setUp() {
+        target = new KubernetesTarget(client);
+    }
+
+    @Test
+    void deploysTheSlotAsADeploymentWithTheCatalogsImageLabelsAndEnvironment() {
+        TargetContext context = context(Map.of());
+
+        String endpoint = deployWhileMarkingReady(context, "green", "1.4.2");
+
+        assertThat(endpoint).isEqualTo("http://shop-green.shop-prod.svc.cluster.local:8080");
+        Deployment deployment = deployment("shop-green").get();
+        assertThat(deployment.getMetadata().getLabels())
+                .containsEntry("app", "shop")
+                .containsEntry("slot", "green");
+        assertThat(deployment.getMetadata().getAnnotations())
+                .containsEntry("relops.io/version", "1.4.2")
+                .containsEntry("relops.io/release-id", context.releaseId().toString());
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(deployment.getSpec().getSelector().getMatchLabels())
+                .isEqualTo(Map.of("app", "shop", "slot", "green"));
+        var container =
+                deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getImage()).isEqualTo("registry.example.com/shop:1.4.2");
+        assertThat(container.getPorts().get(0).getContainerPort()).isEqualTo(8080);
+        assertThat(container.getEnv())
+                .containsExactly(new EnvVar("LOG_LEVEL", "debug", null), new EnvVar("REGION", "eu", null));
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+                .containsEntry("app", "shop")
+                .containsEntry("slot", "green");
+        Service service =
+                client.services().inNamespace(NS).withName("shop-green").get();
+        assertThat(service.getSpec().getSelector()).isEqualTo(Map.of("app", "shop", "slot", "green"));
+        assertThat(service.getSpec().getPorts().get(0).getPort()).isEqualTo(8080);
+    }
+
+    @Test
+    void returnsOnlyOnceTheRolloutIsReady() {
+        TargetContext context = context(Map.of());
+        CompletableFuture<String> deploy = CompletableFuture.supplyAsync(() -> target.deploy(context, "blue", "2.0.0"));
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> deployment("shop-blue").get() != null);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !deploy.isDone());
+        markReady("shop-blue");
+
+        assertThat(deploy)
+                .succeedsWithin(Duration.ofSeconds(10))
+                .isEqualTo("http://shop-blue.shop-prod.svc.cluster.local:8080");
+    }
+
+    @Test
+    void failsNamingTheDeadlineAndThePodStateWhenTheRolloutNeverCompletes() {
+        TargetContext context = context(Map.of("ready-timeout", "1s"));
+        client.pods()
+                .inNamespace(NS)
+                .resource(new PodBuilder()
+                        .withNewMetadata()
+                        .withName("shop-green-7d9f-abcde")
+                        .withLabels(Map.of("app", "shop", "slot", "green"))
+                        .endMetadata()
+                        .withNewStatus()
+                        .withPhase("Pending")
+                        .addNewContainerStatus()
+                        .withName("shop")
+                        .withReady(false)
+                        .withNewState()
+                        .withNewWaiting()
+                        .withReason("ImagePullBackOff")
+                        .withMessage("Back-off pulling image \"registry.example.com/shop:9.9.9\"")
+                        .endWaiting()
+                        .endState()
+                        .endContainerStatus()
+                        .endStatus()
+                        .build())
+                .create();
+
+        assertThatThrownBy(() -> target.deploy(context, "green", "9.9.9"))
+                .isInstanceOf(DeploymentFailedException.class)
+                .hasMessageContaining("shop 9.9.9 on slot green (Deployment shop-prod/shop-green)")
+                .hasMessageContaining("was not ready within the deadline of PT1S")
+                .hasMessageContaining("0/2 replicas ready")
+                .hasMessageContaining("shop-green-7d9f-abcde Pending (ImagePullBackOff: Back-off pulling image");
+    }
+
+    @Test
+    void failsAtOnceWhenTheDeploymentReportsItsProgressDeadlineExceeded() {
+        TargetContext context = context(Map.of("ready-timeout", "30s"));
+        CompletableFuture<String> deploy =
+                CompletableFuture.supplyAsync(() -> target.deploy(context, "green", "2.0.0"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> deployment("shop-green").get() != null);
+
+        deployment("shop-green")
+                .editStatus(d -> new DeploymentBuilder(d)
+                        .withNewStatus()
+                        .withObservedGeneration(d.getMetadata().getGeneration())
+                        .withReplicas(2)
+                        .withUpdatedReplicas(2)
+                        .withReadyReplicas(0)
+                        .addNewCondition()
+                        .withType("Progressing")
+                        .withStatus("False")
+                        .withReason("ProgressDeadlineExceeded")
+                        .withMessage("ReplicaSet \"shop-green-7d9f\" has timed out progressing.")
+                        .endCondition()
+                        .endStatus()
+                        .build());
+
+        assertThat(deploy)
+                .failsWithin(Duration.ofSeconds(10))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .havingCause()
+                .isInstanceOf(DeploymentFailedException.class)
+                .withMessageContaining("failed its rollout: 0/2 replicas ready, 2 updated")
+                .withMessageContaining("has timed out progressing");
+    }
+
+    @Test
+    void waitsForTheControllerToObserveANewVersion() {
+        TargetContext context = context(Map.of("ready-timeout", "1s"));
+        deployWhileMarkingReady(context, "blue", "1.0.0");
+
+        // the status still says ready, but for the previous generation: not rolled out
+        assertThatThrownBy(() -> target.deploy(context, "blue", "1.0.1"))
+                .isInstanceOf(DeploymentFailedException.class)
+                .hasMessageContaining("deadline of PT1S");
+        assertThat(deployment("shop-blue")
+                        .get()
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
+                .isEqualTo("registry.example.com/shop:1.0.1");
+    }
+
+    @Test
+    void redeployingTheSameVersionChangesNothing() {
+        TargetContext context = context(Map.of());
+        deployWhileMarkingReady(context, "blue", "1.0.0");
+        Deployment first = deployment("shop-blue").get();
+
+        String endpoint = target.deploy(context, "blue", "1.0.0");
+
+        Deployment second = deployment("shop-blue").get();
+        assertThat(endpoint).isEqualTo("http://shop-blue.shop-prod.svc.cluster.local:8080");
+        assertThat(second.getMetadata().getGeneration())
+                .isEqualTo(first.getMetadata().getGeneration());
+        assertThat(client.apps().deployments().inNamespace(NS).list().getItems())
+                .hasSize(1);
+        assertThat(client.services().inNamespace(NS).list().getItems()).hasSize(1);
+    }
+
+    @Test
+    void refusesAVersionThatIsNotAnImageTag() {
+        TargetContext context = context(Map.of());
+
+        assertThatThrownBy(() -> target.deploy(context, "blue", "1.0@sha256:evil"))
+                .isInstanceOf(DeploymentFailedException.class)
+                .hasMessageContaining("not a valid image tag");
+        assertThat(deployment("shop-blue").get()).isNull();
+    }
+
+    @Test
+    void blueGreenSwitchesTheStableServiceSelector() {
+        TargetContext context = context(Map.of());
+        String blue = deployWhileMarkingReady(context, "blue", "1.0.0");
+        String green = deployWhileMarkingReady(context, "green", "1.1.0");
+
+        target.route(context, Traffic.all("blue", blue));
+        assertThat(stableService().getSpec().getSelector()).isEqualTo(Map.of("app", "shop", "slot", "blue"));
+
+        target.route(context, Traffic.all("green", green));
+        assertThat(stableService().getSpec().getSelector()).isEqualTo(Map.of("app", "shop", "slot", "green"));
+        assertThat(client.services().inNamespace(NS).list().getItems())
+                .extracting(s -> s.getMetadata().getName())
+                .containsExactlyInAnyOrder("shop", "shop-blue", "shop-green");
+    }
+
+    @Test
+    void canaryWithGatewayApiWritesTheHttpRouteWeights() {
+        TargetContext context =
+                context(Map.of("traffic", "gateway-api", "gateway.name", "edge", "gateway.namespace", "infra"));
+        String blue = deployWhileMarkingReady(context, "blue", "1.0.0");
+        String green = deployWhileMarkingReady(context, "green", "1.1.0");
+
+        target.route(context, Traffic.split("blue", blue, "green", green, 25));
+
+        HTTPRoute route = client.resources(HTTPRoute.class)
+                .inNamespace(NS)
+                .withName("shop")
+                .get();
+        assertThat(route.getSpec().getParentRefs().get(0).getName()).isEqualTo("edge");
+        assertThat(route.getSpec().getParentRefs().get(0).getNamespace()).isEqualTo("infra");
+        assertThat(weights(route)).isEqualTo(Map.of("shop-blue", 75, "shop-green", 25));
+        assertThat(stableService().getSpec().getSelector()).isEqualTo(Map.of("app", "shop", "slot", "blue"));
+
+        target.route(context, Traffic.split("blue", blue, "green", green, 50));
+        assertThat(weights(client.resources(HTTPRoute.class)
+                        .inNamespace(NS)
+                        .withName("shop")
+                        .get()))
+                .isEqualTo(Map.of("shop-blue", 50, "shop-green", 50));
+
+        target.route(context, Traffic.split("blue", blue, "green", green, 100));
+        assertThat(weights(client.resources(HTTPRoute.class)
+                        .inNamespace(NS)
+                        .withName("shop")
+                        .get()))
+                .isEqualTo(Map.of("shop-green", 100));
+        assertThat(stableService().getSpec().getSelector()).isEqualTo(Map.of("app", "shop", "slot", "green"));
+    }
+
+    @Test
+    void canaryWithoutGatewayApiApproximatesTheWeightByReplicas() {
+        TargetContext context = context(Map.of("replicas", "4"));
+        String blue = deployWhileMarkingReady(context, "blue", "1.0.0");
+        String green = deployWhileMarkingReady(context, "green", "1.1.0");
+        target.route(context, Traffic.all("blue", blue));
+
+        target.route(context, Traffic.split("blue", blue, "green", green, 25));
+
+        assertThat(deployment("shop-green").get().getSpec().getReplicas()).isEqualTo(1);
+        assertThat(deployment("shop-blue").get().getSpec().getReplicas()).isEqualTo(3);
+        assertThat(stableService().getSpec().getSelector()).isEqualTo(Map.of("app", "shop"));
+
+        target.route(context, Traffic.split("blue", blue, "green", green, 50));
+        assertThat(deployment("shop-green").get().getSpec().getReplicas()).isEqualTo(2);
+        assertThat(deployment("shop-blue").get().getSpec().getReplicas()).isEqualTo(2);
+
+        target.route(context, Traffic.all("green", green));
+        assertThat(deployment("shop-green").get().getSpec().getReplicas()).isEqualTo(4);
+        assertThat(stableService().getSpec().getSelector()).isEqualTo(Map.of("app", "shop", "slot", "green"));
+    }
+
+    @Test
+    void replicaSplitKeepsAPodOnEachSideThatReceivesTraffic() {
+        assertThat(KubernetesTarget.replicaSplit(4, 5)).containsExactly(3, 1);
+        assertThat(KubernetesTarget.replicaSplit(4, 50)).containsExactly(2, 2);
+        assertThat(KubernetesTarget.replicaSplit(10, 25)).containsExactly(7, 3);
+        assertThat(KubernetesTarget.replicaSplit(4, 99)).containsExactly(1, 3);
+        assertThat(KubernetesTarget.replicaSplit(1, 50)).containsExactly(1, 1);
+    }
+
+    @Test
+    void stopScalesTheSlotToZeroAndIsANoOpWithoutDeployment() {
+        TargetContext context = context(Map.of());
+        deployWhileMarkingReady(context, "blue", "1.0.0");
+
+        target.stop(context, "blue");
+        target.stop(context, "blue");
+        target.stop(context, "green");
+
+        assertThat(deployment("shop-blue").get().getSpec().getReplicas()).isZero();
+        assertThat(deployment("shop-green").get()).isNull();
+    }
+
+    @Test
+    void classifiesApiFailuresAsTransientOrFinal() {
+        assertThat(KubernetesTarget.translate("apply x", new KubernetesClientException("down", 503, null)))
+                .isInstanceOf(TargetUnavailableException.class)
+                .hasMessageContaining("HTTP 503");
+        assertThat(KubernetesTarget.translate("apply x", new KubernetesClientException("busy", 429, null)))
+                .isInstanceOf(TargetUnavailableException.class);
+        assertThat(KubernetesTarget.translate(
+                        "apply x", new KubernetesClientException("no route", new IOException("connection refused"))))
+                .isInstanceOf(TargetUnavailableException.class);
+        assertThat(KubernetesTarget.translate("apply x", new KubernetesClientException("invalid image", 422, null)))
+                .isInstanceOf(DeploymentFailedException.class)
+                .hasMessageContaining("Kubernetes refused to apply x (HTTP 422): invalid image");
+        assertThat(KubernetesTarget.translate("apply x", new KubernetesClientException("forbidden", 403, null)))
+                .isInstanceOf(DeploymentFailedException.class);
+    }
+
+    private String deployWhileMarkingReady(TargetContext context, String slot, String version) {
+        String name = "shop-" + slot;
+        Deployment before = deployment(name).get();
+        Long previous = before == null ? null : before.getMetadata().getGeneration();
+        CompletableFuture<Void> controller = CompletableFuture.runAsync(() -> {
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                Deployment now = deployment(name).get();
+                return now != null
+                        && (previous == null
+                                || !previous.equals(now.getMetadata().getGeneration()));
+            });
+            markReady(name);
+        });
+        String endpoint = target.deploy(context, slot, version);
+        controller.orTimeout(10, TimeUnit.SECONDS).join();
+        return endpoint;
+    }
+
+    /** What the Deployment controller would do once every pod is ready. */
+    private void markReady(String name) {
+        deployment(name)
+                .editStatus(d -> new DeploymentBuilder(d)
+                        .withNewStatus()
+                        .withObservedGeneration(d.getMetadata().getGeneration())
+                        .withReplicas(d.getSpec().getReplicas())
+                        .withUpdatedReplicas(d.getSpec().getReplicas())
+                        .withReadyReplicas(d.getSpec().getReplicas())
+                        .withAvailableReplicas(d.getSpec().getReplicas())
+                        .endStatus()
+                        .build());
+    }
+
+    private RollableScalableResource<Deployment> deployment(String name) {
+        return client.apps().deployments().inNamespace(NS).withName(name);
+    }
+
+    private Service stableService() {
+        return client.services().inNamespace(NS).withName("shop").get();
+    }
+
+    private static Map<String, Integer> weights(HTTPRoute route) {
+        Map<String, Integer> weights = new HashMap<>();
+        List<HTTPBackendRef> backends = route.getSpec().getRules().get(0).getBackendRefs();
+        backends.forEach(b -> weights.put(b.getName(), b.getWeight()));
+        return weights;
+    }
+
+    /** The catalog entry of application {@code shop}, bound like deploy-service binds catalog.yml. */
+    private static TargetContext context(Map<String, String> kubernetes) {
+        Map<String, String> properties = new HashMap<>();
+        String prefix = "relops.applications.shop.target.";
+        properties.put(prefix + "type", "kubernetes");
+        properties.put(prefix + "kubernetes.namespace", NS);
+        properties.put(prefix + "kubernetes.image", "registry.example.com/shop");
+        properties.put(prefix + "kubernetes.replicas", "2");
+        properties.put(prefix + "kubernetes.port", "8080");
+        properties.put(prefix + "kubernetes.env.REGION", "eu");
+        properties.put(prefix + "kubernetes.env.LOG_LEVEL", "debug");
+        properties.put(prefix + "kubernetes.ready-timeout", "10s");
+        kubernetes.forEach((key, value) -> properties.put(prefix + "kubernetes." + key, value));
+        DeployCatalog catalog =
+                new Binder(new MapConfigurationPropertySource(properties)).bindOrCreate("relops", DeployCatalog.class);
+        return new TargetContext(
+                UUID.randomUUID(), "shop", "prod", catalog.application("shop").orElseThrow());
+    }
+}

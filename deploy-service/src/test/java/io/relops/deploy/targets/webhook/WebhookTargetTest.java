@@ -1,0 +1,258 @@
+package io.relops.deploy.targets.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.relops.deploy.catalog.DeployCatalog;
+import io.relops.deploy.targets.DeploymentFailedException;
+import io.relops.deploy.targets.TargetContext;
+import io.relops.deploy.targets.TargetUnavailableException;
+import io.relops.deploy.targets.Traffic;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.web.client.RestClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The webhook target against a real HTTP server standing in for the external system: it checks
+ * every request's signature itself (its own HMAC, not relops' code) and calls back through the
+ * callback controller (Spring MVC, in-process) as the external system would over HTTP.
+ */
+class WebhookTargetTest {
+
+    private static final String SECRET = "shared-secret-of-shop";
+
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final WebhookCallbacks callbacks = new WebhookCallbacks();
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final List<Integer> callbackStatuses = new CopyOnWriteArrayList<>();
+    private MockMvc deployService;
+    private HttpServer external;
+    private WebhookTarget target;
+
+    /** How the external system answers a request with a valid signature: its HTTP status, and a callback. */
+    private volatile Function<JsonNode, Answer> behaviour = request -> new Answer(202, null);
+
+    record Received(String action, JsonNode body, boolean signatureValid) {}
+
+    record Answer(int status, String callbackBody) {}
+
+    @BeforeEach
+    void setUp() throws IOException {
+        deployService = MockMvcBuilders.standaloneSetup(new WebhookCallbackController(callbacks, json))
+                .build();
+        external = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        external.setExecutor(Executors.newCachedThreadPool());
+        external.createContext("/hooks/shop", this::handle);
+        external.start();
+        target = new WebhookTarget(RestClient.builder(), json, callbacks, "http://deploy-service.test:8081");
+    }
+
+    @AfterEach
+    void tearDown() {
+        external.stop(0);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        String signature = exchange.getRequestHeaders().getFirst("X-Relops-Signature");
+        boolean valid = ("sha256=" + hmac(body)).equals(signature);
+        JsonNode request = json.readTree(body);
+        received.add(new Received(request.get("action").asString(), request, valid));
+        Answer answer = valid ? behaviour.apply(request) : new Answer(401, null);
+        exchange.sendResponseHeaders(answer.status(), -1);
+        exchange.close();
+        if (answer.callbackBody() != null) {
+            String callbackUrl = request.get("callbackUrl").asString();
+            CompletableFuture.runAsync(() -> callBack(callbackUrl, answer.callbackBody()));
+        }
+    }
+
+    private void callBack(String callbackUrl, String body) {
+        try {
+            String path = callbackUrl.substring("http://deploy-service.test:8081".length());
+            int status = deployService
+                    .perform(post(path)
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .header("X-Relops-Signature", "sha256=" + hmac(body.getBytes(StandardCharsets.UTF_8)))
+                            .content(body))
+                    .andReturn()
+                    .getResponse()
+                    .getStatus();
+            callbackStatuses.add(status);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void deployPostsTheSignedReleaseAndReturnsTheEndpointOfTheCallback() {
+        behaviour = request -> new Answer(
+                202,
+                "{\"slot\":\"" + request.get("slot").asString()
+                        + "\",\"status\":\"ready\",\"endpoint\":\"https://green.shop.example.com\"}");
+        TargetContext context = context(Map.of());
+
+        String endpoint = target.deploy(context, "green", "3.1.0");
+
+        assertThat(endpoint).isEqualTo("https://green.shop.example.com");
+        await().atMost(Duration.ofSeconds(5)).until(() -> callbackStatuses.contains(202));
+        assertThat(received).hasSize(1);
+        Received deploy = received.get(0);
+        assertThat(deploy.signatureValid()).isTrue();
+        assertThat(deploy.action()).isEqualTo("deploy");
+        assertThat(deploy.body().get("releaseId").asString())
+                .isEqualTo(context.releaseId().toString());
+        assertThat(deploy.body().get("application").asString()).isEqualTo("shop");
+        assertThat(deploy.body().get("environment").asString()).isEqualTo("prod");
+        assertThat(deploy.body().get("slot").asString()).isEqualTo("green");
+        assertThat(deploy.body().get("version").asString()).isEqualTo("3.1.0");
+        assertThat(deploy.body().get("callbackUrl").asString())
+                .isEqualTo("http://deploy-service.test:8081/api/targets/webhook/callback/" + context.releaseId());
+    }
+
+    @Test
+    void aFailedCallbackFailsTheDeployWithTheExternalMessage() {
+        behaviour = request -> new Answer(
+                200, "{\"slot\":\"blue\",\"status\":\"failed\",\"message\":\"quota exceeded in eu-west-1\"}");
+
+        assertThatThrownBy(() -> target.deploy(context(Map.of()), "blue", "3.1.0"))
+                .isInstanceOf(DeploymentFailedException.class)
+                .hasMessageContaining("shop 3.1.0 on slot blue")
+                .hasMessageContaining("quota exceeded in eu-west-1");
+    }
+
+    @Test
+    void failsNamingTheDeadlineWhenNoCallbackComes() throws Exception {
+        TargetContext context = context(Map.of("deadline", "1s"));
+
+        assertThatThrownBy(() -> target.deploy(context, "blue", "3.1.0"))
+                .isInstanceOf(DeploymentFailedException.class)
+                .hasMessageContaining("did not call back within the deadline of PT1S");
+
+        // a late callback finds nobody waiting
+        String late = "{\"slot\":\"blue\",\"status\":\"ready\",\"endpoint\":\"http://late.example\"}";
+        callBack("http://deploy-service.test:8081/api/targets/webhook/callback/" + context.releaseId(), late);
+        assertThat(callbackStatuses).containsExactly(404);
+    }
+
+    @Test
+    void routeAndStopPostSignedActionsAndSucceedOn2xx() {
+        TargetContext context = context(Map.of());
+
+        target.route(context, Traffic.split("blue", "https://blue.example", "green", "https://green.example", 25));
+        target.stop(context, "blue");
+
+        assertThat(received).extracting(Received::action).containsExactly("route", "stop");
+        assertThat(received).allMatch(Received::signatureValid);
+        JsonNode route = received.get(0).body();
+        assertThat(route.get("stableSlot").asString()).isEqualTo("blue");
+        assertThat(route.get("canarySlot").asString()).isEqualTo("green");
+        assertThat(route.get("canaryEndpoint").asString()).isEqualTo("https://green.example");
+        assertThat(route.get("canaryWeight").asInt()).isEqualTo(25);
+        assertThat(received.get(1).body().get("slot").asString()).isEqualTo("blue");
+    }
+
+    @Test
+    void serverErrorsAreTransientAndRefusalsFinal() {
+        TargetContext context = context(Map.of());
+
+        behaviour = request -> new Answer(503, null);
+        assertThatThrownBy(() -> target.stop(context, "blue"))
+                .isInstanceOf(TargetUnavailableException.class)
+                .hasMessageContaining("answered 503");
+
+        behaviour = request -> new Answer(422, null);
+        assertThatThrownBy(() -> target.stop(context, "blue"))
+                .isInstanceOf(DeploymentFailedException.class)
+                .hasMessageContaining("answered 422");
+    }
+
+    @Test
+    void aWrongSecretIsRefusedByTheExternalSystem() {
+        TargetContext context = context(Map.of("secret", "not-the-shared-one"));
+
+        assertThatThrownBy(() -> target.stop(context, "blue"))
+                .isInstanceOf(DeploymentFailedException.class)
+                .hasMessageContaining("answered 401");
+        assertThat(received)
+                .singleElement()
+                .extracting(Received::signatureValid)
+                .isEqualTo(false);
+    }
+
+    @Test
+    void anUnreachableSystemIsTransient() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        TargetContext context = context(Map.of("url", "http://127.0.0.1:" + closedPort + "/hooks/shop"));
+
+        assertThatThrownBy(() -> target.stop(context, "blue"))
+                .isInstanceOf(TargetUnavailableException.class)
+                .hasMessageContaining("cannot reach http://127.0.0.1:" + closedPort);
+    }
+
+    @Test
+    void refusesAnUnsafeVersionWithoutCallingTheSystem() {
+        assertThatThrownBy(() -> target.deploy(context(Map.of()), "blue", "1.0; rm -rf /"))
+                .isInstanceOf(DeploymentFailedException.class)
+                .hasMessageContaining("not a safe version string");
+        assertThat(received).isEmpty();
+    }
+
+    private static String hmac(byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private TargetContext context(Map<String, String> webhook) {
+        Map<String, String> properties = new HashMap<>();
+        String prefix = "relops.applications.shop.target.";
+        properties.put(prefix + "type", "webhook");
+        properties.put(
+                prefix + "webhook.url",
+                "http://127.0.0.1:" + external.getAddress().getPort() + "/hooks/shop");
+        properties.put(prefix + "webhook.secret", SECRET);
+        properties.put(prefix + "webhook.deadline", "10s");
+        properties.put(prefix + "webhook.timeout", "2s");
+        webhook.forEach((key, value) -> properties.put(prefix + "webhook." + key, value));
+        DeployCatalog catalog =
+                new Binder(new MapConfigurationPropertySource(properties)).bindOrCreate("relops", DeployCatalog.class);
+        return new TargetContext(
+                UUID.randomUUID(), "shop", "prod", catalog.application("shop").orElseThrow());
+    }
+}
