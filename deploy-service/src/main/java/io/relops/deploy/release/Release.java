@@ -2,7 +2,9 @@ package io.relops.deploy.release;
 
 import io.relops.common.event.ReleaseRequested;
 import io.relops.common.release.ReleaseStatus;
+import io.relops.common.release.Strategy;
 import java.time.OffsetDateTime;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -20,7 +22,7 @@ public record Release(
         String version,
         @Nullable String previousVersion,
         @Nullable UUID previousRelease,
-        String strategy,
+        Strategy strategy,
         ReleaseStatus status,
         @Nullable String slot,
         @Nullable String endpoint,
@@ -44,7 +46,7 @@ public record Release(
     /** A new release, as first recorded: what was asked for, and what serves meanwhile. */
     static Release requested(
             ReleaseRequested request,
-            String strategy,
+            Strategy strategy,
             Optional<LiveVersion> live,
             ReleaseStatus status,
             @Nullable String reason,
@@ -77,6 +79,102 @@ public record Release(
                 requestedAt,
                 now,
                 status.isTerminal() ? now : null);
+    }
+
+    /** A copy to change: the parts of a release that its lifecycle moves. */
+    Draft draft() {
+        return new Draft(this);
+    }
+
+    /** The mutable parts of a release while {@link ReleaseLifecycle} decides; {@link #build} makes it a release again. */
+    static final class Draft {
+        private final Release from;
+        ReleaseStatus status;
+
+        @Nullable
+        String slot;
+
+        @Nullable
+        String endpoint;
+
+        int step;
+        int weight;
+        int seq;
+        boolean paused;
+        final String requestedBy;
+
+        @Nullable
+        String approvedBy;
+
+        @Nullable
+        UUID backupId;
+
+        @Nullable
+        String backupSha256;
+
+        @Nullable
+        String reason;
+
+        @Nullable
+        OffsetDateTime watchUntil;
+
+        @Nullable
+        OffsetDateTime completedAt;
+
+        private Draft(Release from) {
+            this.from = from;
+            this.status = from.status;
+            this.slot = from.slot;
+            this.endpoint = from.endpoint;
+            this.step = from.step;
+            this.weight = from.weight;
+            this.seq = from.seq;
+            this.paused = from.paused;
+            this.requestedBy = from.requestedBy;
+            this.approvedBy = from.approvedBy;
+            this.backupId = from.backupId;
+            this.backupSha256 = from.backupSha256;
+            this.reason = from.reason;
+            this.watchUntil = from.watchUntil;
+            this.completedAt = from.completedAt;
+        }
+
+        Release build(OffsetDateTime now) {
+            boolean changed = seq != from.seq
+                    || paused != from.paused
+                    || step != from.step
+                    || !Objects.equals(approvedBy, from.approvedBy)
+                    || !Objects.equals(backupId, from.backupId)
+                    || !Objects.equals(endpoint, from.endpoint)
+                    || !Objects.equals(slot, from.slot);
+            return new Release(
+                    from.id,
+                    from.application,
+                    from.environment,
+                    from.version,
+                    from.previousVersion,
+                    from.previousRelease,
+                    from.strategy,
+                    status,
+                    slot,
+                    endpoint,
+                    from.stableSlot,
+                    from.stableEndpoint,
+                    step,
+                    weight,
+                    seq,
+                    paused,
+                    requestedBy,
+                    approvedBy,
+                    backupId,
+                    backupSha256,
+                    reason,
+                    from.commitRef,
+                    watchUntil,
+                    from.requestedAt,
+                    changed ? now : from.updatedAt,
+                    completedAt);
+        }
     }
 
     String appKey() {

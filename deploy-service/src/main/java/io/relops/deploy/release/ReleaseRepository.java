@@ -1,12 +1,15 @@
 package io.relops.deploy.release;
 
 import io.relops.common.release.ReleaseStatus;
+import io.relops.common.release.Strategy;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -15,8 +18,11 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class ReleaseRepository {
 
-    private static final String IN_PROGRESS =
-            "('REQUESTED', 'AWAITING_APPROVAL', 'AWAITING_BACKUP', 'DEPLOYING', 'VERIFYING', 'PROMOTING', 'ROLLING_BACK')";
+    /** The statuses of a release in progress, as a SQL list. */
+    private static final String IN_PROGRESS = Arrays.stream(ReleaseStatus.values())
+            .filter(status -> !status.isTerminal())
+            .map(status -> "'" + status.name() + "'")
+            .collect(Collectors.joining(", ", "(", ")"));
 
     private final JdbcClient jdbc;
 
@@ -41,7 +47,7 @@ public class ReleaseRepository {
                 .param("version", r.version())
                 .param("previousVersion", r.previousVersion())
                 .param("previousRelease", r.previousRelease())
-                .param("strategy", r.strategy())
+                .param("strategy", r.strategy().wireName())
                 .param("status", r.status().name())
                 .param("stableSlot", r.stableSlot())
                 .param("stableEndpoint", r.stableEndpoint())
@@ -55,69 +61,37 @@ public class ReleaseRepository {
         note(r.id(), r.status(), message);
     }
 
-    /**
-     * Moves a release to {@code status} and records why in its timeline; terminal states stamp
-     * {@code completed_at}, a terminal reason is kept as the release's reason.
-     *
-     * @return the release as it is now
-     */
-    Release transition(UUID id, ReleaseStatus status, String message) {
+    /** Writes what the lifecycle moves: state, placement, traffic, approval, backup, reason and times. */
+    void save(Release r) {
         jdbc.sql("""
-                        update release set status = :status, seq = seq + 1, paused = false, updated_at = now(),
-                               reason = case when :failure then :message else reason end,
-                               completed_at = case when :terminal then now() else completed_at end
+                        update release set status = :status, seq = :seq, paused = :paused, slot = :slot,
+                               endpoint = :endpoint, step = :step, weight = :weight, approved_by = :approvedBy,
+                               backup_id = :backupId, backup_sha256 = :backupSha256, reason = :reason,
+                               watch_until = :watchUntil, updated_at = :updatedAt, completed_at = :completedAt
                         where id = :id
                         """)
-                .param("status", status.name())
-                .param("failure", status.isFailure())
-                .param("message", message)
-                .param("terminal", status.isTerminal())
-                .param("id", id)
+                .param("status", r.status().name())
+                .param("seq", r.seq())
+                .param("paused", r.paused())
+                .param("slot", r.slot())
+                .param("endpoint", r.endpoint())
+                .param("step", r.step())
+                .param("weight", r.weight())
+                .param("approvedBy", r.approvedBy())
+                .param("backupId", r.backupId())
+                .param("backupSha256", r.backupSha256())
+                .param("reason", r.reason())
+                .param("watchUntil", r.watchUntil())
+                .param("updatedAt", r.updatedAt())
+                .param("completedAt", r.completedAt())
+                .param("id", r.id())
                 .update();
-        note(id, status, message);
-        return find(id).orElseThrow();
     }
 
     /** Adds an entry to the release's timeline without changing its state. */
     void note(UUID id, ReleaseStatus status, String message) {
         jdbc.sql("insert into release_history (release_id, status, message) values (?, ?, ?)")
                 .params(id, status.name(), message)
-                .update();
-    }
-
-    void deployedTo(UUID id, String slot, @Nullable String endpoint) {
-        jdbc.sql("update release set slot = ?, endpoint = ?, updated_at = now() where id = ?")
-                .params(slot, endpoint, id)
-                .update();
-    }
-
-    void traffic(UUID id, int step, int weight) {
-        jdbc.sql("update release set step = ?, weight = ?, updated_at = now() where id = ?")
-                .params(step, weight, id)
-                .update();
-    }
-
-    void paused(UUID id) {
-        jdbc.sql("update release set paused = true, updated_at = now() where id = ?")
-                .param(id)
-                .update();
-    }
-
-    void approvedBy(UUID id, String approver) {
-        jdbc.sql("update release set approved_by = ? where id = ?")
-                .params(approver, id)
-                .update();
-    }
-
-    void backedUp(UUID id, UUID backupId, @Nullable String sha256) {
-        jdbc.sql("update release set backup_id = ?, backup_sha256 = ? where id = ?")
-                .params(backupId, sha256, id)
-                .update();
-    }
-
-    void watchUntil(UUID id, OffsetDateTime until) {
-        jdbc.sql("update release set watch_until = ? where id = ?")
-                .params(until, id)
                 .update();
     }
 
@@ -294,7 +268,7 @@ public class ReleaseRepository {
                 rs.getString("version"),
                 rs.getString("previous_version"),
                 rs.getObject("previous_release", UUID.class),
-                rs.getString("strategy"),
+                Strategy.of(rs.getString("strategy")).orElse(Strategy.BLUE_GREEN),
                 ReleaseStatus.valueOf(rs.getString("status")),
                 rs.getString("slot"),
                 rs.getString("endpoint"),

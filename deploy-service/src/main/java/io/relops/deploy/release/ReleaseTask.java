@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * A unit of work of the release engine, run by the {@link TaskRunner} outside the consumer threads:
  * a target call, or a timer. {@code seq} is the release's transition count when the task was made:
- * a task whose phase has passed does nothing. {@code traceparent} is the trace context it was queued in (read
+ * a transition deletes the tasks of the phases it ends (see {@link TaskQueue#cancelStale}). {@code traceparent} is the trace context it was queued in (read
  * back from the queue; a new task takes the current one).
  */
 record ReleaseTask(
@@ -40,11 +40,20 @@ record ReleaseTask(
         /** The phase the release was in when this was made has gone on too long. */
         DEADLINE,
         /** A timed canary pause is over. */
-        RESUME
+        RESUME;
+
+        boolean isCall() {
+            return this != DEADLINE && this != RESUME;
+        }
     }
 
-    static ReleaseTask of(Release release, Kind kind) {
-        return new ReleaseTask(0, release.id(), kind, release.seq(), null, null, null, null, null, null, null, 0, null);
+    static ReleaseTask of(UUID releaseId, Kind kind, int seq) {
+        return new ReleaseTask(0, releaseId, kind, seq, null, null, null, null, null, null, null, 0, null);
+    }
+
+    /** Whether this task calls the target (run leased, outside any transaction) rather than being a timer. */
+    boolean isCall() {
+        return kind.isCall();
     }
 
     ReleaseTask slot(String value) {

@@ -1,11 +1,15 @@
 package io.relops.deploy.release;
 
 import io.relops.common.release.ReleaseStatus;
+import io.relops.deploy.release.ReleaseTask.Kind;
 import io.relops.platform.tracing.TraceContexts;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -14,13 +18,29 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * The engine's durable work queue ({@code release_task}). Tasks of one application and environment
- * are claimed one at a time in id order, with {@code FOR UPDATE SKIP LOCKED}, so several replicas
- * and threads share the work without running two steps of one application at once. A task keeps the trace context
- * of the transaction that queued it ({@code traceparent}), and runs in that trace.
+ * The engine's durable work queue ({@code release_task}): target calls and timers.
+ *
+ * <ul>
+ *   <li>A <b>call</b> is claimed with a lease ({@code lease_owner}, {@code lease_until}) in a short transaction
+ *       and runs with no transaction open; its runner renews the lease while it works ({@link #renew}) and
+ *       records the outcome only while it still holds it ({@link #finish}). Calls of one application and
+ *       environment run one at a time in id order; a lease that expires (its runner died) makes the call
+ *       claimable again, by any replica, once.
+ *   <li>A <b>timer</b> (deadline, pause) is claimed and decided in one transaction; timers never wait behind a
+ *       call, so a deadline fires while a call hangs.
+ * </ul>
+ *
+ * A task keeps the trace context of the transaction that queued it ({@code traceparent}), and runs in that trace.
  */
 @Repository
 class TaskQueue {
+
+    private static final List<String> CALLS =
+            Arrays.stream(Kind.values()).filter(Kind::isCall).map(Kind::name).toList();
+    private static final List<String> TIMERS = Arrays.stream(Kind.values())
+            .filter(kind -> !kind.isCall())
+            .map(Kind::name)
+            .toList();
 
     private final JdbcClient jdbc;
     private final Runnable wakeUp;
@@ -33,14 +53,14 @@ class TaskQueue {
     }
 
     /** Adds a task in the caller's transaction; the runner is woken when it commits. */
-    void add(Release release, ReleaseTask task, Duration delay) {
+    void add(String appKey, ReleaseTask task, Duration delay) {
         jdbc.sql("""
                         insert into release_task (app_key, release_id, kind, due_at, seq, slot, version, step, weight,
                                                   final_status, reason, cause_time, traceparent)
                         values (:appKey, :releaseId, :kind, now() + :delayMs * interval '1 millisecond', :seq, :slot,
                                 :version, :step, :weight, :finalStatus, :reason, :causeTime, :traceparent)
                         """)
-                .param("appKey", release.appKey())
+                .param("appKey", appKey)
                 .param("releaseId", task.releaseId())
                 .param("kind", task.kind().name())
                 .param("delayMs", delay.toMillis())
@@ -66,34 +86,107 @@ class TaskQueue {
         }
     }
 
-    void add(Release release, ReleaseTask task) {
-        add(release, task, Duration.ZERO);
+    /**
+     * Leases the next due call no other call of its application is ahead of (a call whose lease expired is due
+     * again and counts one more attempt). Commits on its own: the call then runs with no transaction open.
+     */
+    Optional<ReleaseTask> leaseNextCall(String owner, Duration lease) {
+        return jdbc.sql("""
+                        update release_task
+                        set lease_owner = :owner, lease_until = now() + :leaseMs * interval '1 millisecond',
+                            attempts = attempts + case when lease_owner is null then 0 else 1 end
+                        where id = (select t.id from release_task t
+                                    where t.kind in (:calls) and t.due_at <= now()
+                                      and (t.lease_until is null or t.lease_until < now())
+                                      and not exists (select 1 from release_task e
+                                                      where e.app_key = t.app_key and e.id < t.id
+                                                        and e.kind in (:calls) and e.due_at <= now())
+                                    order by t.id
+                                    limit 1
+                                    for update skip locked)
+                        returning *
+                        """)
+                .param("owner", owner)
+                .param("leaseMs", lease.toMillis())
+                .param("calls", CALLS)
+                .query(TaskQueue::task)
+                .optional();
     }
 
-    /** The next due task no other is ahead of, locked until the caller's transaction ends. */
-    Optional<ReleaseTask> claimNext() {
+    /** The next due timer, locked until the caller's transaction ends. */
+    Optional<ReleaseTask> claimNextTimer() {
         return jdbc.sql("""
-                        select * from release_task t
-                        where t.due_at <= now()
-                          and not exists (select 1 from release_task e
-                                          where e.app_key = t.app_key and e.id < t.id and e.due_at <= now())
-                        order by t.id
+                        select * from release_task
+                        where kind in (:timers) and due_at <= now()
+                        order by id
                         limit 1
                         for update skip locked
-                        """).query(TaskQueue::task).optional();
+                        """).param("timers", TIMERS).query(TaskQueue::task).optional();
+    }
+
+    /** Extends the leases {@code owner} holds on {@code ids}; returns the ids it still holds. */
+    List<Long> renew(String owner, Collection<Long> ids, Duration lease) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                        update release_task set lease_until = now() + :leaseMs * interval '1 millisecond'
+                        where id in (:ids) and lease_owner = :owner
+                        returning id
+                        """)
+                .param("leaseMs", lease.toMillis())
+                .param("ids", ids)
+                .param("owner", owner)
+                .query(Long.class)
+                .list();
+    }
+
+    /** Removes a leased call whose outcome is being recorded: false when {@code owner} no longer holds it. */
+    boolean finish(long id, String owner) {
+        return jdbc.sql("delete from release_task where id = ? and lease_owner = ?")
+                        .params(id, owner)
+                        .update()
+                > 0;
     }
 
     void done(long id) {
         jdbc.sql("delete from release_task where id = ?").param(id).update();
     }
 
-    /** Puts a task that failed unexpectedly back, due again after {@code backoff}. */
-    void retryLater(long id, Duration backoff, String error) {
+    /**
+     * Deletes the tasks of {@code releaseId}'s phases before transition {@code seq}: calls and timers the
+     * release no longer waits for. Clean-up (stopping slots, returning traffic after a release ended) stays.
+     *
+     * @return the ids of deleted calls that were leased, whose runners should stop them
+     */
+    List<Long> cancelStale(UUID releaseId, int seq) {
+        return jdbc
+                .sql("""
+                        delete from release_task
+                        where release_id = :id and seq < :seq and kind <> :stop
+                          and not (kind = :rollback and final_status is null)
+                        returning id, lease_owner is not null as leased
+                        """)
+                .param("id", releaseId)
+                .param("seq", seq)
+                .param("stop", Kind.STOP.name())
+                .param("rollback", Kind.ROLLBACK.name())
+                .query((rs, row) -> rs.getBoolean("leased") ? rs.getLong("id") : -1L)
+                .list()
+                .stream()
+                .filter(id -> id >= 0)
+                .toList();
+    }
+
+    /** Puts a call that failed unexpectedly back, unleased, due again after {@code backoff}. */
+    void retryLater(long id, String owner, Duration backoff, String error) {
         jdbc.sql("""
                         update release_task set attempts = attempts + 1, last_error = :error,
-                               due_at = now() + :backoffMs * interval '1 millisecond'
-                        where id = :id
+                               due_at = now() + :backoffMs * interval '1 millisecond',
+                               lease_owner = null, lease_until = null
+                        where id = :id and lease_owner = :owner
                         """)
+                .param("owner", owner)
                 .param("error", error)
                 .param("backoffMs", backoff.toMillis())
                 .param("id", id)
@@ -112,7 +205,7 @@ class TaskQueue {
         return new ReleaseTask(
                 rs.getLong("id"),
                 rs.getObject("release_id", UUID.class),
-                ReleaseTask.Kind.valueOf(rs.getString("kind")),
+                Kind.valueOf(rs.getString("kind")),
                 rs.getInt("seq"),
                 rs.getString("slot"),
                 rs.getString("version"),

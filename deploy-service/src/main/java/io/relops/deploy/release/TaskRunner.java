@@ -2,24 +2,39 @@ package io.relops.deploy.release;
 
 import io.github.resilience4j.core.IntervalFunction;
 import io.relops.platform.tracing.TraceContexts;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Runs the engine's tasks: a few worker threads claim due tasks from the {@link TaskQueue}, each in
- * one transaction that holds the task's row lock while the target works and then records the
- * outcome, its events (outbox) and the task's removal together. A task that fails unexpectedly is
- * put back with exponential backoff; after {@code relops.deploy.task-max-attempts} its release
- * fails with the error as reason.
+ * Runs the engine's tasks. Timers are decided in one short transaction each. Target calls are leased from the
+ * {@link TaskQueue} and run on their own threads with no transaction open and no lock held, so neither the
+ * connection pool nor a hanging target bounds how many releases progress at once
+ * ({@code relops.deploy.max-concurrent-calls}); their outcomes go back to the {@link ReleaseEngine}.
+ *
+ * <p>While a call runs its lease is renewed every third of {@code relops.deploy.task-lease}. A call whose
+ * task a transition deleted (a deadline, an abort) or whose lease was lost is cancelled: its thread is
+ * interrupted, which ends a webhook's wait for its callback, an HTTP exchange or a process target's readiness
+ * wait, and its outcome, if any, is recorded as late. A call that fails unexpectedly is retried with
+ * exponential backoff; after {@code relops.deploy.task-max-attempts} its release fails with the error.
  */
 @Component
 class TaskRunner implements SmartLifecycle {
@@ -28,11 +43,18 @@ class TaskRunner implements SmartLifecycle {
 
     private final TaskQueue queue;
     private final ReleaseEngine engine;
+    private final TargetCalls calls;
+    private final ReleaseRepository releases;
     private final TransactionTemplate tx;
     private final TaskWakeUp wakeUp;
     private final TraceContexts traces;
     private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+    private final ThreadPoolTaskExecutor callThreads = new ThreadPoolTaskExecutor();
+    private final Semaphore callPermits;
+    private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
+    private final String owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
     private final Duration pollInterval;
+    private final Duration lease;
     private final int maxAttempts;
     private final IntervalFunction backoff =
             IntervalFunction.ofExponentialBackoff(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1));
@@ -41,35 +63,49 @@ class TaskRunner implements SmartLifecycle {
     TaskRunner(
             TaskQueue queue,
             ReleaseEngine engine,
+            TargetCalls calls,
+            ReleaseRepository releases,
             TransactionTemplate tx,
             TaskWakeUp wakeUp,
             TraceContexts traces,
-            @Value("${relops.deploy.workers:4}") int workers,
+            @Value("${relops.deploy.max-concurrent-calls:64}") int maxCalls,
             @Value("${relops.deploy.task-poll-interval:250ms}") Duration pollInterval,
+            @Value("${relops.deploy.task-lease:30s}") Duration lease,
             @Value("${relops.deploy.task-max-attempts:8}") int maxAttempts) {
         this.queue = queue;
         this.engine = engine;
+        this.calls = calls;
+        this.releases = releases;
         this.tx = tx;
         this.wakeUp = wakeUp;
         this.traces = traces;
         this.pollInterval = pollInterval;
+        this.lease = lease;
         this.maxAttempts = maxAttempts;
-        scheduler.setPoolSize(workers);
-        scheduler.setThreadNamePrefix("release-task-");
-        scheduler.setWaitForTasksToCompleteOnShutdown(true);
-        scheduler.setAwaitTerminationSeconds(15);
+        this.callPermits = new Semaphore(maxCalls);
+        scheduler.setPoolSize(2);
+        scheduler.setThreadNamePrefix("release-tasks-");
+        callThreads.setCorePoolSize(maxCalls);
+        callThreads.setMaxPoolSize(maxCalls);
+        callThreads.setAllowCoreThreadTimeOut(true);
+        callThreads.setThreadNamePrefix("release-call-");
+        callThreads.setWaitForTasksToCompleteOnShutdown(true);
+        callThreads.setAwaitTerminationSeconds(15);
     }
 
     @Override
     public void start() {
         scheduler.initialize();
+        callThreads.initialize();
         running = true;
+        engine.onCancelled(this::cancel);
         wakeUp.onWake(() -> {
             if (running) {
                 scheduler.execute(this::drain);
             }
         });
         scheduler.scheduleWithFixedDelay(this::drain, pollInterval);
+        scheduler.scheduleWithFixedDelay(this::renewLeases, lease.dividedBy(3));
     }
 
     @Override
@@ -77,6 +113,7 @@ class TaskRunner implements SmartLifecycle {
         running = false;
         wakeUp.onWake(() -> {});
         scheduler.shutdown();
+        callThreads.shutdown();
     }
 
     @Override
@@ -85,65 +122,179 @@ class TaskRunner implements SmartLifecycle {
     }
 
     private void drain() {
-        while (running && runOne()) {
-            // next task
+        try {
+            while (running && fireTimer()) {
+                // next due timer
+            }
+            while (running && startCall()) {
+                // next due call
+            }
+        } catch (RuntimeException e) {
+            log.warn("cannot claim release tasks: {}", e.toString());
         }
     }
 
-    /** @return whether a task was found (run or put back) */
-    boolean runOne() {
-        AtomicReference<@Nullable ReleaseTask> claimed = new AtomicReference<>();
+    /** @return whether a due timer was found */
+    boolean fireTimer() {
+        Optional<ReleaseTask> fired = Optional.empty();
         try {
-            Boolean ran = tx.execute(status -> {
-                ReleaseTask task = queue.claimNext().orElse(null);
-                if (task == null) {
-                    return false;
+            fired = Optional.ofNullable(tx.execute(status -> {
+                ReleaseTask timer = queue.claimNextTimer().orElse(null);
+                if (timer != null) {
+                    MDC.put("releaseId", timer.releaseId().toString());
+                    traces.inSpan(timer.traceparent(), "release timer " + timer.kind(), () -> engine.fire(timer));
                 }
-                claimed.set(task);
-                MDC.put("releaseId", task.releaseId().toString());
-                // in the trace of the release that queued it: its target calls and events belong to that release
-                traces.inSpan(task.traceparent(), "release task " + task.kind(), () -> engine.run(task));
-                queue.done(task.id());
-                return true;
-            });
-            return Boolean.TRUE.equals(ran);
+                return timer;
+            }));
         } catch (RuntimeException e) {
-            ReleaseTask task = claimed.get();
-            if (task == null) {
-                log.warn("cannot claim release tasks: {}", e.toString());
-                return false;
-            }
-            String error = e.getClass().getSimpleName() + ": " + e.getMessage();
-            if (task.attempts() + 1 >= maxAttempts) {
-                log.error(
-                        "release {}: task {} failed {} times, giving up: {}",
-                        task.releaseId(),
-                        task.kind(),
-                        maxAttempts,
-                        error,
-                        e);
-                traces.inSpan(
-                        task.traceparent(),
-                        "release task " + task.kind() + " abandoned",
-                        () -> tx.executeWithoutResult(status -> {
-                            engine.abandon(task, error);
-                            queue.done(task.id());
-                        }));
-            } else {
-                Duration wait = Duration.ofMillis(backoff.apply(task.attempts() + 1));
-                log.warn(
-                        "release {}: task {} failed (attempt {}), again in {}: {}",
-                        task.releaseId(),
-                        task.kind(),
-                        task.attempts() + 1,
-                        wait,
-                        error,
-                        e);
-                tx.executeWithoutResult(status -> queue.retryLater(task.id(), wait, error));
-            }
-            return true;
+            log.warn("a release timer failed: {}", e.toString(), e);
+            return false;
         } finally {
             MDC.remove("releaseId");
+        }
+        return fired.isPresent();
+    }
+
+    /** @return whether a due call was leased and started */
+    private boolean startCall() {
+        if (!callPermits.tryAcquire()) {
+            return false;
+        }
+        Optional<ReleaseTask> call = Optional.empty();
+        try {
+            call = Optional.ofNullable(
+                    tx.execute(status -> queue.leaseNextCall(owner, lease).orElse(null)));
+        } finally {
+            if (call.isEmpty()) {
+                callPermits.release();
+            }
+        }
+        if (call.isEmpty()) {
+            return false;
+        }
+        ReleaseTask task = call.get();
+        InFlight flight = new InFlight();
+        inFlight.put(task.id(), flight);
+        callThreads.execute(() -> run(task, flight));
+        return true;
+    }
+
+    private void run(ReleaseTask task, InFlight flight) {
+        MDC.put("releaseId", task.releaseId().toString());
+        try {
+            Release release = releases.find(task.releaseId()).orElseThrow();
+            Optional<LifecycleInput> outcome = traces.inSpan(
+                    task.traceparent(),
+                    "release task " + task.kind(),
+                    () -> flight.call(() -> calls.call(task, release)));
+            engine.outcome(task, owner, outcome.orElse(null));
+        } catch (RuntimeException e) {
+            failed(task, flight, e);
+        } finally {
+            inFlight.remove(task.id());
+            callPermits.release();
+            MDC.remove("releaseId");
+            wakeUp.run();
+        }
+    }
+
+    private void failed(ReleaseTask task, InFlight flight, RuntimeException e) {
+        String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+        if (flight.cancelled()) {
+            log.info("release {}: cancelled {} ended with {}", task.releaseId(), task.kind(), error);
+            return;
+        }
+        if (task.attempts() + 1 >= maxAttempts) {
+            log.error(
+                    "release {}: {} failed {} times, giving up: {}",
+                    task.releaseId(),
+                    task.kind(),
+                    maxAttempts,
+                    error,
+                    e);
+            engine.abandon(task, error);
+            return;
+        }
+        Duration wait = Duration.ofMillis(backoff.apply(task.attempts() + 1));
+        log.warn(
+                "release {}: {} failed (attempt {}), again in {}: {}",
+                task.releaseId(),
+                task.kind(),
+                task.attempts() + 1,
+                wait,
+                error,
+                e);
+        tx.executeWithoutResult(status -> queue.retryLater(task.id(), owner, wait, error));
+    }
+
+    /** Renews the leases of the calls running here; a call whose lease is gone is cancelled. */
+    private void renewLeases() {
+        Set<Long> ids = new HashSet<>(inFlight.keySet());
+        if (ids.isEmpty()) {
+            return;
+        }
+        try {
+            List<Long> held = queue.renew(owner, ids, lease);
+            ids.removeAll(held);
+            cancel(ids);
+        } catch (RuntimeException e) {
+            log.warn("cannot renew the leases of {} release calls: {}", ids.size(), e.toString());
+        }
+    }
+
+    /** Cancels the calls of {@code ids} that run here. */
+    void cancel(Collection<Long> ids) {
+        for (Long id : ids) {
+            InFlight flight = inFlight.get(id);
+            if (flight != null && flight.cancel()) {
+                log.info("release call {} cancelled: its release moved on or its lease was lost", id);
+            }
+        }
+    }
+
+    /** Calls leased here and running now. */
+    int inFlight() {
+        return inFlight.size();
+    }
+
+    /**
+     * One running call: cancelling it interrupts its thread while, and only while, the target call itself runs
+     * (never while its outcome is being recorded).
+     */
+    private static final class InFlight {
+        private @Nullable Thread calling;
+        private boolean cancelled;
+
+        <T> T call(java.util.function.Supplier<T> call) {
+            synchronized (this) {
+                calling = Thread.currentThread();
+                if (cancelled) {
+                    calling.interrupt();
+                }
+            }
+            try {
+                return call.get();
+            } finally {
+                synchronized (this) {
+                    calling = null;
+                    Thread.interrupted(); // a cancellation ends the call, not what records its outcome
+                }
+            }
+        }
+
+        synchronized boolean cancel() {
+            if (cancelled) {
+                return false;
+            }
+            cancelled = true;
+            if (calling != null) {
+                calling.interrupt();
+            }
+            return true;
+        }
+
+        synchronized boolean cancelled() {
+            return cancelled;
         }
     }
 }

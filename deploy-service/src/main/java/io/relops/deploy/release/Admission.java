@@ -1,0 +1,94 @@
+package io.relops.deploy.release;
+
+import io.relops.common.event.DeploymentFailed;
+import io.relops.common.event.ReleaseRequested;
+import io.relops.common.release.Strategy;
+import io.relops.deploy.catalog.DeployCatalog.ApplicationSpec;
+import io.relops.deploy.release.Decision.Effect;
+import io.relops.deploy.release.Decision.Emission;
+import io.relops.deploy.release.Decision.Purpose;
+import io.relops.deploy.release.Decision.ReleaseOutcome;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Whether a requested release may start (pure): the application and environment must be in the catalog, the
+ * strategy known, and no other release of the application and environment in progress — unless the request
+ * supersedes it.
+ */
+record Admission(
+        Strategy strategy,
+        @Nullable String refusal,
+        @Nullable Release supersedes) {
+
+    static Admission of(ReleaseRequested request, Optional<ApplicationSpec> spec, Optional<Release> running) {
+        String strategyName = request.strategy() != null
+                ? request.strategy()
+                : spec.map(ApplicationSpec::strategy).orElse(Strategy.BLUE_GREEN.wireName());
+        Optional<Strategy> strategy = Strategy.of(strategyName);
+        Strategy chosen = strategy.orElse(Strategy.BLUE_GREEN);
+        if (spec.isEmpty()) {
+            return refused(chosen, "application '" + request.application() + "' is not in the catalog");
+        }
+        if (!spec.get().hasEnvironment(request.environment())) {
+            return refused(
+                    chosen,
+                    "application '" + request.application() + "' has no environment '" + request.environment()
+                            + "' in the catalog");
+        }
+        if (strategy.isEmpty()) {
+            return refused(chosen, "unknown strategy '" + strategyName + "' (blue-green or canary)");
+        }
+        if (running.isPresent() && Boolean.TRUE.equals(request.supersede())) {
+            return new Admission(chosen, null, running.get());
+        }
+        if (running.isPresent()) {
+            Release other = running.get();
+            return refused(
+                    chosen,
+                    "release " + other.id() + " of " + request.application() + " (" + other.version()
+                            + ") is already in progress in " + request.environment() + " (" + other.status()
+                            + "); abort it, or ask with \"supersede\": true to replace it");
+        }
+        return new Admission(chosen, null, null);
+    }
+
+    private static Admission refused(Strategy strategy, String refusal) {
+        return new Admission(strategy, refusal, null);
+    }
+
+    /** The first entry of the release's timeline. */
+    String describe(ReleaseRequested request, Optional<LiveVersion> live) {
+        if (refusal != null) {
+            return "refused: " + refusal;
+        }
+        return "requested by " + request.requestedBy() + ": " + request.application() + " " + request.version()
+                + " to " + request.environment() + " (" + strategy.wireName()
+                + live.map(l -> ", replacing " + l.version()).orElse(", first release") + ")";
+    }
+
+    String supersedeReason(ReleaseRequested request) {
+        return "superseded by release " + request.releaseId() + " (" + request.version() + ", requested by "
+                + request.requestedBy() + ")";
+    }
+
+    /** What a refused request, recorded as FAILED, emits. */
+    Decision refused(Release release) {
+        return new Decision(
+                release,
+                List.of(),
+                List.of(new Emission(
+                        Purpose.FAILED,
+                        new DeploymentFailed(
+                                release.id(),
+                                release.application(),
+                                release.environment(),
+                                release.version(),
+                                null,
+                                String.valueOf(refusal)))),
+                List.of(),
+                List.of(new Effect.Outcome(ReleaseOutcome.REFUSED)),
+                null);
+    }
+}

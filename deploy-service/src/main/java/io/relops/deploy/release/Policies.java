@@ -1,0 +1,42 @@
+package io.relops.deploy.release;
+
+import io.relops.deploy.catalog.DeployCatalog;
+import io.relops.deploy.catalog.DeployCatalog.ApplicationSpec;
+import io.relops.deploy.targets.DeploymentFailedException;
+import io.relops.deploy.targets.GuardedTargets;
+import io.relops.deploy.targets.TargetContext;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/** Reads the {@link Policy} of a release's application and environment from the catalog and its target. */
+@Component
+class Policies {
+
+    private final DeployCatalog catalog;
+    private final GuardedTargets targets;
+
+    Policies(DeployCatalog catalog, GuardedTargets targets) {
+        this.catalog = catalog;
+        this.targets = targets;
+    }
+
+    Optional<ApplicationSpec> application(String name) {
+        return catalog.application(name);
+    }
+
+    /**
+     * @throws DeploymentFailedException when the application has left the catalog
+     */
+    Policy of(Release release) {
+        ApplicationSpec app = catalog.application(release.application())
+                .orElseThrow(() -> new DeploymentFailedException(
+                        "application '" + release.application() + "' is no longer in the catalog"));
+        TargetContext context = new TargetContext(release.id(), release.application(), release.environment(), app);
+        try {
+            return Policy.of(app, release.environment(), targets.of(context).slots(context), null);
+        } catch (DeploymentFailedException e) {
+            return Policy.of(app, release.environment(), List.of(), String.valueOf(e.getMessage()));
+        }
+    }
+}

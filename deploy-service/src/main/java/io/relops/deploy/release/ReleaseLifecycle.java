@@ -1,0 +1,850 @@
+package io.relops.deploy.release;
+
+import static io.relops.common.release.ReleaseStatus.ABORTED;
+import static io.relops.common.release.ReleaseStatus.AWAITING_APPROVAL;
+import static io.relops.common.release.ReleaseStatus.AWAITING_BACKUP;
+import static io.relops.common.release.ReleaseStatus.COMPLETED;
+import static io.relops.common.release.ReleaseStatus.DEPLOYING;
+import static io.relops.common.release.ReleaseStatus.FAILED;
+import static io.relops.common.release.ReleaseStatus.PROMOTING;
+import static io.relops.common.release.ReleaseStatus.REJECTED;
+import static io.relops.common.release.ReleaseStatus.REQUESTED;
+import static io.relops.common.release.ReleaseStatus.ROLLED_BACK;
+import static io.relops.common.release.ReleaseStatus.ROLLING_BACK;
+import static io.relops.common.release.ReleaseStatus.VERIFYING;
+
+import io.relops.common.event.DeploymentFailed;
+import io.relops.common.event.DeploymentReady;
+import io.relops.common.event.DeploymentStarted;
+import io.relops.common.event.ReleaseCompleted;
+import io.relops.common.event.RollbackCompleted;
+import io.relops.common.event.RollbackFailed;
+import io.relops.common.event.TrafficShifted;
+import io.relops.common.release.ReleaseStatus;
+import io.relops.common.release.Strategy;
+import io.relops.deploy.catalog.DeployCatalog.CanaryStep;
+import io.relops.deploy.release.Decision.Effect;
+import io.relops.deploy.release.Decision.Emission;
+import io.relops.deploy.release.Decision.Entry;
+import io.relops.deploy.release.Decision.Purpose;
+import io.relops.deploy.release.Decision.ReleaseOutcome;
+import io.relops.deploy.release.Decision.Work;
+import io.relops.deploy.release.LifecycleInput.Abort;
+import io.relops.deploy.release.LifecycleInput.Approve;
+import io.relops.deploy.release.LifecycleInput.BackupDone;
+import io.relops.deploy.release.LifecycleInput.DeadlinePassed;
+import io.relops.deploy.release.LifecycleInput.DeployFailed;
+import io.relops.deploy.release.LifecycleInput.Deployed;
+import io.relops.deploy.release.LifecycleInput.HealthFailed;
+import io.relops.deploy.release.LifecycleInput.HealthVerified;
+import io.relops.deploy.release.LifecycleInput.Late;
+import io.relops.deploy.release.LifecycleInput.PauseOver;
+import io.relops.deploy.release.LifecycleInput.Promote;
+import io.relops.deploy.release.LifecycleInput.Reject;
+import io.relops.deploy.release.LifecycleInput.RestoreFailed;
+import io.relops.deploy.release.LifecycleInput.Restored;
+import io.relops.deploy.release.LifecycleInput.ReturnFailed;
+import io.relops.deploy.release.LifecycleInput.Rollback;
+import io.relops.deploy.release.LifecycleInput.ShiftFailed;
+import io.relops.deploy.release.LifecycleInput.Shifted;
+import io.relops.deploy.release.LifecycleInput.Start;
+import io.relops.deploy.release.LifecycleInput.Stopped;
+import io.relops.deploy.release.LifecycleInput.Supersede;
+import io.relops.deploy.release.LifecycleInput.TaskAbandoned;
+import io.relops.deploy.release.LifecycleInput.TrafficReturned;
+import io.relops.deploy.release.ReleaseRepository.BackupOutcome;
+import io.relops.deploy.release.ReleaseTask.Kind;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The release lifecycle as a pure function: {@link #decide} takes a release, one input (an event, a target
+ * call's outcome, a timer) and what the catalog and the database say, and returns the {@link Decision}: the
+ * release as it is now, the events to emit, the work to queue. It reads no clock and touches nothing;
+ * {@link ReleaseEngine} locks, decides and applies. Every transition is one of {@link #ALLOWED}.
+ */
+final class ReleaseLifecycle {
+
+    /** The allowed transitions, from each status. A status may move to itself (a next canary step). */
+    static final Map<ReleaseStatus, Set<ReleaseStatus>> ALLOWED = allowed();
+
+    private ReleaseLifecycle() {}
+
+    private static Map<ReleaseStatus, Set<ReleaseStatus>> allowed() {
+        Map<ReleaseStatus, Set<ReleaseStatus>> table = new EnumMap<>(ReleaseStatus.class);
+        Set<ReleaseStatus> notDeployed = EnumSet.of(FAILED, ABORTED, ROLLED_BACK);
+        table.put(REQUESTED, union(notDeployed, AWAITING_APPROVAL, AWAITING_BACKUP, DEPLOYING));
+        table.put(AWAITING_APPROVAL, union(notDeployed, REJECTED, AWAITING_BACKUP, DEPLOYING));
+        table.put(AWAITING_BACKUP, union(notDeployed, DEPLOYING));
+        table.put(DEPLOYING, union(notDeployed, VERIFYING));
+        table.put(VERIFYING, union(notDeployed, PROMOTING, ROLLING_BACK, COMPLETED));
+        table.put(PROMOTING, union(notDeployed, PROMOTING, VERIFYING, ROLLING_BACK, COMPLETED));
+        table.put(COMPLETED, EnumSet.of(ROLLING_BACK));
+        table.put(ROLLING_BACK, EnumSet.of(ROLLED_BACK, FAILED, ABORTED, COMPLETED));
+        for (ReleaseStatus end : EnumSet.of(ROLLED_BACK, FAILED, REJECTED, ABORTED)) {
+            table.put(end, EnumSet.noneOf(ReleaseStatus.class));
+        }
+        return Map.copyOf(table);
+    }
+
+    private static Set<ReleaseStatus> union(Set<ReleaseStatus> base, ReleaseStatus... more) {
+        Set<ReleaseStatus> set = EnumSet.copyOf(base);
+        set.addAll(List.of(more));
+        return set;
+    }
+
+    static Decision decide(Release release, LifecycleInput input, Policy policy, Facts facts) {
+        Change change = new Change(release, policy, facts);
+        change.apply(input);
+        return change.decision();
+    }
+
+    /** The traffic steps of a release: canary steps ending at 100 %, or a single switch. */
+    static List<CanaryStep> plan(Release release, Policy policy) {
+        if (!isCanary(release)) {
+            return List.of(new CanaryStep(100, null, false));
+        }
+        return CanaryPlan.of(policy.canarySteps());
+    }
+
+    /** A canary needs a stable version to compare with: the first release of an application just switches. */
+    static boolean isCanary(Release release) {
+        return release.strategy() == Strategy.CANARY && release.stableSlot() != null;
+    }
+
+    static String human(Duration duration) {
+        return duration.toString().substring(2).toLowerCase();
+    }
+
+    /** Thrown for a transition outside {@link #ALLOWED}: a defect of this class, never an input's fault. */
+    static final class IllegalTransition extends IllegalStateException {
+        IllegalTransition(ReleaseStatus from, ReleaseStatus to) {
+            super("illegal release transition " + from + " -> " + to);
+        }
+    }
+
+    /** One decision in the making: the release as a draft, and what the decision has produced so far. */
+    private static final class Change {
+
+        private final Release before;
+        private final Policy policy;
+        private final Facts facts;
+        private Release.Draft draft;
+        private final List<Entry> timeline = new ArrayList<>();
+        private final List<Emission> emissions = new ArrayList<>();
+        private final List<Work> work = new ArrayList<>();
+        private final List<Effect> effects = new ArrayList<>();
+        private @Nullable String refusal;
+
+        Change(Release release, Policy policy, Facts facts) {
+            this.before = release;
+            this.policy = policy;
+            this.facts = facts;
+            this.draft = release.draft();
+        }
+
+        Decision decision() {
+            return new Decision(
+                    draft.build(facts.now()),
+                    List.copyOf(timeline),
+                    List.copyOf(emissions),
+                    List.copyOf(work),
+                    List.copyOf(effects),
+                    refusal);
+        }
+
+        private Release now() {
+            return draft.build(facts.now());
+        }
+
+        void apply(LifecycleInput input) {
+            if (!(onEvent(input) || onOutcome(input) || onTimer(input))) {
+                throw new IllegalArgumentException("no decision for " + input);
+            }
+        }
+
+        /** Operator actions and other services' events. */
+        private boolean onEvent(LifecycleInput input) {
+            if (input instanceof Start) {
+                start();
+            } else if (input instanceof Approve approve) {
+                approve(approve);
+            } else if (input instanceof Reject reject) {
+                reject(reject);
+            } else if (input instanceof Promote promote) {
+                promote(promote);
+            } else if (input instanceof Abort abort) {
+                abort(abort);
+            } else if (input instanceof Rollback rollback) {
+                rollback(rollback);
+            } else if (input instanceof Supersede supersede) {
+                supersede(supersede);
+            } else if (input instanceof BackupDone backup) {
+                backupDone(backup);
+            } else if (input instanceof HealthVerified verified) {
+                verified(verified);
+            } else if (input instanceof HealthFailed failed) {
+                healthFailed(failed);
+            } else {
+                return false;
+            }
+            return true;
+        }
+
+        /** Outcomes of target calls. */
+        private boolean onOutcome(LifecycleInput input) {
+            if (input instanceof Deployed deployed) {
+                deployed(deployed);
+            } else if (input instanceof DeployFailed failed) {
+                deployFailed(failed);
+            } else if (input instanceof Shifted shifted) {
+                shifted(shifted);
+            } else if (input instanceof ShiftFailed failed) {
+                inPhase(
+                        PROMOTING,
+                        "shift outcome",
+                        () -> stop(FAILED, "shifting traffic failed: " + failed.error(), facts.now()));
+            } else if (input instanceof TrafficReturned returned) {
+                trafficReturned(returned);
+            } else if (input instanceof ReturnFailed failed) {
+                returnFailed(failed);
+            } else if (input instanceof Restored restored) {
+                inPhase(ROLLING_BACK, "restore outcome", () -> restored(restored));
+            } else if (input instanceof RestoreFailed failed) {
+                inPhase(ROLLING_BACK, "restore outcome", () -> restoreFailed(failed));
+            } else if (input instanceof Stopped stopped) {
+                stopped(stopped);
+            } else if (input instanceof Late late) {
+                late(late);
+            } else {
+                return false;
+            }
+            return true;
+        }
+
+        /** Timers, and the runner giving up on a task. */
+        private boolean onTimer(LifecycleInput input) {
+            if (input instanceof DeadlinePassed deadline) {
+                deadline(deadline);
+            } else if (input instanceof PauseOver pause) {
+                pauseOver(pause);
+            } else if (input instanceof TaskAbandoned abandoned) {
+                abandoned(abandoned);
+            } else {
+                return false;
+            }
+            return true;
+        }
+
+        // ------------------------------------------------------------ inputs
+
+        private void start() {
+            if (draft.status != REQUESTED) {
+                refuse("start ignored: release is " + draft.status);
+            } else if (policy.approval().required()) {
+                transition(
+                        AWAITING_APPROVAL,
+                        "waiting for approval by a(n) " + policy.approval().role() + " other than " + draft.requestedBy
+                                + " (expires in " + human(policy.approval().expiry()) + ")");
+                timer(Kind.DEADLINE, policy.approval().expiry());
+            } else {
+                approvedOrNotNeeded();
+            }
+        }
+
+        private void approve(Approve approval) {
+            if (draft.status != AWAITING_APPROVAL) {
+                refuse("approval by " + approval.by() + " ignored: release is " + draft.status);
+            } else if (approval.by().equals(draft.requestedBy)) {
+                refuse("approval by " + approval.by() + " refused: the requester may not approve their own release"
+                        + " (four-eyes); still waiting for another approver");
+            } else {
+                draft.approvedBy = approval.by();
+                note("approved by " + approval.by() + (approval.comment() == null ? "" : ": " + approval.comment()));
+                approvedOrNotNeeded();
+            }
+        }
+
+        private void reject(Reject rejection) {
+            if (draft.status != AWAITING_APPROVAL) {
+                refuse("rejection by " + rejection.by() + " ignored: release is " + draft.status);
+                return;
+            }
+            transition(REJECTED, "rejected by " + rejection.by() + ": " + rejection.reason());
+            effects.add(new Effect.Outcome(ReleaseOutcome.REJECTED));
+        }
+
+        private void promote(Promote promotion) {
+            if (draft.status != PROMOTING || !draft.paused) {
+                refuse("promotion by " + promotion.by() + " ignored: the release is not paused (" + draft.status
+                        + ", step " + draft.step + ")");
+                return;
+            }
+            note("promoted by " + promotion.by());
+            shift(draft.step + 1);
+        }
+
+        private void abort(Abort abort) {
+            if (draft.status.isTerminal() || draft.status == ROLLING_BACK) {
+                refuse("abort by " + abort.by() + " ignored: release is " + draft.status);
+                return;
+            }
+            stop(
+                    ABORTED,
+                    "aborted by " + abort.by() + (abort.reason() == null ? "" : ": " + abort.reason()),
+                    abort.at());
+        }
+
+        private void rollback(Rollback request) {
+            String why = "rollback requested by " + request.by() + (request.emergency() ? " (emergency)" : "")
+                    + (request.reason() == null ? "" : ": " + request.reason());
+            if (!draft.status.isTerminal() && draft.status != ROLLING_BACK) {
+                stop(ROLLED_BACK, why, request.at());
+            } else if (draft.status == COMPLETED && facts.live()) {
+                restore(why, request.at(), request.emergency());
+            } else {
+                refuseRollback(
+                        why,
+                        draft.status == COMPLETED
+                                ? "release " + before.id() + " is no longer the live one of " + before.application()
+                                : "release " + before.id() + " is " + draft.status + ": nothing to roll back");
+            }
+        }
+
+        private void supersede(Supersede supersede) {
+            if (draft.status.isTerminal()) {
+                refuse("superseding ignored: release is " + draft.status);
+                return;
+            }
+            boolean trafficMoved = trafficMayHaveMoved();
+            transition(ABORTED, supersede.reason());
+            effects.add(new Effect.Outcome(ReleaseOutcome.ABORTED));
+            if (draft.slot == null) {
+                return;
+            }
+            if (trafficMoved) {
+                call(ReleaseTask.of(before.id(), Kind.ROLLBACK, draft.seq).reason(supersede.reason()));
+            } else {
+                stopSlot(draft.slot, Duration.ZERO);
+            }
+        }
+
+        private void backupDone(BackupDone backup) {
+            if (draft.status != AWAITING_BACKUP) {
+                refuse("pre-deploy backup " + backup.outcome().backupId() + " recorded; release is " + draft.status);
+                return;
+            }
+            afterBackup(backup.outcome());
+        }
+
+        private void verified(HealthVerified verified) {
+            Integer expected = draft.step == 0 ? null : draft.step;
+            if (draft.status != VERIFYING || !Objects.equals(verified.step(), expected)) {
+                refuse("health.verified for step " + verified.step() + " ignored (release is " + draft.status
+                        + " at step " + draft.step + ")");
+                return;
+            }
+            List<CanaryStep> plan = plan(now(), policy);
+            if (draft.step == 0) {
+                note("slot " + draft.slot + " verified (" + verified.probes() + " probe results)");
+                shift(1);
+                return;
+            }
+            CanaryStep current = plan.get(draft.step - 1);
+            String verifiedStep = "step " + draft.step + "/" + plan.size() + " (" + current.weight() + "%) verified";
+            if (current.weight() == 100) {
+                complete(verifiedStep);
+            } else if (current.awaitPromotion()) {
+                transition(PROMOTING, verifiedStep + "; paused until promoted");
+                draft.paused = true;
+            } else if (current.pause() != null) {
+                transition(PROMOTING, verifiedStep + "; paused for " + human(current.pause()));
+                draft.paused = true;
+                timer(Kind.RESUME, current.pause());
+            } else {
+                shift(draft.step + 1);
+            }
+        }
+
+        private void healthFailed(HealthFailed failed) {
+            String where = draft.step == 0 ? "slot " + draft.slot : "step " + draft.step;
+            if (draft.status == VERIFYING || draft.status == PROMOTING) {
+                stop(ROLLED_BACK, "health failed at " + where + ": " + failed.reason(), failed.at());
+            } else if (draft.status == COMPLETED && withinWatch() && facts.live()) {
+                restore("health failed within the post-release watch window: " + failed.reason(), failed.at(), false);
+            } else {
+                refuse("health.failed ignored: release is " + draft.status
+                        + (draft.status == COMPLETED ? " and no longer watched" : ""));
+            }
+        }
+
+        private void deployed(Deployed deployed) {
+            effects.add(new Effect.SlotRunning(deployed.slot(), deployed.version(), deployed.endpoint()));
+            if (draft.status != DEPLOYING) {
+                refuse("deploy outcome ignored: release is " + draft.status);
+                stopSlot(deployed.slot(), Duration.ZERO);
+                return;
+            }
+            draft.endpoint = deployed.endpoint();
+            transition(
+                    VERIFYING,
+                    deployed.version() + " runs on slot " + deployed.slot() + " at " + deployed.endpoint()
+                            + "; waiting for its health verdict");
+            emit(
+                    Purpose.READY,
+                    new DeploymentReady(
+                            before.id(),
+                            before.application(),
+                            before.environment(),
+                            deployed.version(),
+                            deployed.slot(),
+                            deployed.endpoint()));
+            timer(Kind.DEADLINE, policy.deadlines().verify());
+        }
+
+        private void deployFailed(DeployFailed failed) {
+            if (draft.status != DEPLOYING) {
+                refuse("deploy outcome ignored: release is " + draft.status);
+                return;
+            }
+            fail("deploying " + failed.version() + " to slot " + failed.slot() + " failed: " + failed.error());
+            stopSlot(failed.slot(), Duration.ZERO);
+        }
+
+        private void shifted(Shifted shifted) {
+            if (draft.status != PROMOTING) {
+                refuse("shift outcome ignored: release is " + draft.status);
+                return;
+            }
+            draft.step = shifted.step();
+            draft.weight = shifted.weight();
+            String slot = Objects.requireNonNull(draft.slot);
+            emit(
+                    Purpose.SHIFTED,
+                    new TrafficShifted(
+                            before.id(),
+                            before.application(),
+                            before.environment(),
+                            before.version(),
+                            slot,
+                            Objects.requireNonNull(draft.endpoint),
+                            shifted.weight(),
+                            shifted.step()));
+            if (isCanary(before)) {
+                transition(
+                        VERIFYING,
+                        shifted.weight() + "% of traffic on " + before.version() + " (step " + shifted.step()
+                                + "); waiting for its health verdict");
+                timer(Kind.DEADLINE, policy.deadlines().verify());
+            } else {
+                complete("all traffic switched to slot " + slot);
+            }
+        }
+
+        private void trafficReturned(TrafficReturned returned) {
+            if (returned.end() == null && !draft.status.isTerminal()) {
+                refuse("clean-up outcome ignored: release is " + draft.status + ", not ended");
+                return;
+            }
+            if (returned.end() == null) {
+                note("cleaned up: all traffic back on " + before.previousVersion());
+                rolledBack(returned.reason(), returned.since());
+                return;
+            }
+            if (draft.status != ROLLING_BACK) {
+                refuse("rollback outcome ignored: release is " + draft.status);
+                return;
+            }
+            end(returned.end(), returned.reason(), returned.since());
+        }
+
+        private void returnFailed(ReturnFailed failed) {
+            String failure = "rollback failed: traffic could not be returned to " + before.previousVersion()
+                    + " on slot " + before.stableSlot() + ": " + failed.error();
+            if (failed.end() == null && !draft.status.isTerminal()) {
+                refuse("clean-up outcome ignored: release is " + draft.status + ", not ended");
+                return;
+            }
+            if (failed.end() != null) {
+                if (draft.status != ROLLING_BACK) {
+                    refuse("rollback outcome ignored: release is " + draft.status);
+                    return;
+                }
+                transition(FAILED, failure);
+                effects.add(new Effect.Outcome(ReleaseOutcome.ROLLBACK_FAILED));
+            } else {
+                note(failure);
+            }
+            emit(Purpose.ROLLBACK_FAILED, rollbackFailed(failure));
+        }
+
+        private void restored(Restored restored) {
+            effects.add(new Effect.SlotRunning(restored.slot(), restored.version(), restored.endpoint()));
+            effects.add(new Effect.MakeLive(new LiveVersion(
+                    before.application(),
+                    before.environment(),
+                    restored.version(),
+                    restored.slot(),
+                    restored.endpoint(),
+                    Objects.requireNonNullElse(before.previousRelease(), before.id()))));
+            transition(
+                    ROLLED_BACK,
+                    restored.reason() + "; " + restored.version() + " is live again on slot " + restored.slot());
+            effects.add(new Effect.Outcome(ReleaseOutcome.ROLLED_BACK));
+            stopSlot(Objects.requireNonNull(draft.slot), policy.drain());
+            Duration took = Duration.between(restored.since(), facts.now());
+            emit(
+                    Purpose.ROLLED_BACK,
+                    new RollbackCompleted(
+                            before.id(),
+                            before.application(),
+                            before.environment(),
+                            restored.version(),
+                            before.version(),
+                            restored.reason(),
+                            took.toMillis()));
+            effects.add(new Effect.RollbackTook(took));
+        }
+
+        private void restoreFailed(RestoreFailed failed) {
+            String failure = "rollback failed: " + before.previousVersion() + " could not be brought back on slot "
+                    + before.stableSlot() + ": " + failed.error() + "; " + before.version() + " still serves";
+            transition(COMPLETED, failure);
+            emit(Purpose.ROLLBACK_FAILED, rollbackFailed(failure));
+            effects.add(new Effect.Outcome(ReleaseOutcome.ROLLBACK_FAILED));
+        }
+
+        private void stopped(Stopped stopped) {
+            effects.add(new Effect.SlotStopped(stopped.slot()));
+            note("slot " + stopped.slot() + " stopped");
+        }
+
+        private void late(Late late) {
+            note("late outcome of " + late.kind() + (late.slot() == null ? "" : " on slot " + late.slot()) + " ignored"
+                    + " (the release had moved on): " + late.what());
+            if (late.kind() == Kind.DEPLOY && late.succeeded() && late.slot() != null) {
+                stopSlot(late.slot(), Duration.ZERO);
+            }
+        }
+
+        private void deadline(DeadlinePassed deadline) {
+            if (draft.seq != deadline.seq() || draft.status.isTerminal()) {
+                refuse("deadline of transition " + deadline.seq() + " ignored: the release made progress");
+                return;
+            }
+            switch (draft.status) {
+                case AWAITING_APPROVAL ->
+                    fail("approval expired: nobody other than " + draft.requestedBy + " approved within "
+                            + human(policy.approval().expiry()));
+                case AWAITING_BACKUP ->
+                    fail("no pre-deploy backup within "
+                            + human(policy.deadlines().backup()) + " (progress deadline); nothing was deployed");
+                case ROLLING_BACK -> {
+                    String failure = "rollback made no progress within "
+                            + human(policy.deadlines().rollback());
+                    transition(FAILED, failure);
+                    emit(Purpose.ROLLBACK_FAILED, rollbackFailed(failure));
+                    effects.add(new Effect.Outcome(ReleaseOutcome.ROLLBACK_FAILED));
+                }
+                default ->
+                    stop(
+                            FAILED,
+                            "no progress in " + draft.status + (draft.step > 0 ? " at step " + draft.step : "")
+                                    + " within " + human(phaseDeadline()) + " (progress deadline)",
+                            facts.now());
+            }
+        }
+
+        private void pauseOver(PauseOver pause) {
+            if (draft.seq != pause.seq() || draft.status != PROMOTING || !draft.paused) {
+                refuse("pause of transition " + pause.seq() + " over: ignored, the release moved on");
+                return;
+            }
+            note("pause over");
+            shift(draft.step + 1);
+        }
+
+        private void abandoned(TaskAbandoned abandoned) {
+            if (draft.status.isTerminal()) {
+                refuse(abandoned.kind() + " abandoned after the release ended: " + abandoned.error());
+                return;
+            }
+            fail("internal error in " + abandoned.kind() + ": " + abandoned.error());
+        }
+
+        // ------------------------------------------------------------ decisions shared by inputs
+
+        private void approvedOrNotNeeded() {
+            if (!policy.backupBeforeDeploy()) {
+                startDeploy();
+            } else if (facts.backup() != null) {
+                afterBackup(facts.backup());
+            } else {
+                Duration deadline = policy.deadlines().backup();
+                transition(AWAITING_BACKUP, "waiting for the pre-deploy backup (at most " + human(deadline) + ")");
+                timer(Kind.DEADLINE, deadline);
+            }
+        }
+
+        private void afterBackup(BackupOutcome backup) {
+            if (!backup.completed()) {
+                fail("the pre-deploy backup " + backup.backupId() + " failed: " + backup.reason()
+                        + "; nothing was deployed");
+                return;
+            }
+            draft.backupId = backup.backupId();
+            draft.backupSha256 = backup.sha256();
+            note("pre-deploy backup " + backup.backupId() + " completed (sha256 " + backup.sha256() + ")");
+            startDeploy();
+        }
+
+        private void startDeploy() {
+            if (policy.targetProblem() != null) {
+                fail(policy.targetProblem());
+                return;
+            }
+            String slot = policy.slots().stream()
+                    .filter(s -> !s.equals(before.stableSlot()))
+                    .findFirst()
+                    .orElse(null);
+            if (slot == null) {
+                fail(before.application() + " has no idle slot in the catalog");
+                return;
+            }
+            draft.slot = slot;
+            transition(DEPLOYING, "deploying " + before.version() + " to slot " + slot);
+            emit(
+                    Purpose.STARTED,
+                    new DeploymentStarted(
+                            before.id(),
+                            before.application(),
+                            before.environment(),
+                            before.version(),
+                            slot,
+                            before.strategy().wireName()));
+            call(ReleaseTask.of(before.id(), Kind.DEPLOY, draft.seq).slot(slot).version(before.version()));
+            timer(Kind.DEADLINE, policy.deadlines().deploy());
+        }
+
+        private void shift(int step) {
+            List<CanaryStep> plan = plan(now(), policy);
+            CanaryStep next = plan.get(step - 1);
+            String what = next.weight() == 100
+                    ? "switching all traffic to " + before.version() + " on slot " + draft.slot
+                    : "step " + step + "/" + plan.size() + ": " + next.weight() + "% of traffic to " + before.version();
+            transition(PROMOTING, what);
+            call(ReleaseTask.of(before.id(), Kind.SHIFT, draft.seq).step(step, next.weight()));
+            timer(Kind.DEADLINE, policy.deadlines().verify());
+        }
+
+        private void complete(String how) {
+            String slot = Objects.requireNonNull(draft.slot);
+            String endpoint = Objects.requireNonNull(draft.endpoint);
+            effects.add(new Effect.MakeLive(new LiveVersion(
+                    before.application(), before.environment(), before.version(), slot, endpoint, before.id())));
+            draft.watchUntil = facts.now().plus(policy.watchWindow());
+            transition(
+                    COMPLETED,
+                    how + "; " + before.version() + " is live on slot " + slot + " (watched for "
+                            + human(policy.watchWindow()) + ")");
+            Duration took = Duration.between(before.requestedAt(), facts.now());
+            emit(
+                    Purpose.COMPLETED,
+                    new ReleaseCompleted(
+                            before.id(),
+                            before.application(),
+                            before.environment(),
+                            before.version(),
+                            before.previousVersion(),
+                            took.toMillis()));
+            if (before.stableSlot() != null) {
+                stopSlot(before.stableSlot(), policy.keepPrevious());
+            }
+            effects.add(new Effect.Outcome(ReleaseOutcome.COMPLETED));
+            effects.add(new Effect.ReleaseTook(took));
+        }
+
+        /**
+         * Ends a release that has not completed. Before anything was deployed it just ends. Once users'
+         * traffic may have reached the new version it is returned first (ROLLING_BACK, a target call). In
+         * between, the new slot never had users' traffic: the release ends at once and the slot is torn down,
+         * so a hanging target call can hold nothing up.
+         */
+        private void stop(ReleaseStatus end, String reason, OffsetDateTime since) {
+            switch (draft.status) {
+                case REQUESTED, AWAITING_APPROVAL, AWAITING_BACKUP -> {
+                    transition(end, reason + "; nothing was deployed");
+                    effects.add(new Effect.Outcome(ReleaseOutcome.of(end)));
+                }
+                default -> {
+                    if (trafficMayHaveMoved()) {
+                        transition(ROLLING_BACK, reason);
+                        call(ReleaseTask.of(before.id(), Kind.ROLLBACK, draft.seq)
+                                .ending(end, reason, since));
+                        timer(Kind.DEADLINE, policy.deadlines().rollback());
+                    } else {
+                        end(end, reason, since);
+                    }
+                }
+            }
+        }
+
+        /** Users' traffic may be on the new slot: a shift was asked for or made. */
+        private boolean trafficMayHaveMoved() {
+            return draft.step > 0 || draft.status == PROMOTING;
+        }
+
+        /** The release ends in {@code end} with all traffic on the stable version; the new slot is torn down. */
+        private void end(ReleaseStatus end, String reason, OffsetDateTime since) {
+            String how = before.stableSlot() == null
+                    ? reason + "; slot " + draft.slot + " torn down (no previous version to return to)"
+                    : reason + "; all traffic back on " + before.previousVersion() + " (slot " + before.stableSlot()
+                            + ")";
+            transition(end, how);
+            effects.add(new Effect.Outcome(ReleaseOutcome.of(end)));
+            if (end == FAILED) {
+                emitFailed(reason);
+            }
+            rolledBack(reason, since);
+        }
+
+        private void rolledBack(String reason, OffsetDateTime since) {
+            if (draft.slot != null && !draft.slot.equals(before.stableSlot())) {
+                stopSlot(draft.slot, policy.drain());
+            }
+            Duration took = Duration.between(since, facts.now());
+            emit(
+                    Purpose.ROLLED_BACK,
+                    new RollbackCompleted(
+                            before.id(),
+                            before.application(),
+                            before.environment(),
+                            before.previousVersion(),
+                            before.version(),
+                            reason,
+                            took.toMillis()));
+            effects.add(new Effect.RollbackTook(took));
+        }
+
+        private void restore(String reason, OffsetDateTime since, boolean emergency) {
+            if (before.previousVersion() == null || before.stableSlot() == null) {
+                refuseRollback(
+                        reason,
+                        "release " + before.id() + " was the first of " + before.application() + " in "
+                                + before.environment() + ": there is no previous version to restore");
+                return;
+            }
+            Release running = facts.otherInProgress();
+            if (running != null && !emergency) {
+                refuseRollback(
+                        reason,
+                        "release " + running.id() + " of " + before.application() + " is in progress ("
+                                + running.status() + "); abort it first, or ask for an emergency rollback");
+                return;
+            }
+            if (running != null) {
+                effects.add(new Effect.Preempt(
+                        running.id(), "preempted by the emergency rollback of release " + before.id()));
+            }
+            transition(ROLLING_BACK, reason);
+            call(ReleaseTask.of(before.id(), Kind.RESTORE, draft.seq).ending(ROLLED_BACK, reason, since));
+            timer(Kind.DEADLINE, policy.deadlines().rollback());
+        }
+
+        private void refuseRollback(String why, String refusalReason) {
+            refuse(why + " refused: " + refusalReason);
+            emit(Purpose.ROLLBACK_REFUSED, rollbackFailed(refusalReason));
+        }
+
+        private void fail(String reason) {
+            transition(FAILED, reason);
+            emitFailed(reason);
+            effects.add(new Effect.Outcome(ReleaseOutcome.FAILED));
+        }
+
+        private void emitFailed(String reason) {
+            emit(
+                    Purpose.FAILED,
+                    new DeploymentFailed(
+                            before.id(),
+                            before.application(),
+                            before.environment(),
+                            before.version(),
+                            draft.slot,
+                            reason));
+        }
+
+        private RollbackFailed rollbackFailed(String reason) {
+            return new RollbackFailed(before.id(), before.application(), before.environment(), reason);
+        }
+
+        private void inPhase(ReleaseStatus expected, String what, Runnable decide) {
+            if (draft.status != expected) {
+                refuse(what + " ignored: release is " + draft.status);
+            } else {
+                decide.run();
+            }
+        }
+
+        private boolean withinWatch() {
+            return draft.watchUntil != null && facts.now().isBefore(draft.watchUntil);
+        }
+
+        private Duration phaseDeadline() {
+            return draft.status == DEPLOYING
+                    ? policy.deadlines().deploy()
+                    : policy.deadlines().verify();
+        }
+
+        // ------------------------------------------------------------ building the decision
+
+        private void transition(ReleaseStatus to, String message) {
+            if (!ALLOWED.get(draft.status).contains(to)) {
+                throw new IllegalTransition(draft.status, to);
+            }
+            draft.status = to;
+            draft.seq++;
+            draft.paused = false;
+            if (to.isFailure()) {
+                draft.reason = message;
+            }
+            if (to.isTerminal()) {
+                draft.completedAt = facts.now();
+            }
+            timeline.add(new Entry(to, message));
+        }
+
+        private void note(String message) {
+            timeline.add(new Entry(draft.status, message));
+        }
+
+        private void refuse(String reason) {
+            refusal = reason;
+            note(reason);
+        }
+
+        private void emit(Purpose purpose, io.relops.common.event.EventData data) {
+            emissions.add(new Emission(purpose, data));
+        }
+
+        private void call(ReleaseTask task) {
+            work.add(new Work(task, Duration.ZERO));
+        }
+
+        private void timer(Kind kind, Duration delay) {
+            work.add(new Work(ReleaseTask.of(before.id(), kind, draft.seq), delay));
+        }
+
+        private void stopSlot(String slot, Duration delay) {
+            work.add(new Work(ReleaseTask.of(before.id(), Kind.STOP, draft.seq).slot(slot), delay));
+        }
+    }
+}

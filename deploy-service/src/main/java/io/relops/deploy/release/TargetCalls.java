@@ -1,0 +1,155 @@
+package io.relops.deploy.release;
+
+import io.relops.deploy.catalog.DeployCatalog;
+import io.relops.deploy.catalog.DeployCatalog.ApplicationSpec;
+import io.relops.deploy.release.LifecycleInput.DeployFailed;
+import io.relops.deploy.release.LifecycleInput.Deployed;
+import io.relops.deploy.release.LifecycleInput.RestoreFailed;
+import io.relops.deploy.release.LifecycleInput.Restored;
+import io.relops.deploy.release.LifecycleInput.ReturnFailed;
+import io.relops.deploy.release.LifecycleInput.ShiftFailed;
+import io.relops.deploy.release.LifecycleInput.Shifted;
+import io.relops.deploy.release.LifecycleInput.Stopped;
+import io.relops.deploy.release.LifecycleInput.TrafficReturned;
+import io.relops.deploy.targets.DeploymentFailedException;
+import io.relops.deploy.targets.DeploymentTarget;
+import io.relops.deploy.targets.GuardedTargets;
+import io.relops.deploy.targets.TargetContext;
+import io.relops.deploy.targets.Traffic;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Makes the target call a {@link ReleaseTask} stands for and turns what happened into the lifecycle's input.
+ * Runs with no transaction open and no lock held. A {@link DeploymentFailedException} is a verdict (an input);
+ * anything else propagates, and the runner retries the call with backoff.
+ */
+@Component
+class TargetCalls {
+
+    private static final Logger log = LoggerFactory.getLogger(TargetCalls.class);
+
+    private final DeployCatalog catalog;
+    private final GuardedTargets targets;
+    private final ReleaseRepository releases;
+
+    TargetCalls(DeployCatalog catalog, GuardedTargets targets, ReleaseRepository releases) {
+        this.catalog = catalog;
+        this.targets = targets;
+        this.releases = releases;
+    }
+
+    /** @return the outcome, or empty when there was nothing to do */
+    Optional<LifecycleInput> call(ReleaseTask task, Release release) {
+        TargetContext context = context(release);
+        return switch (task.kind()) {
+            case DEPLOY -> Optional.of(deploy(context, task));
+            case SHIFT -> Optional.of(shift(context, task, release));
+            case ROLLBACK -> Optional.of(returnTraffic(context, task, release));
+            case RESTORE -> Optional.of(restore(context, task, release));
+            case STOP -> stop(context, task, release);
+            case DEADLINE, RESUME -> throw new IllegalArgumentException(task.kind() + " is a timer, not a call");
+        };
+    }
+
+    /** The slots of an application's target, or why it has none. */
+    List<String> slots(ApplicationSpec app, String application, String environment) {
+        TargetContext context = new TargetContext(null, application, environment, app);
+        return targets.of(context).slots(context);
+    }
+
+    private LifecycleInput deploy(TargetContext context, ReleaseTask task) {
+        String slot = Objects.requireNonNull(task.slot());
+        String version = Objects.requireNonNull(task.version());
+        try {
+            return new Deployed(slot, version, targets.of(context).deploy(context, slot, version));
+        } catch (DeploymentFailedException e) {
+            return new DeployFailed(slot, version, String.valueOf(e.getMessage()));
+        }
+    }
+
+    private LifecycleInput shift(TargetContext context, ReleaseTask task, Release release) {
+        int step = Objects.requireNonNull(task.step());
+        int weight = Objects.requireNonNull(task.weight());
+        String slot = Objects.requireNonNull(release.slot());
+        String endpoint = Objects.requireNonNull(release.endpoint());
+        Traffic traffic = weight == 100 || release.stableSlot() == null
+                ? Traffic.all(slot, endpoint)
+                : Traffic.split(
+                        release.stableSlot(), Objects.requireNonNull(release.stableEndpoint()), slot, endpoint, weight);
+        try {
+            targets.of(context).route(context, traffic);
+            return new Shifted(step, weight);
+        } catch (DeploymentFailedException e) {
+            return new ShiftFailed(String.valueOf(e.getMessage()));
+        }
+    }
+
+    private LifecycleInput returnTraffic(TargetContext context, ReleaseTask task, Release release) {
+        String reason = Objects.requireNonNullElse(task.reason(), "rolled back");
+        try {
+            if (release.stableSlot() != null) {
+                targets.of(context)
+                        .route(
+                                context,
+                                Traffic.all(release.stableSlot(), Objects.requireNonNull(release.stableEndpoint())));
+            }
+            return new TrafficReturned(
+                    task.finalStatus(), reason, Objects.requireNonNullElse(task.causeTime(), OffsetDateTime.now()));
+        } catch (DeploymentFailedException e) {
+            return new ReturnFailed(task.finalStatus(), String.valueOf(e.getMessage()));
+        }
+    }
+
+    private LifecycleInput restore(TargetContext context, ReleaseTask task, Release release) {
+        String slot = Objects.requireNonNull(release.stableSlot());
+        String version = Objects.requireNonNull(release.previousVersion());
+        String endpoint = Objects.requireNonNull(release.stableEndpoint());
+        try {
+            DeploymentTarget target = targets.of(context);
+            if (!releases.slotRuns(release.application(), release.environment(), slot, version)) {
+                endpoint = target.deploy(context, slot, version);
+            }
+            target.route(context, Traffic.all(slot, endpoint));
+            return new Restored(
+                    slot,
+                    version,
+                    endpoint,
+                    Objects.requireNonNullElse(task.reason(), "rolled back"),
+                    Objects.requireNonNullElse(task.causeTime(), OffsetDateTime.now()));
+        } catch (DeploymentFailedException e) {
+            return new RestoreFailed(String.valueOf(e.getMessage()));
+        }
+    }
+
+    private Optional<LifecycleInput> stop(TargetContext context, ReleaseTask task, Release release) {
+        String slot = Objects.requireNonNull(task.slot());
+        if (releases.slotInUse(release.application(), release.environment(), slot)) {
+            log.info("{}: slot {} is in use again; not stopped", release.application(), slot);
+            return Optional.empty();
+        }
+        targets.of(context).stop(context, slot);
+        return Optional.of(new Stopped(slot));
+    }
+
+    private TargetContext context(Release release) {
+        return new TargetContext(release.id(), release.application(), release.environment(), spec(release));
+    }
+
+    @Nullable
+    ApplicationSpec specOrNull(String application) {
+        return catalog.application(application).orElse(null);
+    }
+
+    ApplicationSpec spec(Release release) {
+        return catalog.application(release.application())
+                .orElseThrow(() -> new DeploymentFailedException(
+                        "application '" + release.application() + "' is no longer in the catalog"));
+    }
+}
