@@ -149,6 +149,13 @@ class TaskQueue {
                 > 0;
     }
 
+    /** Gives up every lease {@code owner} holds (it stops): its calls are claimable again at once. */
+    int giveUpLeases(String owner) {
+        return jdbc.sql("update release_task set lease_owner = null, lease_until = null where lease_owner = ?")
+                .param(owner)
+                .update();
+    }
+
     void done(long id) {
         jdbc.sql("delete from release_task where id = ?").param(id).update();
     }

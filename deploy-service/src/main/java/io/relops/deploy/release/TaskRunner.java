@@ -70,7 +70,7 @@ class TaskRunner implements SmartLifecycle {
             TraceContexts traces,
             @Value("${relops.deploy.max-concurrent-calls:64}") int maxCalls,
             @Value("${relops.deploy.task-poll-interval:250ms}") Duration pollInterval,
-            @Value("${relops.deploy.task-lease:30s}") Duration lease,
+            @Value("${relops.deploy.task-lease:15s}") Duration lease,
             @Value("${relops.deploy.task-max-attempts:8}") int maxAttempts) {
         this.queue = queue;
         this.engine = engine;
@@ -108,12 +108,25 @@ class TaskRunner implements SmartLifecycle {
         scheduler.scheduleWithFixedDelay(this::renewLeases, lease.dividedBy(3));
     }
 
+    /**
+     * Stops taking work; calls still running are cancelled and their leases given up, so another instance (or
+     * this one, restarted) takes them up at once instead of after the lease.
+     */
     @Override
     public void stop() {
         running = false;
         wakeUp.onWake(() -> {});
         scheduler.shutdown();
+        cancel(List.copyOf(inFlight.keySet()));
         callThreads.shutdown();
+        try {
+            int released = queue.giveUpLeases(owner);
+            if (released > 0) {
+                log.info("gave up the leases of {} release calls on shutdown", released);
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not give up the leases of release calls: {}; they expire in {}", e.toString(), lease);
+        }
     }
 
     @Override

@@ -29,9 +29,15 @@ import io.relops.testkit.EventStream;
 import io.relops.testkit.Postgres;
 import io.relops.testkit.ReleaseDriver;
 import io.relops.testkit.RelopsTopics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,6 +63,8 @@ class ReleaseEngineIT {
 
     private static final String SHA256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
+    private static final BlackHole BLACK_HOLE = BlackHole.open();
+
     private static ConfigurableApplicationContext deploy;
     private static EventStream events;
     private static ReleaseDriver releases;
@@ -76,6 +84,7 @@ class ReleaseEngineIT {
         if (events != null) {
             events.close();
         }
+        BLACK_HOLE.close();
     }
 
     static ConfigurableApplicationContext startDeployService() {
@@ -84,7 +93,8 @@ class ReleaseEngineIT {
                         DATABASE,
                         "--RELOPS_CATALOG=src/test/resources/it-catalog.yml",
                         "--RELOPS_DATA_DIR=target/it-data",
-                        "--relops.deploy.task-poll-interval=100ms"));
+                        "--relops.deploy.task-poll-interval=100ms",
+                        "--it.black-hole-url=" + BLACK_HOLE.url()));
     }
 
     @Test
@@ -279,6 +289,32 @@ class ReleaseEngineIT {
     }
 
     @Test
+    void aTargetThatNeverAnswersHoldsNoReleaseHostage() {
+        long start = System.nanoTime();
+        UUID hung = request("hanging", "1.0.0");
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(hung) == ReleaseStatus.FAILED);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+        assertThat(release(hung).reason()).contains("no progress in DEPLOYING within 10s (progress deadline)");
+        events.await(DeploymentFailed.class, e -> e.releaseId().equals(hung), WAIT);
+        assertThat(BLACK_HOLE.connections())
+                .as("the deploy call reached the target")
+                .isGreaterThanOrEqualTo(1);
+        await().atMost(WAIT)
+                .until(() -> history(hung).stream()
+                        .anyMatch(step -> step.message().startsWith("late outcome of DEPLOY on slot blue ignored")));
+
+        // the next release of the application is not blocked, and an abort ends it at once
+        UUID aborted = request("hanging", "1.0.1");
+        await().atMost(WAIT).until(() -> status(aborted) == ReleaseStatus.DEPLOYING);
+        await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+        publish(RELEASE, new ReleaseAbortRequested(aborted, "hanging", "carol", "stuck"));
+        long abortedAt = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(aborted) == ReleaseStatus.ABORTED);
+        assertThat(Duration.ofNanos(System.nanoTime() - abortedAt)).isLessThan(Duration.ofSeconds(10));
+        assertThat(release(aborted).reason()).contains("aborted by carol: stuck");
+    }
+
+    @Test
     void refusesASecondReleaseInProgressUnlessItSupersedes() {
         UUID first = request("bg-busy", "1.0.0");
         awaitReady(first);
@@ -451,6 +487,53 @@ class ReleaseEngineIT {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** A TCP server that accepts every connection and never answers: a target system that hangs. */
+    private record BlackHole(ServerSocket socket, List<Socket> accepted) implements AutoCloseable {
+
+        static BlackHole open() {
+            try {
+                BlackHole hole = new BlackHole(
+                        new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), new CopyOnWriteArrayList<>());
+                Thread acceptor = new Thread(hole::accept, "black-hole");
+                acceptor.setDaemon(true);
+                acceptor.start();
+                return hole;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private void accept() {
+            while (!socket.isClosed()) {
+                try {
+                    accepted.add(socket.accept());
+                } catch (IOException e) {
+                    return; // closed
+                }
+            }
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + socket.getLocalPort() + "/deploy";
+        }
+
+        int connections() {
+            return accepted.size();
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+                for (Socket s : accepted) {
+                    s.close();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
 
     private static UUID request(String application, String version) {
         return releases.request(application, version);
