@@ -1,10 +1,10 @@
 package io.relops.benchmarks.backup;
 
 import io.relops.backup.BackupServiceApplication;
-import io.relops.backup.backup.BackupRecord;
-import io.relops.backup.backup.BackupRepository;
-import io.relops.backup.backup.Backups;
-import io.relops.backup.backup.RestoreRecord;
+import io.relops.backup.lifecycle.BackupRecord;
+import io.relops.backup.lifecycle.BackupRepository;
+import io.relops.backup.lifecycle.Backups;
+import io.relops.backup.lifecycle.RestoreRecord;
 import io.relops.testkit.Kafka;
 import io.relops.testkit.Postgres;
 import java.io.IOException;
