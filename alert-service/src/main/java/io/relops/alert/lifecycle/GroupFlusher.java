@@ -2,9 +2,9 @@ package io.relops.alert.lifecycle;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.relops.alert.delivery.NotificationMessage;
-import io.relops.alert.delivery.NotificationMessage.AlertView;
 import io.relops.alert.delivery.NotificationOutbox;
+import io.relops.alert.notification.NotificationMessage;
+import io.relops.alert.notification.NotificationMessage.AlertView;
 import io.relops.alert.routing.AlertingProperties;
 import io.relops.alert.routing.Route;
 import io.relops.alert.routing.RoutingTree;

@@ -1,4 +1,4 @@
-package io.relops.alert.delivery;
+package io.relops.alert.notification;
 
 import java.time.OffsetDateTime;
 import java.util.List;
