@@ -1,8 +1,8 @@
 package io.relops.alert.lifecycle;
 
 import io.relops.alert.routing.AlertingProperties;
-import io.relops.alert.web.InvalidRequest;
-import io.relops.alert.web.NotFound;
+import io.relops.platform.web.InvalidRequest;
+import io.relops.platform.web.NotFound;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;

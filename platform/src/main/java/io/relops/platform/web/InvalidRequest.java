@@ -1,4 +1,4 @@
-package io.relops.alert.web;
+package io.relops.platform.web;
 
 /** A well-formed request that refers to something that does not fit, e.g. an unknown application. */
 public class InvalidRequest extends RuntimeException {

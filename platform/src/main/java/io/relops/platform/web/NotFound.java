@@ -1,4 +1,4 @@
-package io.relops.alert.web;
+package io.relops.platform.web;
 
 /** The thing a request names does not exist (answered 404 problem+json). */
 public class NotFound extends RuntimeException {
