@@ -289,7 +289,7 @@ public class BackupEngine {
                 BackupRecord backup = repository
                         .find(restore.backupId())
                         .orElseThrow(() -> new BackupException("no backup " + restore.backupId()));
-                if (!BackupRecord.COMPLETED.equals(backup.status())) {
+                if (backup.status() != BackupStatus.COMPLETED) {
                     throw new BackupException("backup " + backup.id() + " is " + backup.status() + ", not restorable");
                 }
                 BackupCatalog.BackupSpec spec = spec(backup.application());

@@ -21,7 +21,7 @@ public record BackupRecord(
         @Nullable UUID releaseId,
         String trigger,
         String requestedBy,
-        String status,
+        BackupStatus status,
         @Nullable String reason,
         @Nullable String driver,
         @Nullable String location,
@@ -40,11 +40,4 @@ public record BackupRecord(
         @Nullable Instant prunedAt,
         @Nullable String prunedReason,
         @JsonIgnore @Nullable String storageKey,
-        Map<String, Long> evidence) {
-
-    public static final String REQUESTED = "REQUESTED";
-    public static final String RUNNING = "RUNNING";
-    public static final String COMPLETED = "COMPLETED";
-    public static final String FAILED = "FAILED";
-    public static final String PRUNED = "PRUNED";
-}
+        Map<String, Long> evidence) {}

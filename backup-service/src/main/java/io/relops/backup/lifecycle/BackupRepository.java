@@ -1,6 +1,7 @@
 package io.relops.backup.lifecycle;
 
 import io.relops.backup.retention.Retention;
+import io.relops.backup.retention.Retention.Verification;
 import io.relops.common.codec.EventJson;
 import io.relops.common.event.BackupVerified.Check;
 import io.relops.platform.tracing.TraceContexts;
@@ -47,9 +48,17 @@ public class BackupRepository {
         return jdbc.sql("""
                         insert into backup (id, application, release_id, trigger, requested_by, status, driver,
                                             traceparent)
-                        values (?, ?, ?, ?, ?, 'REQUESTED', ?, ?) on conflict (id) do nothing
+                        values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing
                         """)
-                        .params(id, application, releaseId, trigger, requestedBy, driver, traces.current())
+                        .params(
+                                id,
+                                application,
+                                releaseId,
+                                trigger,
+                                requestedBy,
+                                BackupStatus.REQUESTED.name(),
+                                driver,
+                                traces.current())
                         .update()
                 == 1;
     }
@@ -59,9 +68,9 @@ public class BackupRepository {
             UUID id, String application, @Nullable UUID releaseId, String trigger, String requestedBy, String reason) {
         return jdbc.sql("""
                         insert into backup (id, application, release_id, trigger, requested_by, status, reason)
-                        values (?, ?, ?, ?, ?, 'FAILED', ?) on conflict (id) do nothing
+                        values (?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing
                         """)
-                        .params(id, application, releaseId, trigger, requestedBy, reason)
+                        .params(id, application, releaseId, trigger, requestedBy, BackupStatus.FAILED.name(), reason)
                         .update()
                 == 1;
     }
@@ -78,14 +87,18 @@ public class BackupRepository {
     /** Claims the oldest waiting backup (or one whose instance stopped reporting progress) for this instance. */
     public Optional<BackupRecord> claimBackup(Duration staleAfter) {
         return jdbc.sql("""
-                        update backup set status = 'RUNNING', started_at = now(), heartbeat_at = now(), bytes_done = 0
+                        update backup set status = ?, started_at = now(), heartbeat_at = now(), bytes_done = 0
                         where id = (select id from backup
-                                    where status = 'REQUESTED'
-                                       or (status = 'RUNNING' and heartbeat_at < now() - make_interval(secs => ?))
+                                    where status = ?
+                                       or (status = ? and heartbeat_at < now() - make_interval(secs => ?))
                                     order by requested_at limit 1 for update skip locked)
                         returning *
                         """)
-                .param(staleAfter.toSeconds())
+                .params(
+                        BackupStatus.REQUESTED.to(BackupStatus.RUNNING).name(),
+                        BackupStatus.REQUESTED.name(),
+                        BackupStatus.RUNNING.to(BackupStatus.RUNNING).name(),
+                        staleAfter.toSeconds())
                 .query(BackupRepository::backup)
                 .optional();
     }
@@ -99,13 +112,13 @@ public class BackupRepository {
         return jdbc.sql("""
                         update backup set verify_heartbeat_at = now()
                         where id = (select id from backup
-                                    where verify_requested and status = 'COMPLETED'
+                                    where verify_requested and status = ?
                                       and (verify_heartbeat_at is null
                                            or verify_heartbeat_at < now() - make_interval(secs => ?))
                                     order by completed_at limit 1 for update skip locked)
                         returning *
                         """)
-                .param(staleAfter.toSeconds())
+                .params(BackupStatus.COMPLETED.name(), staleAfter.toSeconds())
                 .query(BackupRepository::backup)
                 .optional();
     }
@@ -118,32 +131,36 @@ public class BackupRepository {
 
     public Optional<RestoreRecord> claimRestore(Duration staleAfter) {
         return jdbc.sql("""
-                        update restore set status = 'RUNNING', started_at = now(), heartbeat_at = now()
+                        update restore set status = ?, started_at = now(), heartbeat_at = now()
                         where id = (select id from restore
-                                    where status = 'REQUESTED'
-                                       or (status = 'RUNNING' and heartbeat_at < now() - make_interval(secs => ?))
+                                    where status = ?
+                                       or (status = ? and heartbeat_at < now() - make_interval(secs => ?))
                                     order by requested_at limit 1 for update skip locked)
                         returning *
                         """)
-                .param(staleAfter.toSeconds())
+                .params(
+                        RestoreStatus.REQUESTED.to(RestoreStatus.RUNNING).name(),
+                        RestoreStatus.REQUESTED.name(),
+                        RestoreStatus.RUNNING.to(RestoreStatus.RUNNING).name(),
+                        staleAfter.toSeconds())
                 .query(BackupRepository::restore)
                 .optional();
     }
 
     /** The expected size of a running backup's artifact, for a progress bar. */
     public void bytesTotal(UUID id, long bytesTotal) {
-        jdbc.sql("update backup set bytes_total = ? where id = ? and status = 'RUNNING'")
-                .params(bytesTotal, id)
+        jdbc.sql("update backup set bytes_total = ? where id = ? and status = ?")
+                .params(bytesTotal, id, BackupStatus.RUNNING.name())
                 .update();
     }
 
     /** How many bytes the application's newest completed backup with this driver wrote, if there is one. */
     public OptionalLong previousBytes(String application, String driver) {
         return jdbc.sql("""
-                        select bytes_done from backup where application = ? and driver = ? and status = 'COMPLETED'
+                        select bytes_done from backup where application = ? and driver = ? and status = ?
                         order by completed_at desc limit 1
                         """)
-                .params(application, driver)
+                .params(application, driver, BackupStatus.COMPLETED.name())
                 .query(Long.class)
                 .optional()
                 .map(OptionalLong::of)
@@ -152,20 +169,20 @@ public class BackupRepository {
 
     /** Reports a running backup's progress; also its heartbeat. */
     public void progress(UUID id, long bytesDone) {
-        jdbc.sql("update backup set bytes_done = ?, heartbeat_at = now() where id = ? and status = 'RUNNING'")
-                .params(bytesDone, id)
+        jdbc.sql("update backup set bytes_done = ?, heartbeat_at = now() where id = ? and status = ?")
+                .params(bytesDone, id, BackupStatus.RUNNING.name())
                 .update();
     }
 
     public void heartbeat(UUID id) {
-        jdbc.sql("update backup set heartbeat_at = now() where id = ? and status = 'RUNNING'")
-                .param(id)
+        jdbc.sql("update backup set heartbeat_at = now() where id = ? and status = ?")
+                .params(id, BackupStatus.RUNNING.name())
                 .update();
     }
 
     public void restoreHeartbeat(UUID id) {
-        jdbc.sql("update restore set heartbeat_at = now() where id = ? and status = 'RUNNING'")
-                .param(id)
+        jdbc.sql("update restore set heartbeat_at = now() where id = ? and status = ?")
+                .params(id, RestoreStatus.RUNNING.name())
                 .update();
     }
 
@@ -182,12 +199,13 @@ public class BackupRepository {
             boolean verify,
             Instant completedAt) {
         jdbc.sql("""
-                        update backup set status = 'COMPLETED', storage_key = ?, location = ?, size_bytes = ?,
+                        update backup set status = ?, storage_key = ?, location = ?, size_bytes = ?,
                             bytes_done = ?, bytes_total = ?, sha256 = ?, encrypted = ?, evidence = ?::jsonb, completed_at = ?,
                             duration_ms = ?, verify_requested = ?, reason = null
                         where id = ?
                         """)
                 .params(
+                        BackupStatus.RUNNING.to(BackupStatus.COMPLETED).name(),
                         storageKey,
                         location,
                         sizeBytes,
@@ -204,8 +222,8 @@ public class BackupRepository {
     }
 
     public void failed(UUID id, String reason, long durationMs) {
-        jdbc.sql("update backup set status = 'FAILED', reason = ?, completed_at = now(), duration_ms = ? where id = ?")
-                .params(reason, durationMs, id)
+        jdbc.sql("update backup set status = ?, reason = ?, completed_at = now(), duration_ms = ? where id = ?")
+                .params(BackupStatus.RUNNING.to(BackupStatus.FAILED).name(), reason, durationMs, id)
                 .update();
     }
 
@@ -215,14 +233,17 @@ public class BackupRepository {
                             verify_requested = false, verify_heartbeat_at = null
                         where id = ?
                         """)
-                .params(passed ? "PASSED" : "FAILED", EventJson.mapper().writeValueAsString(checks), id)
+                .params(
+                        (passed ? Verification.PASSED : Verification.FAILED).name(),
+                        EventJson.mapper().writeValueAsString(checks),
+                        id)
                 .update();
     }
 
     /** Asks for a verification of a completed backup; {@code false} when there is no such backup to verify. */
     public boolean requestVerification(UUID id) {
-        return jdbc.sql("update backup set verify_requested = true where id = ? and status = 'COMPLETED'")
-                        .param(id)
+        return jdbc.sql("update backup set verify_requested = true where id = ? and status = ?")
+                        .params(id, BackupStatus.COMPLETED.name())
                         .update()
                 == 1;
     }
@@ -230,8 +251,12 @@ public class BackupRepository {
     /** Records a prune; {@code false} when the backup is no longer COMPLETED (pruned already, by another pass). */
     public boolean pruned(UUID id, String reason) {
         return jdbc.sql(
-                                "update backup set status = 'PRUNED', pruned_at = now(), pruned_reason = ? where id = ? and status = 'COMPLETED'")
-                        .params(reason, id)
+                                "update backup set status = ?, pruned_at = now(), pruned_reason = ? where id = ? and status = ?")
+                        .params(
+                                BackupStatus.COMPLETED.to(BackupStatus.PRUNED).name(),
+                                reason,
+                                id,
+                                BackupStatus.COMPLETED.name())
                         .update()
                 == 1;
     }
@@ -241,9 +266,9 @@ public class BackupRepository {
         Map<UUID, String> keys = new LinkedHashMap<>();
         jdbc.sql("""
                         select id, storage_key from backup
-                        where application = ? and status = 'PRUNED' and artifact_deleted_at is null
+                        where application = ? and status = ? and artifact_deleted_at is null
                         order by pruned_at
-                        """).param(application).query((RowCallbackHandler)
+                        """).params(application, BackupStatus.PRUNED.name()).query((RowCallbackHandler)
                 rs -> keys.put(rs.getObject(1, UUID.class), rs.getString(2)));
         return keys;
     }
@@ -252,8 +277,11 @@ public class BackupRepository {
     public List<String> applicationsWithPrunedArtifacts() {
         return jdbc.sql("""
                         select distinct application from backup
-                        where status = 'PRUNED' and artifact_deleted_at is null
-                        """).query(String.class).list();
+                        where status = ? and artifact_deleted_at is null
+                        """)
+                .param(BackupStatus.PRUNED.name())
+                .query(String.class)
+                .list();
     }
 
     public void artifactDeleted(UUID id) {
@@ -266,16 +294,23 @@ public class BackupRepository {
             UUID id, UUID backupId, String application, @Nullable UUID releaseId, String trigger, String requestedBy) {
         return jdbc.sql("""
                         insert into restore (id, backup_id, application, release_id, trigger, requested_by, status)
-                        values (?, ?, ?, ?, ?, ?, 'REQUESTED') on conflict (id) do nothing
+                        values (?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing
                         """)
-                        .params(id, backupId, application, releaseId, trigger, requestedBy)
+                        .params(
+                                id,
+                                backupId,
+                                application,
+                                releaseId,
+                                trigger,
+                                requestedBy,
+                                RestoreStatus.REQUESTED.name())
                         .update()
                 == 1;
     }
 
     public void restoreFinished(UUID id, boolean ok, @Nullable String reason, long durationMs) {
         jdbc.sql("update restore set status = ?, reason = ?, completed_at = now(), duration_ms = ? where id = ?")
-                .params(ok ? "COMPLETED" : "FAILED", reason, durationMs, id)
+                .params(RestoreStatus.RUNNING.to(RestoreStatus.outcome(ok)).name(), reason, durationMs, id)
                 .update();
     }
 
@@ -310,9 +345,9 @@ public class BackupRepository {
 
     /** The pre-deploy backup a release caused, if it completed. */
     public Optional<BackupRecord> preDeployBackup(UUID releaseId) {
-        return jdbc.sql("select * from backup where release_id = ? and trigger = 'pre-deploy' and status = 'COMPLETED'"
+        return jdbc.sql("select * from backup where release_id = ? and trigger = 'pre-deploy' and status = ?"
                         + " order by requested_at desc limit 1")
-                .param(releaseId)
+                .params(releaseId, BackupStatus.COMPLETED.name())
                 .query(BackupRepository::backup)
                 .optional();
     }
@@ -320,16 +355,16 @@ public class BackupRepository {
     /** The stored backups of an application, as retention sees them. */
     public List<Retention.Candidate> retentionCandidates(String application, Duration protectReleasesFor, Instant now) {
         return jdbc.sql("""
-                        select b.id, b.completed_at, coalesce(b.verification, 'NONE') as verification,
+                        select b.id, b.completed_at, b.verification,
                                exists (select 1 from active_release r where r.release_id = b.release_id
                                        and r.requested_at > ?) as protected
-                        from backup b where b.application = ? and b.status = 'COMPLETED'
+                        from backup b where b.application = ? and b.status = ?
                         """)
-                .params(Timestamp.from(now.minus(protectReleasesFor)), application)
+                .params(Timestamp.from(now.minus(protectReleasesFor)), application, BackupStatus.COMPLETED.name())
                 .query((rs, n) -> new Retention.Candidate(
                         rs.getObject(1, UUID.class),
                         rs.getTimestamp(2).toInstant(),
-                        Retention.Verification.valueOf(rs.getString(3)),
+                        rs.getString(3) == null ? Verification.NONE : Verification.valueOf(rs.getString(3)),
                         rs.getBoolean(4)))
                 .list();
     }
@@ -349,9 +384,9 @@ public class BackupRepository {
 
     /** When the newest verified backup of the application was taken, if any. */
     public Optional<Instant> newestVerified(String application) {
-        return jdbc.sql("select max(completed_at) from backup where application = ? and status = 'COMPLETED'"
-                        + " and verification = 'PASSED'")
-                .param(application)
+        return jdbc.sql(
+                        "select max(completed_at) from backup where application = ? and status = ? and verification = ?")
+                .params(application, BackupStatus.COMPLETED.name(), Verification.PASSED.name())
                 .query((rs, n) -> {
                     Timestamp t = rs.getTimestamp(1);
                     return Optional.ofNullable(t == null ? null : t.toInstant());
@@ -368,7 +403,7 @@ public class BackupRepository {
                 rs.getObject("release_id", UUID.class),
                 rs.getString("trigger"),
                 rs.getString("requested_by"),
-                rs.getString("status"),
+                BackupStatus.valueOf(rs.getString("status")),
                 rs.getString("reason"),
                 rs.getString("driver"),
                 rs.getString("location"),
@@ -398,7 +433,7 @@ public class BackupRepository {
                 rs.getObject("release_id", UUID.class),
                 rs.getString("trigger"),
                 rs.getString("requested_by"),
-                rs.getString("status"),
+                RestoreStatus.valueOf(rs.getString("status")),
                 rs.getString("reason"),
                 instant(rs, "requested_at"),
                 instant(rs, "started_at"),

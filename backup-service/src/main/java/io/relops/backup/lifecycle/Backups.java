@@ -154,7 +154,7 @@ public class Backups {
     /** Asks for a restore of a completed backup (the API). */
     public RestoreRecord requestRestore(UUID backupId, String requestedBy) {
         BackupRecord backup = repository.find(backupId).orElseThrow(() -> new BackupNotFound(backupId));
-        if (!BackupRecord.COMPLETED.equals(backup.status())) {
+        if (backup.status() != BackupStatus.COMPLETED) {
             throw new InvalidRequest(
                     "backupId",
                     "backup " + backupId + " is " + backup.status() + "; only a COMPLETED backup can be restored");

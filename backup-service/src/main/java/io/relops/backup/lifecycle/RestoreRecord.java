@@ -12,7 +12,7 @@ public record RestoreRecord(
         @Nullable UUID releaseId,
         String trigger,
         String requestedBy,
-        String status,
+        RestoreStatus status,
         @Nullable String reason,
         Instant requestedAt,
         @Nullable Instant startedAt,

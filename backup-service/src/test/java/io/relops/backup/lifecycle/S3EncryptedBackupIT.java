@@ -146,12 +146,12 @@ class S3EncryptedBackupIT {
         Files.writeString(data.resolve("notes.txt"), "overwritten");
         RestoreRecord restore = backups.requestRestore(done.id(), "it");
         await().atMost(Duration.ofSeconds(60))
-                .until(() -> !repository
+                .until(() -> repository
                         .findRestore(restore.id())
                         .orElseThrow()
                         .status()
-                        .matches("REQUESTED|RUNNING"));
-        assertThat(repository.findRestore(restore.id()).orElseThrow().status()).isEqualTo("COMPLETED");
+                        .terminal());
+        assertThat(repository.findRestore(restore.id()).orElseThrow().status()).isEqualTo(RestoreStatus.COMPLETED);
         assertThat(Files.readString(data.resolve("notes.txt"))).isEqualTo(secret);
         assertThat(Files.readString(data.resolve("sub/more.txt"))).isEqualTo("more");
     }
@@ -161,7 +161,7 @@ class S3EncryptedBackupIT {
                 .pollInterval(Duration.ofMillis(300))
                 .until(() -> {
                     BackupRecord b = repository.find(id).orElseThrow();
-                    if (BackupRecord.FAILED.equals(b.status())) {
+                    if (b.status() == BackupStatus.FAILED) {
                         throw new AssertionError("backup failed: " + b.reason());
                     }
                     return done.test(b);
