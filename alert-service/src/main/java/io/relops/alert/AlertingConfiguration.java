@@ -1,6 +1,6 @@
 package io.relops.alert;
 
-import io.relops.alert.alert.AlertRules;
+import io.relops.alert.lifecycle.AlertRules;
 import io.relops.alert.routing.AlertCatalog;
 import io.relops.alert.routing.AlertingProperties;
 import io.relops.alert.routing.RoutingTree;

@@ -1,7 +1,7 @@
 package io.relops.alert.channel;
 
-import io.relops.alert.delivery.Integration;
-import io.relops.alert.delivery.NotificationMessage;
+import io.relops.alert.notification.Notification;
+import io.relops.alert.notification.NotificationMessage;
 import io.relops.alert.routing.AlertingProperties.EmailSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -13,31 +13,28 @@ import org.springframework.mail.javamail.MimeMessageHelper;
  * derived from the notification's id, so a notification sent again after a crash is the same
  * message to mail clients and archives.
  */
-public class EmailChannel implements Integration {
+public class EmailChannel implements Channel {
 
-    private final String name;
-    private final String receiver;
     private final EmailSpec spec;
     private final JavaMailSender mail;
 
-    public EmailChannel(String name, String receiver, EmailSpec spec, JavaMailSender mail) {
-        this.name = name;
-        this.receiver = receiver;
+    public EmailChannel(EmailSpec spec, JavaMailSender mail) {
         this.spec = spec;
         this.mail = mail;
     }
 
     @Override
-    public void send(UUID id, NotificationMessage message) {
+    public void send(Notification notification) {
+        NotificationMessage message = notification.message();
         mail.send(mime -> {
             MimeMessageHelper email = new MimeMessageHelper(mime, StandardCharsets.UTF_8.name());
             email.setFrom(spec.from());
             email.setTo(spec.to().toArray(String[]::new));
             email.setSubject(MessageText.title(message));
-            email.setText(MessageText.body(message) + "\n\n-- relops alert-service, receiver " + receiver + ", group "
-                    + message.groupKey());
+            email.setText(MessageText.body(message) + "\n\n-- relops alert-service, receiver " + message.receiver()
+                    + ", group " + message.groupKey());
             // JavaMailSenderImpl keeps an explicit Message-ID: a repeat after a crash is the same message
-            mime.setHeader("Message-ID", messageId(id, spec.from()));
+            mime.setHeader("Message-ID", messageId(notification.id(), spec.from()));
         });
     }
 
@@ -48,25 +45,5 @@ public class EmailChannel implements Integration {
                 ? "relops.local"
                 : from.substring(at + 1).replace(">", "");
         return "<" + id + "@" + domain + ">";
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String receiver() {
-        return receiver;
-    }
-
-    @Override
-    public String channel() {
-        return "email";
-    }
-
-    @Override
-    public boolean sendResolved() {
-        return spec.sendResolved();
     }
 }

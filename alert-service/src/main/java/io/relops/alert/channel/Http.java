@@ -1,6 +1,5 @@
 package io.relops.alert.channel;
 
-import io.relops.alert.delivery.NotificationRejected;
 import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.web.client.HttpClientErrorException;

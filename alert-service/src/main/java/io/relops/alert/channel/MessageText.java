@@ -1,7 +1,7 @@
 package io.relops.alert.channel;
 
-import io.relops.alert.delivery.NotificationMessage;
-import io.relops.alert.delivery.NotificationMessage.AlertView;
+import io.relops.alert.notification.NotificationMessage;
+import io.relops.alert.notification.NotificationMessage.AlertView;
 import java.util.List;
 import java.util.Locale;
 

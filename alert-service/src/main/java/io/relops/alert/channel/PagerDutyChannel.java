@@ -1,8 +1,8 @@
 package io.relops.alert.channel;
 
-import io.relops.alert.delivery.Integration;
-import io.relops.alert.delivery.NotificationMessage;
-import io.relops.alert.delivery.NotificationMessage.AlertView;
+import io.relops.alert.notification.Notification;
+import io.relops.alert.notification.NotificationMessage;
+import io.relops.alert.notification.NotificationMessage.AlertView;
 import io.relops.alert.routing.AlertingProperties.PagerDutySpec;
 import io.relops.common.codec.EventJson;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +12,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
 
@@ -21,16 +20,12 @@ import org.springframework.web.client.RestClient;
  * all resolved, both with the same {@code dedup_key} (a hash of receiver and group key), so
  * PagerDuty keeps one incident per group and a redelivery changes nothing there.
  */
-public class PagerDutyChannel implements Integration {
+public class PagerDutyChannel implements Channel {
 
-    private final String name;
-    private final String receiver;
     private final PagerDutySpec spec;
     private final RestClient http;
 
-    public PagerDutyChannel(String name, String receiver, PagerDutySpec spec, RestClient http) {
-        this.name = name;
-        this.receiver = receiver;
+    public PagerDutyChannel(PagerDutySpec spec, RestClient http) {
         this.spec = spec;
         this.http = http;
     }
@@ -47,7 +42,8 @@ public class PagerDutyChannel implements Integration {
     }
 
     @Override
-    public void send(UUID id, NotificationMessage message) {
+    public void send(Notification notification) {
+        NotificationMessage message = notification.message();
         boolean resolve = message.firingAlerts().isEmpty();
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("routing_key", spec.routingKey());
@@ -93,25 +89,5 @@ public class PagerDutyChannel implements Integration {
             default:
                 return "warning";
         }
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String receiver() {
-        return receiver;
-    }
-
-    @Override
-    public String channel() {
-        return "pagerduty";
-    }
-
-    @Override
-    public boolean sendResolved() {
-        return spec.sendResolved();
     }
 }

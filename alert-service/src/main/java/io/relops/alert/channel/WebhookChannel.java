@@ -2,8 +2,8 @@ package io.relops.alert.channel;
 
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.Template;
-import io.relops.alert.delivery.Integration;
-import io.relops.alert.delivery.NotificationMessage;
+import io.relops.alert.notification.Notification;
+import io.relops.alert.notification.NotificationMessage;
 import io.relops.alert.routing.AlertingProperties.WebhookSpec;
 import io.relops.common.codec.EventJson;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +12,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
@@ -30,22 +29,18 @@ import tools.jackson.core.type.TypeReference;
  * notification's id, the same when a notification is sent again after a crash (delivery is at least
  * once), so that the receiving end applies it once.
  */
-public class WebhookChannel implements Integration {
+public class WebhookChannel implements Channel {
 
     /** The header with the notification's id (as in the IETF HTTP API draft of that name). */
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() {};
 
-    private final String name;
-    private final String receiver;
     private final WebhookSpec spec;
     private final RestClient http;
     private final @Nullable Template template;
 
-    public WebhookChannel(String name, String receiver, WebhookSpec spec, RestClient http) {
-        this.name = name;
-        this.receiver = receiver;
+    public WebhookChannel(WebhookSpec spec, RestClient http) {
         this.spec = spec;
         this.http = http;
         this.template = spec.template() == null
@@ -80,33 +75,14 @@ public class WebhookChannel implements Integration {
     }
 
     @Override
-    public void send(UUID id, NotificationMessage message) {
+    public void send(Notification notification) {
+        NotificationMessage message = notification.message();
         byte[] body = body(message);
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(IDEMPOTENCY_KEY, id.toString());
+        headers.put(IDEMPOTENCY_KEY, notification.id().toString());
         if (spec.secret() != null && !spec.secret().isEmpty()) {
             headers.put(spec.signatureHeader(), signature(spec.secret(), body));
         }
         Http.post(http, spec.url(), MediaType.parseMediaType(spec.contentType()), body, headers);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String receiver() {
-        return receiver;
-    }
-
-    @Override
-    public String channel() {
-        return "webhook";
-    }
-
-    @Override
-    public boolean sendResolved() {
-        return spec.sendResolved();
     }
 }

@@ -1,5 +1,6 @@
 package io.relops.alert.delivery;
 
+import io.relops.alert.channel.Channel;
 import io.relops.alert.channel.EmailChannel;
 import io.relops.alert.channel.LogChannel;
 import io.relops.alert.channel.PagerDutyChannel;
@@ -39,23 +40,32 @@ public class Integrations {
     private static List<Integration> build(
             String receiver, ReceiverSpec spec, RestClient http, ObjectProvider<JavaMailSender> mail) {
         List<Integration> all = new ArrayList<>();
-        forEach(spec.slack(), (s, i) -> all.add(new SlackChannel(receiver + "/slack[" + i + "]", receiver, s, http)));
+        forEach(
+                spec.slack(),
+                (s, i) -> all.add(integration(receiver, "slack", i, s.sendResolved(), new SlackChannel(s, http))));
         forEach(
                 spec.pagerduty(),
-                (s, i) -> all.add(new PagerDutyChannel(receiver + "/pagerduty[" + i + "]", receiver, s, http)));
+                (s, i) -> all.add(
+                        integration(receiver, "pagerduty", i, s.sendResolved(), new PagerDutyChannel(s, http))));
         forEach(spec.email(), (s, i) -> {
             JavaMailSender sender = mail.getIfAvailable();
             if (sender == null) {
                 throw new IllegalStateException("receiver " + receiver
                         + " has an email integration but no SMTP server is configured (spring.mail.host)");
             }
-            all.add(new EmailChannel(receiver + "/email[" + i + "]", receiver, s, sender));
+            all.add(integration(receiver, "email", i, s.sendResolved(), new EmailChannel(s, sender)));
         });
         forEach(
                 spec.webhook(),
-                (s, i) -> all.add(new WebhookChannel(receiver + "/webhook[" + i + "]", receiver, s, http)));
-        forEach(spec.log(), (s, i) -> all.add(new LogChannel(receiver + "/log[" + i + "]", receiver, s)));
+                (s, i) -> all.add(integration(receiver, "webhook", i, s.sendResolved(), new WebhookChannel(s, http))));
+        forEach(spec.log(), (s, i) -> all.add(integration(receiver, "log", i, s.sendResolved(), new LogChannel())));
         return List.copyOf(all);
+    }
+
+    /** The {@code index}th integration of its kind of {@code receiver}: {@code <receiver>/<channel>[<index>]}. */
+    private static Integration integration(
+            String receiver, String channel, int index, boolean sendResolved, Channel sender) {
+        return new Integration(receiver + "/" + channel + "[" + index + "]", receiver, channel, sendResolved, sender);
     }
 
     private static <T> void forEach(List<T> specs, java.util.function.ObjIntConsumer<T> action) {

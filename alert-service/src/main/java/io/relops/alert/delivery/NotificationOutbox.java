@@ -1,5 +1,6 @@
 package io.relops.alert.delivery;
 
+import io.relops.alert.notification.NotificationMessage;
 import io.relops.common.codec.EventJson;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;

@@ -2,8 +2,8 @@ package io.relops.alert.silence;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.relops.alert.routing.Matcher;
-import io.relops.alert.web.InvalidRequest;
-import io.relops.alert.web.NotFound;
+import io.relops.platform.web.InvalidRequest;
+import io.relops.platform.web.NotFound;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;

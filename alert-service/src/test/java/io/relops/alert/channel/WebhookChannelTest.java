@@ -2,8 +2,8 @@ package io.relops.alert.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.relops.alert.delivery.NotificationMessage;
-import io.relops.alert.delivery.NotificationMessage.AlertView;
+import io.relops.alert.notification.NotificationMessage;
+import io.relops.alert.notification.NotificationMessage.AlertView;
 import io.relops.alert.routing.AlertingProperties.WebhookSpec;
 import io.relops.common.codec.EventJson;
 import java.nio.charset.StandardCharsets;
@@ -47,8 +47,6 @@ class WebhookChannelTest {
     @Test
     void aTemplateRendersValidJsonWithEscapedValues() {
         WebhookChannel channel = new WebhookChannel(
-                "team/webhook[0]",
-                "team",
                 new WebhookSpec(
                         "http://x",
                         null,
@@ -69,10 +67,7 @@ class WebhookChannelTest {
     @Test
     void withoutATemplateTheBodyIsTheAlertmanagerShapedNotification() {
         WebhookChannel channel = new WebhookChannel(
-                "team/webhook[0]",
-                "team",
-                new WebhookSpec("http://x", null, "X-Sig", null, "application/json", true),
-                RestClient.create());
+                new WebhookSpec("http://x", null, "X-Sig", null, "application/json", true), RestClient.create());
 
         var json = EventJson.mapper().readTree(channel.body(MESSAGE));
 

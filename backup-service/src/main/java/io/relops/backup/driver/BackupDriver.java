@@ -1,6 +1,6 @@
 package io.relops.backup.driver;
 
-import io.relops.backup.backup.BackupCatalog.BackupSpec;
+import io.relops.backup.policy.BackupCatalog.BackupSpec;
 import io.relops.common.event.BackupVerified.Check;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,7 +1,7 @@
 package io.relops.backup.driver;
 
-import io.relops.backup.backup.BackupCatalog.BackupSpec;
-import io.relops.backup.backup.BackupCatalog.Compression;
+import io.relops.backup.policy.BackupCatalog.BackupSpec;
+import io.relops.backup.policy.BackupCatalog.Compression;
 import io.relops.common.codec.EventJson;
 import io.relops.common.event.BackupVerified.Check;
 import java.io.BufferedInputStream;

@@ -1,7 +1,7 @@
 package io.relops.backup.driver;
 
-import io.relops.backup.backup.BackupCatalog.BackupSpec;
-import io.relops.backup.backup.BackupCatalog.PostgresSource;
+import io.relops.backup.policy.BackupCatalog.BackupSpec;
+import io.relops.backup.policy.BackupCatalog.PostgresSource;
 import io.relops.common.event.BackupVerified.Check;
 import java.io.IOException;
 import java.io.OutputStream;

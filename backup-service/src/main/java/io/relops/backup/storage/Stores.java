@@ -1,6 +1,6 @@
 package io.relops.backup.storage;
 
-import io.relops.backup.backup.BackupSettings;
+import io.relops.backup.policy.BackupSettings;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;

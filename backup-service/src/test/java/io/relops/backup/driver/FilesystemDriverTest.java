@@ -2,8 +2,8 @@ package io.relops.backup.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.relops.backup.backup.BackupCatalog;
-import io.relops.backup.backup.BackupCatalog.Compression;
+import io.relops.backup.policy.BackupCatalog;
+import io.relops.backup.policy.BackupCatalog.Compression;
 import io.relops.common.event.BackupVerified.Check;
 import java.io.IOException;
 import java.io.InputStream;

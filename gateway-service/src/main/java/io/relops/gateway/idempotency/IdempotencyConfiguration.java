@@ -1,7 +1,7 @@
 package io.relops.gateway.idempotency;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.relops.gateway.web.Problems;
+import io.relops.platform.web.Problems;
 import javax.sql.DataSource;
 import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;

@@ -2,7 +2,7 @@ package io.relops.gateway.idempotency;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.relops.gateway.web.CachedBodyRequest;
-import io.relops.gateway.web.Problems;
+import io.relops.platform.web.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,7 +1,7 @@
 package io.relops.gateway.ratelimit;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.relops.gateway.web.Problems;
+import io.relops.platform.web.Problems;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -34,7 +34,7 @@ import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
 /**
- * The query routes of DESIGN.md: {@code /api/backups/**} to backup-service, {@code /api/alerts/**} and
+ * The query routes ({@code docs/gateway-routes.md}): {@code /api/backups/**} to backup-service, {@code /api/alerts/**} and
  * {@code /api/silences/**} to alert-service, {@code /api/audit/**} to audit-service (Spring Cloud Gateway Server
  * Web MVC). Requests and answers pass through unchanged and streamed (the caller's {@code Authorization} included,
  * so backends check the same bearer token; a backend's problem+json comes back as it was), except that

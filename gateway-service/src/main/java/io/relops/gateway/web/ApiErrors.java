@@ -15,19 +15,14 @@ import org.springframework.web.client.ResourceAccessException;
 
 /**
  * Every API error as {@code application/problem+json} that names what is wrong ({@link
- * ProblemResponses}: field-named validation errors, malformed JSON), plus the gateway's own: a
- * request that does not fit the catalog, an invalid CloudEvent, a backend that is down (503) or failed (502). No
+ * ProblemResponses}: field-named validation errors, malformed JSON, a request that does not fit the catalog), plus
+ * the gateway's own: an invalid CloudEvent, a backend that is down (503) or failed (502). No
  * stack traces, no internals.
  */
 @RestControllerAdvice
 class ApiErrors extends ProblemResponses {
 
     private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
-
-    @ExceptionHandler(InvalidRequest.class)
-    ResponseEntity<ProblemDetail> invalid(InvalidRequest e) {
-        return invalidField(e.field(), String.valueOf(e.getMessage()));
-    }
 
     /** A CloudEvent that is not a valid relops event ({@code POST /api/events}): the codec names the problem. */
     @ExceptionHandler(InvalidEventException.class)

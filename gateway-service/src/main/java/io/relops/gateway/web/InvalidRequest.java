@@ -1,16 +1,12 @@
 package io.relops.gateway.web;
 
-/** A well-formed request that refers to something that does not fit, e.g. an unknown application. */
-public class InvalidRequest extends RuntimeException {
-
-    private final String field;
+/**
+ * {@link io.relops.platform.web.InvalidRequest} under its former name, for the release and console code that still
+ * imports it (their owner switches the imports; then this class goes).
+ */
+public class InvalidRequest extends io.relops.platform.web.InvalidRequest {
 
     public InvalidRequest(String field, String message) {
-        super(message);
-        this.field = field;
-    }
-
-    public String field() {
-        return field;
+        super(field, message);
     }
 }

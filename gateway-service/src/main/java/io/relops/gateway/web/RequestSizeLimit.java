@@ -1,5 +1,6 @@
 package io.relops.gateway.web;
 
+import io.relops.platform.web.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

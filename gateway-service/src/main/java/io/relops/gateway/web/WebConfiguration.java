@@ -1,5 +1,6 @@
 package io.relops.gateway.web;
 
+import io.relops.platform.web.Problems;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -3,7 +3,7 @@ package io.relops.gateway.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.relops.gateway.web.Problems;
+import io.relops.platform.web.Problems;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;

@@ -1,11 +1,8 @@
 package io.relops.platform.security;
 
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
+import io.relops.platform.web.Problems;
 import java.net.URI;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import tools.jackson.databind.json.JsonMapper;
@@ -22,40 +19,26 @@ public final class ProblemResponses {
     /** The problem type of a 403 decided by the authorization matrix. */
     public static final URI FORBIDDEN = URI.create("https://relops.io/problems/forbidden");
 
-    private final JsonMapper json;
+    private final Problems problems;
 
     public ProblemResponses(JsonMapper json) {
-        this.json = json;
+        this.problems = new Problems(json);
     }
 
     public AuthenticationEntryPoint unauthorized() {
         return (request, response, e) -> {
             response.setHeader("WWW-Authenticate", "Bearer");
-            write(
+            problems.write(
+                    request,
                     response,
                     HttpStatus.UNAUTHORIZED,
                     UNAUTHENTICATED,
-                    "a valid bearer token is required (Authorization: Bearer <token>)",
-                    request.getRequestURI());
+                    "a valid bearer token is required (Authorization: Bearer <token>)");
         };
     }
 
     public AccessDeniedHandler forbidden() {
         return (request, response, e) ->
-                write(response, HttpStatus.FORBIDDEN, FORBIDDEN, "your role may not do this", request.getRequestURI());
-    }
-
-    private void write(HttpServletResponse response, HttpStatus status, URI type, String detail, String path)
-            throws IOException {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(type);
-        try {
-            problem.setInstance(URI.create(path));
-        } catch (IllegalArgumentException e) {
-            // a path that is no URI reference is not echoed
-        }
-        response.setStatus(status.value());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        json.writeValue(response.getOutputStream(), problem);
+                problems.write(request, response, HttpStatus.FORBIDDEN, FORBIDDEN, "your role may not do this");
     }
 }

@@ -14,6 +14,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
@@ -22,10 +23,23 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 /**
  * The {@code application/problem+json} answers every relops HTTP API shares, named for what is wrong:
  * the field and the rule for invalid input (in {@code detail} and in {@code errors[]}), the parse
- * error for malformed JSON. No stack traces, no internals. A service's {@code @RestControllerAdvice}
+ * error for malformed JSON, a request that does not fit ({@link InvalidRequest}), something that does not
+ * exist ({@link NotFound}). No stack traces, no internals. A service's {@code @RestControllerAdvice}
  * extends this and adds its own exceptions, e.g. with {@link #invalidField}.
  */
 public abstract class ProblemResponses extends ResponseEntityExceptionHandler {
+
+    @ExceptionHandler(InvalidRequest.class)
+    ResponseEntity<ProblemDetail> invalidRequest(InvalidRequest e) {
+        return invalidField(e.field(), String.valueOf(e.getMessage()));
+    }
+
+    @ExceptionHandler(NotFound.class)
+    ResponseEntity<ProblemDetail> notFound(NotFound e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+        problem.setTitle("Not found");
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(problem);
+    }
 
     /** {@code 400} naming one field and what is wrong with it. */
     protected static ResponseEntity<ProblemDetail> invalidField(String field, String message) {

@@ -1,10 +1,12 @@
 package io.relops.benchmarks.backup;
 
 import io.relops.backup.BackupServiceApplication;
-import io.relops.backup.backup.BackupRecord;
-import io.relops.backup.backup.BackupRepository;
-import io.relops.backup.backup.Backups;
-import io.relops.backup.backup.RestoreRecord;
+import io.relops.backup.lifecycle.BackupRecord;
+import io.relops.backup.lifecycle.BackupRepository;
+import io.relops.backup.lifecycle.BackupStatus;
+import io.relops.backup.lifecycle.Backups;
+import io.relops.backup.lifecycle.RestoreRecord;
+import io.relops.backup.lifecycle.RestoreStatus;
 import io.relops.testkit.Kafka;
 import io.relops.testkit.Postgres;
 import java.io.IOException;
@@ -208,7 +210,7 @@ public final class BackupRestoreBenchmark {
         RestoreRecord restore = backups.requestRestore(done.id(), "benchmark");
         RestoreRecord restored = awaitRestore(repository, restore.id());
         double relopsRestore = seconds(t0);
-        if (!"COMPLETED".equals(restored.status())) {
+        if (restored.status() != RestoreStatus.COMPLETED) {
             throw new IllegalStateException("relops restore failed: " + restored.reason());
         }
         check(countsBefore, counts(server, database), "relops restore");
@@ -272,10 +274,10 @@ public final class BackupRestoreBenchmark {
     private static BackupRecord awaitBackup(BackupRepository repository, UUID id) throws InterruptedException {
         while (true) {
             BackupRecord backup = repository.find(id).orElseThrow();
-            if ("COMPLETED".equals(backup.status())) {
+            if (backup.status() == BackupStatus.COMPLETED) {
                 return backup;
             }
-            if ("FAILED".equals(backup.status())) {
+            if (backup.status() == BackupStatus.FAILED) {
                 throw new IllegalStateException("relops backup failed: " + backup.reason());
             }
             TimeUnit.MILLISECONDS.sleep(100);
@@ -285,7 +287,7 @@ public final class BackupRestoreBenchmark {
     private static RestoreRecord awaitRestore(BackupRepository repository, UUID id) throws InterruptedException {
         while (true) {
             RestoreRecord restore = repository.findRestore(id).orElseThrow();
-            if (!"REQUESTED".equals(restore.status()) && !"RUNNING".equals(restore.status())) {
+            if (restore.status().terminal()) {
                 return restore;
             }
             TimeUnit.MILLISECONDS.sleep(100);

@@ -1,8 +1,8 @@
 package io.relops.benchmarks.backup;
 
-import io.relops.backup.backup.BackupCatalog;
-import io.relops.backup.backup.BackupCatalog.Compression;
 import io.relops.backup.driver.FilesystemDriver;
+import io.relops.backup.policy.BackupCatalog;
+import io.relops.backup.policy.BackupCatalog.Compression;
 import io.relops.common.event.BackupVerified.Check;
 import io.relops.testkit.Postgres;
 import java.io.IOException;

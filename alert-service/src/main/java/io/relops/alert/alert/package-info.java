@@ -1,4 +1,0 @@
-@NullMarked
-package io.relops.alert.alert;
-
-import org.jspecify.annotations.NullMarked;

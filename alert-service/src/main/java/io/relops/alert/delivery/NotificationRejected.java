@@ -1,9 +1,0 @@
-package io.relops.alert.delivery;
-
-/** The receiving end refused a notification for good (e.g. HTTP 400): retrying would not help. */
-public class NotificationRejected extends RuntimeException {
-
-    public NotificationRejected(String message) {
-        super(message);
-    }
-}

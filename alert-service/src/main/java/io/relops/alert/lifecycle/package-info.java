@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.alert.lifecycle;
+
+import org.jspecify.annotations.NullMarked;

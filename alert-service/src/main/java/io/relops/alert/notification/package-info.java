@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.alert.notification;
+
+import org.jspecify.annotations.NullMarked;

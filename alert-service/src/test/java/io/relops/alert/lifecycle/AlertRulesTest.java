@@ -1,0 +1,92 @@
+package io.relops.alert.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.relops.common.event.DeploymentReady;
+import io.relops.common.event.HealthFailed;
+import io.relops.common.event.ProbeResult;
+import io.relops.common.event.RelopsEvent;
+import io.relops.common.event.RollbackCompleted;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class AlertRulesTest {
+
+    private static final UUID RELEASE = UUID.randomUUID();
+    private final AlertRules rules = new AlertRules("http://console.example/", Duration.ofMinutes(5));
+
+    private static RelopsEvent<?> event(io.relops.common.event.EventData data) {
+        return RelopsEvent.of(URI.create("/test"), data);
+    }
+
+    @Test
+    void aFailedHealthCheckFiresACriticalAlertWithTheEvidenceAndAConsoleLink() {
+        var signals = rules.signals(event(new HealthFailed(
+                RELEASE,
+                "demo-app",
+                "local",
+                "2.0.0-broken",
+                "blue",
+                null,
+                "health returned 503",
+                List.of(new ProbeResult("health", false, "503", "[200]", 3, "503")))));
+
+        assertThat(signals).hasSize(1);
+        AlertSignal s = signals.get(0);
+        assertThat(s.firing()).isTrue();
+        assertThat(s.labels())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "alertname", "HealthFailed",
+                        "application", "demo-app",
+                        "environment", "local",
+                        "severity", "critical"));
+        assertThat(s.annotations().get("summary")).contains("2.0.0-broken");
+        assertThat(s.annotations().get("description")).isEqualTo("health returned 503");
+        assertThat(s.annotations().get("evidence")).isEqualTo("FAIL health: 503 (expected [200]), 3 ms");
+        assertThat(s.annotations().get("console")).isEqualTo("http://console.example/releases/" + RELEASE);
+        assertThat(s.releaseId()).isEqualTo(RELEASE);
+    }
+
+    @Test
+    void aCompletedRollbackResolvesTheFailureAndWarnsWhatServesNow() {
+        var signals = rules.signals(event(
+                new RollbackCompleted(RELEASE, "demo-app", "local", "1.1.0", "2.0.0-broken", "health failed", 12)));
+
+        AlertSignal healthFailed = rules.signals(event(
+                        new HealthFailed(RELEASE, "demo-app", "local", "2.0.0-broken", "blue", null, "x", List.of())))
+                .get(0);
+        assertThat(signals)
+                .anySatisfy(s -> {
+                    assertThat(s.firing()).isFalse();
+                    assertThat(s.fingerprint()).isEqualTo(healthFailed.fingerprint());
+                })
+                .anySatisfy(s -> {
+                    assertThat(s.firing()).isTrue();
+                    assertThat(s.alertname()).isEqualTo("RolledBack");
+                    assertThat(s.severity()).isEqualTo("warning");
+                    assertThat(s.annotations().get("summary"))
+                            .contains("2.0.0-broken was rolled back")
+                            .contains("serving 1.1.0");
+                });
+    }
+
+    @Test
+    void progressRaisesNothing() {
+        assertThat(rules.signals(event(
+                        new DeploymentReady(RELEASE, "demo-app", "local", "1.0.0", "green", "http://127.0.0.1:9002"))))
+                .isEmpty();
+    }
+
+    @Test
+    void theFingerprintDependsOnTheLabelsOnlyNotTheirOrder() {
+        assertThat(AlertSignal.fingerprint(Map.of("alertname", "A", "application", "x")))
+                .isEqualTo(
+                        AlertSignal.fingerprint(new java.util.TreeMap<>(Map.of("application", "x", "alertname", "A"))))
+                .isNotEqualTo(AlertSignal.fingerprint(Map.of("alertname", "A", "application", "y")))
+                .hasSize(16);
+    }
+}

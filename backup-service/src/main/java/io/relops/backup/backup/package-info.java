@@ -1,4 +1,0 @@
-@NullMarked
-package io.relops.backup.backup;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,97 @@
+package io.relops.backup.lifecycle;
+
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Backups and restores over HTTP. The gateway fronts this API and enforces roles (restore is for {@code admin});
+ * the actor arrives in {@code X-Relops-Actor}.
+ */
+@RestController
+@RequestMapping("/api/backups")
+class BackupController {
+
+    private final Backups backups;
+    private final BackupRepository repository;
+
+    BackupController(Backups backups, BackupRepository repository) {
+        this.backups = backups;
+        this.repository = repository;
+    }
+
+    /** {@code {"application": "..."}}: take a backup now. */
+    record BackupRequest(@Nullable String application) {}
+
+    @GetMapping
+    List<BackupRecord> list(
+            @RequestParam(required = false) @Nullable String application,
+            @RequestParam(defaultValue = "50") int limit) {
+        return repository.list(application, Math.min(Math.max(limit, 1), 500));
+    }
+
+    @GetMapping("/{id}")
+    BackupRecord get(@PathVariable UUID id) {
+        return repository.find(id).orElseThrow(() -> new Backups.BackupNotFound(id));
+    }
+
+    @GetMapping("/{id}/restores")
+    List<RestoreRecord> restores(@PathVariable UUID id) {
+        return repository.restoresOf(id);
+    }
+
+    @PostMapping
+    ResponseEntity<BackupRecord> request(
+            @RequestBody(required = false) @Nullable BackupRequest request,
+            @RequestHeader(name = "X-Relops-Actor", defaultValue = "api") String actor) {
+        if (request == null
+                || request.application() == null
+                || request.application().isBlank()) {
+            throw new Backups.InvalidRequest("application", "application is required");
+        }
+        BackupRecord backup = backups.request(request.application(), actor);
+        return ResponseEntity.accepted()
+                .location(URI.create("/api/backups/" + backup.id()))
+                .body(backup);
+    }
+
+    @PostMapping("/{id}/restore")
+    ResponseEntity<RestoreRecord> restore(
+            @PathVariable UUID id, @RequestHeader(name = "X-Relops-Actor", defaultValue = "api") String actor) {
+        RestoreRecord restore = backups.requestRestore(id, actor);
+        return ResponseEntity.accepted()
+                .location(URI.create("/api/backups/" + id + "/restores"))
+                .body(restore);
+    }
+
+    @PostMapping("/{id}/verify")
+    ResponseEntity<BackupRecord> verify(@PathVariable UUID id) {
+        return ResponseEntity.accepted().body(backups.requestVerification(id));
+    }
+
+    @ExceptionHandler(Backups.InvalidRequest.class)
+    ProblemDetail invalid(Backups.InvalidRequest e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+        problem.setTitle("Invalid backup request");
+        problem.setProperty("fields", List.of(e.field()));
+        return problem;
+    }
+
+    @ExceptionHandler(Backups.BackupNotFound.class)
+    ProblemDetail notFound(Backups.BackupNotFound e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.backup.lifecycle;
+
+import org.jspecify.annotations.NullMarked;

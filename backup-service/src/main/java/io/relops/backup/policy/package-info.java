@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.backup.policy;
+
+import org.jspecify.annotations.NullMarked;
