@@ -24,6 +24,7 @@ import io.relops.common.event.RollbackRequested;
 import io.relops.common.event.TrafficShifted;
 import io.relops.common.release.ReleaseStatus;
 import io.relops.deploy.DeployServiceApplication;
+import io.relops.deploy.targets.BarrierTarget;
 import io.relops.deploy.targets.RecordingTarget;
 import io.relops.testkit.EventStream;
 import io.relops.testkit.Postgres;
@@ -35,6 +36,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -87,14 +89,21 @@ class ReleaseEngineIT {
         BLACK_HOLE.close();
     }
 
+    /** Applications {@code wide-1} … {@code wide-50}, on the {@link BarrierTarget}. */
+    private static final int WIDE = 50;
+
     static ConfigurableApplicationContext startDeployService() {
+        List<String> args = new ArrayList<>(List.of(
+                "--RELOPS_CATALOG=src/test/resources/it-catalog.yml",
+                "--RELOPS_DATA_DIR=target/it-data",
+                "--relops.deploy.task-poll-interval=100ms",
+                "--it.black-hole-url=" + BLACK_HOLE.url()));
+        for (int i = 1; i <= WIDE; i++) {
+            args.add("--relops.applications.wide-" + i + ".target.type=barrier");
+            args.add("--relops.applications.wide-" + i + ".environments.prod.approval.required=false");
+        }
         return new SpringApplicationBuilder(DeployServiceApplication.class)
-                .run(TOPICS.serviceArgs(
-                        DATABASE,
-                        "--RELOPS_CATALOG=src/test/resources/it-catalog.yml",
-                        "--RELOPS_DATA_DIR=target/it-data",
-                        "--relops.deploy.task-poll-interval=100ms",
-                        "--it.black-hole-url=" + BLACK_HOLE.url()));
+                .run(TOPICS.serviceArgs(DATABASE, args.toArray(String[]::new)));
     }
 
     @Test
@@ -312,6 +321,23 @@ class ReleaseEngineIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> status(aborted) == ReleaseStatus.ABORTED);
         assertThat(Duration.ofNanos(System.nanoTime() - abortedAt)).isLessThan(Duration.ofSeconds(10));
         assertThat(release(aborted).reason()).contains("aborted by carol: stuck");
+    }
+
+    @Test
+    void fiftyApplicationsDeployAtOnceWhateverThePoolSize() {
+        int pool = deploy.getEnvironment()
+                .getRequiredProperty("spring.datasource.hikari.maximum-pool-size", Integer.class);
+        assertThat(pool).as("more releases than connections").isLessThan(WIDE);
+        BarrierTarget.arm(WIDE);
+        List<UUID> wide = new ArrayList<>();
+        for (int i = 1; i <= WIDE; i++) {
+            wide.add(request("wide-" + i, "1.0.0"));
+        }
+        for (UUID release : wide) {
+            awaitReady(release);
+        }
+        assertThat(BarrierTarget.maxInFlight()).isEqualTo(WIDE);
+        assertThat(wide).allSatisfy(release -> assertThat(status(release)).isEqualTo(ReleaseStatus.VERIFYING));
     }
 
     @Test
