@@ -3,6 +3,7 @@ package io.relops.gateway.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.relops.common.release.ReleaseStatus;
+import io.relops.common.release.Strategy;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,8 +17,11 @@ import org.thymeleaf.templatemode.TemplateMode;
 import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
 import org.thymeleaf.web.servlet.JakartaServletWebApplication;
 
-/** The release page's action forms, as the browser gets them: one per button, posting to its action's route. */
-class ReleaseLiveTemplateTest {
+/**
+ * The release pages as the browser gets them: the action forms, one per button posting to its action's
+ * route; the strategies of the new-release form; the tone of an evidence outcome.
+ */
+class ReleaseTemplatesTest {
 
     private static final String ID = "6b0e0000-0000-0000-0000-000000000001";
 
@@ -55,7 +59,31 @@ class ReleaseLiveTemplateTest {
                 .doesNotContain("<form ");
     }
 
-    private static String render(ReleaseStatus status, ConsoleUser user) {
+    @Test
+    void offersEveryStrategyByItsWireNameAndKeepsTheOneChosen() {
+        WebContext context = context();
+        context.setVariable("applications", Map.of("shop", List.of("prod")));
+        context.setVariable("strategies", Strategy.values());
+        context.setVariable(
+                "form", new io.relops.gateway.release.ReleaseRequest("shop", "1.0.0", "prod", "canary", null, null));
+        String page = engine().process("console/new-release", context);
+
+        assertThat(page)
+                .contains("<option value=\"\">catalog default</option>")
+                .contains("<option value=\"blue-green\">blue-green</option>")
+                .contains("<option value=\"canary\" selected=\"selected\">canary</option>");
+    }
+
+    @Test
+    void tonesAnEvidenceOutcomeByItsStatus() {
+        assertThat(OperationsPages.outcomeTone("COMPLETED")).isEqualTo("ok");
+        assertThat(OperationsPages.outcomeTone("FAILED")).isEqualTo("bad");
+        assertThat(OperationsPages.outcomeTone("ROLLED_BACK")).isEqualTo("warn");
+        assertThat(OperationsPages.outcomeTone("IN_PROGRESS")).isEqualTo("warn");
+        assertThat(OperationsPages.outcomeTone(null)).isEqualTo("warn");
+    }
+
+    private static SpringTemplateEngine engine() {
         ClassLoaderTemplateResolver resolver = new ClassLoaderTemplateResolver();
         resolver.setPrefix("templates/");
         resolver.setSuffix(".html");
@@ -63,9 +91,17 @@ class ReleaseLiveTemplateTest {
         resolver.setCharacterEncoding("UTF-8");
         SpringTemplateEngine engine = new SpringTemplateEngine();
         engine.setTemplateResolver(resolver);
+        return engine;
+    }
+
+    private static WebContext context() {
         MockServletContext servlet = new MockServletContext();
         var exchange = JakartaServletWebApplication.buildApplication(servlet)
                 .buildExchange(new MockHttpServletRequest(servlet), new MockHttpServletResponse());
+        return new WebContext(exchange, Locale.ROOT);
+    }
+
+    private static String render(ReleaseStatus status, ConsoleUser user) {
         ReleaseView release = ReleaseView.of(Map.of(
                 "id",
                 ID,
@@ -79,11 +115,11 @@ class ReleaseLiveTemplateTest {
                 "alice",
                 "paused",
                 true));
-        WebContext context = new WebContext(exchange, Locale.ROOT);
+        WebContext context = context();
         context.setVariable("release", release);
         context.setVariable("actions", ActionButton.shown(release, user, "approver"));
         context.setVariable("history", List.of());
         context.setVariable("timeline", List.of());
-        return engine.process("console/release-live", context);
+        return engine().process("console/release-live", context);
     }
 }
