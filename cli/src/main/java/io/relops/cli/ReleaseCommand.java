@@ -1,14 +1,21 @@
 package io.relops.cli;
 
+import io.relops.common.release.OperatorAction;
+import io.relops.common.release.ReleaseStatus;
+import io.relops.common.release.Strategy;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.TypeConversionException;
 import tools.jackson.databind.JsonNode;
 
 /** {@code relops release}: request, follow and act on releases. */
@@ -53,8 +60,31 @@ final class ReleaseCommand {
         Duration timeout = Duration.ofMinutes(10);
     }
 
+    /** The strategies' wire names, for {@code --strategy}'s help and completion. */
+    static final class Strategies implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(Strategy.values()).map(Strategy::wireName).iterator();
+        }
+    }
+
+    /** {@code --strategy blue-green}: a {@link Strategy} by its wire name. */
+    static final class StrategyConverter implements ITypeConverter<Strategy> {
+        @Override
+        public Strategy convert(String value) {
+            return Strategy.of(value)
+                    .orElseThrow(() -> new TypeConversionException(
+                            "'" + value + "' is not a strategy (" + String.join(", ", new Strategies()) + ")"));
+        }
+    }
+
     /** Follows a release until one of {@code ends}; exit 0 when it ended as {@code expected}, else 1. */
-    static int follow(GatewayCommand command, String releaseId, Duration timeout, Set<String> ends, String expected) {
+    static int follow(
+            GatewayCommand command,
+            String releaseId,
+            Duration timeout,
+            Set<ReleaseStatus> ends,
+            ReleaseStatus expected) {
         ReleaseWatcher watcher = new ReleaseWatcher(command.gateway(), command.err());
         ReleaseWatcher.Outcome outcome = watcher.watch("/api/releases/" + releaseId, "", timeout, ends);
         Output output = command.output();
@@ -83,7 +113,7 @@ final class ReleaseCommand {
             command.err().flush();
             return ExitCode.FAILED;
         }
-        return outcome.status().equals(expected) ? ExitCode.OK : ExitCode.FAILED;
+        return outcome.status().equals(expected.name()) ? ExitCode.OK : ExitCode.FAILED;
     }
 
     @Command(
@@ -107,9 +137,13 @@ final class ReleaseCommand {
                 description = "The environment (from the catalog).")
         String environment;
 
-        @Option(names = "--strategy", description = "blue-green or canary (default: the catalog's).")
+        @Option(
+                names = "--strategy",
+                converter = StrategyConverter.class,
+                completionCandidates = Strategies.class,
+                description = "${COMPLETION-CANDIDATES} (default: the catalog's).")
         @Nullable
-        String strategy;
+        Strategy strategy;
 
         @Option(names = "--commit", description = "The change this release ships (for lead-time metrics).")
         @Nullable
@@ -130,7 +164,7 @@ final class ReleaseCommand {
             body.put("version", version);
             body.put("environment", environment);
             if (strategy != null) {
-                body.put("strategy", strategy);
+                body.put("strategy", strategy.wireName());
             }
             if (commit != null) {
                 body.put("commit", commit);
@@ -145,7 +179,7 @@ final class ReleaseCommand {
                 return ExitCode.OK;
             }
             err().println("release " + releaseId + " requested: " + application + " " + version + " to " + environment);
-            return follow(this, releaseId, waiting.timeout, ReleaseWatcher.TERMINAL, "COMPLETED");
+            return follow(this, releaseId, waiting.timeout, ReleaseWatcher.TERMINAL, ReleaseStatus.COMPLETED);
         }
     }
 
@@ -196,9 +230,9 @@ final class ReleaseCommand {
         @Nullable
         String environment;
 
-        @Option(names = "--status", description = "Only releases in this state, e.g. COMPLETED.")
+        @Option(names = "--status", description = "Only releases in this state: ${COMPLETION-CANDIDATES}.")
         @Nullable
-        String status;
+        ReleaseStatus status;
 
         @Option(names = "--limit", defaultValue = "50", description = "At most this many (default: 50).")
         int limit;
@@ -208,7 +242,7 @@ final class ReleaseCommand {
             Map<String, Object> query = new LinkedHashMap<>();
             query.put("application", application);
             query.put("environment", environment);
-            query.put("status", status);
+            query.put("status", status == null ? null : status.name());
             query.put("limit", limit);
             output().list(gateway().get("/api/releases", query), COLUMNS);
             return ExitCode.OK;
@@ -238,17 +272,17 @@ final class ReleaseCommand {
         @Override
         public Integer call() {
             gateway().get("/api/releases/" + releaseId, Map.of()); // an unknown release is an error, not a wait
-            return follow(this, releaseId, timeout, ReleaseWatcher.TERMINAL, "COMPLETED");
+            return follow(this, releaseId, timeout, ReleaseWatcher.TERMINAL, ReleaseStatus.COMPLETED);
         }
     }
 
-    /** An operator action: POST /api/releases/{id}/{action}, then optionally follow the release. */
+    /** An {@link OperatorAction}: POST /api/releases/{id}/{action}, then optionally follow the release. */
     abstract static class Action extends GatewayCommand {
 
         @Parameters(paramLabel = "RELEASE-ID")
         String releaseId;
 
-        abstract String action();
+        abstract OperatorAction action();
 
         @Nullable
         Object body() {
@@ -256,12 +290,12 @@ final class ReleaseCommand {
         }
 
         /** Where {@code --wait} stops, and the state that means success. */
-        Set<String> ends() {
+        Set<ReleaseStatus> ends() {
             return ReleaseWatcher.TERMINAL;
         }
 
-        String expected() {
-            return "COMPLETED";
+        ReleaseStatus expected() {
+            return ReleaseStatus.COMPLETED;
         }
 
         @Nullable
@@ -271,21 +305,22 @@ final class ReleaseCommand {
 
         @Override
         public Integer call() {
-            GatewayClient.Answer answer = gateway().post("/api/releases/" + releaseId + "/" + action(), body());
+            GatewayClient.Answer answer =
+                    gateway().post("/api/releases/" + releaseId + "/" + action().wireName(), body());
             Waiting waiting = waiting();
             if (waiting == null || !waiting.wait) {
                 Output output = output();
                 if (output.json()) {
                     output.json(answer.body());
                 } else {
-                    output.line("release " + releaseId + ": " + action() + " "
+                    output.line("release " + releaseId + ": " + action().wireName() + " "
                             + (answer.status() == 202
                                     ? "accepted"
                                     : answer.body().path("status").asString("done")));
                 }
                 return ExitCode.OK;
             }
-            err().println("release " + releaseId + ": " + action() + " accepted");
+            err().println("release " + releaseId + ": " + action().wireName() + " accepted");
             return follow(this, releaseId, waiting.timeout, ends(), expected());
         }
     }
@@ -304,8 +339,8 @@ final class ReleaseCommand {
         Waiting waiting = new Waiting();
 
         @Override
-        String action() {
-            return "approve";
+        OperatorAction action() {
+            return OperatorAction.APPROVE;
         }
 
         @Override
@@ -327,8 +362,8 @@ final class ReleaseCommand {
         String reason;
 
         @Override
-        String action() {
-            return "reject";
+        OperatorAction action() {
+            return OperatorAction.REJECT;
         }
 
         @Override
@@ -347,8 +382,8 @@ final class ReleaseCommand {
         Waiting waiting = new Waiting();
 
         @Override
-        String action() {
-            return "promote";
+        OperatorAction action() {
+            return OperatorAction.PROMOTE;
         }
 
         @Override
@@ -371,8 +406,8 @@ final class ReleaseCommand {
         Waiting waiting = new Waiting();
 
         @Override
-        String action() {
-            return "abort";
+        OperatorAction action() {
+            return OperatorAction.ABORT;
         }
 
         @Override
@@ -382,8 +417,8 @@ final class ReleaseCommand {
         }
 
         @Override
-        String expected() {
-            return "ABORTED";
+        ReleaseStatus expected() {
+            return ReleaseStatus.ABORTED;
         }
 
         @Override
@@ -412,8 +447,8 @@ final class ReleaseCommand {
         Waiting waiting = new Waiting();
 
         @Override
-        String action() {
-            return "rollback";
+        OperatorAction action() {
+            return OperatorAction.ROLLBACK;
         }
 
         @Override
@@ -427,13 +462,13 @@ final class ReleaseCommand {
         }
 
         @Override
-        Set<String> ends() {
-            return Set.of("ROLLED_BACK", "FAILED");
+        Set<ReleaseStatus> ends() {
+            return Set.of(ReleaseStatus.ROLLED_BACK, ReleaseStatus.FAILED);
         }
 
         @Override
-        String expected() {
-            return "ROLLED_BACK";
+        ReleaseStatus expected() {
+            return ReleaseStatus.ROLLED_BACK;
         }
 
         @Override

@@ -1,33 +1,48 @@
 package io.relops.cli;
 
+import io.relops.common.event.EventType;
+import io.relops.common.release.ReleaseStatus;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /** Follows a release through the gateway, printing each timeline event as it arrives. */
 final class ReleaseWatcher {
 
-    static final Set<String> TERMINAL = Set.of("COMPLETED", "ROLLED_BACK", "FAILED", "REJECTED", "ABORTED");
+    /** The statuses a release ends in ({@link ReleaseStatus#isTerminal()}). */
+    static final Set<ReleaseStatus> TERMINAL = Arrays.stream(ReleaseStatus.values())
+            .filter(ReleaseStatus::isTerminal)
+            .collect(Collectors.toUnmodifiableSet());
     /** The events that close a release's timeline; the audit log may record them a moment after the state changes. */
-    private static final Set<String> CLOSING = Set.of(
-            "io.relops.release.completed",
-            "io.relops.rollback.completed",
-            "io.relops.rollback.failed",
-            "io.relops.deployment.failed",
-            "io.relops.release.rejected");
+    private static final Set<String> CLOSING = EnumSet.of(
+                    EventType.RELEASE_COMPLETED,
+                    EventType.ROLLBACK_COMPLETED,
+                    EventType.ROLLBACK_FAILED,
+                    EventType.DEPLOYMENT_FAILED,
+                    EventType.RELEASE_REJECTED)
+            .stream()
+            .map(EventType::typeName)
+            .collect(Collectors.toUnmodifiableSet());
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
     private static final Duration POLL = Duration.ofMillis(250);
 
-    /** How a release ended (or where it was when the wait timed out: {@code timedOut}). */
+    /**
+     * How a release ended (or where it was when the wait timed out: {@code timedOut}); {@code status} as the
+     * gateway answered it (a newer gateway may answer one this build does not know).
+     */
     record Outcome(
             String releaseId,
             String version,
@@ -54,10 +69,10 @@ final class ReleaseWatcher {
      * timeout. An answer of 401, 403 or 5xx ends the watch with a {@link GatewayException}; 404 is waited out
      * (a release just requested is known once the first service has recorded it).
      */
-    Outcome watch(String location, String version, Duration timeout, Set<String> ends) {
+    Outcome watch(String location, String version, Duration timeout, Set<ReleaseStatus> ends) {
         Instant start = Instant.now();
         Set<String> seen = new HashSet<>();
-        String status = "REQUESTED";
+        String status = ReleaseStatus.REQUESTED.name();
         JsonNode release = null;
         boolean closed = false;
         boolean reached = false;
@@ -77,7 +92,8 @@ final class ReleaseWatcher {
                     }
                 }
                 status = release.path("status").asString();
-                if (ends.contains(status) && (closed || !TERMINAL.contains(status))) {
+                Optional<ReleaseStatus> known = ReleaseStatus.of(status).filter(ends::contains);
+                if (known.isPresent() && (closed || !known.get().isTerminal())) {
                     reached = true;
                     break;
                 }

@@ -1,5 +1,6 @@
 package io.relops.cli;
 
+import io.relops.common.release.ReleaseStatus;
 import io.relops.local.LocalSuite;
 import io.relops.local.SuiteOptions;
 import io.relops.local.Tokens;
@@ -171,9 +172,9 @@ final class UpCommand implements Callable<Integer> {
         }
         out.println("  demo-app now serves: " + stable());
         boolean expected = outcomes.size() == 3
-                && outcomes.get(0).status().equals("COMPLETED")
-                && outcomes.get(1).status().equals("COMPLETED")
-                && outcomes.get(2).status().equals("ROLLED_BACK");
+                && outcomes.get(0).status().equals(ReleaseStatus.COMPLETED.name())
+                && outcomes.get(1).status().equals(ReleaseStatus.COMPLETED.name())
+                && outcomes.get(2).status().equals(ReleaseStatus.ROLLED_BACK.name());
         return expected ? 0 : 1;
     }
 

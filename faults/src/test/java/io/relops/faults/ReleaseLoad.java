@@ -6,6 +6,7 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.relops.common.codec.EventJson;
+import io.relops.common.release.ReleaseStatus;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,13 +36,16 @@ import tools.jackson.databind.JsonNode;
  */
 final class ReleaseLoad {
 
-    static final Set<String> FINAL = Set.of("COMPLETED", "ROLLED_BACK", "FAILED", "REJECTED", "ABORTED");
+    /** Whether a release's status is one it ends in ({@link ReleaseStatus#isTerminal()}). */
+    static boolean ended(String status) {
+        return ReleaseStatus.of(status).map(ReleaseStatus::isTerminal).orElse(false);
+    }
 
     /** A release the gateway accepted (202). */
     record Release(String id, String application, String version) {
 
         String expectedStatus() {
-            return version.contains("broken") ? "ROLLED_BACK" : "COMPLETED";
+            return (version.contains("broken") ? ReleaseStatus.ROLLED_BACK : ReleaseStatus.COMPLETED).name();
         }
     }
 
@@ -166,7 +169,7 @@ final class ReleaseLoad {
                 .atMost(atMost)
                 .pollInterval(Duration.ofMillis(500))
                 .ignoreExceptions()
-                .until(() -> status(release.id()), FINAL::contains);
+                .until(() -> status(release.id()), ReleaseLoad::ended);
         finalStatus.put(release.id(), status);
     }
 

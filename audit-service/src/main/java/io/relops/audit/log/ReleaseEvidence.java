@@ -4,6 +4,8 @@ import io.relops.common.audit.AuditChain;
 import io.relops.common.audit.AuditEntry;
 import io.relops.common.audit.Checkpoint;
 import io.relops.common.audit.Verdict;
+import io.relops.common.event.EventType;
+import io.relops.common.release.ReleaseStatus;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
@@ -23,6 +25,8 @@ import tools.jackson.databind.node.ObjectNode;
 public class ReleaseEvidence {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The outcome of a release whose records show no end yet: the evidence's own word, not a {@link ReleaseStatus}. */
+    private static final String IN_PROGRESS = "IN_PROGRESS";
 
     private final AuditStore store;
     private final AuditVerifier verifier;
@@ -47,7 +51,7 @@ public class ReleaseEvidence {
         ArrayNode traffic = JSON.createArrayNode();
         ArrayNode notifications = JSON.createArrayNode();
         ArrayNode chain = JSON.createArrayNode();
-        ObjectNode outcome = JSON.createObjectNode().put("status", "IN_PROGRESS");
+        ObjectNode outcome = JSON.createObjectNode().put("status", IN_PROGRESS);
         for (AuditEntry record : records) {
             JsonNode data = record.data();
             String at = AuditChain.formatTime(record.time());
@@ -56,28 +60,32 @@ public class ReleaseEvidence {
                     .put("type", record.type())
                     .put("time", at)
                     .put("hash", record.hash());
-            switch (record.type()) {
-                case "io.relops.release.requested" -> {
+            EventType type = EventType.fromTypeName(record.type()).orElse(null);
+            if (type == null) {
+                continue; // a type this build does not know: in the chain list above
+            }
+            switch (type) {
+                case RELEASE_REQUESTED -> {
                     evidence.put("environment", data.path("environment").asString(""));
                     evidence.put("version", data.path("version").asString(""));
                     evidence.put("requestedBy", data.path("requestedBy").asString(""));
                     evidence.put("requestedAt", at);
                     evidence.set("commit", data.path("commit"));
                 }
-                case "io.relops.release.approved" ->
+                case RELEASE_APPROVED ->
                     approvals
                             .addObject()
                             .put("approvedBy", data.path("approvedBy").asString(""))
                             .put("at", at)
                             .set("comment", data.path("comment"));
-                case "io.relops.release.rejected" ->
+                case RELEASE_REJECTED ->
                     outcome(
                             outcome,
-                            "REJECTED",
+                            ReleaseStatus.REJECTED,
                             at,
                             "rejected by " + data.path("rejectedBy").asString("") + ": "
                                     + data.path("reason").asString(""));
-                case "io.relops.backup.completed" ->
+                case BACKUP_COMPLETED ->
                     evidence.set(
                             "backup",
                             JSON.createObjectNode()
@@ -85,52 +93,56 @@ public class ReleaseEvidence {
                                     .put("sha256", data.path("sha256").asString(""))
                                     .put("artifactUri", data.path("artifactUri").asString(""))
                                     .put("at", at));
-                case "io.relops.backup.failed" ->
+                case BACKUP_FAILED ->
                     evidence.set(
                             "backup",
                             JSON.createObjectNode()
                                     .put("failed", data.path("reason").asString(""))
                                     .put("at", at));
-                case "io.relops.deployment.ready" ->
+                case DEPLOYMENT_READY ->
                     evidence.set(
                             "deployed",
                             JSON.createObjectNode()
                                     .put("version", data.path("version").asString(""))
                                     .put("slot", data.path("slot").asString(""))
                                     .put("at", at));
-                case "io.relops.health.verified", "io.relops.health.failed" ->
+                case HEALTH_VERIFIED, HEALTH_FAILED ->
                     health.addObject()
-                            .put("passed", record.type().endsWith("verified"))
+                            .put("passed", type == EventType.HEALTH_VERIFIED)
                             .put("at", at)
                             .set("results", data.path("results"));
-                case "io.relops.traffic.shifted" ->
+                case TRAFFIC_SHIFTED ->
                     traffic.addObject()
                             .put("step", data.path("step").asInt())
                             .put("weight", data.path("weight").asInt())
                             .put("at", at);
-                case "io.relops.release.completed" ->
+                case RELEASE_COMPLETED ->
                     outcome(
                             outcome,
-                            "COMPLETED",
+                            ReleaseStatus.COMPLETED,
                             at,
                             "version " + data.path("version").asString("") + " serves "
                                     + data.path("environment").asString(""));
-                case "io.relops.rollback.completed" ->
+                case ROLLBACK_COMPLETED ->
                     outcome(
                             outcome,
-                            "ROLLED_BACK",
+                            ReleaseStatus.ROLLED_BACK,
                             at,
                             "back to " + data.path("restoredVersion").asString("") + ": "
                                     + data.path("reason").asString(""));
-                case "io.relops.deployment.failed", "io.relops.rollback.failed" ->
-                    outcome(outcome, "FAILED", at, data.path("reason").asString(""));
-                case "io.relops.release.abort.requested" ->
+                case DEPLOYMENT_FAILED, ROLLBACK_FAILED ->
                     outcome(
                             outcome,
-                            "ABORTED",
+                            ReleaseStatus.FAILED,
+                            at,
+                            data.path("reason").asString(""));
+                case RELEASE_ABORT_REQUESTED ->
+                    outcome(
+                            outcome,
+                            ReleaseStatus.ABORTED,
                             at,
                             "aborted by " + data.path("requestedBy").asString(""));
-                case "io.relops.alert.notified" ->
+                case ALERT_NOTIFIED ->
                     notifications
                             .addObject()
                             .put("receiver", data.path("receiver").asString(""))
@@ -158,8 +170,8 @@ public class ReleaseEvidence {
         return Optional.of(evidence);
     }
 
-    private static void outcome(ObjectNode outcome, String status, String at, String detail) {
-        outcome.put("status", status).put("at", at).put("detail", detail);
+    private static void outcome(ObjectNode outcome, ReleaseStatus status, String at, String detail) {
+        outcome.put("status", status.name()).put("at", at).put("detail", detail);
     }
 
     /** A printable HTML page of the evidence. */

@@ -1,5 +1,6 @@
 package io.relops.gateway.console;
 
+import io.relops.common.release.ReleaseStatus;
 import jakarta.servlet.http.HttpServletResponse;
 import java.net.URI;
 import java.time.OffsetDateTime;
@@ -202,8 +203,27 @@ class OperationsPages {
     @GetMapping("/releases/{id}/evidence")
     String evidence(@PathVariable UUID id, ConsoleUser user, Model model) {
         model.addAttribute("releaseId", id.toString());
-        model.addAttribute("evidence", backends.evidence(user, id.toString()));
+        Map<String, Object> evidence = backends.evidence(user, id.toString());
+        model.addAttribute("evidence", evidence);
+        model.addAttribute(
+                "outcomeTone",
+                outcomeTone(
+                        evidence != null && evidence.get("outcome") instanceof Map<?, ?> o ? o.get("status") : null));
         return "console/evidence";
+    }
+
+    /**
+     * The tone of the evidence's outcome badge: {@code ok} completed, {@code bad} failed, otherwise
+     * {@code warn} (rolled back, aborted, rejected, or audit-service's {@code IN_PROGRESS}).
+     */
+    static String outcomeTone(@Nullable Object status) {
+        return ReleaseStatus.of(String.valueOf(status))
+                .map(s -> switch (s) {
+                    case COMPLETED -> "ok";
+                    case FAILED -> "bad";
+                    default -> "warn";
+                })
+                .orElse("warn");
     }
 
     /** The search form: every field optional. */

@@ -1,5 +1,6 @@
 package io.relops.gateway.console;
 
+import io.relops.common.release.ReleaseStatus;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -50,7 +51,7 @@ public record ReleaseChart(
         Map<String, Long> outcomes = new LinkedHashMap<>();
         for (Map<String, Object> release : releases) {
             String status = ReleaseView.text(release.get("status"));
-            if (ReleaseView.IN_PROGRESS.contains(status) || status.isEmpty()) {
+            if (!ReleaseView.ended(status)) {
                 continue;
             }
             outcomes.merge(status, 1L, Long::sum);
@@ -96,10 +97,11 @@ public record ReleaseChart(
         return new ReleaseChart(bars, ticks, labels, outcomes, WIDTH, HEIGHT, LEFT, BOTTOM);
     }
 
+    /** The bar's colour: ended as asked, failed, or ended otherwise (rolled back, aborted, rejected). */
     private static String tone(String status) {
-        return switch (status) {
-            case "COMPLETED" -> "ok";
-            case "FAILED" -> "bad";
+        return switch (ReleaseStatus.valueOf(status)) { // ended: a status this build knows
+            case COMPLETED -> "ok";
+            case FAILED -> "bad";
             default -> "warn";
         };
     }

@@ -2,6 +2,7 @@ package io.relops.gateway.console;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.relops.common.release.ReleaseStatus;
 import io.relops.gateway.release.Backends;
 import java.io.IOException;
 import java.time.Duration;
@@ -135,7 +136,7 @@ class ReleaseFeed {
     /** {@code STATUS events}: changes when the release moves or its timeline grows. */
     private String state(UUID id) {
         String status =
-                backends.release(id).map(r -> String.valueOf(r.get("status"))).orElse("REQUESTED");
+                backends.release(id).map(r -> String.valueOf(r.get("status"))).orElse(ReleaseStatus.REQUESTED.name());
         return status + " " + backends.timeline(id).size();
     }
 }

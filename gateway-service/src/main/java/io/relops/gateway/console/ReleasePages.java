@@ -1,5 +1,8 @@
 package io.relops.gateway.console;
 
+import io.relops.common.release.OperatorAction;
+import io.relops.common.release.ReleaseStatus;
+import io.relops.common.release.Strategy;
 import io.relops.gateway.release.Backends;
 import io.relops.gateway.release.GatewayCatalog;
 import io.relops.gateway.release.ReleaseActions;
@@ -15,6 +18,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -93,6 +97,7 @@ class ReleasePages {
     @GetMapping("/releases/new")
     String newRelease(Model model) {
         model.addAttribute("applications", applications());
+        model.addAttribute("strategies", Strategy.values());
         return "console/new-release";
     }
 
@@ -126,6 +131,7 @@ class ReleasePages {
 
     private String formAgain(Model model, ReleaseRequest request, String problem) {
         model.addAttribute("applications", applications());
+        model.addAttribute("strategies", Strategy.values());
         model.addAttribute("form", request);
         model.addAttribute("problem", problem);
         return "console/new-release";
@@ -164,33 +170,36 @@ class ReleasePages {
         return feed.release(id);
     }
 
-    @PostMapping("/releases/{id}/{action:approve|reject|promote|abort|rollback}")
+    /** An {@link OperatorAction} by its wire name, e.g. {@code POST /console/releases/{id}/approve}. */
+    @PostMapping("/releases/{id}/{name}")
     String act(
             @PathVariable UUID id,
-            @PathVariable String action,
+            @PathVariable String name,
             @RequestParam(required = false) @Nullable String text,
             ConsoleUser user,
             RedirectAttributes redirect) {
+        OperatorAction action = OperatorAction.of(name)
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no action " + name));
         String note = blankToNull(text);
         try {
             switch (action) {
-                case "approve" -> {
+                case APPROVE -> {
                     ReleaseActions.Approval approval = new ReleaseActions.Approval(note);
                     require(validator.validate(approval));
                     actions.approve(id, approval, user);
                 }
-                case "reject" -> {
+                case REJECT -> {
                     ReleaseActions.Rejection rejection = new ReleaseActions.Rejection(note == null ? "" : note);
                     require(validator.validate(rejection));
                     actions.reject(id, rejection, user);
                 }
-                case "promote" -> actions.promote(id, user);
-                case "abort" -> {
+                case PROMOTE -> actions.promote(id, user);
+                case ABORT -> {
                     ReleaseActions.Reason reason = new ReleaseActions.Reason(note);
                     require(validator.validate(reason));
                     actions.abort(id, reason, user);
                 }
-                default -> {
+                case ROLLBACK -> {
                     ReleaseActions.Rollback rollback = new ReleaseActions.Rollback(note, false);
                     require(validator.validate(rollback));
                     actions.rollback(id, rollback, user);
@@ -198,7 +207,7 @@ class ReleasePages {
             }
             redirect.addFlashAttribute("notice", "Sent: " + action + " (as " + user.getName() + ")");
         } catch (RuntimeException e) {
-            redirect.addFlashAttribute("problem", "Could not " + action + ": " + Problems.describe(e));
+            redirect.addFlashAttribute("problem", "Could not " + action.verb() + ": " + Problems.describe(e));
         }
         return "redirect:/console/releases/" + id;
     }
@@ -222,36 +231,18 @@ class ReleasePages {
             }
             Map<String, Object> requested = new java.util.LinkedHashMap<>();
             requested.put("releaseId", id);
-            requested.put("status", "REQUESTED");
+            requested.put("status", ReleaseStatus.REQUESTED.name());
             requested.put("reason", "not recorded by deploy-service yet: this page follows it live");
             return requested;
         }
     }
 
-    /** The buttons this user may press on this release now. */
-    private Set<String> allowed(ReleaseView release, ConsoleUser user) {
-        Set<String> allowed = new java.util.LinkedHashSet<>();
+    /** The buttons this user may press on this release now ({@link ActionButton#shown}). */
+    private List<ActionButton> allowed(ReleaseView release, ConsoleUser user) {
         String approverRole = catalog.application(release.application())
                 .map(app -> app.approverRole(release.environment()))
                 .orElse("approver");
-        if (release.status().equals("AWAITING_APPROVAL") && user.hasRole(approverRole)) {
-            if (!user.getName().equals(release.requestedBy())) {
-                allowed.add("approve");
-            }
-            allowed.add("reject");
-        }
-        if (user.isOperator()) {
-            if (release.status().equals("PROMOTING") && release.paused()) {
-                allowed.add("promote");
-            }
-            if (release.inProgress()) {
-                allowed.add("abort");
-            }
-            if (release.inProgress() || release.status().equals("COMPLETED")) {
-                allowed.add("rollback");
-            }
-        }
-        return allowed;
+        return ActionButton.shown(release, user, approverRole);
     }
 
     private static List<TimelineEntry> history(Map<String, Object> release) {

@@ -1,15 +1,21 @@
 package io.relops.gateway.console;
 
+import io.relops.common.release.OperatorAction;
+import io.relops.common.release.ReleaseStatus;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-/** A release as the console shows it, read from deploy-service's answer. */
+/**
+ * A release as the console shows it, read from deploy-service's answer. {@code status} is the text
+ * deploy-service answered (shown as it is); {@link #releaseStatus()} is its meaning, when this build
+ * knows it.
+ */
 public record ReleaseView(
         String id,
         String application,
@@ -25,9 +31,6 @@ public record ReleaseView(
         String previousVersion,
         boolean paused,
         int weight) {
-
-    static final Set<String> IN_PROGRESS =
-            Set.of("REQUESTED", "AWAITING_APPROVAL", "AWAITING_BACKUP", "DEPLOYING", "VERIFYING", "PROMOTING");
 
     private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'");
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
@@ -51,26 +54,41 @@ public record ReleaseView(
                 release.get("weight") instanceof Number n ? n.intValue() : 0);
     }
 
-    public boolean inProgress() {
-        return IN_PROGRESS.contains(status);
+    /** The status, unless deploy-service answered one this build does not know (or none yet). */
+    public Optional<ReleaseStatus> releaseStatus() {
+        return ReleaseStatus.of(status);
+    }
+
+    /** Whether the release has ended ({@link ReleaseStatus#isTerminal()}). */
+    public boolean ended() {
+        return ended(status);
+    }
+
+    static boolean ended(String status) {
+        return ReleaseStatus.of(status).map(ReleaseStatus::isTerminal).orElse(false);
+    }
+
+    /**
+     * Whether the release's status allows {@code action} now ({@link OperatorAction#allowedIn(ReleaseStatus,
+     * boolean)}, with deploy-service's {@code paused}); who may press it is the caller's business.
+     */
+    public boolean allows(OperatorAction action) {
+        return releaseStatus().map(s -> action.allowedIn(s, paused)).orElse(false);
     }
 
     /** The CSS class of the status badge. */
     public String tone() {
-        switch (status) {
-            case "COMPLETED":
-                return "ok";
-            case "ROLLED_BACK":
-            case "ABORTED":
-            case "REJECTED":
-                return "warn";
-            case "FAILED":
-                return "bad";
-            case "AWAITING_APPROVAL":
-                return "wait";
-            default:
-                return "busy";
-        }
+        return releaseStatus().map(ReleaseView::tone).orElse("busy");
+    }
+
+    static String tone(ReleaseStatus status) {
+        return switch (status) {
+            case COMPLETED -> "ok";
+            case ROLLED_BACK, ABORTED, REJECTED -> "warn";
+            case FAILED -> "bad";
+            case AWAITING_APPROVAL -> "wait";
+            case REQUESTED, AWAITING_BACKUP, DEPLOYING, VERIFYING, PROMOTING, ROLLING_BACK -> "busy";
+        };
     }
 
     static String text(@Nullable Object value) {
@@ -102,7 +120,7 @@ public record ReleaseView(
     private static String duration(Map<String, Object> release) {
         OffsetDateTime from = parse(release.get("requestedAt"));
         OffsetDateTime to = parse(release.get("completedAt"));
-        if (to == null && !IN_PROGRESS.contains(text(release.get("status")))) {
+        if (to == null && ended(text(release.get("status")))) {
             to = parse(release.get("updatedAt"));
         }
         if (from == null || to == null) {

@@ -1,5 +1,7 @@
 package io.relops.gateway.openapi;
 
+import io.relops.common.release.ReleaseStatus;
+import io.relops.common.release.Strategy;
 import io.relops.gateway.idempotency.IdempotentPosts;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
@@ -13,10 +15,12 @@ import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.HeaderParameter;
+import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springdoc.core.customizers.OpenApiCustomizer;
@@ -85,6 +89,47 @@ class OpenApiConfiguration {
                 operation.setResponses(responses);
             }
         });
+    }
+
+    /**
+     * The release vocabulary, read from the common enums: a release request's {@code strategy} and the
+     * {@code status} filter of the release list are enums (their validators are custom constraints,
+     * which springdoc cannot describe).
+     */
+    @Bean
+    OpenApiCustomizer releaseVocabulary() {
+        return openApi -> {
+            if (openApi.getComponents() != null && openApi.getComponents().getSchemas() != null) {
+                Schema<?> request = openApi.getComponents().getSchemas().get("ReleaseRequest");
+                if (request != null
+                        && request.getProperties() != null
+                        && request.getProperties().containsKey("strategy")) {
+                    request.getProperties()
+                            .put(
+                                    "strategy",
+                                    new StringSchema()
+                                            ._enum(Arrays.stream(Strategy.values())
+                                                    .map(Strategy::wireName)
+                                                    .toList())
+                                            .description(
+                                                    "how traffic moves to the new version; default: the catalog's"));
+                }
+            }
+            PathItem releases =
+                    openApi.getPaths() == null ? null : openApi.getPaths().get("/api/releases");
+            if (releases != null
+                    && releases.getGet() != null
+                    && releases.getGet().getParameters() != null) {
+                for (Parameter parameter : releases.getGet().getParameters()) {
+                    if ("status".equals(parameter.getName())) {
+                        parameter.setSchema(new StringSchema()
+                                ._enum(Arrays.stream(ReleaseStatus.values())
+                                        .map(ReleaseStatus::name)
+                                        .toList()));
+                    }
+                }
+            }
+        };
     }
 
     private static ApiResponse problem(String description) {

@@ -4,22 +4,25 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.relops.common.event.EventData;
+import io.relops.common.event.EventType;
 import io.relops.common.event.ReleaseAbortRequested;
 import io.relops.common.event.ReleaseApproved;
 import io.relops.common.event.ReleasePromotionRequested;
 import io.relops.common.event.ReleaseRejected;
 import io.relops.common.event.RelopsEvent;
 import io.relops.common.event.RollbackRequested;
+import io.relops.common.release.OperatorAction;
+import io.relops.common.release.ReleaseStatus;
 import io.relops.gateway.web.InvalidRequest;
 import io.relops.platform.events.EventPublisher;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -35,9 +38,11 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * Operator actions on a release: approve, reject, promote, abort, rollback. Each is checked against
- * the release's state (a clear {@code 409} instead of an event that would be ignored), published as
- * an event with the caller as actor, so that it is audited, and answered {@code 202}. An emergency
+ * Operator actions on a release ({@link OperatorAction}): approve, reject, promote, abort, rollback,
+ * each at {@code POST /api/releases/{id}/<wireName>}. Each is checked against the release's state by
+ * {@link ReleaseStatus#allowedActions()} (a clear {@code 409} instead of an event that would be
+ * ignored), published as its {@link OperatorAction#eventType()} with the caller as actor, so that it is
+ * audited, and answered {@code 202}. An emergency
  * rollback completes in one call: it answers {@code 200} with the release once deploy-service has
  * rolled it back.
  */
@@ -45,9 +50,7 @@ import org.springframework.web.server.ResponseStatusException;
 @RequestMapping("/api/releases/{id}")
 public class ReleaseActions {
 
-    private static final Set<String> IN_PROGRESS =
-            Set.of("REQUESTED", "AWAITING_APPROVAL", "AWAITING_BACKUP", "DEPLOYING", "VERIFYING", "PROMOTING");
-    private static final Set<String> ROLLBACK_ENDS = Set.of("ROLLED_BACK", "FAILED");
+    private static final Set<ReleaseStatus> ROLLBACK_ENDS = Set.of(ReleaseStatus.ROLLED_BACK, ReleaseStatus.FAILED);
 
     private final EventPublisher publisher;
     private final Backends backends;
@@ -74,14 +77,17 @@ public class ReleaseActions {
     @PostMapping("/approve")
     public ResponseEntity<Map<String, Object>> approve(
             @PathVariable UUID id, @Valid @RequestBody(required = false) @Nullable Approval body, Authentication user) {
-        Map<String, Object> release = requireStatus(id, "approve", Set.of("AWAITING_APPROVAL"));
-        requireApproverRole(release, user, "approve");
+        Map<String, Object> release = requireStatus(id, OperatorAction.APPROVE);
+        requireApproverRole(release, user, OperatorAction.APPROVE);
         if (user.getName().equals(release.get("requestedBy"))) {
             throw new ResponseStatusException(
                     HttpStatus.FORBIDDEN,
                     user.getName() + " requested release " + id + " and may not approve it (four-eyes)");
         }
-        return accepted(id, "approve", new ReleaseApproved(id, application(release), user.getName(), comment(body)));
+        return accepted(
+                id,
+                OperatorAction.APPROVE,
+                new ReleaseApproved(id, application(release), user.getName(), comment(body)));
     }
 
     @PostMapping("/reject")
@@ -90,28 +96,36 @@ public class ReleaseActions {
         if (body == null) {
             throw new InvalidRequest("reason", "a rejection needs a reason");
         }
-        Map<String, Object> release = requireStatus(id, "reject", Set.of("AWAITING_APPROVAL"));
-        requireApproverRole(release, user, "reject");
-        return accepted(id, "reject", new ReleaseRejected(id, application(release), user.getName(), body.reason()));
+        Map<String, Object> release = requireStatus(id, OperatorAction.REJECT);
+        requireApproverRole(release, user, OperatorAction.REJECT);
+        return accepted(
+                id,
+                OperatorAction.REJECT,
+                new ReleaseRejected(id, application(release), user.getName(), body.reason()));
     }
 
     @PostMapping("/promote")
     public ResponseEntity<Map<String, Object>> promote(@PathVariable UUID id, Authentication user) {
-        Map<String, Object> release = requireStatus(id, "promote", Set.of("PROMOTING"));
-        if (!Boolean.TRUE.equals(release.get("paused"))) {
+        Map<String, Object> release = requireStatus(id, OperatorAction.PROMOTE);
+        // the status says a promotion may be allowed; whether the canary is paused, only deploy-service knows
+        boolean paused = Boolean.TRUE.equals(release.get("paused"));
+        if (!status(release)
+                .map(s -> OperatorAction.PROMOTE.allowedIn(s, paused))
+                .orElse(false)) {
             throw new ResponseStatusException(
                     HttpStatus.CONFLICT, "release " + id + " is not paused: nothing to promote");
         }
-        return accepted(id, "promote", new ReleasePromotionRequested(id, application(release), user.getName()));
+        return accepted(
+                id, OperatorAction.PROMOTE, new ReleasePromotionRequested(id, application(release), user.getName()));
     }
 
     @PostMapping("/abort")
     public ResponseEntity<Map<String, Object>> abort(
             @PathVariable UUID id, @Valid @RequestBody(required = false) @Nullable Reason body, Authentication user) {
-        Map<String, Object> release = requireStatus(id, "abort", IN_PROGRESS);
+        Map<String, Object> release = requireStatus(id, OperatorAction.ABORT);
         return accepted(
                 id,
-                "abort",
+                OperatorAction.ABORT,
                 new ReleaseAbortRequested(
                         id, application(release), user.getName(), body == null ? null : body.reason()));
     }
@@ -119,16 +133,14 @@ public class ReleaseActions {
     @PostMapping("/rollback")
     public ResponseEntity<Map<String, Object>> rollback(
             @PathVariable UUID id, @Valid @RequestBody(required = false) @Nullable Rollback body, Authentication user) {
-        Set<String> allowed = new HashSet<>(IN_PROGRESS);
-        allowed.add("COMPLETED");
-        Map<String, Object> release = requireStatus(id, "roll back", allowed);
+        Map<String, Object> release = requireStatus(id, OperatorAction.ROLLBACK);
         boolean emergency = body != null && Boolean.TRUE.equals(body.emergency());
         EventData request = new RollbackRequested(
                 id, application(release), user.getName(), body == null ? null : body.reason(), emergency);
         if (!emergency) {
-            return accepted(id, "rollback", request);
+            return accepted(id, OperatorAction.ROLLBACK, request);
         }
-        publisher.publish(RelopsEvent.of(ReleaseController.SOURCE, request));
+        publish(OperatorAction.ROLLBACK, request);
         Map<String, Object> after = awaitRollback(id);
         return ResponseEntity.ok(after);
     }
@@ -140,11 +152,12 @@ public class ReleaseActions {
                 RetryConfig.<Map<String, Object>>custom()
                         .maxAttempts((int) attempts)
                         .intervalFunction(IntervalFunction.of(Duration.ofMillis(100)))
-                        .retryOnResult(release -> !ROLLBACK_ENDS.contains(String.valueOf(release.get("status"))))
+                        .retryOnResult(release ->
+                                status(release).filter(ROLLBACK_ENDS::contains).isEmpty())
                         .build());
         Map<String, Object> release = wait.executeSupplier(() -> release(id));
         String status = String.valueOf(release.get("status"));
-        if (!status.equals("ROLLED_BACK")) {
+        if (status(release).orElse(null) != ReleaseStatus.ROLLED_BACK) {
             throw new ResponseStatusException(
                     HttpStatus.GATEWAY_TIMEOUT,
                     "the emergency rollback of release " + id + " did not finish within " + emergencyWait.toSeconds()
@@ -155,11 +168,11 @@ public class ReleaseActions {
         return release;
     }
 
-    private ResponseEntity<Map<String, Object>> accepted(UUID id, String action, EventData data) {
-        publisher.publish(RelopsEvent.of(ReleaseController.SOURCE, data));
+    private ResponseEntity<Map<String, Object>> accepted(UUID id, OperatorAction action, EventData data) {
+        publish(action, data);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("releaseId", id);
-        body.put("action", action);
+        body.put("action", action.wireName());
         body.put("url", "/api/releases/" + id);
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(body);
     }
@@ -169,18 +182,33 @@ public class ReleaseActions {
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no release " + id));
     }
 
-    private Map<String, Object> requireStatus(UUID id, String action, Set<String> allowed) {
+    private void publish(OperatorAction action, EventData data) {
+        if (EventType.of(data) != action.eventType()) {
+            throw new IllegalStateException(
+                    action + " publishes " + action.eventType().typeName() + ", not "
+                            + EventType.of(data).typeName());
+        }
+        publisher.publish(RelopsEvent.of(ReleaseController.SOURCE, data));
+    }
+
+    /** The release, if its status allows {@code action} ({@link ReleaseStatus#allowedActions()}); else 409. */
+    private Map<String, Object> requireStatus(UUID id, OperatorAction action) {
         Map<String, Object> release = release(id);
-        String status = String.valueOf(release.get("status"));
-        if (!allowed.contains(status)) {
+        if (!status(release).map(action::allowedIn).orElse(false)) {
             throw new ResponseStatusException(
-                    HttpStatus.CONFLICT, "cannot " + action + " release " + id + ": it is " + status);
+                    HttpStatus.CONFLICT,
+                    "cannot " + action.verb() + " release " + id + ": it is " + release.get("status"));
         }
         return release;
     }
 
+    /** The release's status; none when deploy-service answers one this build does not know. */
+    private static Optional<ReleaseStatus> status(Map<String, Object> release) {
+        return ReleaseStatus.of(String.valueOf(release.get("status")));
+    }
+
     /** The catalog names the role that approves releases to each environment; admins may too. */
-    private void requireApproverRole(Map<String, Object> release, Authentication user, String action) {
+    private void requireApproverRole(Map<String, Object> release, Authentication user, OperatorAction action) {
         String role = catalog.application(application(release))
                 .map(app -> app.approverRole(String.valueOf(release.get("environment"))))
                 .orElse("approver");
@@ -191,7 +219,7 @@ public class ReleaseActions {
             throw new ResponseStatusException(
                     HttpStatus.FORBIDDEN,
                     "releases of " + application(release) + " to " + release.get("environment") + " need the role '"
-                            + role + "' to " + action);
+                            + role + "' to " + action.verb());
         }
     }
 

@@ -1,8 +1,10 @@
 package io.relops.gateway.release;
 
 import io.relops.common.codec.CloudEventCodec;
+import io.relops.common.event.EventType;
 import io.relops.common.event.ReleaseRequested;
 import io.relops.common.event.RelopsEvent;
+import io.relops.common.release.ReleaseStatus;
 import io.relops.gateway.web.InvalidRequest;
 import io.relops.platform.events.EventPublisher;
 import jakarta.validation.Valid;
@@ -38,8 +40,6 @@ public class ReleaseController {
 
     static final URI SOURCE = CloudEventCodec.sourceOf("gateway");
     private static final String NAME = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
-    private static final String STATUS = "^(REQUESTED|AWAITING_APPROVAL|AWAITING_BACKUP|DEPLOYING|VERIFYING|PROMOTING"
-            + "|COMPLETED|ROLLING_BACK|ROLLED_BACK|FAILED|REJECTED|ABORTED)$";
 
     private final GatewayCatalog catalog;
     private final EventPublisher publisher;
@@ -77,7 +77,7 @@ public class ReleaseController {
         URI location = URI.create("/api/releases/" + releaseId);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("releaseId", releaseId);
-        body.put("status", "REQUESTED");
+        body.put("status", ReleaseStatus.REQUESTED.name());
         body.put("application", request.application());
         body.put("version", request.version());
         body.put("environment", request.environment());
@@ -92,8 +92,7 @@ public class ReleaseController {
                     String application,
             @RequestParam(required = false) @Nullable @Pattern(regexp = NAME, message = "must be a catalog name")
                     String environment,
-            @RequestParam(required = false) @Nullable @Pattern(regexp = STATUS, message = "must be a release state")
-                    String status,
+            @RequestParam(required = false) @Nullable @StatusName String status,
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
         return backends.releases(application, environment, status, limit).stream()
                 .map(release -> {
@@ -114,9 +113,10 @@ public class ReleaseController {
         if (release.isPresent()) {
             body.putAll(release.get());
             body.put("releaseId", body.remove("id"));
-        } else if (timeline.stream().anyMatch(e -> "io.relops.release.requested".equals(e.get("type")))) {
+        } else if (timeline.stream()
+                .anyMatch(e -> EventType.RELEASE_REQUESTED.typeName().equals(e.get("type")))) {
             body.put("releaseId", id);
-            body.put("status", "REQUESTED");
+            body.put("status", ReleaseStatus.REQUESTED.name());
         } else {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no release " + id);
         }

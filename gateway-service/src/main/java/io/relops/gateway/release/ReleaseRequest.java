@@ -25,8 +25,8 @@ public record ReleaseRequest(
         @Pattern(regexp = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", message = "must be a catalog environment name")
         String environment,
 
-        @Nullable @Pattern(regexp = "^(blue-green|canary)$", message = "must be blue-green or canary")
-        String strategy,
+        /* the wire name of an io.relops.common.release.Strategy; null: the catalog's */
+        @Nullable @StrategyName String strategy,
 
         @Nullable
         @Size(max = 200)

@@ -296,6 +296,25 @@ class GatewayApiIT {
     }
 
     @Test
+    void namesTheStrategiesWhenTheStrategyIsNotOneAndPublishesNothing() throws Exception {
+        for (String strategy : new String[] {"rolling", "BLUE-GREEN", "", "canary "}) {
+            String body = "{\"application\":\"shop\",\"version\":\"0.9.7\",\"environment\":\"prod\",\"strategy\":\""
+                    + strategy + "\"}";
+            HttpResponse<String> answer = post("/api/releases", TestGateway.OPERATOR, null, "application/json", body);
+
+            assertThat(answer.statusCode()).as(strategy).isEqualTo(400);
+            assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            JsonNode problem = json.readTree(answer.body());
+            assertThat(problem.get("errors").get(0).get("field").asString()).isEqualTo("strategy");
+            assertThat(problem.get("detail").asString()).isEqualTo("strategy: must be blue-green or canary");
+        }
+        await().during(QUIET)
+                .atMost(QUIET.plusSeconds(5))
+                .until(() -> events.all(ReleaseRequested.class, r -> r.version().equals("0.9.7"))
+                        .isEmpty());
+    }
+
+    @Test
     void servesTheOpenApiDocumentWithTheBearerSchemeAndProblemAnswers() throws Exception {
         HttpResponse<String> answer =
                 http.send(HttpRequest.newBuilder(url("/v3/api-docs")).build(), HttpResponse.BodyHandlers.ofString());
@@ -311,6 +330,20 @@ class GatewayApiIT {
         assertThat(doc.at("/paths/~1api~1releases/post/responses/429/content").has("application/problem+json"))
                 .isTrue();
         assertThat(answer.body()).contains("Idempotency-Key");
+        assertThat(doc.at("/components/schemas/ReleaseRequest/properties/strategy/enum"))
+                .extracting(JsonNode::asString)
+                .containsExactly("blue-green", "canary");
+        JsonNode status = null;
+        for (JsonNode parameter : doc.at("/paths/~1api~1releases/get/parameters")) {
+            if (parameter.path("name").asString().equals("status")) {
+                status = parameter;
+            }
+        }
+        assertThat(status).isNotNull();
+        assertThat(status.at("/schema/enum"))
+                .hasSize(12)
+                .extracting(JsonNode::asString)
+                .contains("COMPLETED");
         assertThat(http.send(
                                 HttpRequest.newBuilder(url("/swagger-ui/index.html"))
                                         .build(),

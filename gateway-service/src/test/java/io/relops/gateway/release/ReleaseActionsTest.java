@@ -8,18 +8,26 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import io.relops.common.event.EventType;
 import io.relops.common.event.ReleaseApproved;
 import io.relops.common.event.RelopsEvent;
 import io.relops.common.event.RollbackRequested;
+import io.relops.common.release.OperatorAction;
+import io.relops.common.release.ReleaseStatus;
 import io.relops.platform.events.EventPublisher;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.mockito.ArgumentCaptor;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.server.ResponseStatusException;
 
 class ReleaseActionsTest {
@@ -93,6 +101,80 @@ class ReleaseActionsTest {
         verify(publisher).publish(event.capture());
         assertThat(event.getValue().data())
                 .isEqualTo(new RollbackRequested(ID, "shop", "dave", "data corruption", true));
+    }
+
+    /** Every status and action: the common table decides, and an accepted action publishes its event. */
+    @ParameterizedTest
+    @EnumSource(ReleaseStatus.class)
+    void eachActionIsAcceptedExactlyInTheStatusesThatAllowIt(ReleaseStatus status) {
+        for (OperatorAction action : OperatorAction.values()) {
+            Map<String, Object> release = state(status.name());
+            release.put("paused", true);
+            when(backends.release(ID)).thenReturn(Optional.of(release));
+            org.mockito.Mockito.clearInvocations(publisher);
+            if (action.allowedIn(status)) {
+                var answer = act(action);
+                assertThat(answer.getStatusCode())
+                        .as("%s in %s", action, status)
+                        .isEqualTo(HttpStatus.ACCEPTED);
+                assertThat(answer.getBody()).containsEntry("action", action.wireName());
+                ArgumentCaptor<RelopsEvent<?>> event = ArgumentCaptor.captor();
+                verify(publisher).publish(event.capture());
+                assertThat(EventType.of(event.getValue().data())).isEqualTo(action.eventType());
+            } else {
+                assertThatThrownBy(() -> act(action))
+                        .as("%s in %s", action, status)
+                        .isInstanceOfSatisfying(ResponseStatusException.class, e -> {
+                            assertThat(e.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+                            assertThat(e.getReason())
+                                    .isEqualTo("cannot " + action.verb() + " release " + ID + ": it is " + status);
+                        });
+                verify(publisher, never()).publish(any());
+            }
+        }
+    }
+
+    @Test
+    void refusesAPromotionOfACanaryThatIsNotPaused() {
+        release("PROMOTING");
+        assertThatThrownBy(() -> actions.promote(ID, user("carol", "ROLE_OPERATOR")))
+                .isInstanceOfSatisfying(ResponseStatusException.class, e -> {
+                    assertThat(e.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+                    assertThat(e.getReason()).contains("is not paused");
+                });
+        verify(publisher, never()).publish(any());
+    }
+
+    @Test
+    void refusesEveryActionOnAStatusThisBuildDoesNotKnow() {
+        for (OperatorAction action : OperatorAction.values()) {
+            release("SOMETHING_NEW");
+            assertThatThrownBy(() -> act(action))
+                    .isInstanceOfSatisfying(
+                            ResponseStatusException.class,
+                            e -> assertThat(e.getStatusCode()).isEqualTo(HttpStatus.CONFLICT));
+        }
+        verify(publisher, never()).publish(any());
+    }
+
+    @ParameterizedTest
+    @EnumSource(OperatorAction.class)
+    void eachActionHasItsRoute(OperatorAction action) {
+        assertThat(Arrays.stream(ReleaseActions.class.getDeclaredMethods())
+                        .map(m -> m.getAnnotation(PostMapping.class))
+                        .filter(Objects::nonNull)
+                        .flatMap(m -> Arrays.stream(m.value())))
+                .contains("/" + action.wireName());
+    }
+
+    private org.springframework.http.ResponseEntity<Map<String, Object>> act(OperatorAction action) {
+        return switch (action) {
+            case APPROVE -> actions.approve(ID, null, user("bob", "ROLE_APPROVER"));
+            case REJECT -> actions.reject(ID, new ReleaseActions.Rejection("no"), user("bob", "ROLE_APPROVER"));
+            case PROMOTE -> actions.promote(ID, user("carol", "ROLE_OPERATOR"));
+            case ABORT -> actions.abort(ID, null, user("carol", "ROLE_OPERATOR"));
+            case ROLLBACK -> actions.rollback(ID, null, user("carol", "ROLE_OPERATOR"));
+        };
     }
 
     private void release(String status) {
