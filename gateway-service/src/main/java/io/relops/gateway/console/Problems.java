@@ -1,6 +1,6 @@
 package io.relops.gateway.console;
 
-import io.relops.gateway.web.InvalidRequest;
+import io.relops.platform.web.InvalidRequest;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClientResponseException;

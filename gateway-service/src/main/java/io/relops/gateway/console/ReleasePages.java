@@ -8,6 +8,7 @@ import io.relops.gateway.release.GatewayCatalog;
 import io.relops.gateway.release.ReleaseActions;
 import io.relops.gateway.release.ReleaseController;
 import io.relops.gateway.release.ReleaseRequest;
+import io.relops.platform.web.InvalidRequest;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.util.ArrayList;
@@ -278,7 +279,7 @@ class ReleasePages {
     private static void require(Set<? extends ConstraintViolation<?>> violations) {
         String invalid = violations(violations);
         if (invalid != null) {
-            throw new io.relops.gateway.web.InvalidRequest("text", invalid);
+            throw new InvalidRequest("text", invalid);
         }
     }
 
