@@ -16,7 +16,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record DeployCatalog(@Nullable Map<String, ApplicationSpec> applications) {
 
     public static final String BLUE_GREEN = "blue-green";
-    public static final String CANARY = "canary";
 
     public Optional<ApplicationSpec> application(String name) {
         return Optional.ofNullable(applications == null ? null : applications.get(name));

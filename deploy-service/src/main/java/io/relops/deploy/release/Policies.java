@@ -25,13 +25,13 @@ class Policies {
         return catalog.application(name);
     }
 
-    /**
-     * @throws DeploymentFailedException when the application has left the catalog
-     */
+    /** The policy of a release; an application that has left the catalog gets the defaults and no target. */
     Policy of(Release release) {
-        ApplicationSpec app = catalog.application(release.application())
-                .orElseThrow(() -> new DeploymentFailedException(
-                        "application '" + release.application() + "' is no longer in the catalog"));
+        Optional<ApplicationSpec> found = catalog.application(release.application());
+        if (found.isEmpty()) {
+            return Policy.missing("application '" + release.application() + "' is no longer in the catalog");
+        }
+        ApplicationSpec app = found.get();
         TargetContext context = new TargetContext(release.id(), release.application(), release.environment(), app);
         try {
             return Policy.of(app, release.environment(), targets.of(context).slots(context), null);

@@ -24,6 +24,21 @@ record Policy(
         List<String> slots,
         @Nullable String targetProblem) {
 
+    /** The catalog's defaults, and {@code problem} as the reason nothing can be deployed. */
+    static Policy missing(String problem) {
+        return new Policy(
+                new ApprovalSpec(false, "approver", Duration.ofHours(24)),
+                false,
+                new DeadlineSpec(
+                        Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofMinutes(5)),
+                List.of(),
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(2),
+                List.of(),
+                problem);
+    }
+
     static Policy of(ApplicationSpec app, String environment, List<String> slots, @Nullable String targetProblem) {
         return new Policy(
                 app.approval(environment),

@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -185,13 +186,16 @@ class TaskQueue {
                 .toList();
     }
 
-    /** Puts a call that failed unexpectedly back, unleased, due again after {@code backoff}. */
-    void retryLater(long id, String owner, Duration backoff, String error) {
+    /**
+     * Puts a task that failed unexpectedly back, unleased, due again after {@code backoff}: a call only while
+     * {@code owner} holds it, a timer ({@code owner} null) always.
+     */
+    void retryLater(long id, @Nullable String owner, Duration backoff, String error) {
         jdbc.sql("""
                         update release_task set attempts = attempts + 1, last_error = :error,
                                due_at = now() + :backoffMs * interval '1 millisecond',
                                lease_owner = null, lease_until = null
-                        where id = :id and lease_owner = :owner
+                        where id = :id and (cast(:owner as text) is null or lease_owner = :owner)
                         """)
                 .param("owner", owner)
                 .param("error", error)

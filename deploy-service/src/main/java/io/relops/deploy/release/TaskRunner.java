@@ -149,23 +149,43 @@ class TaskRunner implements SmartLifecycle {
 
     /** @return whether a due timer was found */
     boolean fireTimer() {
-        Optional<ReleaseTask> fired = Optional.empty();
+        ReleaseTask[] claimed = new ReleaseTask[1];
         try {
-            fired = Optional.ofNullable(tx.execute(status -> {
-                ReleaseTask timer = queue.claimNextTimer().orElse(null);
-                if (timer != null) {
-                    MDC.put("releaseId", timer.releaseId().toString());
-                    traces.inSpan(timer.traceparent(), "release timer " + timer.kind(), () -> engine.fire(timer));
-                }
-                return timer;
+            tx.executeWithoutResult(status -> queue.claimNextTimer().ifPresent(timer -> {
+                claimed[0] = timer;
+                MDC.put("releaseId", timer.releaseId().toString());
+                traces.inSpan(timer.traceparent(), "release timer " + timer.kind(), () -> engine.fire(timer));
             }));
+            return claimed[0] != null;
         } catch (RuntimeException e) {
-            log.warn("a release timer failed: {}", e.toString(), e);
-            return false;
+            ReleaseTask timer = claimed[0];
+            if (timer == null) {
+                throw e;
+            }
+            postpone(timer, e);
+            return true;
         } finally {
             MDC.remove("releaseId");
         }
-        return fired.isPresent();
+    }
+
+    /** A timer whose decision failed is tried again with backoff, and dropped after the last attempt. */
+    private void postpone(ReleaseTask timer, RuntimeException e) {
+        String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+        if (timer.attempts() + 1 >= maxAttempts) {
+            log.error(
+                    "release {}: {} failed {} times, dropped: {}",
+                    timer.releaseId(),
+                    timer.kind(),
+                    maxAttempts,
+                    error,
+                    e);
+            tx.executeWithoutResult(status -> queue.done(timer.id()));
+        } else {
+            Duration wait = Duration.ofMillis(backoff.apply(timer.attempts() + 1));
+            log.warn("release {}: {} failed, again in {}: {}", timer.releaseId(), timer.kind(), wait, error, e);
+            tx.executeWithoutResult(status -> queue.retryLater(timer.id(), null, wait, error));
+        }
     }
 
     /** @return whether a due call was leased and started */
