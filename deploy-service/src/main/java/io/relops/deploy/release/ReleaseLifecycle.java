@@ -24,11 +24,8 @@ import io.relops.common.release.ReleaseStatus;
 import io.relops.common.release.Strategy;
 import io.relops.deploy.catalog.DeployCatalog.CanaryStep;
 import io.relops.deploy.release.Decision.Effect;
-import io.relops.deploy.release.Decision.Emission;
-import io.relops.deploy.release.Decision.Entry;
 import io.relops.deploy.release.Decision.Purpose;
 import io.relops.deploy.release.Decision.ReleaseOutcome;
-import io.relops.deploy.release.Decision.Work;
 import io.relops.deploy.release.LifecycleInput.Abort;
 import io.relops.deploy.release.LifecycleInput.Approve;
 import io.relops.deploy.release.LifecycleInput.BackupDone;
@@ -56,14 +53,12 @@ import io.relops.deploy.release.ReleaseRepository.BackupOutcome;
 import io.relops.deploy.release.ReleaseTask.Kind;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The release lifecycle as a pure function: {@link #decide} takes a release, one input (an event, a target
@@ -124,45 +119,11 @@ final class ReleaseLifecycle {
         return duration.toString().substring(2).toLowerCase();
     }
 
-    /** Thrown for a transition outside {@link #ALLOWED}: a defect of this class, never an input's fault. */
-    static final class IllegalTransition extends IllegalStateException {
-        IllegalTransition(ReleaseStatus from, ReleaseStatus to) {
-            super("illegal release transition " + from + " -> " + to);
-        }
-    }
-
-    /** One decision in the making: the release as a draft, and what the decision has produced so far. */
-    private static final class Change {
-
-        private final Release before;
-        private final Policy policy;
-        private final Facts facts;
-        private Release.Draft draft;
-        private final List<Entry> timeline = new ArrayList<>();
-        private final List<Emission> emissions = new ArrayList<>();
-        private final List<Work> work = new ArrayList<>();
-        private final List<Effect> effects = new ArrayList<>();
-        private @Nullable String refusal;
+    /** One decision in the making: the handlers of every input, on top of what builds the decision. */
+    private static final class Change extends DecisionBuilder {
 
         Change(Release release, Policy policy, Facts facts) {
-            this.before = release;
-            this.policy = policy;
-            this.facts = facts;
-            this.draft = release.draft();
-        }
-
-        Decision decision() {
-            return new Decision(
-                    draft.build(facts.now()),
-                    List.copyOf(timeline),
-                    List.copyOf(emissions),
-                    List.copyOf(work),
-                    List.copyOf(effects),
-                    refusal);
-        }
-
-        private Release now() {
-            return draft.build(facts.now());
+            super(release, policy, facts);
         }
 
         void apply(LifecycleInput input) {
@@ -802,49 +763,6 @@ final class ReleaseLifecycle {
             return draft.status == DEPLOYING
                     ? policy.deadlines().deploy()
                     : policy.deadlines().verify();
-        }
-
-        // ------------------------------------------------------------ building the decision
-
-        private void transition(ReleaseStatus to, String message) {
-            if (!ALLOWED.get(draft.status).contains(to)) {
-                throw new IllegalTransition(draft.status, to);
-            }
-            draft.status = to;
-            draft.seq++;
-            draft.paused = false;
-            if (to.isFailure()) {
-                draft.reason = message;
-            }
-            if (to.isTerminal()) {
-                draft.completedAt = facts.now();
-            }
-            timeline.add(new Entry(to, message));
-        }
-
-        private void note(String message) {
-            timeline.add(new Entry(draft.status, message));
-        }
-
-        private void refuse(String reason) {
-            refusal = reason;
-            note(reason);
-        }
-
-        private void emit(Purpose purpose, io.relops.common.event.EventData data) {
-            emissions.add(new Emission(purpose, data));
-        }
-
-        private void call(ReleaseTask task) {
-            work.add(new Work(task, Duration.ZERO));
-        }
-
-        private void timer(Kind kind, Duration delay) {
-            work.add(new Work(ReleaseTask.of(before.id(), kind, draft.seq), delay));
-        }
-
-        private void stopSlot(String slot, Duration delay) {
-            work.add(new Work(ReleaseTask.of(before.id(), Kind.STOP, draft.seq).slot(slot), delay));
         }
     }
 }
