@@ -1,5 +1,6 @@
 package io.relops.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,7 +20,7 @@ final class UpCommand implements Callable<Integer> {
 
     /** Whatever was given (e.g. --demo): not looked at. */
     @Unmatched
-    List<String> arguments = List.of();
+    List<String> arguments = new ArrayList<>();
 
     @Spec
     CommandSpec spec;

@@ -192,8 +192,11 @@ final class UpCommand implements Callable<Integer> {
             file = home.resolve(DEFAULT_CATALOG);
         }
         file = file.normalize();
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw new IllegalArgumentException("catalog " + file + " (" + catalogSource() + "): no such file");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("catalog " + file + " (" + catalogSource() + "): not a file");
         }
         if (!Files.isReadable(file)) {
             throw new IllegalArgumentException("catalog " + file + " (" + catalogSource() + "): not readable");
