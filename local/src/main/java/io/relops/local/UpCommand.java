@@ -2,11 +2,13 @@ package io.relops.local;
 
 import io.relops.common.codec.EventJson;
 import io.relops.common.security.Tokens;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +21,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code relops up}: the whole suite on embedded defaults, optionally with the demo. The {@code relops} script runs
@@ -37,6 +41,9 @@ import picocli.CommandLine.Option;
 final class UpCommand implements Callable<Integer> {
 
     static final String DEFAULT_CATALOG = "config/catalog.yml";
+
+    /** The operator's CLI, in the checkout: the demo releases with it. */
+    static final String CLI_JAR = "cli/target/relops.jar";
 
     static final String[] ROLES = {"operator", "approver", "auditor", "admin", "metrics"};
 
@@ -97,6 +104,12 @@ final class UpCommand implements Callable<Integer> {
             System.err.println("relops up: " + e.getMessage());
             return 2;
         }
+        Path cli = home.resolve(CLI_JAR);
+        if (demo && !Files.isRegularFile(cli)) {
+            System.err.println("relops up: --demo releases with the CLI, " + cli
+                    + ", which is not built (./mvnw -DskipTests package)");
+            return 2;
+        }
         Map<String, String> tokens = tokens(environment);
         SuiteOptions options = new SuiteOptions(
                 home,
@@ -142,7 +155,7 @@ final class UpCommand implements Callable<Integer> {
         out.println("          -d '{\"application\":\"demo-app\",\"version\":\"1.0.0\",\"environment\":\"local\"}'");
         int exit = 0;
         if (demo) {
-            exit = runDemo(out, home, suite.url("gateway-service"), tokens.get("operator"));
+            exit = runDemo(out, cli, suite.url("gateway-service"), tokens.get("operator"));
             if (exitAfterDemo) {
                 suite.close();
                 return exit;
@@ -211,17 +224,15 @@ final class UpCommand implements Callable<Integer> {
         return environment.getOrDefault("RELOPS_CATALOG", "").isBlank() ? "the default" : "RELOPS_CATALOG";
     }
 
+    /** One demo release as the CLI reported it. */
+    private record Outcome(String version, String status, Duration took, String releaseId) {}
+
     /**
      * The demo, made with the operator's CLI ({@code relops release create ... --wait}, whose events go to
      * stderr as they arrive): exit 0 when 1.0.0 and 1.1.0 completed and 2.0.0-broken rolled back.
      */
-    private static int runDemo(PrintStream out, Path home, String gateway, String token) throws InterruptedException {
-        Path cli = home.resolve("cli/target/relops.jar");
-        if (!Files.isRegularFile(cli)) {
-            out.println("relops: the demo needs the CLI, " + cli + " (build it with ./mvnw -DskipTests package)");
-            return 1;
-        }
-        List<String[]> outcomes = new ArrayList<>();
+    private static int runDemo(PrintStream out, Path cli, String gateway, String token) throws InterruptedException {
+        List<Outcome> outcomes = new ArrayList<>();
         for (String version : List.of("1.0.0", "1.1.0", "2.0.0-broken")) {
             out.printf("%n== release demo-app %s%n", version);
             out.flush();
@@ -243,45 +254,47 @@ final class UpCommand implements Callable<Integer> {
                             "2m",
                             "--output",
                             "json")
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .redirectInput(ProcessBuilder.Redirect.INHERIT);
+                    .redirectError(ProcessBuilder.Redirect.INHERIT);
             release.environment().put("RELOPS_SERVER", gateway);
             release.environment().put("RELOPS_TOKEN", token);
             String answer;
             int exit;
             try {
                 Process process = release.start();
-                answer = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                answer = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 exit = process.waitFor();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 out.println("relops: cannot run the CLI " + cli + ": " + e.getMessage());
                 return 1;
             }
-            String status = "UNKNOWN";
-            String releaseId = "?";
+            JsonNode result;
             try {
-                var release1 = EventJson.mapper().readTree(answer);
-                status = release1.path("status").asString("UNKNOWN");
-                releaseId = release1.path("releaseId").asString("?");
-            } catch (RuntimeException e) {
-                out.println("  the CLI answered (exit " + exit + "): " + answer.strip());
+                result = EventJson.mapper().readTree(answer);
+            } catch (JacksonException e) {
+                result = null;
             }
-            outcomes.add(new String[] {
-                version,
-                status,
-                String.format("%5.1f", Duration.between(start, Instant.now()).toMillis() / 1000.0),
-                releaseId
-            });
+            String status = result == null ? "" : result.path("status").asString("");
+            if (status.isEmpty()) {
+                out.println("  the CLI ended with exit code " + exit + (answer.isBlank() ? "" : ": " + answer.strip()));
+                status = "UNKNOWN";
+            }
+            outcomes.add(new Outcome(
+                    version,
+                    status,
+                    Duration.between(start, Instant.now()),
+                    result == null ? "?" : result.path("releaseId").asString("?")));
         }
         out.println("\n== summary");
-        for (String[] outcome : outcomes) {
-            out.printf("  demo-app %-13s %-12s %s s  release %s%n", outcome[0], outcome[1], outcome[2], outcome[3]);
+        for (Outcome outcome : outcomes) {
+            out.printf(
+                    "  demo-app %-13s %-12s %5.1f s  release %s%n",
+                    outcome.version(), outcome.status(), outcome.took().toMillis() / 1000.0, outcome.releaseId());
         }
         out.println("  demo-app now serves: " + stable());
         boolean expected = outcomes.size() == 3
-                && outcomes.get(0)[1].equals("COMPLETED")
-                && outcomes.get(1)[1].equals("COMPLETED")
-                && outcomes.get(2)[1].equals("ROLLED_BACK");
+                && outcomes.get(0).status().equals("COMPLETED")
+                && outcomes.get(1).status().equals("COMPLETED")
+                && outcomes.get(2).status().equals("ROLLED_BACK");
         return expected ? 0 : 1;
     }
 

@@ -85,4 +85,15 @@ class UpCommandTest {
         assertThat(exit).isEqualTo(2);
         assertThat(home.resolve("data")).as("nothing started, nothing written").doesNotExist();
     }
+
+    @Test
+    void refusesTheDemoWithoutTheCliBeforeStartingAnything() throws IOException {
+        file("config/catalog.yml");
+        UpCommand up = new UpCommand(Map.of("RELOPS_HOME", home.toString()));
+
+        int exit = new CommandLine(up).execute("--demo", "--data-dir", "data");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(home.resolve("data")).as("nothing started, nothing written").doesNotExist();
+    }
 }
