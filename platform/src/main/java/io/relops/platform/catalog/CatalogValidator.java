@@ -104,7 +104,7 @@ public final class CatalogValidator {
             }
             JsonNode catalog = normalize(document, resolver, false);
             for (Error error : schema.validate(catalog)) {
-                problems.add(prefix + describe(error, catalog));
+                problems.add(prefix + describe(error));
             }
         }
         return problems;
@@ -189,7 +189,7 @@ public final class CatalogValidator {
     }
 
     /** One error as {@code application '<app>': key '<key>': <problem>}. */
-    private String describe(Error error, JsonNode catalog) {
+    private String describe(Error error) {
         List<String> path = new ArrayList<>();
         NodePath location = error.getInstanceLocation();
         for (int i = 0; i < location.getNameCount(); i++) {
@@ -207,7 +207,7 @@ public final class CatalogValidator {
         } else {
             where = "key '" + join(path) + "'";
         }
-        return where + ": " + problem(error, keyword, catalog);
+        return where + ": " + problem(error, keyword);
     }
 
     private static String join(List<String> path) {
@@ -221,7 +221,7 @@ public final class CatalogValidator {
         return key.toString();
     }
 
-    private String problem(Error error, String keyword, JsonNode catalog) {
+    private String problem(Error error, String keyword) {
         JsonNode value = error.getInstanceNode();
         String shown = value == null ? "" : "'" + (value.isString() ? value.asString() : value.toString()) + "'";
         String definition = definition(error);
@@ -230,7 +230,7 @@ public final class CatalogValidator {
         }
         return switch (keyword) {
             case "additionalProperties" -> "not a catalog key" + known(error);
-            case "required" -> "is required" + requiredBecause(error, catalog);
+            case "required" -> "is required" + requiredBecause(error);
             case "pattern" ->
                 switch (definition) {
                     case "duration" -> shown + " is not a duration (e.g. 30s, 5m, PT1M)";
@@ -265,8 +265,9 @@ public final class CatalogValidator {
         return properties.isObject() ? " (known here: " + String.join(", ", properties.propertyNames()) + ")" : "";
     }
 
-    private static String requiredBecause(Error error, JsonNode catalog) {
-        String location = String.valueOf(error.getEvaluationPath());
+    /** Why a key is required when a conditional ({@code if type/driver is X then ...}) requires it. */
+    private static String requiredBecause(Error error) {
+        String location = String.valueOf(error.getSchemaLocation());
         if (location.contains("/then/")) {
             JsonNode object = error.getInstanceNode();
             for (String discriminator : List.of("type", "driver")) {
@@ -275,7 +276,7 @@ public final class CatalogValidator {
                             + object.get(discriminator).asString() + ")";
                 }
             }
-            return " (by default type: " + (location.contains("/probe") ? "http" : "process") + ")";
+            return " (by default type: " + (location.contains("$defs/probe/") ? "http" : "process") + ")";
         }
         return "";
     }

@@ -197,6 +197,79 @@ class CatalogValidatorTest {
     }
 
     @Test
+    void aProbeNeedsWhatItsTypeNeeds() throws IOException {
+        assertThat(problems("""
+                        relops:
+                          applications:
+                            demo-app:
+                              health:
+                                probes:
+                                  - name: health
+                                  - name: latency
+                                    type: prometheus
+                                    query: histogram_quantile(0.99, rate(http_seconds_bucket[1m]))
+                                  - name: port
+                                    type: tcp
+                        """))
+                .containsExactlyInAnyOrder(
+                        "catalog " + directory.resolve("catalog.yml")
+                                + ": application 'demo-app': key 'health.probes[0].url': is required (by default type:"
+                                + " http)",
+                        "catalog " + directory.resolve("catalog.yml")
+                                + ": application 'demo-app': key 'health.probes[1].prometheus-url': is required (type:"
+                                + " prometheus)",
+                        "catalog " + directory.resolve("catalog.yml")
+                                + ": application 'demo-app': key 'health.probes[1].threshold': is required (type:"
+                                + " prometheus)");
+    }
+
+    @Test
+    void aBackupDriverNeedsItsSource() throws IOException {
+        assertThat(problems("""
+                        relops:
+                          applications:
+                            shop-db:
+                              backup:
+                                driver: postgres
+                                postgres: {host: db.example.com}
+                            files:
+                              backup:
+                                driver: filesystem
+                        """))
+                .containsExactlyInAnyOrder(
+                        "catalog " + directory.resolve("catalog.yml")
+                                + ": application 'shop-db': key 'backup.postgres.database': is required",
+                        "catalog " + directory.resolve("catalog.yml")
+                                + ": application 'files': key 'backup.filesystem': is required (driver: filesystem)");
+    }
+
+    @Test
+    void checksAnAlertRouteAndItsChildRoutes() throws IOException {
+        assertThat(problems("""
+                        relops:
+                          applications:
+                            demo-app:
+                              alerts:
+                                receiver: team-shop
+                                group-by: [alertname]
+                                continue: true
+                                routes:
+                                  - matchers: ['severity="critical"']
+                                    escalate-to: on-call
+                                    escalate-after: half an hour
+                                    reciever: pager
+                        """))
+                .containsExactlyInAnyOrder(
+                        "catalog " + directory.resolve("catalog.yml")
+                                + ": application 'demo-app': key 'alerts.routes[0].escalate-after': 'half an hour' is not"
+                                + " a duration (e.g. 30s, 5m, PT1M)",
+                        "catalog " + directory.resolve("catalog.yml")
+                                + ": application 'demo-app': key 'alerts.routes[0].reciever': not a catalog key (known"
+                                + " here: receiver, group-by, group-wait, group-interval, repeat-interval, matchers,"
+                                + " continue, escalate-to, escalate-after, routes)");
+    }
+
+    @Test
     void namesAMalformedDuration() throws IOException {
         Path file = catalog(webhookApp("url: https://x.example.com\nsecret: s\ndeadline: 10 minutes", ""));
 
