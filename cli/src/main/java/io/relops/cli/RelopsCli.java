@@ -19,7 +19,8 @@ import picocli.CommandLine.ScopeType;
         footer = {
             "  --server or RELOPS_SERVER (default " + RelopsCli.DEFAULT_SERVER + ")",
             "  --token or RELOPS_TOKEN",
-            "  Results go to stdout, progress of long work to stderr. See docs/cli.md."
+            "  Results go to stdout, progress of long work to stderr. See docs/cli.md.",
+            "  The local suite: ./relops up --help (its own jar, local/target/relops-local-exec.jar)."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

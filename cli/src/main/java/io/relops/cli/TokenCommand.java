@@ -1,6 +1,6 @@
 package io.relops.cli;
 
-import io.relops.local.Tokens;
+import io.relops.common.security.Tokens;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -162,4 +162,16 @@ class RelopsCliTest {
                 .contains("APPLICATION", "STATUS");
         assertThat(out.toString()).contains("b1", "demo-app", "COMPLETED", "2.0 KiB");
     }
+
+    @Test
+    void upIsTheLocalSuitesJarNotThisOne() {
+        assertThat(relops(Map.of(), "up", "--demo")).isEqualTo(ExitCode.USAGE);
+        assertThat(err.toString())
+                .isEqualTo("relops: `up` is the local suite's launcher, not part of this jar: run ./relops up"
+                        + " (or java -jar local/target/relops-local-exec.jar)\n");
+
+        out.getBuffer().setLength(0);
+        assertThat(relops(Map.of(), "--help")).isZero();
+        assertThat(out.toString()).contains("./relops up --help");
+    }
 }

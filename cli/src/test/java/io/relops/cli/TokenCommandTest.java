@@ -36,7 +36,10 @@ class TokenCommandTest {
                 .strip();
         assertThat(token).startsWith("operator-").hasSize("operator-".length() + 48);
         assertThat(printed)
-                .contains("- name: alice", "roles: [operator]", "sha256: " + io.relops.local.Tokens.sha256Hex(token));
+                .contains(
+                        "- name: alice",
+                        "roles: [operator]",
+                        "sha256: " + io.relops.common.security.Tokens.sha256Hex(token));
         assertThat(printed.lines().filter(l -> l.contains("sha256:"))).noneMatch(l -> l.contains(token));
     }
 }

@@ -20,7 +20,7 @@ import org.apache.kafka.common.utils.Time;
 
 /**
  * The local suite's Kafka: one KRaft node (broker and controller) in this JVM, on a fixed port (9092 by
- * default, as in DESIGN.md), with its log directory under the suite's data directory: the topics and the
+ * default, as README.md says), with its log directory under the suite's data directory: the topics and the
  * consumer groups' offsets outlive a restart of {@code relops up}, as its PostgreSQL data does. The directory
  * is formatted on the first start ({@code kafka-storage format}); its {@code server.properties} is what the
  * node runs with.

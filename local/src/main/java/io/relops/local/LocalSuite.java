@@ -3,7 +3,7 @@ package io.relops.local;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
-import io.relops.testkit.Postgres;
+import io.relops.common.security.Tokens;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -123,7 +123,7 @@ public final class LocalSuite implements AutoCloseable {
         Path data = options.dataDirectory().resolve("postgres");
         progress.accept("PostgreSQL: starting an embedded server on port " + options.postgresPort() + " (data in "
                 + data + ") ...");
-        postgres = Postgres.startEmbedded(data, options.postgresPort());
+        postgres = LocalPostgres.start(data, options.postgresPort());
         String server = postgres.getJdbcUrl("postgres", "postgres");
         try (Connection connection = DriverManager.getConnection(server, "postgres", "");
                 var exists = connection.prepareStatement("select 1 from pg_database where datname = 'relops'")) {
@@ -288,7 +288,7 @@ public final class LocalSuite implements AutoCloseable {
         }
     }
 
-    private static String java() {
+    static String java() {
         return ProcessHandle.current()
                 .info()
                 .command()

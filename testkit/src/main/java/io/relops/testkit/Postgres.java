@@ -1,11 +1,10 @@
 package io.relops.testkit;
 
+import io.relops.local.LocalPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -90,30 +89,9 @@ public final class Postgres {
             log.info("PostgreSQL for tests: the server on localhost:5432");
             return new Server("localhost", 5432, "postgres", "");
         }
-        EmbeddedPostgres embedded = startEmbedded(null, 0);
+        EmbeddedPostgres embedded = LocalPostgres.start(null, 0);
         log.info("PostgreSQL for tests: embedded on port {}", embedded.getPort());
         return new Server("localhost", embedded.getPort(), "postgres", "postgres");
-    }
-
-    /**
-     * Starts an embedded PostgreSQL (real binaries from Maven Central).
-     *
-     * @param dataDirectory where its data lives (kept across starts), or null for a throw-away one
-     * @param port its port, or 0 for a free one
-     */
-    public static EmbeddedPostgres startEmbedded(@org.jspecify.annotations.Nullable Path dataDirectory, int port) {
-        try {
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setRegisterShutdownHook(true);
-            if (dataDirectory != null) {
-                builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
-            }
-            if (port > 0) {
-                builder.setPort(port);
-            }
-            return builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
-        }
     }
 
     private static boolean answers(String host, int port) {

@@ -1,4 +1,4 @@
-package io.relops.local;
+package io.relops.common.security;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

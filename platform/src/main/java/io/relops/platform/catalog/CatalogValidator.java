@@ -1,0 +1,340 @@
+package io.relops.platform.catalog;
+
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.path.NodePath;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.node.StringNode;
+
+/**
+ * Checks an application catalog file against the published {@code catalog.schema.json} (draft 2020-12): unknown
+ * keys, a target without its required settings, malformed durations, numbers, booleans. Each problem is one line
+ * {@code catalog <file>: application '<name>': key '<key>': <what is wrong>}.
+ *
+ * <p>The file is read as Spring reads it: YAML (every document), {@code a.b: x} keys are nested as {@code a: {b:
+ * x}}, {@code ${...}} placeholders in values are resolved (with the given resolver: the service's environment), and
+ * a camelCase key is taken as its kebab-case form. Keys outside {@code relops.applications} are not the catalog's
+ * and are left alone.
+ */
+public final class CatalogValidator {
+
+    /** The published schema, on the classpath of every service. */
+    public static final String SCHEMA = "/catalog.schema.json";
+
+    private static final JsonMapper JSON = new JsonMapper();
+    private static final Pattern CAMEL = Pattern.compile("([a-z0-9])([A-Z])");
+
+    private final Schema schema;
+    private final JsonNode document;
+    private final Set<String> knownKeys;
+
+    public CatalogValidator() {
+        JsonNode document;
+        try (InputStream in = CatalogValidator.class.getResourceAsStream(SCHEMA)) {
+            if (in == null) {
+                throw new IllegalStateException("missing " + SCHEMA + " on the classpath");
+            }
+            document = JSON.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.document = document;
+        this.schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                .getSchema(document);
+        this.knownKeys = new LinkedHashSet<>();
+        document.findValues("properties").forEach(properties -> knownKeys.addAll(properties.propertyNames()));
+    }
+
+    /** The problems of the catalog {@code file}; empty when it is valid. Placeholders resolve with {@code resolver}. */
+    public List<String> problems(Path file, UnaryOperator<String> resolver) {
+        String prefix = "catalog " + file + ": ";
+        if (!Files.exists(file)) {
+            return List.of(prefix + "no such file");
+        }
+        if (!Files.isRegularFile(file)) {
+            return List.of(prefix + "not a file");
+        }
+        if (!Files.isReadable(file)) {
+            return List.of(prefix + "not readable");
+        }
+        List<JsonNode> documents = new ArrayList<>();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            // SnakeYAML, as Spring reads the file: anchors, aliases and merge keys (<<: *defaults) included
+            for (Object document : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(reader)) {
+                documents.add(JSON.valueToTree(document));
+            }
+        } catch (YAMLException e) {
+            return List.of(prefix + "not YAML: " + e.getMessage().replace('\n', ' '));
+        } catch (IOException | RuntimeException e) {
+            return List.of(prefix + "unreadable: " + e.getMessage());
+        }
+        List<String> problems = new ArrayList<>();
+        for (JsonNode document : documents) {
+            if (document == null || document.isNull() || document.isMissingNode()) {
+                continue;
+            }
+            if (!document.isObject()) {
+                problems.add(prefix + "not a YAML mapping (relops.applications.<name>: ...)");
+                continue;
+            }
+            JsonNode catalog = normalize(document, resolver, false);
+            for (Error error : schema.validate(catalog)) {
+                problems.add(prefix + describe(error));
+            }
+        }
+        return problems;
+    }
+
+    /** Throws {@link InvalidCatalogException} naming every problem of {@code file}. */
+    public void check(Path file, UnaryOperator<String> resolver) {
+        List<String> problems = problems(file, resolver);
+        if (!problems.isEmpty()) {
+            throw new InvalidCatalogException(file, problems);
+        }
+    }
+
+    /** Nests dotted keys, resolves placeholders, and takes camelCase keys of the schema as kebab-case. */
+    private JsonNode normalize(JsonNode node, UnaryOperator<String> resolver, boolean inCatalog) {
+        if (node.isObject()) {
+            ObjectNode result = JsonNodeFactory.instance.objectNode();
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                List<String> path = split(field.getKey());
+                ObjectNode parent = result;
+                for (int i = 0; i < path.size() - 1; i++) {
+                    String key = key(path.get(i), inCatalog);
+                    JsonNode child = parent.get(key);
+                    if (!(child instanceof ObjectNode)) {
+                        child = parent.putObject(key);
+                    }
+                    parent = (ObjectNode) child;
+                }
+                String last = key(path.get(path.size() - 1), inCatalog);
+                JsonNode value = normalize(field.getValue(), resolver, true);
+                JsonNode existing = parent.get(last);
+                if (existing instanceof ObjectNode target && value instanceof ObjectNode more) {
+                    target.setAll(more);
+                } else {
+                    parent.set(last, value);
+                }
+            }
+            return result;
+        }
+        if (node.isArray()) {
+            ArrayNode result = JsonNodeFactory.instance.arrayNode();
+            node.forEach(item -> result.add(normalize(item, resolver, inCatalog)));
+            return result;
+        }
+        if (node.isString() && node.asString().contains("${")) {
+            return StringNode.valueOf(resolver.apply(node.asString()));
+        }
+        return node;
+    }
+
+    /** {@code a.b.[c.d]} as {@code a}, {@code b}, {@code c.d}. */
+    private static List<String> split(String key) {
+        List<String> parts = new ArrayList<>();
+        StringBuilder part = new StringBuilder();
+        boolean bracket = false;
+        for (char c : key.toCharArray()) {
+            if (c == '[' && part.isEmpty()) {
+                bracket = true;
+            } else if (c == ']' && bracket) {
+                bracket = false;
+            } else if (c == '.' && !bracket) {
+                parts.add(part.toString());
+                part.setLength(0);
+            } else {
+                part.append(c);
+            }
+        }
+        parts.add(part.toString());
+        return parts;
+    }
+
+    private String key(String key, boolean inCatalog) {
+        if (!inCatalog) {
+            return key;
+        }
+        Matcher camel = CAMEL.matcher(key);
+        if (!camel.find()) {
+            return key;
+        }
+        String kebab = camel.replaceAll("$1-$2").toLowerCase(java.util.Locale.ROOT);
+        return knownKeys.contains(kebab) ? kebab : key;
+    }
+
+    /** One error as {@code application '<app>': key '<key>': <problem>}. */
+    private String describe(Error error) {
+        List<String> path = new ArrayList<>();
+        NodePath location = error.getInstanceLocation();
+        for (int i = 0; i < location.getNameCount(); i++) {
+            Object element = location.getElement(i);
+            path.add(element instanceof Integer index ? "[" + index + "]" : String.valueOf(element));
+        }
+        String keyword = error.getKeyword();
+        if (("additionalProperties".equals(keyword) || "required".equals(keyword)) && error.getProperty() != null) {
+            path.add(error.getProperty());
+        }
+        String where;
+        if (path.size() >= 3 && path.get(0).equals("relops") && path.get(1).equals("applications")) {
+            String key = join(path.subList(3, path.size()));
+            where = "application '" + path.get(2) + "'" + (key.isEmpty() ? "" : ": key '" + key + "'");
+        } else {
+            where = "key '" + join(path) + "'";
+        }
+        return where + ": " + problem(error, keyword);
+    }
+
+    private static String join(List<String> path) {
+        StringBuilder key = new StringBuilder();
+        for (String part : path) {
+            if (!key.isEmpty() && !part.startsWith("[")) {
+                key.append('.');
+            }
+            key.append(part);
+        }
+        return key.toString();
+    }
+
+    private String problem(Error error, String keyword) {
+        JsonNode value = error.getInstanceNode();
+        String shown = value == null ? "" : "'" + (value.isString() ? value.asString() : value.toString()) + "'";
+        String definition = definition(error);
+        if (value != null && value.isString() && value.asString().contains("${")) {
+            return shown + " has a placeholder that is not set";
+        }
+        return switch (keyword) {
+            case "additionalProperties" -> "not a catalog key" + known(error);
+            case "required" -> "is required" + requiredBecause(error);
+            case "pattern" ->
+                switch (definition) {
+                    case "duration" -> shown + " is not a duration (e.g. 30s, 5m, PT1M)";
+                    case "int" -> shown + " is not a whole number";
+                    case "number" -> shown + " is not a number";
+                    case "boolean" -> shown + " is not true or false";
+                    default -> shown + " is not valid here (" + error.getMessage() + ")";
+                };
+            case "enum", "const" -> shown + " is not one of " + enumValues(error);
+            case "type" -> shown + " is " + kind(value) + ", not " + expected(error, definition);
+            case "minProperties" -> "is empty";
+            default -> error.getMessage();
+        };
+    }
+
+    /** The $defs entry the failing keyword belongs to, e.g. {@code duration}; empty when none. */
+    private static String definition(Error error) {
+        String location = String.valueOf(error.getSchemaLocation());
+        Matcher defs = Pattern.compile("\\$defs/([^/]+)/[^/]+$").matcher(location);
+        return defs.find() ? defs.group(1) : "";
+    }
+
+    /** The keys allowed where an unknown one was found: the {@code properties} beside {@code additionalProperties}. */
+    private String known(Error error) {
+        String location = String.valueOf(error.getSchemaLocation());
+        int fragment = location.indexOf('#');
+        if (fragment < 0 || !location.endsWith("/additionalProperties")) {
+            return "";
+        }
+        String pointer = location.substring(fragment + 1, location.length() - "/additionalProperties".length());
+        JsonNode properties = document.at(pointer + "/properties");
+        return properties.isObject() ? " (known here: " + String.join(", ", properties.propertyNames()) + ")" : "";
+    }
+
+    /** Why a key is required when a conditional ({@code if type/driver is X then ...}) requires it. */
+    private static String requiredBecause(Error error) {
+        String location = String.valueOf(error.getSchemaLocation());
+        if (location.contains("/then/")) {
+            JsonNode object = error.getInstanceNode();
+            for (String discriminator : List.of("type", "driver")) {
+                if (object != null && object.has(discriminator)) {
+                    return " (" + discriminator + ": "
+                            + object.get(discriminator).asString() + ")";
+                }
+            }
+            return " (by default type: " + (location.contains("$defs/probe/") ? "http" : "process") + ")";
+        }
+        return "";
+    }
+
+    private static String enumValues(Error error) {
+        JsonNode schema = error.getSchemaNode();
+        if (schema != null && schema.isArray()) {
+            List<String> values = new ArrayList<>();
+            schema.forEach(value -> values.add(value.asString()));
+            return String.join(", ", values);
+        }
+        return schema == null ? "the values allowed" : schema.toString();
+    }
+
+    private static String kind(JsonNode value) {
+        if (value == null) {
+            return "nothing";
+        }
+        if (value.isObject()) {
+            return "a section";
+        }
+        if (value.isArray()) {
+            return "a list";
+        }
+        if (value.isNull()) {
+            return "empty";
+        }
+        return value.isString() ? "text" : value.isBoolean() ? "true/false" : "a number";
+    }
+
+    private static String expected(Error error, String definition) {
+        JsonNode schema = error.getSchemaNode();
+        Map<String, String> names = new LinkedHashMap<>();
+        names.put("object", "a section");
+        names.put("array", "a list");
+        names.put("string", "text");
+        names.put("integer", "a whole number");
+        names.put("number", "a number");
+        names.put("boolean", "true/false");
+        names.put("null", "empty");
+        List<String> kinds = new ArrayList<>();
+        if (schema != null && schema.isArray()) {
+            schema.forEach(type -> kinds.add(names.getOrDefault(type.asString(), type.asString())));
+        } else if (schema != null) {
+            kinds.add(names.getOrDefault(schema.asString(), schema.asString()));
+        }
+        if (Set.of("duration", "int", "number", "boolean").contains(definition)) {
+            return Map.of(
+                            "duration",
+                            "a duration",
+                            "int",
+                            "a whole number",
+                            "number",
+                            "a number",
+                            "boolean",
+                            "true/false")
+                    .get(definition);
+        }
+        return String.join(" or ", kinds);
+    }
+}

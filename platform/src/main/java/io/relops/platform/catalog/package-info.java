@@ -1,0 +1,9 @@
+/**
+ * The application catalog ({@code RELOPS_CATALOG}) checked at start: every service that imports it refuses to
+ * start on a catalog that is missing, unreadable or not valid against {@code catalog.schema.json}, naming the file,
+ * the application and the key.
+ */
+@NullMarked
+package io.relops.platform.catalog;
+
+import org.jspecify.annotations.NullMarked;

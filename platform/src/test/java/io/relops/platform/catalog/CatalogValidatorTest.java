@@ -1,0 +1,419 @@
+package io.relops.platform.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+
+/** The catalog check every service runs at start: each kind of problem, named by file, application and key. */
+class CatalogValidatorTest {
+
+    static final CatalogValidator VALIDATOR = new CatalogValidator();
+
+    /** The repository's root: the tests run in platform/. */
+    static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
+
+    @TempDir
+    Path directory;
+
+    /**
+     * Placeholders resolve as in a service without those variables (to their defaults), but for the ports that
+     * ZeroDowntimeIT gives its deploy-service (zero-downtime-catalog.yml) and SET_PORT.
+     */
+    static String resolve(String value) {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment
+                .getPropertySources()
+                .addFirst(new MapPropertySource(
+                        "test",
+                        Map.of(
+                                "SET_PORT",
+                                "9100",
+                                "ZD_BLUE_PORT",
+                                "9201",
+                                "ZD_GREEN_PORT",
+                                "9202",
+                                "ZD_STABLE_PORT",
+                                "9200")));
+        return environment.resolvePlaceholders(value);
+    }
+
+    Path catalog(String yaml) throws IOException {
+        Path file = directory.resolve("catalog.yml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    List<String> problems(String yaml) throws IOException {
+        return VALIDATOR.problems(catalog(yaml), CatalogValidatorTest::resolve);
+    }
+
+    /** demo-app with a webhook target and {@code extra} (indented as keys of the application) added. */
+    static String webhookApp(String webhook, String extra) {
+        return """
+                relops:
+                  applications:
+                    demo-app:
+                      environments:
+                        local:
+                          approval:
+                            required: false
+                      target:
+                        type: webhook
+                        webhook:
+                %s
+                %s
+                """.formatted(webhook.indent(10).stripTrailing(), extra.indent(6).stripTrailing());
+    }
+
+    @Test
+    void everyCatalogInTheRepositoryIsValid() throws IOException {
+        List<Path> catalogs;
+        try (Stream<Path> files = Files.walk(REPOSITORY)) {
+            catalogs = files.filter(
+                            file -> !REPOSITORY.relativize(file).toString().contains("/target/"))
+                    .filter(file -> !REPOSITORY.relativize(file).startsWith(".git"))
+                    .filter(file -> file.getFileName().toString().matches(".*catalog.*\\.ya?ml"))
+                    .sorted()
+                    .toList();
+        }
+        assertThat(catalogs)
+                .as("the catalogs of the repository")
+                .contains(
+                        REPOSITORY.resolve("config/catalog.yml"),
+                        REPOSITORY.resolve("k8s/base/catalog.yml"),
+                        REPOSITORY.resolve("deploy-service/src/test/resources/it-catalog.yml"),
+                        REPOSITORY.resolve("healthcheck-service/src/test/resources/it-catalog.yml"));
+        for (Path catalog : catalogs) {
+            assertThat(VALIDATOR.problems(catalog, CatalogValidatorTest::resolve))
+                    .as(catalog.toString())
+                    .isEmpty();
+        }
+    }
+
+    /** The catalog examples of the docs: each ```yaml block that starts with relops: and has applications. */
+    @Test
+    void everyCatalogExampleOfTheDocsIsValid() throws IOException {
+        List<Path> pages;
+        try (Stream<Path> files = Files.list(REPOSITORY.resolve("docs"))) {
+            pages = Stream.concat(
+                            files.filter(file -> file.toString().endsWith(".md")),
+                            Stream.of(REPOSITORY.resolve("README.md")))
+                    .sorted()
+                    .toList();
+        }
+        int examples = 0;
+        for (Path page : pages) {
+            String text = Files.readString(page);
+            java.util.regex.Matcher blocks = java.util.regex.Pattern.compile("```ya?ml\n(relops:\n(?:.*\n)*?)```")
+                    .matcher(text);
+            while (blocks.find()) {
+                if (!blocks.group(1).contains("  applications:")) {
+                    continue;
+                }
+                examples++;
+                assertThat(problems(blocks.group(1)))
+                        .as(page + ":\n" + blocks.group(1))
+                        .isEmpty();
+            }
+        }
+        assertThat(examples).as("catalog examples in the docs").isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void aValidCatalogHasNoProblem() throws IOException {
+        assertThat(problems(webhookApp("url: https://deployer.example.com/hooks\nsecret: s3cret\ndeadline: 15m", "")))
+                .isEmpty();
+    }
+
+    @Test
+    void namesAnUnknownKeyWithTheKeysKnownThere() throws IOException {
+        Path file = catalog(webhookApp("url: https://x.example.com\nsecret: s", "stratgey: canary"));
+
+        assertThat(VALIDATOR.problems(file, CatalogValidatorTest::resolve))
+                .singleElement()
+                .asString()
+                .startsWith(
+                        "catalog " + file + ": application 'demo-app': key 'stratgey': not a catalog key (known here:")
+                .contains("strategy", "target", "health", "backup", "alerts");
+    }
+
+    @Test
+    void namesAnUnknownKeyDeepInASection() throws IOException {
+        assertThat(problems(webhookApp("url: https://x.example.com\nsecret: s\ndeadlin: 5m", "")))
+                .singleElement()
+                .asString()
+                .contains("application 'demo-app': key 'target.webhook.deadlin': not a catalog key")
+                .contains("deadline");
+    }
+
+    @Test
+    void aWebhookTargetNeedsItsUrlAndSecret() throws IOException {
+        assertThat(problems(webhookApp("deadline: 5m", "")))
+                .containsExactlyInAnyOrder(
+                        "catalog " + directory.resolve("catalog.yml")
+                                + ": application 'demo-app': key 'target.webhook.url': is required",
+                        "catalog " + directory.resolve("catalog.yml")
+                                + ": application 'demo-app': key 'target.webhook.secret': is required");
+    }
+
+    @Test
+    void aTargetTypeNeedsItsSection() throws IOException {
+        assertThat(problems("""
+                        relops:
+                          applications:
+                            shop:
+                              target:
+                                type: kubernetes
+                            billing:
+                              target:
+                                process:
+                                  command: [java, -jar, billing.jar]
+                                  slots: {blue: 9001, green: 9002}
+                            ledger:
+                              target:
+                                webhook:
+                                  url: https://x.example.com
+                                  secret: s
+                        """))
+                .containsExactlyInAnyOrder(
+                        "catalog " + directory.resolve("catalog.yml")
+                                + ": application 'shop': key 'target.kubernetes': is required (type: kubernetes)",
+                        "catalog " + directory.resolve("catalog.yml")
+                                + ": application 'billing': key 'target.process.stable-port': is required",
+                        "catalog " + directory.resolve("catalog.yml")
+                                + ": application 'ledger': key 'target.process': is required (by default type: process)");
+    }
+
+    @Test
+    void aProbeNeedsWhatItsTypeNeeds() throws IOException {
+        assertThat(problems("""
+                        relops:
+                          applications:
+                            demo-app:
+                              health:
+                                probes:
+                                  - name: health
+                                  - name: latency
+                                    type: prometheus
+                                    query: histogram_quantile(0.99, rate(http_seconds_bucket[1m]))
+                                  - name: port
+                                    type: tcp
+                        """))
+                .containsExactlyInAnyOrder(
+                        "catalog " + directory.resolve("catalog.yml")
+                                + ": application 'demo-app': key 'health.probes[0].url': is required (by default type:"
+                                + " http)",
+                        "catalog " + directory.resolve("catalog.yml")
+                                + ": application 'demo-app': key 'health.probes[1].prometheus-url': is required (type:"
+                                + " prometheus)",
+                        "catalog " + directory.resolve("catalog.yml")
+                                + ": application 'demo-app': key 'health.probes[1].threshold': is required (type:"
+                                + " prometheus)");
+    }
+
+    @Test
+    void aBackupDriverNeedsItsSource() throws IOException {
+        assertThat(problems("""
+                        relops:
+                          applications:
+                            shop-db:
+                              backup:
+                                driver: postgres
+                                postgres: {host: db.example.com}
+                            files:
+                              backup:
+                                driver: filesystem
+                        """))
+                .containsExactlyInAnyOrder(
+                        "catalog " + directory.resolve("catalog.yml")
+                                + ": application 'shop-db': key 'backup.postgres.database': is required",
+                        "catalog " + directory.resolve("catalog.yml")
+                                + ": application 'files': key 'backup.filesystem': is required (driver: filesystem)");
+    }
+
+    @Test
+    void checksAnAlertRouteAndItsChildRoutes() throws IOException {
+        assertThat(problems("""
+                        relops:
+                          applications:
+                            demo-app:
+                              alerts:
+                                receiver: team-shop
+                                group-by: [alertname]
+                                continue: true
+                                routes:
+                                  - matchers: ['severity="critical"']
+                                    escalate-to: on-call
+                                    escalate-after: half an hour
+                                    reciever: pager
+                        """))
+                .containsExactlyInAnyOrder(
+                        "catalog " + directory.resolve("catalog.yml")
+                                + ": application 'demo-app': key 'alerts.routes[0].escalate-after': 'half an hour' is not"
+                                + " a duration (e.g. 30s, 5m, PT1M)",
+                        "catalog " + directory.resolve("catalog.yml")
+                                + ": application 'demo-app': key 'alerts.routes[0].reciever': not a catalog key (known"
+                                + " here: receiver, group-by, group-wait, group-interval, repeat-interval, matchers,"
+                                + " continue, escalate-to, escalate-after, routes)");
+    }
+
+    @Test
+    void namesAMalformedDuration() throws IOException {
+        Path file = catalog(webhookApp("url: https://x.example.com\nsecret: s\ndeadline: 10 minutes", ""));
+
+        assertThat(VALIDATOR.problems(file, CatalogValidatorTest::resolve))
+                .containsExactly(
+                        "catalog " + file + ": application 'demo-app': key 'target.webhook.deadline': '10 minutes'"
+                                + " is not a duration (e.g. 30s, 5m, PT1M)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"10s", "5m", "PT1M", "250ms", "365d", "2h", "500", "P1DT2H", "PT0.5S", "-1s", "10S"})
+    void acceptsWhatSpringTakesForADuration(String duration) throws IOException {
+        assertThat(problems(webhookApp("url: https://x.example.com\nsecret: s\ndeadline: " + duration, "")))
+                .isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"10 minutes", "5 m", "1.5s", "PT", "10sec", "soon", "P1M1"})
+    void refusesWhatSpringDoesNotTakeForADuration(String duration) throws IOException {
+        assertThat(problems(webhookApp("url: https://x.example.com\nsecret: s\ndeadline: \"" + duration + "\"", "")))
+                .singleElement()
+                .asString()
+                .endsWith("key 'target.webhook.deadline': '" + duration + "' is not a duration (e.g. 30s, 5m, PT1M)");
+    }
+
+    @Test
+    void resolvesPlaceholdersBeforeChecking() throws IOException {
+        assertThat(problems("""
+                        relops:
+                          applications:
+                            demo-app:
+                              target:
+                                process:
+                                  command: ["{java}", "-jar", "app.jar"]
+                                  slots:
+                                    blue: ${SET_PORT}
+                                    green: ${UNSET_PORT:9002}
+                                  stable-port: ${UNSET_PORT:nine-thousand}
+                        """))
+                .singleElement()
+                .asString()
+                .endsWith(
+                        "application 'demo-app': key 'target.process.stable-port': 'nine-thousand' is not a whole number");
+    }
+
+    @Test
+    void namesAPlaceholderThatIsNotSet() throws IOException {
+        assertThat(problems("""
+                        relops:
+                          applications:
+                            demo-app:
+                              blue-green:
+                                drain: ${UNSET_DRAIN}
+                        """))
+                .singleElement()
+                .asString()
+                .endsWith("application 'demo-app': key 'blue-green.drain': '${UNSET_DRAIN}' has a placeholder that is"
+                        + " not set");
+    }
+
+    @Test
+    void namesAValueOfTheWrongKind() throws IOException {
+        assertThat(problems("""
+                        relops:
+                          applications:
+                            demo-app:
+                              strategy: rolling
+                              canary:
+                                steps:
+                                  - weight: 25
+                                  - pause: 1m
+                              health:
+                                probes: {name: health}
+                        """))
+                .containsExactlyInAnyOrder(
+                        "catalog " + directory.resolve("catalog.yml")
+                                + ": application 'demo-app': key 'strategy': 'rolling' is not one of blue-green, canary",
+                        "catalog " + directory.resolve("catalog.yml")
+                                + ": application 'demo-app': key 'canary.steps[1].weight': is required",
+                        "catalog " + directory.resolve("catalog.yml")
+                                + ": application 'demo-app': key 'health.probes': '{\"name\":\"health\"}' is a section,"
+                                + " not a list");
+    }
+
+    @Test
+    void anEnvironmentHasTheKeysOfToday() throws IOException {
+        assertThat(problems("""
+                        relops:
+                          applications:
+                            demo-app:
+                              environments:
+                                prod:
+                                  approval: {required: true, role: release-manager, expiry: 12h}
+                                  strategy: canary
+                        """))
+                .singleElement()
+                .asString()
+                .endsWith("application 'demo-app': key 'environments.prod.strategy': not a catalog key (known here:"
+                        + " approval)");
+    }
+
+    @Test
+    void readsTheCatalogAsSpringDoes() throws IOException {
+        assertThat(problems("""
+                        relops:
+                          applications:
+                            demo-app:
+                              blueGreen:
+                                keepPrevious: 30s
+                              progress-deadlines.deploy: 2m
+                              target.type: webhook
+                              target.webhook: {url: "https://x.example.com", secret: s}
+                        other:
+                          things: [that, are, not, the, catalog]
+                        """)).isEmpty();
+    }
+
+    @Test
+    void aMissingFileIsNamed() {
+        Path file = directory.resolve("my-catalog.yml");
+
+        assertThatThrownBy(() -> VALIDATOR.check(file, CatalogValidatorTest::resolve))
+                .isInstanceOf(InvalidCatalogException.class)
+                .hasMessage("catalog " + file + ": no such file");
+    }
+
+    @Test
+    void aFileThatIsNotYamlIsNamed() throws IOException {
+        assertThat(problems("relops:\n  applications:\n    demo-app: [unclosed\n"))
+                .singleElement()
+                .asString()
+                .startsWith("catalog " + directory.resolve("catalog.yml") + ": not YAML: ");
+    }
+
+    @Test
+    void reportsEveryProblemAtOnce() throws IOException {
+        Path file = catalog(webhookApp("deadline: soon", "stratgey: canary"));
+
+        assertThatThrownBy(() -> VALIDATOR.check(file, CatalogValidatorTest::resolve))
+                .isInstanceOf(InvalidCatalogException.class)
+                .hasMessageStartingWith("4 problems in the catalog " + file + ":")
+                .hasMessageContaining("key 'stratgey'")
+                .hasMessageContaining("key 'target.webhook.url'")
+                .hasMessageContaining("key 'target.webhook.secret'")
+                .hasMessageContaining("key 'target.webhook.deadline': 'soon' is not a duration");
+    }
+}
