@@ -1,5 +1,7 @@
 package io.relops.common.release;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -16,8 +18,16 @@ public enum Strategy {
         this.wireName = wireName;
     }
 
+    /** Also the JSON form of a strategy, wherever a record that holds one is written or read. */
+    @JsonValue
     public String wireName() {
         return wireName;
+    }
+
+    @JsonCreator
+    static Strategy fromJson(String name) {
+        return of(name).orElseThrow(() -> new IllegalArgumentException("unknown strategy '" + name + "' ("
+                + Arrays.stream(values()).map(Strategy::wireName).toList() + ")"));
     }
 
     /** The strategy named {@code name} in the catalog, an API request or an event, if there is one. */
