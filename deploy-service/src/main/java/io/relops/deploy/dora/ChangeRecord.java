@@ -1,5 +1,6 @@
 package io.relops.deploy.dora;
 
+import io.relops.common.release.ReleaseStatus;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
@@ -15,7 +16,7 @@ import org.jspecify.annotations.Nullable;
 record ChangeRecord(
         String application,
         String environment,
-        String status,
+        ReleaseStatus status,
         Instant requestedAt,
         Instant endedAt,
         @Nullable Instant deployedAt,
@@ -27,11 +28,11 @@ record ChangeRecord(
     }
 
     boolean isSuccess() {
-        return status.equals("COMPLETED");
+        return status == ReleaseStatus.COMPLETED;
     }
 
     /** A change that degraded the environment and had to be rolled back, or failed once deployed. */
     boolean isFailure() {
-        return status.equals("ROLLED_BACK") || status.equals("FAILED");
+        return status == ReleaseStatus.ROLLED_BACK || status == ReleaseStatus.FAILED;
     }
 }

@@ -1,5 +1,6 @@
 package io.relops.deploy.dora;
 
+import io.relops.common.release.ReleaseStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ final class DoraCalculator {
                 leadTimes.add(Duration.between(release.requestedAt(), release.endedAt()));
             } else {
                 failed++;
-                if (release.status().equals("ROLLED_BACK") && release.rollingBackAt() != null) {
+                if (release.status() == ReleaseStatus.ROLLED_BACK && release.rollingBackAt() != null) {
                     restoreTimes.add(Duration.between(release.rollingBackAt(), release.endedAt()));
                 }
             }

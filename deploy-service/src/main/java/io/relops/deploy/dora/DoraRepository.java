@@ -1,5 +1,6 @@
 package io.relops.deploy.dora;
 
+import io.relops.common.release.ReleaseStatus;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -23,9 +24,12 @@ class DoraRepository {
         return jdbc.sql("""
                         select r.application, r.environment, r.status, r.requested_at, r.completed_at,
                                (select min(h.at) from release_history h
-                                 where h.release_id = r.id and h.status = 'DEPLOYING')   as deployed_at,
-                               (select min(h.at) from release_history h
-                                 where h.release_id = r.id and h.status = 'ROLLING_BACK') as rolling_back_at
+                                 where h.release_id = r.id and h.status = :deploying)    as deployed_at,
+                               -- a release that failed before users' traffic reached it ends rolled back at once:
+                               -- its failure was detected when it ended
+                               coalesce((select min(h.at) from release_history h
+                                          where h.release_id = r.id and h.status = :rollingBack),
+                                        case when r.status = :rolledBack then r.completed_at end) as rolling_back_at
                         from release r
                         where r.completed_at >= :from and r.completed_at < :to
                           and (cast(:application as text) is null or r.application = :application)
@@ -36,10 +40,13 @@ class DoraRepository {
                 .param("to", OffsetDateTime.ofInstant(to, java.time.ZoneOffset.UTC))
                 .param("application", application)
                 .param("environment", environment)
+                .param("deploying", ReleaseStatus.DEPLOYING.name())
+                .param("rollingBack", ReleaseStatus.ROLLING_BACK.name())
+                .param("rolledBack", ReleaseStatus.ROLLED_BACK.name())
                 .query((rs, row) -> new ChangeRecord(
                         rs.getString("application"),
                         rs.getString("environment"),
-                        rs.getString("status"),
+                        ReleaseStatus.valueOf(rs.getString("status")),
                         instant(rs.getObject("requested_at", OffsetDateTime.class)),
                         instant(rs.getObject("completed_at", OffsetDateTime.class)),
                         nullableInstant(rs.getObject("deployed_at", OffsetDateTime.class)),

@@ -3,6 +3,7 @@ package io.relops.deploy.dora;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.relops.common.release.ReleaseStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +30,13 @@ class DoraCalculatorTest {
         rolledBack("shop", "prod", "2026-11-29T10:00:00Z", Duration.ofMinutes(15));
         // and noise: refused before deploying, another environment, another application, before the window
         history.add(new ChangeRecord(
-                "shop", "prod", "FAILED", at("2026-11-28T12:00:00Z"), at("2026-11-28T12:00:01Z"), null, null));
+                "shop",
+                "prod",
+                ReleaseStatus.FAILED,
+                at("2026-11-28T12:00:00Z"),
+                at("2026-11-28T12:00:01Z"),
+                null,
+                null));
         completed("shop", "staging", "2026-11-28T10:00:00Z", Duration.ofMinutes(1));
         completed("billing", "prod", "2026-11-28T10:00:00Z", Duration.ofMinutes(1));
         completed("shop", "prod", "2026-11-20T10:00:00Z", Duration.ofHours(9));
@@ -53,7 +60,7 @@ class DoraCalculatorTest {
         history.add(new ChangeRecord(
                 "shop",
                 "prod",
-                "FAILED",
+                ReleaseStatus.FAILED,
                 at("2026-11-25T10:00:00Z"),
                 at("2026-11-25T10:05:00Z"),
                 at("2026-11-25T10:00:01Z"),
@@ -93,7 +100,7 @@ class DoraCalculatorTest {
         history.add(new ChangeRecord(
                 application,
                 environment,
-                "COMPLETED",
+                ReleaseStatus.COMPLETED,
                 requestedAt,
                 requestedAt.plus(leadTime),
                 requestedAt.plusSeconds(1),
@@ -106,7 +113,7 @@ class DoraCalculatorTest {
         history.add(new ChangeRecord(
                 application,
                 environment,
-                "ROLLED_BACK",
+                ReleaseStatus.ROLLED_BACK,
                 requestedAt,
                 failureDetected.plus(restore),
                 requestedAt.plusSeconds(1),
