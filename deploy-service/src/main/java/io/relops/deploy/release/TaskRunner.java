@@ -215,14 +215,16 @@ class TaskRunner implements SmartLifecycle {
     private void run(ReleaseTask task, InFlight flight) {
         MDC.put("releaseId", task.releaseId().toString());
         try {
-            Release release = releases.find(task.releaseId()).orElseThrow();
-            Optional<LifecycleInput> outcome = traces.inSpan(
-                    task.traceparent(),
-                    "release task " + task.kind(),
-                    () -> flight.call(() -> calls.call(task, release)));
-            engine.outcome(task, owner, outcome.orElse(null));
-        } catch (RuntimeException e) {
-            failed(task, flight, e);
+            // in the trace of the release that queued it: the call, and the events its outcome emits
+            traces.inSpan(task.traceparent(), "release task " + task.kind(), () -> {
+                try {
+                    Release release = releases.find(task.releaseId()).orElseThrow();
+                    Optional<LifecycleInput> outcome = flight.call(() -> calls.call(task, release));
+                    engine.outcome(task, owner, outcome.orElse(null));
+                } catch (RuntimeException e) {
+                    failed(task, flight, e);
+                }
+            });
         } finally {
             inFlight.remove(task.id());
             callPermits.release();
