@@ -70,11 +70,17 @@ sealed interface LifecycleInput {
             implements LifecycleInput {
 
         static Late of(ReleaseTask call, LifecycleInput outcome) {
-            boolean failed = outcome instanceof DeployFailed
-                    || outcome instanceof ShiftFailed
-                    || outcome instanceof ReturnFailed
-                    || outcome instanceof RestoreFailed;
-            return new Late(call.kind(), call.slot(), !failed, outcome.toString());
+            String error = null;
+            if (outcome instanceof DeployFailed failed) {
+                error = failed.error();
+            } else if (outcome instanceof ShiftFailed failed) {
+                error = failed.error();
+            } else if (outcome instanceof ReturnFailed failed) {
+                error = failed.error();
+            } else if (outcome instanceof RestoreFailed failed) {
+                error = failed.error();
+            }
+            return new Late(call.kind(), call.slot(), error == null, error == null ? "it succeeded" : error);
         }
     }
 

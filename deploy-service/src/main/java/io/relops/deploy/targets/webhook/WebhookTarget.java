@@ -184,9 +184,7 @@ public class WebhookTarget implements DeploymentTarget {
             throw new DeploymentFailedException(answer, e);
         } catch (ResourceAccessException e) {
             throw new TargetUnavailableException(
-                    "cannot reach " + spec.url() + " for the " + what + ": "
-                            + e.getMostSpecificCause().getMessage(),
-                    e);
+                    "cannot reach " + spec.url() + " for the " + what + ": " + describe(e.getMostSpecificCause()), e);
         }
     }
 
@@ -198,6 +196,13 @@ public class WebhookTarget implements DeploymentTarget {
             factory.setReadTimeout(t);
             return http.clone().requestFactory(factory).build();
         });
+    }
+
+    /** A cause in words: its message, or its kind when it has none (an interrupted exchange has none). */
+    private static String describe(Throwable cause) {
+        return cause.getMessage() != null
+                ? cause.getMessage()
+                : cause.getClass().getSimpleName();
     }
 
     private static String abbreviate(String text) {
