@@ -34,6 +34,7 @@ public final class LocalSuite implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
     private static final int LOG_TAIL_LINES = 40;
+    static final String ROLES_SCRIPT = "ops/postgres/initdb/10-relops-roles.sql";
 
     private final SuiteOptions options;
     private final Consumer<String> progress;
@@ -134,6 +135,28 @@ public final class LocalSuite implements AutoCloseable {
             throw new IllegalStateException("cannot create the relops database: " + e.getMessage(), e);
         }
         jdbcUrl = "jdbc:postgresql://localhost:" + postgres.getPort() + "/relops";
+        createDatabaseRoles();
+    }
+
+    /**
+     * As the embedded server's superuser: one role per service, owning its schema (the script docker-compose and
+     * Kubernetes run, docs/security.md "Database roles"). No passwords: the embedded server trusts local connections.
+     */
+    private void createDatabaseRoles() {
+        Path script = options.home().resolve(ROLES_SCRIPT);
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
+                var statement = connection.createStatement()) {
+            statement.execute(Files.readString(script));
+        } catch (IOException | SQLException e) {
+            throw new IllegalStateException(
+                    "cannot create the database roles with " + script + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The database role {@code service} logs in as on the embedded server (created by {@link #ROLES_SCRIPT}). */
+    static String databaseRole(String service) {
+        String name = service.replace("-service", "");
+        return "relops_" + (name.equals("audit") ? "audit_owner" : name);
     }
 
     /** Starts {@code service}; a restart appends to its log so that what came before the crash stays. */
@@ -153,7 +176,11 @@ public final class LocalSuite implements AutoCloseable {
         env.put("RELOPS_CATALOG", options.catalog().toString());
         env.put("RELOPS_KAFKA_BOOTSTRAP", kafkaBootstrap);
         env.put("RELOPS_DB_URL", jdbcUrl);
-        env.put("RELOPS_DB_USER", options.jdbcUser() == null ? "postgres" : options.jdbcUser());
+        env.put(
+                "RELOPS_DB_USER",
+                postgres != null
+                        ? databaseRole(service)
+                        : options.jdbcUser() == null ? "postgres" : options.jdbcUser());
         env.put("RELOPS_DEPLOY_URL", url("deploy-service"));
         env.put("RELOPS_AUDIT_URL", url("audit-service"));
         env.put("RELOPS_BACKUP_URL", url("backup-service"));

@@ -153,14 +153,44 @@ class ComposeFileTest {
     }
 
     @Test
-    void createsTheAuditWriterRoleTheAuditServiceWritesWith() {
-        String init = Repository.read(Repository.file("ops/postgres/initdb/10-relops-roles.sh"));
-        Object writer = map(service("audit-service").get("environment")).get("RELOPS_AUDIT_DB_WRITER_USER");
-        assertThat(init)
-                .contains("create role " + writer + " login")
-                .contains("create role relops login nosuperuser nocreaterole");
-        assertThat(Repository.read(Repository.file("audit-service/src/main/resources/application.yml")))
-                .contains("RELOPS_AUDIT_DB_WRITER_USER:" + writer + "}");
+    void givesEveryServiceItsOwnDatabaseRoleOwningItsSchemaAndSetsEachPasswordFromItsOwnVariable() {
+        String roles = Repository.read(Repository.file("ops/postgres/initdb/10-relops-roles.sql"));
+        String passwords = Repository.read(Repository.file("ops/postgres/initdb/20-relops-role-passwords.sh"));
+        Map<String, Object> postgres = map(service("postgres").get("environment"));
+        Set<Object> users = new LinkedHashSet<>();
+        for (Service module : Repository.services()) {
+            if (!module.usesDatabase()) {
+                continue;
+            }
+            Map<String, Object> environment = map(service(module.module()).get("environment"));
+            Object user = environment.get("RELOPS_DB_USER");
+            assertThat(users.add(user))
+                    .as("%s logs in as a role of its own, not %s", module.module(), user)
+                    .isTrue();
+            Object schema = map(map(Repository.loadYaml(
+                                            Repository.file(module.module() + "/src/main/resources/application.yml"))
+                                    .get("spring"))
+                            .get("flyway"))
+                    .get("schemas");
+            assertThat(roles).as("10-relops-roles.sql").contains("('" + user + "', '" + schema + "')");
+            // the service's password is the one the init script sets for its role
+            String password = (String) environment.get("RELOPS_DB_PASSWORD");
+            Matcher variable = VARIABLE.matcher(password);
+            assertThat(variable.find())
+                    .as("%s RELOPS_DB_PASSWORD", module.module())
+                    .isTrue();
+            assertThat(passwords).contains("set_password " + user + " \"${" + variable.group(1) + ":?}\"");
+            assertThat(postgres).containsEntry(variable.group(1), password);
+        }
+        Map<String, Object> audit = map(service("audit-service").get("environment"));
+        for (String role : List.of("WRITER", "MAINTAINER")) {
+            Object user = audit.get("RELOPS_AUDIT_DB_" + role + "_USER");
+            assertThat(roles).contains("('" + user + "', null)");
+            assertThat(passwords).contains("set_password " + user + " \"${RELOPS_AUDIT_DB_" + role + "_PASSWORD:?}\"");
+            assertThat(Repository.read(Repository.file("audit-service/src/main/resources/application.yml")))
+                    .contains("RELOPS_AUDIT_DB_" + role + "_USER:" + user + "}");
+        }
+        assertThat(roles).contains("create role %I login nosuperuser nocreatedb nocreaterole noinherit");
         assertThat(list(service("postgres").get("volumes")))
                 .contains("./ops/postgres/initdb:/docker-entrypoint-initdb.d:ro");
     }

@@ -191,9 +191,51 @@ class KustomizeTest {
     }
 
     @Test
-    void keepsTheLocalDatabaseRolesScriptIdenticalToDockerCompose() {
-        assertThat(Repository.file("k8s/overlays/local/initdb/10-relops-roles.sh"))
-                .hasSameTextualContentAs(Repository.file("ops/postgres/initdb/10-relops-roles.sh"));
+    void keepsTheDatabaseRolesScriptsIdenticalToDockerCompose() {
+        for (String script : List.of("10-relops-roles.sql", "20-relops-role-passwords.sh")) {
+            assertThat(Repository.file("k8s/overlays/local/initdb/" + script))
+                    .hasSameTextualContentAs(Repository.file("ops/postgres/initdb/" + script));
+            assertThat(Repository.file("k8s/overlays/production/db-roles/" + script))
+                    .hasSameTextualContentAs(Repository.file("ops/postgres/initdb/" + script));
+        }
+    }
+
+    @Test
+    void givesEveryServiceItsOwnDatabaseSecret() throws IOException {
+        List<Object> secrets = new ArrayList<>();
+        for (Service service : Repository.services()) {
+            if (!service.usesDatabase()) {
+                continue;
+            }
+            Map<String, Object> user = null;
+            Map<String, Object> password = null;
+            for (Object variable : list(container(deployment(service.module())).getOrDefault("env", List.of()))) {
+                if ("RELOPS_DB_USER".equals(map(variable).get("name"))) {
+                    user = secretKeyRef(variable);
+                } else if ("RELOPS_DB_PASSWORD".equals(map(variable).get("name"))) {
+                    password = secretKeyRef(variable);
+                }
+            }
+            assertThat(user).as("%s RELOPS_DB_USER", service.module()).isNotNull();
+            assertThat(password).as("%s RELOPS_DB_PASSWORD", service.module()).isNotNull();
+            assertThat(password.get("name")).as(service.module()).isEqualTo(user.get("name"));
+            assertThat(user.get("name"))
+                    .as(service.module())
+                    .isEqualTo("relops-db-" + service.module().replace("-service", ""));
+            secrets.add(user.get("name"));
+        }
+        assertThat(secrets).doesNotHaveDuplicates().isNotEmpty();
+        // the production Job sets each role's password from the Secret its service reads
+        String job = Repository.read(K8S.resolve("overlays/production/db-roles/job.yaml"));
+        secrets.forEach(secret -> assertThat(job).contains("{name: " + secret + ", key: password}"));
+        assertThat(job)
+                .contains(
+                        "{name: relops-audit-db-writer, key: password}",
+                        "{name: relops-audit-db-maintainer, key: password}");
+    }
+
+    private static Map<String, Object> secretKeyRef(Object variable) {
+        return map(map(map(variable).get("valueFrom")).get("secretKeyRef"));
     }
 
     @Test
