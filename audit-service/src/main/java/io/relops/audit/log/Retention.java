@@ -41,6 +41,7 @@ public class Retention {
 
     private final JdbcTemplate maintainer;
     private final SigningKey key;
+    private final AuditStore store;
     private final AuditProperties.Retention retention;
     private final Clock clock;
     private final Counter pruned;
@@ -49,7 +50,9 @@ public class Retention {
             @Value("${spring.datasource.url}") String url,
             AuditProperties properties,
             SigningKey key,
+            AuditStore store,
             MeterRegistry meters) {
+        this.store = store;
         SimpleDriverDataSource dataSource = new SimpleDriverDataSource(
                 new Driver(),
                 url,
@@ -127,11 +130,13 @@ public class Retention {
                 new Checkpoint.Pruning(firstRemaining, retention.policy().canonical(), newest),
                 key.privateKey(),
                 key.keyId());
-        // The database cannot verify Ed25519: what it is handed is verified here, as every verification will
-        RetentionChecks.Outcome own = RetentionChecks.check(List.of(checkpoint), key.verificationKeys());
-        if (!checkpoint.verify(key.publicKey()) || (firstRemaining == 1 && own.failure() != null)) {
-            throw new IllegalStateException("the retention checkpoint just signed does not verify: "
-                    + (own.failure() == null ? "bad signature" : own.failure().detail()));
+        // The database cannot verify Ed25519: what it is handed is verified here first, with the prunings before it,
+        // as every verification will
+        List<Checkpoint> prunings = new java.util.ArrayList<>(store.retentionCheckpoints());
+        prunings.add(checkpoint);
+        RetentionChecks.Outcome checked = RetentionChecks.check(prunings, key.verificationKeys());
+        if (checked.failure() != null) {
+            throw new IllegalStateException("not pruning: " + checked.failure().detail());
         }
         Checkpoint.Pruning pruning = java.util.Objects.requireNonNull(checkpoint.pruning());
         Long removed = maintainer.queryForObject(
