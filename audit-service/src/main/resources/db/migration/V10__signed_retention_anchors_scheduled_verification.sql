@@ -132,6 +132,11 @@ create table audit_anchored (
     primary key (seq, kind)
 );
 grant select, insert on audit_anchored to ${writerRole};
+-- A log that existed before anchoring: its checkpoints older than a day are not published (the signatures protect
+-- them; the anchor protects the head), the newer ones are.
+insert into audit_anchored (seq, kind)
+    select seq, kind from audit_checkpoint
+    where checkpoint_time < (select max(checkpoint_time) from audit_checkpoint) - interval '1 day';
 
 -- Scheduled verification: how far the log was last verified (the seq of a checkpoint), so the next run goes on
 -- from there.

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -102,15 +103,24 @@ public class CheckpointAnchors implements DisposableBean {
     public int publishPendingLocked() {
         int total = 0;
         for (List<Checkpoint> pending = pending(); !pending.isEmpty(); pending = pending()) {
+            // a batch goes out at once; each checkpoint is listed only once the broker has acknowledged it
+            List<CompletableFuture<?>> sends = new ArrayList<>();
             for (Checkpoint checkpoint : pending) {
-                send(checkpoint);
-                jdbc.update(
-                        "insert into audit_anchored (seq, kind) values (?, ?) on conflict do nothing",
-                        checkpoint.seq(),
-                        checkpoint.kind());
-                published.increment();
-                total++;
+                sends.add(kafka.send(
+                        anchor.topic(),
+                        checkpoint.seq() + "/" + checkpoint.kind(),
+                        AuditExport.checkpointLine(checkpoint)));
             }
+            for (int i = 0; i < pending.size(); i++) {
+                await(sends.get(i), pending.get(i));
+            }
+            jdbc.batchUpdate(
+                    "insert into audit_anchored (seq, kind) values (?, ?) on conflict do nothing",
+                    pending.stream()
+                            .map(checkpoint -> new Object[] {checkpoint.seq(), checkpoint.kind()})
+                            .toList());
+            published.increment(pending.size());
+            total += pending.size();
         }
         return total;
     }
@@ -125,13 +135,9 @@ public class CheckpointAnchors implements DisposableBean {
                 BATCH);
     }
 
-    private void send(Checkpoint checkpoint) {
+    private static void await(CompletableFuture<?> send, Checkpoint checkpoint) {
         try {
-            kafka.send(
-                            anchor.topic(),
-                            checkpoint.seq() + "/" + checkpoint.kind(),
-                            AuditExport.checkpointLine(checkpoint))
-                    .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            send.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while anchoring " + checkpoint.describe(), e);
