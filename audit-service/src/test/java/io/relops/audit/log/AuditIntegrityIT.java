@@ -380,6 +380,13 @@ class AuditIntegrityIT {
                 .contains("the retention checkpoint at seq " + upTo)
                 .contains(
                         "has no valid signature of a configured key as a retention checkpoint of records 7 to " + upTo);
+        // the scheduled verification and the offline verifier find it too
+        assertThat(scheduled.verifyNow().reason()).isEqualTo(Verdict.Reason.RETENTION_INVALID);
+        Path export = keyDirectory.resolve("relabelled.jsonl");
+        Files.writeString(export, get("/api/audit/export?format=jsonl").body());
+        Verdict offline = AuditExport.verify(export, signingKey.verificationKeys(), List.of());
+        assertThat(offline.reason()).as(offline.toString()).isEqualTo(Verdict.Reason.RETENTION_INVALID);
+        assertThat(offline.firstBadSeq()).isEqualTo(upTo);
     }
 
     // --- helpers
