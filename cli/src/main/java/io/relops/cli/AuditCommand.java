@@ -1,6 +1,7 @@
 package io.relops.cli;
 
 import io.relops.common.audit.AuditExport;
+import io.relops.common.audit.Checkpoint;
 import io.relops.common.audit.Keys;
 import io.relops.common.audit.Verdict;
 import java.io.IOException;
@@ -129,9 +130,14 @@ final class AuditCommand {
             description = {
                 "Online: verifies the log (or --from..--to) in audit-service (GET /api/audit/verify).",
                 "Offline (--file, --public-key): verifies a JSON Lines export (audit export --format jsonl):",
-                "every record's hash, the chain, and the Ed25519 signature of every checkpoint",
-                "(audit public-key). Exit code 0 when it verifies, 1 when it does not (naming the first bad",
-                "sequence number), 2 on bad input."
+                "every record's hash, the chain, the Ed25519 signature of every checkpoint (audit public-key;",
+                "repeat --public-key for the keys signing was rotated away from) and every retention",
+                "checkpoint's range and policy. With --anchors, also against the checkpoints anchored on Kafka",
+                "(a dump of the topic relops.audit.checkpoints, one JSON line per record, e.g.",
+                "kcat -C -t relops.audit.checkpoints -e -q > anchors.jsonl): an anchored checkpoint missing from",
+                "the export names the records missing at the head.",
+                "Exit code 0 when it verifies, 1 when it does not (naming the first bad sequence number),",
+                "2 on bad input."
             })
     static final class Verify extends GatewayCommand {
 
@@ -139,9 +145,17 @@ final class AuditCommand {
         @Nullable
         Path file;
 
-        @Option(names = "--public-key", description = "The audit public key (PEM), for --file.")
+        @Option(
+                names = "--public-key",
+                description = "An audit public key (PEM), for --file; repeat it for keys from before a rotation.")
         @Nullable
-        Path publicKey;
+        List<Path> publicKeys;
+
+        @Option(
+                names = "--anchors",
+                description = "For --file: the anchored checkpoints (JSON Lines, a dump of relops.audit.checkpoints).")
+        @Nullable
+        Path anchors;
 
         @Option(names = "--from", description = "Online: first sequence number (default: the first).")
         @Nullable
@@ -154,10 +168,11 @@ final class AuditCommand {
         @Override
         public Integer call() {
             if (file != null) {
-                return offline(file, publicKey);
+                return offline(file, publicKeys == null ? List.of() : publicKeys, anchors);
             }
-            if (publicKey != null) {
-                err().println("--public-key goes with --file (offline verification)");
+            if (publicKeys != null || anchors != null) {
+                err().println((publicKeys != null ? "--public-key" : "--anchors")
+                        + " goes with --file (offline verification)");
                 return ExitCode.USAGE;
             }
             Map<String, Object> query = new LinkedHashMap<>();
@@ -182,41 +197,63 @@ final class AuditCommand {
                                 : "")
                         + ": " + verdict.path("detail").asString());
             }
+            if (!output.json()) {
+                verdict.path("notes").forEach(note -> output.line("note: " + note.asString()));
+            }
             return valid ? ExitCode.OK : ExitCode.FAILED;
         }
 
-        private int offline(Path file, @Nullable Path publicKey) {
+        private int offline(Path file, List<Path> publicKeyFiles, @Nullable Path anchorFile) {
             PrintWriter out = out();
             PrintWriter err = err();
-            if (publicKey == null) {
+            if (publicKeyFiles.isEmpty()) {
                 err.println("--file needs --public-key (relops audit public-key prints it)");
                 return ExitCode.USAGE;
             }
-            PublicKey key;
-            try {
-                key = Keys.readPublic(Files.readString(publicKey));
-            } catch (IOException e) {
-                err.println("cannot read the public key " + publicKey + ": " + e.getMessage());
-                return ExitCode.USAGE;
-            } catch (IllegalArgumentException e) {
-                err.println(publicKey + ": " + e.getMessage());
-                return ExitCode.USAGE;
+            Map<String, PublicKey> keys = new LinkedHashMap<>();
+            for (Path publicKey : publicKeyFiles) {
+                try {
+                    PublicKey key = Keys.readPublic(Files.readString(publicKey));
+                    keys.put(Keys.fingerprint(key), key);
+                } catch (IOException e) {
+                    err.println("cannot read the public key " + publicKey + ": " + e.getMessage());
+                    return ExitCode.USAGE;
+                } catch (IllegalArgumentException e) {
+                    err.println(publicKey + ": " + e.getMessage());
+                    return ExitCode.USAGE;
+                }
             }
             if (!Files.isRegularFile(file)) {
                 err.println("no such export file: " + file);
                 return ExitCode.USAGE;
             }
-            Verdict verdict = AuditExport.verify(file, key);
+            List<Checkpoint> anchored = List.of();
+            if (anchorFile != null) {
+                if (!Files.isRegularFile(anchorFile)) {
+                    err.println("no such anchors file: " + anchorFile);
+                    return ExitCode.USAGE;
+                }
+                try {
+                    anchored = AuditExport.readAnchors(anchorFile);
+                } catch (IllegalArgumentException e) {
+                    err.println(e.getMessage());
+                    return ExitCode.USAGE;
+                }
+            }
+            Verdict verdict = AuditExport.verify(file, keys, anchored);
             if (verdict.valid()) {
                 out.println("VALID: " + verdict.detail() + " (" + verdict.records() + " chain positions, "
-                        + verdict.checkpoints() + " signed checkpoints, key " + Keys.fingerprint(key) + ")");
-                return ExitCode.OK;
+                        + verdict.checkpoints() + " signed checkpoints, "
+                        + (keys.size() == 1 ? "key " : "keys ") + String.join(", ", keys.keySet())
+                        + (anchorFile == null ? "" : ", " + anchored.size() + " anchored checkpoints") + ")");
+            } else {
+                out.println("INVALID"
+                        + (verdict.firstBadSeq() == null ? "" : " at seq " + verdict.firstBadSeq())
+                        + (verdict.reason() == null ? "" : " (" + verdict.reason() + ")")
+                        + ": " + verdict.detail());
             }
-            out.println("INVALID"
-                    + (verdict.firstBadSeq() == null ? "" : " at seq " + verdict.firstBadSeq())
-                    + (verdict.reason() == null ? "" : " (" + verdict.reason() + ")")
-                    + ": " + verdict.detail());
-            return ExitCode.FAILED;
+            verdict.notes().forEach(note -> out.println("note: " + note));
+            return verdict.valid() ? ExitCode.OK : ExitCode.FAILED;
         }
     }
 

@@ -37,7 +37,9 @@ public record RelopsTopics(String release, String health, String backup, String 
                 "--relops.topics.release=" + release,
                 "--relops.topics.health=" + health,
                 "--relops.topics.backup=" + backup,
-                "--relops.topics.alert=" + alert));
+                "--relops.topics.alert=" + alert,
+                // audit-service's anchor topic: one per log, as in production
+                "--relops.audit.anchor.topic=" + release + ".audit-checkpoints"));
         args.addAll(List.of(TestCredentials.args()));
         args.addAll(List.of(extra));
         return args.toArray(String[]::new);

@@ -74,11 +74,12 @@ public class AuditExporter {
                     .min()
                     .orElse(latest.get().seq());
             String anchor = store.anchorBefore(first);
-            return new Range(
-                    first,
-                    last,
-                    anchor,
-                    covering.stream().filter(c -> c.seq() <= last).toList());
+            // and every earlier retention checkpoint: the offline verifier checks each pruning, as the service does
+            List<Checkpoint> checkpoints = new java.util.ArrayList<>(store.retentionCheckpoints().stream()
+                    .filter(c -> c.seq() < first - 1)
+                    .toList());
+            covering.stream().filter(c -> c.seq() <= last).forEach(checkpoints::add);
+            return new Range(first, last, anchor, checkpoints);
         });
     }
 
@@ -94,7 +95,9 @@ public class AuditExporter {
                     last,
                     range.map(Range::anchor).orElse(AuditChain.GENESIS),
                     query.describe(),
-                    key.keyId());
+                    key.keyId(),
+                    java.time.Instant.now(),
+                    store.latestCheckpoint().map(Checkpoint::seq).orElse(0L));
             if (range.isPresent()) {
                 store.stream(first, last, query, (entry, matches) -> {
                     try {

@@ -1,5 +1,6 @@
 package io.relops.audit.log;
 
+import io.relops.common.audit.RetentionPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -14,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param index how the search index is built behind the writer
  * @param retention how long records are kept
  * @param database the roles the service connects as
+ * @param verification when the log verifies itself
+ * @param anchor where signed checkpoints are published outside the database
  */
 @ConfigurationProperties("relops.audit")
 public record AuditProperties(
@@ -21,7 +24,9 @@ public record AuditProperties(
         @DefaultValue Signing signing,
         @DefaultValue Index index,
         @DefaultValue Retention retention,
-        @DefaultValue Database database) {
+        @DefaultValue Database database,
+        @DefaultValue Verification verification,
+        @DefaultValue Anchor anchor) {
 
     /**
      * @param everyRecords a checkpoint at least every this many records
@@ -35,10 +40,36 @@ public record AuditProperties(
      * @param keyFile a PEM file with the Ed25519 {@code PRIVATE KEY} (PKCS#8) and its {@code PUBLIC KEY}
      * @param generateIfMissing create the key file when it does not exist (the local default; production
      *     mounts the key as a secret and sets this to false)
+     * @param publicKeys further public keys that verify checkpoints, by key id (the key's fingerprint, as
+     *     checkpoints name it) → PEM text ({@code -----BEGIN PUBLIC KEY-----...}): the keys signing was rotated
+     *     away from. The current key's public key always verifies too.
      */
     public record Signing(
             @DefaultValue("audit-signing-key.pem") Path keyFile,
-            @DefaultValue("false") boolean generateIfMissing) {}
+            @DefaultValue("false") boolean generateIfMissing,
+            @DefaultValue Map<String, String> publicKeys) {}
+
+    /**
+     * @param interval how often the log verifies itself, incrementally from the last verified checkpoint, once
+     *     across replicas (ShedLock)
+     * @param initialDelay when the first run starts after start-up
+     * @param lockAtMostFor how long a replica's verification run may hold the lock if it dies mid-run
+     */
+    public record Verification(
+            @DefaultValue("15m") Duration interval,
+            @DefaultValue("1m") Duration initialDelay,
+            @DefaultValue("30m") Duration lockAtMostFor) {}
+
+    /**
+     * @param topic the Kafka topic every signed checkpoint is published to (one partition, kept at least as long
+     *     as the log's longest retention period)
+     * @param interval how often checkpoints not yet published are looked for
+     * @param window how many of the topic's newest records verification reads
+     */
+    public record Anchor(
+            @DefaultValue("relops.audit.checkpoints") String topic,
+            @DefaultValue("2s") Duration interval,
+            @DefaultValue("1000") int window) {}
 
     /**
      * @param interval how often the search indexer looks for records it has not indexed yet
@@ -66,6 +97,16 @@ public record AuditProperties(
         /** How long records of {@code type} are kept. */
         public Duration periodOf(String type) {
             return types.getOrDefault(type, defaultPeriod);
+        }
+
+        /** The policy as a retention checkpoint signs it and the database holds it. */
+        public RetentionPolicy policy() {
+            return new RetentionPolicy(defaultPeriod, types);
+        }
+
+        /** The longest period of any type: how long the anchor topic keeps checkpoints, at least. */
+        public Duration longest() {
+            return types.values().stream().reduce(defaultPeriod, (a, b) -> a.compareTo(b) >= 0 ? a : b);
         }
     }
 

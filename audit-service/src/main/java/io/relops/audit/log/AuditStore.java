@@ -210,28 +210,71 @@ public class AuditStore {
     /** Checkpoints with {@code from <= seq <= to}, in sequence order. */
     public List<Checkpoint> checkpoints(long from, long to) {
         return jdbc.query(
-                "select seq, hash, checkpoint_time, kind, key_id, signature from audit_checkpoint"
-                        + " where seq between :from and :to order by seq, kind",
+                CHECKPOINT_COLUMNS + " where seq between :from and :to order by seq, kind",
                 Map.of("from", from, "to", to),
                 (rs, n) -> checkpoint(rs));
     }
 
-    private static Checkpoint checkpoint(ResultSet rs) throws SQLException {
+    private static final String CHECKPOINT_COLUMNS =
+            "select seq, hash, checkpoint_time, kind, key_id, signature, format, from_seq, policy, newest"
+                    + " from audit_checkpoint";
+
+    static Checkpoint checkpoint(ResultSet rs) throws SQLException {
+        String policy = rs.getString("policy");
+        long from = rs.getLong("from_seq");
+        Checkpoint.Pruning pruning = policy == null
+                ? null
+                : new Checkpoint.Pruning(from, policy, Checkpoint.Pruning.parseNewest(rs.getString("newest")));
         return new Checkpoint(
+                rs.getInt("format"),
                 rs.getLong("seq"),
                 rs.getString("hash"),
                 rs.getObject("checkpoint_time", OffsetDateTime.class).toInstant(),
                 rs.getString("kind"),
                 rs.getString("key_id"),
-                rs.getString("signature"));
+                rs.getString("signature"),
+                pruning);
+    }
+
+    /** Every retention checkpoint, oldest first (few: one per pruning run that removed records). */
+    public List<Checkpoint> retentionCheckpoints() {
+        return jdbc.query(
+                CHECKPOINT_COLUMNS + " where kind = 'retention' order by seq", Map.of(), (rs, n) -> checkpoint(rs));
+    }
+
+    /** The checkpoint {@code (seq, kind)}, if the log has it. */
+    public Optional<Checkpoint> checkpoint(long seq, String kind) {
+        return jdbc
+                .query(
+                        CHECKPOINT_COLUMNS + " where seq = :seq and kind = :kind",
+                        Map.of("seq", seq, "kind", kind),
+                        (rs, n) -> checkpoint(rs))
+                .stream()
+                .findFirst();
+    }
+
+    /** How many checkpoints are not published to the anchor topic yet. */
+    public long unanchoredCheckpoints() {
+        Long count = jdbc.queryForObject(
+                "select count(*) from audit_checkpoint c where not exists"
+                        + " (select 1 from audit_anchored a where a.seq = c.seq and a.kind = c.kind)",
+                Map.of(),
+                Long.class);
+        return count == null ? 0 : count;
+    }
+
+    /** The newest checkpoint's seq at or before {@code seq} (0 when none). */
+    public long checkpointAtOrBefore(long seq) {
+        Long found = jdbc.queryForObject(
+                "select coalesce(max(seq), 0) from audit_checkpoint where seq <= :seq", Map.of("seq", seq), Long.class);
+        return found == null ? 0 : found;
     }
 
     /** The first checkpoint at or after {@code seq}: the one that covers record {@code seq}. */
     public Optional<Checkpoint> coveringCheckpoint(long seq) {
         return jdbc
                 .query(
-                        "select seq, hash, checkpoint_time, kind, key_id, signature from audit_checkpoint"
-                                + " where seq >= :seq order by seq limit 1",
+                        CHECKPOINT_COLUMNS + " where seq >= :seq order by seq limit 1",
                         Map.of("seq", seq),
                         (rs, n) -> checkpoint(rs))
                 .stream()
@@ -242,8 +285,7 @@ public class AuditStore {
     public Optional<Checkpoint> retentionCheckpoint() {
         return jdbc
                 .query(
-                        "select seq, hash, checkpoint_time, kind, key_id, signature from audit_checkpoint"
-                                + " where kind = 'retention' order by seq desc limit 1",
+                        CHECKPOINT_COLUMNS + " where kind = 'retention' order by seq desc limit 1",
                         Map.of(),
                         (rs, n) -> checkpoint(rs))
                 .stream()
@@ -272,11 +314,7 @@ public class AuditStore {
 
     public Optional<Checkpoint> latestCheckpoint() {
         return jdbc
-                .query(
-                        "select seq, hash, checkpoint_time, kind, key_id, signature from audit_checkpoint"
-                                + " order by seq desc limit 1",
-                        Map.of(),
-                        (rs, n) -> checkpoint(rs))
+                .query(CHECKPOINT_COLUMNS + " order by seq desc limit 1", Map.of(), (rs, n) -> checkpoint(rs))
                 .stream()
                 .findFirst();
     }

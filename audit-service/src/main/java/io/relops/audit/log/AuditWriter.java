@@ -56,7 +56,7 @@ public class AuditWriter {
     private final TransactionTemplate tx;
     private final SigningKey key;
     private final AuditProperties.Checkpoints checkpoints;
-    private final Clock clock;
+    private volatile Clock clock;
     private final ReentrantLock writerLock = new ReentrantLock();
     private final Counter recorded;
     private final Counter duplicates;
@@ -113,6 +113,11 @@ public class AuditWriter {
             }
             return new Incoming(event, topic, data, canonical, actorOf(data));
         }
+    }
+
+    /** Records from now on with {@code clock}'s time (tests: records of a given age). */
+    void useClock(Clock clock) {
+        this.clock = clock;
     }
 
     /**
@@ -271,13 +276,15 @@ public class AuditWriter {
         Checkpoint checkpoint =
                 Checkpoint.sign(head.seq(), head.hash(), time, Checkpoint.PERIODIC, key.privateKey(), key.keyId());
         jdbc.update(
-                "insert into audit_checkpoint (seq, hash, checkpoint_time, kind, key_id, signature) values (?, ?, ?, ?, ?, ?)",
+                "insert into audit_checkpoint (seq, hash, checkpoint_time, kind, key_id, signature, format)"
+                        + " values (?, ?, ?, ?, ?, ?, ?)",
                 checkpoint.seq(),
                 checkpoint.hash(),
                 OffsetDateTime.ofInstant(checkpoint.time(), ZoneOffset.UTC),
                 checkpoint.kind(),
                 checkpoint.keyId(),
-                checkpoint.signature());
+                checkpoint.signature(),
+                checkpoint.format());
         checkpointsWritten.increment();
     }
 

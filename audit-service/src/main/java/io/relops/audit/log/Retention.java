@@ -4,11 +4,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.relops.common.audit.AuditChain;
 import io.relops.common.audit.Checkpoint;
+import io.relops.common.audit.RetentionChecks;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.postgresql.Driver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +41,7 @@ public class Retention {
 
     private final JdbcTemplate maintainer;
     private final SigningKey key;
+    private final AuditStore store;
     private final AuditProperties.Retention retention;
     private final Clock clock;
     private final Counter pruned;
@@ -46,7 +50,9 @@ public class Retention {
             @Value("${spring.datasource.url}") String url,
             AuditProperties properties,
             SigningKey key,
+            AuditStore store,
             MeterRegistry meters) {
+        this.store = store;
         SimpleDriverDataSource dataSource = new SimpleDriverDataSource(
                 new Driver(),
                 url,
@@ -77,8 +83,10 @@ public class Retention {
      * @param now the current time (a parameter so that tests can move it)
      */
     public long prune(Instant now) {
+        long firstRemaining = 0;
         long lastExpired = 0;
         String lastExpiredHash = null;
+        Map<String, Instant> newest = new TreeMap<>();
         long head = head();
         scan:
         for (long after = 0; ; ) {
@@ -92,6 +100,9 @@ public class Retention {
                     after,
                     CHUNK);
             for (Candidate candidate : chunk) {
+                if (firstRemaining == 0) {
+                    firstRemaining = candidate.seq();
+                }
                 if (candidate.seq() >= head
                         || candidate
                                 .recordedAt()
@@ -101,6 +112,7 @@ public class Retention {
                 }
                 lastExpired = candidate.seq();
                 lastExpiredHash = candidate.hash();
+                newest.merge(candidate.type(), candidate.recordedAt(), (a, b) -> a.isAfter(b) ? a : b);
             }
             if (chunk.size() < CHUNK) {
                 break;
@@ -111,19 +123,41 @@ public class Retention {
             return 0;
         }
         Instant time = AuditChain.normalize(now);
-        Checkpoint checkpoint = Checkpoint.sign(
-                lastExpired, lastExpiredHash, time, Checkpoint.RETENTION, key.privateKey(), key.keyId());
+        Checkpoint checkpoint = Checkpoint.signRetention(
+                lastExpired,
+                lastExpiredHash,
+                time,
+                new Checkpoint.Pruning(firstRemaining, retention.policy().canonical(), newest),
+                key.privateKey(),
+                key.keyId());
+        // The database cannot verify Ed25519: what it is handed is verified here first, with the prunings before it,
+        // as every verification will
+        List<Checkpoint> prunings = new java.util.ArrayList<>(store.retentionCheckpoints());
+        prunings.add(checkpoint);
+        RetentionChecks.Outcome checked = RetentionChecks.check(prunings, key.verificationKeys());
+        if (checked.failure() != null) {
+            throw new IllegalStateException("not pruning: " + checked.failure().detail());
+        }
+        Checkpoint.Pruning pruning = java.util.Objects.requireNonNull(checkpoint.pruning());
         Long removed = maintainer.queryForObject(
-                "select audit_prune(?, ?, ?, ?, ?)",
+                "select audit_prune(?, ?, ?, ?, ?, ?, ?, ?)",
                 Long.class,
+                pruning.from(),
                 checkpoint.seq(),
                 checkpoint.hash(),
                 OffsetDateTime.ofInstant(checkpoint.time(), ZoneOffset.UTC),
                 checkpoint.keyId(),
+                pruning.policy(),
+                pruning.newestJson(),
                 checkpoint.signature());
         long count = removed == null ? 0 : removed;
         pruned.increment(count);
-        log.info("pruned {} audit records up to seq {} (retention checkpoint signed)", count, lastExpired);
+        log.info(
+                "pruned {} audit records {} to {} (retention checkpoint signed with key {})",
+                count,
+                firstRemaining,
+                lastExpired,
+                key.keyId());
         return count;
     }
 

@@ -103,6 +103,7 @@ class AuditLogIT {
         registry.add("relops.topics.health", () -> HEALTH_TOPIC);
         registry.add("relops.topics.backup", () -> "it-audit-backup-" + RUN);
         registry.add("relops.topics.alert", () -> "it-audit-alert-" + RUN);
+        registry.add("relops.audit.anchor.topic", () -> "it-audit-anchors-" + RUN);
         registry.add("relops.audit.checkpoint.every-records", () -> "10");
         registry.add("relops.audit.checkpoint.interval", () -> "500ms");
         registry.add(

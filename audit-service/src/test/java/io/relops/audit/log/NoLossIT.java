@@ -149,6 +149,7 @@ class NoLossIT {
                 "--relops.topics.alert=" + TOPICS.get(1),
                 "--relops.topics.health=noloss-health-" + RUN,
                 "--relops.topics.backup=noloss-backup-" + RUN,
+                "--relops.audit.anchor.topic=noloss-anchors-" + RUN,
                 "--spring.cloud.stream.kafka.default.consumer.configuration.auto.offset.reset=earliest"));
         command.addAll(List.of(TestCredentials.args()));
         ProcessBuilder builder = new ProcessBuilder(command)

@@ -68,6 +68,7 @@ class ReleaseEvidenceIT {
         registry.add("relops.topics.health", TOPICS::health);
         registry.add("relops.topics.backup", TOPICS::backup);
         registry.add("relops.topics.alert", TOPICS::alert);
+        registry.add("relops.audit.anchor.topic", () -> TOPICS.release() + ".audit-checkpoints");
         registry.add("relops.audit.checkpoint.interval", () -> "300ms");
         registry.add(
                 "relops.audit.signing.key-file",

@@ -27,6 +27,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,6 +59,11 @@ class RetentionIT {
     static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     static final String DB_URL = Postgres.freshDatabase("audit_retention_it");
     static final JsonMapper JSON = JsonMapper.builder().build();
+    /**
+     * The writer's clock: six years and a bit in the past, so that the tests prune with times up to six years
+     * after their records were recorded (audit_prune refuses a pruning time in the database's future).
+     */
+    static final Clock RECORDED = Clock.offset(Clock.systemUTC(), Duration.ofDays(-2200));
 
     @TempDir
     static Path keyDirectory;
@@ -89,6 +95,7 @@ class RetentionIT {
         registry.add("relops.audit.retention.interval", () -> "1d"); // pruned by the tests, with their clock
         registry.add("relops.audit.index.interval", () -> "200ms");
         registry.add("relops.topics.alert", () -> "it-ret-alert-" + RUN);
+        registry.add("relops.audit.anchor.topic", () -> "it-ret-anchors-" + RUN);
         registry.add(
                 "relops.audit.signing.key-file",
                 () -> keyDirectory.resolve("signing.pem").toString());
@@ -98,10 +105,11 @@ class RetentionIT {
     @Test
     @Order(1)
     void onlyTheMaintenanceRoleMayPruneAndOnlyThroughAuditPrune() throws Exception {
+        writer.useClock(RECORDED);
         appendInOrder(health(2));
         try (Connection writerRole = DriverManager.getConnection(DB_URL, "relops_audit_writer", "relops-audit-local");
                 Statement sql = writerRole.createStatement()) {
-            assertThatThrownBy(() -> sql.execute("select audit.audit_prune(1, 'x', now(), 'k', 's')"))
+            assertThatThrownBy(() -> sql.execute("select audit.audit_prune(1, 1, 'x', now(), 'k', '{}', '{}', 's')"))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("permission denied");
             assertThatThrownBy(() -> sql.executeUpdate("delete from audit.audit_record where seq = 1"))
@@ -114,7 +122,8 @@ class RetentionIT {
             assertThatThrownBy(() -> sql.executeUpdate("delete from audit.audit_record where seq = 1"))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("permission denied");
-            assertThatThrownBy(() -> sql.execute("select audit.audit_prune(1, 'not its hash', now(), 'k', 's')"))
+            assertThatThrownBy(() ->
+                            sql.execute("select audit.audit_prune(1, 1, 'not its hash', now(), 'k', '{}', '{}', 's')"))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("retention checkpoint refused");
         }
@@ -139,7 +148,7 @@ class RetentionIT {
         appendInOrder(health(4));
         assertThat(count("select max(seq) from audit.audit_record")).isEqualTo(12);
 
-        Instant now = Instant.now();
+        Instant now = RECORDED.instant();
         assertThat(retention.prune(now.plus(Duration.ofDays(29))))
                 .as("nothing is past its period yet")
                 .isZero();

@@ -55,6 +55,35 @@ public final class AuditExport {
         line(out, header);
     }
 
+    /**
+     * The header with when the export was made and the log's newest checkpoint then: with them, the offline
+     * verifier tells a checkpoint anchored before the export but missing from it (records deleted at the head)
+     * from one made after it.
+     */
+    public static void writeHeader(
+            Writer out,
+            long firstSeq,
+            long lastSeq,
+            String anchorHash,
+            Map<String, String> filters,
+            String keyId,
+            Instant exportedAt,
+            long latestCheckpointSeq)
+            throws IOException {
+        ObjectNode header = CanonicalJson.mapper().createObjectNode();
+        header.put("kind", "header");
+        header.put("format", FORMAT);
+        header.put("firstSeq", firstSeq);
+        header.put("lastSeq", lastSeq);
+        header.put("anchorHash", anchorHash);
+        ObjectNode filterNode = header.putObject("filters");
+        filters.forEach(filterNode::put);
+        header.put("keyId", keyId);
+        header.put("exportedAt", AuditChain.formatTime(exportedAt));
+        header.put("latestCheckpointSeq", latestCheckpointSeq);
+        line(out, header);
+    }
+
     public static void writeRecord(Writer out, AuditEntry entry) throws IOException {
         ObjectNode node = CanonicalJson.mapper().createObjectNode();
         node.put("kind", "record");
@@ -85,15 +114,84 @@ public final class AuditExport {
     }
 
     public static void writeCheckpoint(Writer out, Checkpoint checkpoint) throws IOException {
+        out.write(checkpointLine(checkpoint));
+        out.write('\n');
+    }
+
+    /**
+     * A checkpoint as one line of JSON (no newline): {@code kind: checkpoint}, {@code format}, {@code seq},
+     * {@code hash}, {@code time}, {@code type} (periodic or retention), {@code keyId}, {@code signature}, and for
+     * a format-2 retention checkpoint {@code from}, {@code policy} and {@code newest}. The same line is what
+     * audit-service publishes to the anchor topic ({@code relops.audit.checkpoints}).
+     */
+    public static String checkpointLine(Checkpoint checkpoint) {
         ObjectNode node = CanonicalJson.mapper().createObjectNode();
         node.put("kind", "checkpoint");
+        node.put("format", checkpoint.format());
         node.put("seq", checkpoint.seq());
         node.put("hash", checkpoint.hash());
         node.put("time", AuditChain.formatTime(checkpoint.time()));
         node.put("type", checkpoint.kind());
         node.put("keyId", checkpoint.keyId());
         node.put("signature", checkpoint.signature());
-        line(out, node);
+        Checkpoint.Pruning pruning = checkpoint.pruning();
+        if (pruning != null) {
+            node.put("from", pruning.from());
+            node.put("policy", pruning.policy());
+            node.put("newest", pruning.newestJson());
+        }
+        return CanonicalJson.mapper().writeValueAsString(node);
+    }
+
+    /** Reads a {@code checkpoint} line back (a line without {@code format} is of format 1). */
+    public static Checkpoint readCheckpoint(JsonNode node) {
+        int format = node.path("format").asInt(Checkpoint.FORMAT_1);
+        Checkpoint.Pruning pruning = node.has("from")
+                ? new Checkpoint.Pruning(
+                        required(node, "from").asLong(),
+                        text(node, "policy"),
+                        Checkpoint.Pruning.parseNewest(text(node, "newest")))
+                : null;
+        return new Checkpoint(
+                format,
+                required(node, "seq").asLong(),
+                text(node, "hash"),
+                Instant.parse(text(node, "time")),
+                text(node, "type"),
+                text(node, "keyId"),
+                text(node, "signature"),
+                pruning);
+    }
+
+    /**
+     * Reads anchored checkpoints: JSON Lines, one {@link #checkpointLine} per line, as a dump of the anchor topic
+     * gives them ({@code kcat -C -t relops.audit.checkpoints -e -q}); blank lines are skipped.
+     *
+     * @throws IllegalArgumentException naming the first line that is not a checkpoint
+     */
+    public static List<Checkpoint> readAnchors(Path file) {
+        List<Checkpoint> anchors = new ArrayList<>();
+        int lineNumber = 0;
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                lineNumber++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    JsonNode node = parse(line, lineNumber);
+                    if (!"checkpoint".equals(node.path("kind").asString(""))) {
+                        throw new MalformedExport("is not a checkpoint line (kind: checkpoint)");
+                    }
+                    anchors.add(readCheckpoint(node));
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException(file + " line " + lineNumber + ": " + e.getMessage(), e);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        return anchors;
     }
 
     private static void line(Writer out, JsonNode node) throws IOException {
@@ -124,6 +222,17 @@ public final class AuditExport {
      * checkpoint's signature and hash, and that a signed checkpoint covers the last line.
      */
     public static Verdict verify(Path file, PublicKey publicKey) {
+        return verify(file, Map.of(Keys.fingerprint(publicKey), publicKey), List.of());
+    }
+
+    /**
+     * As {@link #verify(Path, PublicKey)}, with several public keys (key id → key, e.g. before and after a
+     * rotation) and the checkpoints anchored outside the database ({@link #readAnchors}): every retention
+     * checkpoint in the file is checked ({@link RetentionChecks}); an anchored checkpoint within the file's range
+     * must match the chain; one outside it that was signed before the file's newest checkpoint means records are
+     * missing at the head of the log the file was exported from.
+     */
+    public static Verdict verify(Path file, Map<String, PublicKey> keys, List<Checkpoint> anchors) {
         JsonNode header = null;
         List<Checkpoint> checkpoints = new ArrayList<>();
         int lineNumber = 0;
@@ -135,13 +244,7 @@ public final class AuditExport {
                 if (kind.equals("header") && header == null) {
                     header = node;
                 } else if (kind.equals("checkpoint")) {
-                    checkpoints.add(new Checkpoint(
-                            required(node, "seq").asLong(),
-                            text(node, "hash"),
-                            Instant.parse(text(node, "time")),
-                            text(node, "type"),
-                            text(node, "keyId"),
-                            text(node, "signature")));
+                    checkpoints.add(readCheckpoint(node));
                 }
             }
         } catch (IOException e) {
@@ -155,22 +258,44 @@ public final class AuditExport {
         long firstSeq = header.path("firstSeq").asLong();
         long lastSeq = header.path("lastSeq").asLong();
         checkpoints.sort(java.util.Comparator.comparingLong(Checkpoint::seq));
+        RetentionChecks.Outcome retention = RetentionChecks.check(checkpoints, keys);
+        if (retention.failure() != null) {
+            return retention.failure();
+        }
+        Map<Long, Checkpoint> anchored = new java.util.HashMap<>();
+        List<String> notes = new ArrayList<>(retention.notes());
+        for (Checkpoint anchor : anchors) {
+            if (!anchor.verify(keys)) {
+                notes.add("an anchored checkpoint at seq " + anchor.seq() + " has no valid signature: ignored");
+            } else if (anchor.seq() >= firstSeq && anchor.seq() <= lastSeq) {
+                anchored.put(anchor.seq(), anchor);
+            }
+        }
         ChainVerifier verifier =
-                new ChainVerifier(firstSeq, header.path("anchorHash").asString(""), checkpoints, publicKey);
+                new ChainVerifier(firstSeq, header.path("anchorHash").asString(""), checkpoints, keys);
+        long[] anchorMismatch = {-1};
         lineNumber = 0;
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             for (String line = reader.readLine(); line != null && verifier.wantsMore(); line = reader.readLine()) {
                 lineNumber++;
                 JsonNode node = parse(line, lineNumber);
                 String kind = node.path("kind").asString("");
+                ChainLink link = null;
                 if (kind.equals("record")) {
-                    verifier.accept(readRecord(node));
+                    link = readRecord(node);
                 } else if (kind.equals("link")) {
-                    verifier.accept(new LinkOnly(
+                    link = new LinkOnly(
                             required(node, "seq").asLong(),
                             text(node, "prevHash"),
                             text(node, "digest"),
-                            text(node, "hash")));
+                            text(node, "hash"));
+                }
+                if (link != null) {
+                    verifier.accept(link);
+                    Checkpoint anchor = anchored.get(link.seq());
+                    if (anchor != null && !anchor.hash().equals(link.hash()) && anchorMismatch[0] < 0) {
+                        anchorMismatch[0] = link.seq();
+                    }
                 }
             }
         } catch (IOException e) {
@@ -187,9 +312,49 @@ public final class AuditExport {
                     0,
                     0);
         }
-        Verdict verdict = verifier.finish();
+        Verdict verdict = verifier.finish().withNotes(notes);
         if (!verdict.valid()) {
             return verdict;
+        }
+        if (anchorMismatch[0] >= 0) {
+            return new Verdict(
+                    false,
+                    anchorMismatch[0],
+                    Verdict.Reason.ANCHOR_MISMATCH,
+                    "record " + anchorMismatch[0] + " does not have the hash its anchored checkpoint signed: the log"
+                            + " was rewritten after the checkpoint was anchored",
+                    verdict.records(),
+                    verdict.checkpoints(),
+                    verdict.lastSeq(),
+                    notes);
+        }
+        if (header.hasNonNull("exportedAt") && header.hasNonNull("latestCheckpointSeq")) {
+            Instant exportedAt = Instant.parse(header.path("exportedAt").asString());
+            long latest = Math.max(lastSeq, header.path("latestCheckpointSeq").asLong());
+            // an anchored checkpoint signed before the export, beyond the log's newest checkpoint then
+            List<Checkpoint> beyond = anchors.stream()
+                    .filter(a -> a.seq() > latest && a.time().isBefore(exportedAt) && a.verify(keys))
+                    .sorted(java.util.Comparator.comparingLong(Checkpoint::seq))
+                    .toList();
+            if (!beyond.isEmpty()) {
+                Checkpoint newest = beyond.get(beyond.size() - 1);
+                return new Verdict(
+                        false,
+                        latest + 1,
+                        Verdict.Reason.ANCHOR_MISMATCH,
+                        "records " + (latest + 1) + " to " + newest.seq() + " and " + beyond.size()
+                                + " checkpoint(s) are missing at the head: the anchor at seq " + newest.seq()
+                                + " was signed at " + AuditChain.formatTime(newest.time())
+                                + ", before the export was made ("
+                                + AuditChain.formatTime(exportedAt) + ")",
+                        verdict.records(),
+                        verdict.checkpoints(),
+                        verdict.lastSeq(),
+                        notes);
+            }
+        } else if (!anchors.isEmpty()) {
+            notes.add("the export's header does not say when it was made: anchors beyond it were not compared");
+            verdict = verdict.withNotes(List.of(notes.get(notes.size() - 1)));
         }
         if (verdict.lastSeq() != lastSeq) {
             return new Verdict(

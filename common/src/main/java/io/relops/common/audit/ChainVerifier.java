@@ -5,6 +5,7 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,7 +24,7 @@ public final class ChainVerifier {
 
     private static final int LOOK_AHEAD = 1000;
 
-    private final PublicKey publicKey;
+    private final Map<String, PublicKey> keys;
     private final Iterator<Checkpoint> checkpoints;
     private @Nullable Checkpoint nextCheckpoint;
     private long expectedSeq;
@@ -44,7 +45,15 @@ public final class ChainVerifier {
      *     sequence order
      */
     public ChainVerifier(long firstSeq, String anchorHash, List<Checkpoint> checkpoints, PublicKey publicKey) {
-        this.publicKey = publicKey;
+        this(firstSeq, anchorHash, checkpoints, Map.of(Keys.fingerprint(publicKey), publicKey));
+    }
+
+    /**
+     * As above, with several public keys (key id → key): each checkpoint is verified with the key it names, so
+     * checkpoints signed before and after a key rotation verify together.
+     */
+    public ChainVerifier(long firstSeq, String anchorHash, List<Checkpoint> checkpoints, Map<String, PublicKey> keys) {
+        this.keys = Map.copyOf(keys);
         this.checkpoints = checkpoints.iterator();
         this.nextCheckpoint = this.checkpoints.hasNext() ? this.checkpoints.next() : null;
         this.expectedSeq = firstSeq;
@@ -95,12 +104,8 @@ public final class ChainVerifier {
         while (failure == null && nextCheckpoint != null && nextCheckpoint.seq() <= seq) {
             Checkpoint checkpoint = nextCheckpoint;
             checkedCheckpoints++;
-            if (!checkpoint.verify(publicKey)) {
-                fail(
-                        checkpoint.seq(),
-                        Reason.CHECKPOINT_MISMATCH,
-                        "the checkpoint at seq " + checkpoint.seq() + " (" + checkpoint.time()
-                                + ") has no valid signature of key " + Keys.fingerprint(publicKey));
+            if (!checkpoint.verify(keys)) {
+                fail(checkpoint.seq(), Reason.CHECKPOINT_MISMATCH, noValidSignature(checkpoint));
                 return;
             }
             if (checkpoint.seq() == seq && !checkpoint.hash().equals(previousHash)) {
@@ -130,7 +135,7 @@ public final class ChainVerifier {
         }
         if (nextCheckpoint != null) {
             Checkpoint beyond = nextCheckpoint;
-            if (beyond.verify(publicKey)) {
+            if (beyond.verify(keys)) {
                 return fail(
                         expectedSeq,
                         Reason.MISSING,
@@ -138,10 +143,7 @@ public final class ChainVerifier {
                                 + " covers records up to seq " + beyond.seq() + ": records " + expectedSeq + " to "
                                 + beyond.seq() + " are missing");
             }
-            return fail(
-                    beyond.seq(),
-                    Reason.CHECKPOINT_MISMATCH,
-                    "the checkpoint at seq " + beyond.seq() + " has no valid signature");
+            return fail(beyond.seq(), Reason.CHECKPOINT_MISMATCH, noValidSignature(beyond));
         }
         return new Verdict(
                 true,
@@ -153,6 +155,15 @@ public final class ChainVerifier {
                 records,
                 checkedCheckpoints,
                 expectedSeq - 1);
+    }
+
+    private String noValidSignature(Checkpoint checkpoint) {
+        return checkpoint.describe()
+                + (checkpoint.format() == Checkpoint.FORMAT_1 || keys.containsKey(checkpoint.keyId())
+                        ? " has no valid signature of " + (keys.size() == 1 ? "key " : "keys ")
+                                + String.join(", ", keys.keySet())
+                        : " is signed by key " + checkpoint.keyId() + ", which is not configured (known: "
+                                + String.join(", ", keys.keySet()) + ")");
     }
 
     private void diagnose(ChainLink link) {

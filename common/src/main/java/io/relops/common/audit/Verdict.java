@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * @param records how many chain positions were checked
  * @param checkpoints how many signed checkpoints were checked
  * @param lastSeq the last sequence number checked (0 when none)
+ * @param notes what the verification could not check or wants a reader to know, e.g. a format-1 retention
+ *     checkpoint whose pruning is not signed, or checkpoints not anchored yet
  */
 public record Verdict(
         boolean valid,
@@ -20,7 +22,33 @@ public record Verdict(
         String detail,
         long records,
         int checkpoints,
-        long lastSeq) {
+        long lastSeq,
+        java.util.List<String> notes) {
+
+    public Verdict {
+        notes = java.util.List.copyOf(notes);
+    }
+
+    public Verdict(
+            boolean valid,
+            @Nullable Long firstBadSeq,
+            @Nullable Reason reason,
+            String detail,
+            long records,
+            int checkpoints,
+            long lastSeq) {
+        this(valid, firstBadSeq, reason, detail, records, checkpoints, lastSeq, java.util.List.of());
+    }
+
+    /** This verdict with {@code more} notes added. */
+    public Verdict withNotes(java.util.List<String> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        java.util.List<String> all = new java.util.ArrayList<>(notes);
+        all.addAll(more);
+        return new Verdict(valid, firstBadSeq, reason, detail, records, checkpoints, lastSeq, all);
+    }
 
     public enum Reason {
         /** a record's content no longer matches its hash */
@@ -30,6 +58,10 @@ public record Verdict(
         /** a record is intact but sits at the wrong place in the chain */
         REORDERED,
         /** the chain does not match a signed checkpoint, or a checkpoint's signature is invalid */
-        CHECKPOINT_MISMATCH
+        CHECKPOINT_MISMATCH,
+        /** a retention checkpoint is not what relops' retention signs: wrong kind or range, young records */
+        RETENTION_INVALID,
+        /** the log ends before, or disagrees with, a checkpoint anchored outside the database */
+        ANCHOR_MISMATCH
     }
 }

@@ -41,7 +41,12 @@ final class ExportFixture {
             previous = entry.hash();
             if (seq % checkpointEvery == 0 || seq == records) {
                 checkpoints.add(Checkpoint.sign(
-                        seq, entry.hash(), time.plusSeconds(seq), Checkpoint.PERIODIC, keys.getPrivate(), "test"));
+                        seq,
+                        entry.hash(),
+                        time.plusSeconds(seq),
+                        Checkpoint.PERIODIC,
+                        keys.getPrivate(),
+                        Keys.fingerprint(keys.getPublic())));
             }
         }
     }
