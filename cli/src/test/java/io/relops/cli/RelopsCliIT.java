@@ -297,7 +297,8 @@ class RelopsCliIT {
         Run ack = relops(
                 "operator", "alert", "ack", alert.path("fingerprint").asString(), "--by", "ops", "--output", "json");
         assertThat(ack.exit()).as(ack.err()).isZero();
-        assertThat(ack.json().path("acknowledgedBy").asString()).isEqualTo("ops");
+        // --by is sent and ignored: who acknowledged is the token's name
+        assertThat(ack.json().path("acknowledgedBy").asString()).isEqualTo("local-operator");
     }
 
     @Test
