@@ -4,6 +4,7 @@ import io.relops.alert.lifecycle.AlertRules;
 import io.relops.alert.routing.AlertCatalog;
 import io.relops.alert.routing.AlertingProperties;
 import io.relops.alert.routing.RoutingTree;
+import io.relops.alert.silence.SilenceProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,7 +13,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 /** The routing tree and alert rules built from {@code relops.alerting}; the flush tick is scheduled. */
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
-@EnableConfigurationProperties({AlertingProperties.class, AlertCatalog.class})
+@EnableConfigurationProperties({AlertingProperties.class, AlertCatalog.class, SilenceProperties.class})
 class AlertingConfiguration {
 
     @Bean

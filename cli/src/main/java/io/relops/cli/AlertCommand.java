@@ -59,7 +59,10 @@ final class AlertCommand {
         @Parameters(paramLabel = "FINGERPRINT")
         String fingerprint;
 
-        @Option(names = "--by", description = "Who acknowledges (default: $USER).")
+        @Option(
+                names = "--by",
+                description =
+                        "Sent for compatibility and ignored: relops records the token's name as who acknowledged.")
         @Nullable
         String by;
 

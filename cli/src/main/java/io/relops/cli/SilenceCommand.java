@@ -67,7 +67,9 @@ final class SilenceCommand {
         @Option(names = "--comment", required = true, description = "Why.")
         String comment;
 
-        @Option(names = "--created-by", description = "Who (default: $USER).")
+        @Option(
+                names = "--created-by",
+                description = "Sent for compatibility and ignored: relops records the token's name as the creator.")
         @Nullable
         String createdBy;
 

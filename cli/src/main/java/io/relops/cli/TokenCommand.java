@@ -39,7 +39,7 @@ final class TokenCommand {
                 names = "--role",
                 required = true,
                 split = ",",
-                description = "Its roles: operator, approver, auditor, admin, metrics, timeline.")
+                description = "Its roles: operator, approver, auditor, admin, metrics, timeline, ingest.")
         String[] roles;
 
         @Override

@@ -248,6 +248,7 @@ class RelopsCliIT {
     @Test
     @Order(7)
     void addsListsAndExpiresASilence() {
+        // --created-by names someone else: ignored, the operator's token name is recorded
         Run added = relops(
                 "operator",
                 "silence",
@@ -257,7 +258,9 @@ class RelopsCliIT {
                 "--duration",
                 "30m",
                 "--comment",
-                "maintenance");
+                "maintenance",
+                "--created-by",
+                "mallory");
         assertThat(added.exit()).as(added.err()).isZero();
         String silenceId = added.out().strip();
         assertThat(UUID.fromString(silenceId)).isNotNull();
@@ -266,10 +269,45 @@ class RelopsCliIT {
         assertThat(list.exit()).as(list.err()).isZero();
         assertThat(list.out()).contains(silenceId);
         assertThat(relops("approver", "silence", "list").out()).contains(silenceId, "alertname=CliTest");
+        JsonNode silence = null;
+        for (JsonNode s : list.json()) {
+            if (s.path("id").asString().equals(silenceId)) {
+                silence = s;
+            }
+        }
+        assertThat(silence).isNotNull();
+        assertThat(silence.path("createdBy").asString()).isEqualTo("local-operator");
 
         Run expired = relops("operator", "silence", "expire", silenceId);
         assertThat(expired.exit()).as(expired.err()).isZero();
         assertThat(expired.out()).contains("silence " + silenceId + " expired");
+
+        // both are in the audit log with the operator as actor
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    Run search = relops(
+                            "auditor",
+                            "audit",
+                            "search",
+                            "--actor",
+                            "local-operator",
+                            "--limit",
+                            "1000",
+                            "--output",
+                            "json");
+                    assertThat(search.exit()).as(search.err()).isZero();
+                    List<String> types = new ArrayList<>();
+                    search.json().forEach(record -> {
+                        if (record.path("data").path("silenceId").asString().equals(silenceId)) {
+                            types.add(record.path("type").asString());
+                        }
+                    });
+                    assertThat(types).containsExactly("io.relops.silence.created", "io.relops.silence.expired");
+                });
+        assertThat(relops("auditor", "audit", "search", "--actor", "mallory", "--output", "json")
+                        .json())
+                .isEmpty();
     }
 
     @Test
@@ -297,7 +335,8 @@ class RelopsCliIT {
         Run ack = relops(
                 "operator", "alert", "ack", alert.path("fingerprint").asString(), "--by", "ops", "--output", "json");
         assertThat(ack.exit()).as(ack.err()).isZero();
-        assertThat(ack.json().path("acknowledgedBy").asString()).isEqualTo("ops");
+        // --by is sent and ignored: who acknowledged is the token's name
+        assertThat(ack.json().path("acknowledgedBy").asString()).isEqualTo("local-operator");
     }
 
     @Test

@@ -46,7 +46,7 @@ final class UpCommand implements Callable<Integer> {
     /** The operator's CLI, in the checkout: the demo releases with it. */
     static final String CLI_JAR = "cli/target/relops.jar";
 
-    static final String[] ROLES = {"operator", "approver", "auditor", "admin", "metrics"};
+    static final String[] ROLES = {"operator", "approver", "auditor", "admin", "metrics", "ingest"};
 
     @Option(names = "--demo", description = "Release demo-app 1.0.0, 1.1.0 and 2.0.0-broken, printing each event.")
     boolean demo;

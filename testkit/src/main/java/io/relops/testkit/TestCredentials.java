@@ -17,8 +17,9 @@ import java.util.Map;
  */
 public final class TestCredentials {
 
-    /** Every role, people first: operator, approver, auditor, admin, then metrics and timeline. */
-    public static final List<String> ROLES = List.of("operator", "approver", "auditor", "admin", "metrics", "timeline");
+    /** Every role, people first: operator, approver, auditor, admin, then metrics, timeline and ingest. */
+    public static final List<String> ROLES =
+            List.of("operator", "approver", "auditor", "admin", "metrics", "timeline", "ingest");
 
     private static final String RUN = random();
 

@@ -3,6 +3,7 @@ package io.relops.alert.lifecycle;
 import io.relops.alert.routing.AlertingProperties;
 import io.relops.platform.web.InvalidRequest;
 import io.relops.platform.web.NotFound;
+import java.security.Principal;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -21,25 +24,35 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code /api/alerts}: list alerts (by state and application), push alerts (Alertmanager's v2 alert
- * shape, or an Alertmanager webhook payload version 4 at {@code /alertmanager}), acknowledge one.
+ * shape, or an Alertmanager webhook payload version 4 at {@code /alertmanager}), acknowledge one (as the
+ * authenticated caller, recorded as {@code io.relops.alert.acknowledged}).
  */
 @RestController
 @RequestMapping("/api/alerts")
 class AlertController {
 
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+    private static final Logger log = LoggerFactory.getLogger(AlertController.class);
+    private static final int MAX_COMMENT_LENGTH = 4_000;
     private static final OffsetDateTime ZERO_TIME_LIMIT = OffsetDateTime.parse("1970-01-02T00:00:00Z");
 
     private final AlertStore alerts;
     private final AlertIntake intake;
     private final TransactionTemplate tx;
     private final AlertingProperties properties;
+    private final Acknowledgements acknowledgements;
 
-    AlertController(AlertStore alerts, AlertIntake intake, TransactionTemplate tx, AlertingProperties properties) {
+    AlertController(
+            AlertStore alerts,
+            AlertIntake intake,
+            TransactionTemplate tx,
+            AlertingProperties properties,
+            Acknowledgements acknowledgements) {
         this.alerts = alerts;
         this.intake = intake;
         this.tx = tx;
         this.properties = properties;
+        this.acknowledgements = acknowledgements;
     }
 
     /** An alert as the API shows it. */
@@ -207,14 +220,30 @@ class AlertController {
         return apply(signals);
     }
 
+    /**
+     * {@code by} is accepted for compatibility and ignored: who acknowledges is the authenticated caller, never a
+     * name the request carries.
+     */
     record Acknowledgement(@Nullable String by, @Nullable String comment) {}
 
     @PostMapping("/{fingerprint}/acknowledge")
-    AlertResource acknowledge(@PathVariable String fingerprint, @RequestBody @Nullable Acknowledgement ack) {
-        if (ack == null || ack.by() == null || ack.by().isBlank()) {
-            throw new InvalidRequest("by", "who acknowledges is required");
+    AlertResource acknowledge(
+            @PathVariable String fingerprint,
+            @RequestBody(required = false) @Nullable Acknowledgement ack,
+            Principal caller) {
+        String comment = ack == null ? null : ack.comment();
+        if (comment != null && comment.length() > MAX_COMMENT_LENGTH) {
+            throw new InvalidRequest(
+                    "comment",
+                    "has " + comment.length() + " characters; at most " + MAX_COMMENT_LENGTH + " are accepted");
         }
-        if (!alerts.acknowledge(fingerprint, ack.by(), ack.comment())) {
+        if (ack != null && ack.by() != null && !ack.by().isBlank() && !ack.by().equals(caller.getName())) {
+            log.info(
+                    "alert {}: the acknowledgement's by names someone else and is ignored; recorded as {}",
+                    fingerprint,
+                    caller.getName());
+        }
+        if (!acknowledgements.acknowledge(fingerprint, caller.getName(), comment)) {
             throw unknown(fingerprint);
         }
         return one(fingerprint);

@@ -1,20 +1,31 @@
 package io.relops.alert.routing;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.google.re2j.PatternSyntaxException;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * One label matcher, as in Alertmanager: {@code name="value"}, {@code name!="value"}, {@code
  * name=~"regex"}, {@code name!~"regex"}. A regular expression is anchored at both ends, and a label
  * that is absent matches as the empty string.
+ *
+ * <p>Regular expressions are RE2 (RE2/J, as Alertmanager's own Go RE2): matching takes time linear in the label's
+ * length whatever the expression, so a silence (caller input) can never make matching a producer's labels
+ * backtrack for minutes. RE2 has no backreferences or lookaround; such an expression is refused naming the
+ * matcher. A value is at most {@value #MAX_VALUE_LENGTH} characters.
  */
 public record Matcher(
         @JsonProperty("name") String name,
         @JsonProperty("value") String value,
         @JsonProperty("isRegex") boolean isRegex,
         @JsonProperty("isEqual") boolean isEqual) {
+
+    /** The longest matcher value (a regular expression or a literal) accepted. */
+    public static final int MAX_VALUE_LENGTH = 1_000;
+
+    /** The longest label name a matcher may name. */
+    public static final int MAX_NAME_LENGTH = 200;
 
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final Pattern SYNTAX = Pattern.compile(
@@ -24,15 +35,23 @@ public record Matcher(
         if (name == null || !LABEL_NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("matcher name '" + name + "' is not a valid label name");
         }
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new IllegalArgumentException("matcher name '" + name.substring(0, 20) + "...' has " + name.length()
+                    + " characters; at most " + MAX_NAME_LENGTH + " are accepted");
+        }
         if (value == null) {
             throw new IllegalArgumentException("matcher " + name + " has no value");
         }
+        if (value.length() > MAX_VALUE_LENGTH) {
+            throw new IllegalArgumentException("matcher " + name + " has a value of " + value.length()
+                    + " characters; at most " + MAX_VALUE_LENGTH + " are accepted");
+        }
         if (isRegex) {
             try {
-                Pattern.compile(value);
+                anchored(value);
             } catch (PatternSyntaxException e) {
                 throw new IllegalArgumentException(
-                        "matcher " + name + " has an invalid regular expression: " + e.getDescription());
+                        "matcher " + name + " has an invalid regular expression (RE2 syntax): " + e.getDescription());
             }
         }
     }
@@ -51,9 +70,12 @@ public record Matcher(
 
     public boolean matches(Map<String, String> labels) {
         String actual = labels.getOrDefault(name, "");
-        boolean hit =
-                isRegex ? Pattern.compile("^(?:" + value + ")$").matcher(actual).matches() : value.equals(actual);
+        boolean hit = isRegex ? anchored(value).matches(actual) : value.equals(actual);
         return hit == isEqual;
+    }
+
+    private static com.google.re2j.Pattern anchored(String regex) {
+        return com.google.re2j.Pattern.compile("^(?:" + regex + ")$");
     }
 
     public static boolean all(Iterable<Matcher> matchers, Map<String, String> labels) {

@@ -4,6 +4,7 @@ import static io.relops.platform.security.AuthorizationMatrix.Access.anyOf;
 import static io.relops.platform.security.Roles.ADMIN;
 import static io.relops.platform.security.Roles.APPROVER;
 import static io.relops.platform.security.Roles.AUDITOR;
+import static io.relops.platform.security.Roles.INGEST;
 import static io.relops.platform.security.Roles.OPERATOR;
 
 import io.relops.platform.security.AuthorizationMatrix;
@@ -12,7 +13,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The authorization matrix of alert-service: anyone may look, operators raise, acknowledge and silence. Authentication (API tokens, JWT), the actuator rules and the
+ * The authorization matrix of alert-service: anyone may look, operators raise, acknowledge and silence; the
+ * {@code ingest} credential of Alertmanager and other producers raises alerts and may do nothing else. Authentication (API tokens, JWT), the actuator rules and the
  * security headers are the platform's; whatever has no rule here is refused.
  */
 @Configuration(proxyBeanMethods = false)
@@ -20,15 +22,16 @@ class AlertAuthorization {
 
     private static final Access PEOPLE = anyOf(OPERATOR, APPROVER, AUDITOR, ADMIN);
     private static final Access OPERATORS = anyOf(OPERATOR, ADMIN);
+    private static final Access PRODUCERS = anyOf(INGEST, OPERATOR, ADMIN);
 
     @Bean
     AuthorizationMatrix authorizationMatrix() {
         return AuthorizationMatrix.builder()
                 .get("/api/alerts", PEOPLE)
                 .get("/api/alerts/{fingerprint}", PEOPLE)
-                // alerts raised by producers and Alertmanager (its webhook sends an operator token)
-                .post("/api/alerts", OPERATORS)
-                .post("/api/alerts/alertmanager", OPERATORS)
+                // alerts raised by producers and Alertmanager (its webhook sends an ingest token); people may too
+                .post("/api/alerts", PRODUCERS)
+                .post("/api/alerts/alertmanager", PRODUCERS)
                 .post("/api/alerts/{fingerprint}/acknowledge", OPERATORS)
                 .get("/api/silences", PEOPLE)
                 .get("/api/silences/{id}", PEOPLE)

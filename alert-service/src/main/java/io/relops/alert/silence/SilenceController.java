@@ -4,12 +4,16 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.relops.alert.routing.Matcher;
 import io.relops.platform.web.InvalidRequest;
 import io.relops.platform.web.NotFound;
+import java.security.Principal;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -24,15 +28,28 @@ import org.springframework.web.bind.annotation.RestController;
  * with an {@code id}, updates) and answers {@code {"silenceID"}}; {@code GET} lists (optionally by
  * state) or shows one with {@code status.state} pending / active / expired; {@code DELETE} expires
  * it now (it stays listed as expired).
+ *
+ * <p>Who made a silence is the authenticated caller, always: Alertmanager's {@code createdBy} is still accepted
+ * in the body (its clients send it) but ignored, so that nobody can silence alerts in someone else's name. A
+ * silence ends at most {@code relops.alert.silence.max-duration} (default 30 days) from now.
  */
 @RestController
 @RequestMapping("/api/silences")
 class SilenceController {
 
-    private final SilenceStore silences;
+    private static final Logger log = LoggerFactory.getLogger(SilenceController.class);
 
-    SilenceController(SilenceStore silences) {
+    /** The most matchers one silence may have. */
+    static final int MAX_MATCHERS = 100;
+
+    private final SilenceStore silences;
+    private final Silences changes;
+    private final SilenceProperties properties;
+
+    SilenceController(SilenceStore silences, Silences changes, SilenceProperties properties) {
         this.silences = silences;
+        this.changes = changes;
+        this.properties = properties;
     }
 
     record MatcherBody(
@@ -50,6 +67,9 @@ class SilenceController {
             @Nullable String comment) {}
 
     record Status(String state) {}
+
+    /** The longest comment accepted (the events' schema allows as much). */
+    static final int MAX_COMMENT_LENGTH = 4_000;
 
     record GettableSilence(
             UUID id,
@@ -75,12 +95,17 @@ class SilenceController {
     }
 
     @PostMapping
-    Map<String, UUID> create(@RequestBody @Nullable PostableSilence body) {
+    Map<String, UUID> create(@RequestBody @Nullable PostableSilence body, Principal caller) {
         if (body == null) {
             throw new InvalidRequest("body", "a silence is required");
         }
         if (body.matchers() == null || body.matchers().isEmpty()) {
             throw new InvalidRequest("matchers", "at least one matcher is required");
+        }
+        if (body.matchers().size() > MAX_MATCHERS) {
+            throw new InvalidRequest(
+                    "matchers",
+                    "has " + body.matchers().size() + " matchers; at most " + MAX_MATCHERS + " are accepted");
         }
         List<Matcher> matchers = new ArrayList<>();
         for (int i = 0; i < body.matchers().size(); i++) {
@@ -107,27 +132,45 @@ class SilenceController {
         if (!body.endsAt().isAfter(body.startsAt())) {
             throw new InvalidRequest("endsAt", "must be after startsAt");
         }
-        if (!body.endsAt().isAfter(OffsetDateTime.now())) {
+        OffsetDateTime now = OffsetDateTime.now();
+        if (!body.endsAt().isAfter(now)) {
             throw new InvalidRequest("endsAt", "must be in the future");
         }
-        if (body.createdBy() == null || body.createdBy().isBlank()) {
-            throw new InvalidRequest("createdBy", "is required");
+        if (body.endsAt().isAfter(now.plus(properties.maxDuration()))) {
+            throw new InvalidRequest(
+                    "endsAt",
+                    "must be at most " + properties.maxDurationText()
+                            + " from now (relops.alert.silence.max-duration); create a new silence when this one ends");
         }
         if (body.comment() == null || body.comment().isBlank()) {
             throw new InvalidRequest("comment", "is required");
         }
+        if (body.comment().length() > MAX_COMMENT_LENGTH) {
+            throw new InvalidRequest(
+                    "comment",
+                    "has " + body.comment().length() + " characters; at most " + MAX_COMMENT_LENGTH + " are accepted");
+        }
         UUID id = body.id() == null ? UUID.randomUUID() : body.id();
-        if (body.id() != null && silences.find(id).isEmpty()) {
+        Optional<Silence> existing = body.id() == null ? Optional.empty() : silences.find(id);
+        if (body.id() != null && existing.isEmpty()) {
             throw new NotFound("no silence " + id + " to update");
         }
-        silences.save(new Silence(
-                id,
-                List.copyOf(matchers),
-                body.startsAt(),
-                body.endsAt(),
-                body.createdBy(),
-                body.comment(),
-                OffsetDateTime.now()));
+        String actor = caller.getName();
+        if (body.createdBy() != null
+                && !body.createdBy().isBlank()
+                && !body.createdBy().equals(actor)) {
+            log.info("silence {}: the body's createdBy names someone else and is ignored; recorded as {}", id, actor);
+        }
+        changes.save(
+                new Silence(
+                        id,
+                        List.copyOf(matchers),
+                        body.startsAt(),
+                        body.endsAt(),
+                        existing.map(Silence::createdBy).orElse(actor),
+                        body.comment(),
+                        now),
+                actor);
         return Map.of("silenceID", id);
     }
 
@@ -151,8 +194,8 @@ class SilenceController {
     }
 
     @DeleteMapping("/{id}")
-    GettableSilence expire(@PathVariable UUID id) {
-        if (!silences.expire(id)) {
+    GettableSilence expire(@PathVariable UUID id, Principal caller) {
+        if (!changes.expire(id, caller.getName())) {
             throw new NotFound("no silence " + id);
         }
         return one(id);

@@ -25,12 +25,13 @@ public class SilenceStore {
         this.jdbc = jdbc;
     }
 
+    /** Inserts or replaces {@code s}; a replaced silence keeps who created it. */
     public void save(Silence s) {
         jdbc.sql("""
                         insert into silence (id, matchers, starts_at, ends_at, created_by, comment, updated_at)
                         values (?, ?::jsonb, ?, ?, ?, ?, now())
                         on conflict (id) do update set matchers = excluded.matchers, starts_at = excluded.starts_at,
-                            ends_at = excluded.ends_at, created_by = excluded.created_by, comment = excluded.comment,
+                            ends_at = excluded.ends_at, comment = excluded.comment,
                             updated_at = now()
                         """)
                 .params(

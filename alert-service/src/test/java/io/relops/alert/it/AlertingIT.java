@@ -13,11 +13,16 @@ import io.relops.alert.channel.WebhookChannel;
 import io.relops.common.codec.CloudEventCodec;
 import io.relops.common.codec.EncodedEvent;
 import io.relops.common.codec.EventJson;
+import io.relops.common.event.AlertAcknowledged;
 import io.relops.common.event.EventData;
 import io.relops.common.event.HealthFailed;
 import io.relops.common.event.HealthVerified;
 import io.relops.common.event.ProbeResult;
 import io.relops.common.event.RelopsEvent;
+import io.relops.common.event.SilenceCreated;
+import io.relops.common.event.SilenceExpired;
+import io.relops.common.event.SilenceUpdated;
+import io.relops.testkit.EventStream;
 import io.relops.testkit.Kafka;
 import io.relops.testkit.Postgres;
 import io.relops.testkit.TestCredentials;
@@ -139,6 +144,10 @@ class AlertingIT {
         p.put("relops.alerting.route.routes[1].escalate-to", "managers");
         p.put("relops.alerting.route.routes[1].escalate-after", "10s");
         p.put("relops.alerting.route.routes[1].group-wait", "1s");
+        // regex-* at once to the team: how long the flush (which matches every active silence) takes is what shows
+        p.put("relops.alerting.route.routes[2].matchers[0]", "application=~\"regex-.*\"");
+        p.put("relops.alerting.route.routes[2].receiver", "team");
+        p.put("relops.alerting.route.routes[2].group-wait", "200ms");
         p.put("relops.alerting.receivers.team.slack[0].url", receivers.url("/slack/team"));
         p.put("relops.alerting.receivers.team.slack[0].send-resolved", "true");
         p.put("relops.alerting.receivers.team.pagerduty[0].url", receivers.url("/pagerduty/team"));
@@ -448,11 +457,12 @@ class AlertingIT {
                 "/api/alerts/" + alert.path("fingerprint").asString() + "/acknowledge",
                 "{\"by\":\"alice\",\"comment\":\"looking\"}");
         assertThat(ack.statusCode()).isEqualTo(200);
+        // the body's "by" is ignored: who acknowledged is the caller
         assertThat(EventJson.mapper()
                         .readTree(ack.body())
                         .path("acknowledgedBy")
                         .asString())
-                .isEqualTo("alice");
+                .isEqualTo(TestCredentials.name("operator"));
 
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(receivers.delivered("/webhook/managers", ignored))
@@ -537,12 +547,194 @@ class AlertingIT {
         assertProblem(post("/api/silences", """
                         {"matchers":[{"name":"a","value":"(","isRegex":true}],"startsAt":"2026-01-01T00:00:00Z",
                          "endsAt":"2999-01-01T00:00:00Z","createdBy":"it","comment":"c"}"""), "invalid regular expression");
+        OffsetDateTime now = OffsetDateTime.now();
+        assertProblem(
+                post("/api/silences", silence("a", "x".repeat(1001), false, now, now.plusHours(1))), "matchers[0]");
+        assertProblem(
+                post("/api/silences", silence("a", "x".repeat(1001), false, now, now.plusHours(1))), "at most 1000");
+        // RE2 has no backreferences
+        assertProblem(
+                post("/api/silences", silence("a", "(a)\\1", true, now, now.plusHours(1))),
+                "invalid regular expression");
+        assertProblem(
+                post(
+                        "/api/silences",
+                        silence("a", "b", false, now, now.plusDays(30).plusMinutes(5))),
+                "relops.alert.silence.max-duration");
+        assertProblem(
+                post(
+                        "/api/silences",
+                        silence("a", "b", false, now, now.plusDays(30).plusMinutes(5))),
+                "30 days");
         HttpResponse<String> badState = http.send(
                 HttpRequest.newBuilder(URI.create(baseUrl + "/api/alerts?state=burning"))
                         .header("Authorization", TestCredentials.bearer("operator"))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertProblem(badState, "state");
+    }
+
+    /**
+     * A silence's {@code createdBy} and an acknowledgement's {@code by} name mallory: both are recorded as the
+     * authenticated caller, and each change is an event on relops.alert (the audit log's input) with that actor.
+     */
+    @Test
+    void silencesAndAcknowledgementsRecordTheCallerNotTheBodyAndAreEventsOnTheAlertTopic() throws Exception {
+        String app = "actor-" + RUN;
+        String operator = TestCredentials.name("operator");
+        String admin = TestCredentials.name("admin");
+        try (EventStream alertTopic = EventStream.watching(ALERT_TOPIC)) {
+            OffsetDateTime now = OffsetDateTime.now();
+            String body = silence("application", app, false, now.minusMinutes(1), now.plusHours(1))
+                    .replace("\"createdBy\":\"it\"", "\"createdBy\":\"mallory\"");
+            assertThat(body).contains("mallory");
+            HttpResponse<String> created = post("/api/silences", body);
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+            String id = EventJson.mapper()
+                    .readTree(created.body())
+                    .path("silenceID")
+                    .asString();
+            assertThat(getJson("/api/silences/" + id).path("createdBy").asString())
+                    .isEqualTo(operator);
+
+            // an update by someone else keeps the creator; the event names who changed it
+            HttpResponse<String> updated = post(
+                    "admin",
+                    baseUrl,
+                    "/api/silences",
+                    "{\"id\":\"" + id + "\"," + body.substring(1).replace("maintenance", "longer maintenance"));
+            assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
+            assertThat(getJson("/api/silences/" + id).path("createdBy").asString())
+                    .isEqualTo(operator);
+            HttpResponse<String> expired = http.send(
+                    HttpRequest.newBuilder(URI.create(baseUrl + "/api/silences/" + id))
+                            .header("Authorization", TestCredentials.bearer("admin"))
+                            .DELETE()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(expired.statusCode()).isEqualTo(200);
+
+            SilenceCreated silenceCreated = alertTopic
+                    .await(SilenceCreated.class, e -> e.silenceId().toString().equals(id), Duration.ofSeconds(30))
+                    .data();
+            assertThat(silenceCreated.createdBy()).isEqualTo(operator);
+            assertThat(silenceCreated.application()).isEqualTo(app);
+            assertThat(silenceCreated.matchers()).containsExactly("application=\"" + app + "\"");
+            SilenceUpdated silenceUpdated = alertTopic
+                    .await(SilenceUpdated.class, e -> e.silenceId().toString().equals(id), Duration.ofSeconds(30))
+                    .data();
+            assertThat(silenceUpdated.updatedBy()).isEqualTo(admin);
+            assertThat(silenceUpdated.comment()).isEqualTo("longer maintenance window");
+            RelopsEvent<SilenceExpired> silenceExpired = alertTopic.await(
+                    SilenceExpired.class, e -> e.silenceId().toString().equals(id), Duration.ofSeconds(30));
+            assertThat(silenceExpired.data().expiredBy()).isEqualTo(admin);
+            assertThat(silenceExpired.subject()).isEqualTo(app);
+
+            String acked = "actor-ack-" + RUN;
+            send(HEALTH_TOPIC, healthFailed(acked, UUID.randomUUID(), "8.0.0"));
+            String fingerprint = await().atMost(Duration.ofSeconds(20))
+                    .until(() -> getJson("/api/alerts?state=firing&application=" + acked), a -> a.size() == 1)
+                    .get(0)
+                    .path("fingerprint")
+                    .asString();
+            HttpResponse<String> ack =
+                    post("/api/alerts/" + fingerprint + "/acknowledge", "{\"by\":\"mallory\",\"comment\":\"mine\"}");
+            assertThat(ack.statusCode()).as(ack.body()).isEqualTo(200);
+            assertThat(EventJson.mapper()
+                            .readTree(ack.body())
+                            .path("acknowledgedBy")
+                            .asString())
+                    .isEqualTo(operator);
+            AlertAcknowledged acknowledged = alertTopic
+                    .await(AlertAcknowledged.class, e -> e.fingerprint().equals(fingerprint), Duration.ofSeconds(30))
+                    .data();
+            assertThat(acknowledged.acknowledgedBy()).isEqualTo(operator);
+            assertThat(acknowledged.application()).isEqualTo(acked);
+            assertThat(acknowledged.comment()).isEqualTo("mine");
+
+            assertThat(alertTopic.received())
+                    .as("no event names mallory")
+                    .noneMatch(r -> r.event().data().toString().contains("mallory"));
+        }
+    }
+
+    /**
+     * A silence with a regex that backtracks catastrophically in java.util.regex is matched against a producer's label
+     * on every flush: {@code (.*a){12}$} against forty a's and a b takes the JDK's engine minutes (about n^12 steps:
+     * 2 s at 26 characters, 3.7 s at 28, measured). The textbook {@code (a+)+$} is no test: the JDK's engine
+     * memoizes that loop and answers at once. With RE2/J matching is linear, so the alert is notified as fast as its
+     * route allows: group_wait 200 ms plus a 200 ms tick and one local HTTP delivery, well under a second; the bound
+     * of 5 s only leaves room for a slow build machine, and is minutes below what backtracking would take.
+     */
+    @Test
+    void aCatastrophicRegexInASilenceDoesNotStallAlertService() throws Exception {
+        String app = "regex-" + RUN;
+        OffsetDateTime now = OffsetDateTime.now();
+        HttpResponse<String> created = post("/api/silences", """
+                {"matchers":[{"name":"payload","value":"(.*a){12}$","isRegex":true,"isEqual":true},
+                             {"name":"application","value":"%s","isRegex":false,"isEqual":true}],
+                 "startsAt":"%s","endsAt":"%s","comment":"evil"}
+                """.formatted(app, now.minusMinutes(1), now.plusHours(1)));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+
+        long start = System.nanoTime();
+        HttpResponse<String> pushed = post("/api/alerts", """
+                [{"labels":{"alertname":"Catastrophic","application":"%s","severity":"warning","payload":"%s"}}]
+                """.formatted(app, "a".repeat(40) + "b"));
+        assertThat(pushed.statusCode()).as(pushed.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() ->
+                        assertThat(receivers.delivered("/slack/team", app)).hasSize(1));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(took).as("from the push to the notification").isLessThan(Duration.ofSeconds(5));
+    }
+
+    /** The ingest credential (Alertmanager's) raises alerts, and may do nothing else. */
+    @Test
+    void theIngestTokenRaisesAlertsAndMayDoNothingElse() throws Exception {
+        String app = "ingest-" + RUN;
+        HttpResponse<String> pushed = post(
+                "ingest",
+                baseUrl,
+                "/api/alerts",
+                "[{\"labels\":{\"alertname\":\"Pushed\",\"application\":\"" + app + "\"}}]");
+        assertThat(pushed.statusCode()).as(pushed.body()).isEqualTo(200);
+        HttpResponse<String> webhook = post("ingest", baseUrl, "/api/alerts/alertmanager", """
+                {"version":"4","status":"firing","receiver":"relops","externalURL":"http://alertmanager.example.org",
+                 "alerts":[{"status":"firing","labels":{"alertname":"FromAlertmanager","application":"%s"}}]}
+                """.formatted(app));
+        assertThat(webhook.statusCode()).as(webhook.body()).isEqualTo(200);
+        JsonNode raised = getJson("/api/alerts?state=firing&application=" + app);
+        assertThat(raised).hasSize(2);
+
+        String fingerprint = raised.get(0).path("fingerprint").asString();
+        OffsetDateTime now = OffsetDateTime.now();
+        assertThat(post("ingest", baseUrl, "/api/silences", silence("application", app, false, now, now.plusHours(1)))
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(post("ingest", baseUrl, "/api/alerts/" + fingerprint + "/acknowledge", "{}")
+                        .statusCode())
+                .isEqualTo(403);
+        for (String path : List.of("/api/alerts", "/api/alerts/" + fingerprint, "/api/silences")) {
+            HttpResponse<String> read = http.send(
+                    HttpRequest.newBuilder(URI.create(baseUrl + path))
+                            .header("Authorization", TestCredentials.bearer("ingest"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(read.statusCode()).as("GET " + path).isEqualTo(403);
+        }
+    }
+
+    private static String silence(
+            String name, String value, boolean regex, OffsetDateTime startsAt, OffsetDateTime endsAt) {
+        Map<String, Object> silence = new java.util.LinkedHashMap<>();
+        silence.put("matchers", List.of(Map.of("name", name, "value", value, "isRegex", regex, "isEqual", true)));
+        silence.put("startsAt", startsAt.toString());
+        silence.put("endsAt", endsAt.toString());
+        silence.put("createdBy", "it");
+        silence.put("comment", "maintenance window");
+        return EventJson.mapper().writeValueAsString(silence);
     }
 
     @Test
@@ -656,9 +848,13 @@ class AlertingIT {
     }
 
     private static HttpResponse<String> post(String base, String path, String body) throws Exception {
+        return post("operator", base, path, body);
+    }
+
+    private static HttpResponse<String> post(String role, String base, String path, String body) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create(base + path))
-                        .header("Authorization", TestCredentials.bearer("operator"))
+                        .header("Authorization", TestCredentials.bearer(role))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),

@@ -50,7 +50,9 @@ public class AuditWriter {
     private static final long CHAIN_LOCK = 0x617564697463L; // "auditc"
     private static final String COPY = "copy audit_record (seq, event_id, event_type, source, subject, release_id,"
             + " event_time, topic, actor, recorded_at, data, prev_hash, hash) from stdin";
-    private static final List<String> ACTOR_FIELDS = List.of("requestedBy", "approvedBy", "rejectedBy");
+    /** The data fields that name who acted: releases, backups and restores; silences and acknowledgements. */
+    private static final List<String> ACTOR_FIELDS =
+            List.of("requestedBy", "approvedBy", "rejectedBy", "createdBy", "updatedBy", "expiredBy", "acknowledgedBy");
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;

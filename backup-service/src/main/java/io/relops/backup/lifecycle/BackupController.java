@@ -1,6 +1,7 @@
 package io.relops.backup.lifecycle;
 
 import java.net.URI;
+import java.security.Principal;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -12,14 +13,15 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Backups and restores over HTTP. The gateway fronts this API and enforces roles (restore is for {@code admin});
- * the actor arrives in {@code X-Relops-Actor}.
+ * Backups and restores over HTTP. The gateway fronts this API and forwards the caller's token; this service
+ * checks the roles again (restore is for {@code admin}). Who asked is the authenticated principal, always: an
+ * {@code X-Relops-Actor} header (the gateway sets it, and any direct caller could) is ignored, so that nobody
+ * can request a backup or a restore in someone else's name.
  */
 @RestController
 @RequestMapping("/api/backups")
@@ -55,23 +57,21 @@ class BackupController {
 
     @PostMapping
     ResponseEntity<BackupRecord> request(
-            @RequestBody(required = false) @Nullable BackupRequest request,
-            @RequestHeader(name = "X-Relops-Actor", defaultValue = "api") String actor) {
+            @RequestBody(required = false) @Nullable BackupRequest request, Principal caller) {
         if (request == null
                 || request.application() == null
                 || request.application().isBlank()) {
             throw new Backups.InvalidRequest("application", "application is required");
         }
-        BackupRecord backup = backups.request(request.application(), actor);
+        BackupRecord backup = backups.request(request.application(), caller.getName());
         return ResponseEntity.accepted()
                 .location(URI.create("/api/backups/" + backup.id()))
                 .body(backup);
     }
 
     @PostMapping("/{id}/restore")
-    ResponseEntity<RestoreRecord> restore(
-            @PathVariable UUID id, @RequestHeader(name = "X-Relops-Actor", defaultValue = "api") String actor) {
-        RestoreRecord restore = backups.requestRestore(id, actor);
+    ResponseEntity<RestoreRecord> restore(@PathVariable UUID id, Principal caller) {
+        RestoreRecord restore = backups.requestRestore(id, caller.getName());
         return ResponseEntity.accepted()
                 .location(URI.create("/api/backups/" + id + "/restores"))
                 .body(restore);

@@ -10,7 +10,9 @@ import io.relops.backup.policy.BackupCatalog.BackupSpec;
 import io.relops.common.codec.EventJson;
 import io.relops.common.event.BackupFailed;
 import io.relops.common.event.BackupPruned;
+import io.relops.common.event.BackupRequested;
 import io.relops.common.event.BackupVerified.Check;
+import io.relops.common.event.RestoreRequested;
 import io.relops.testkit.EventStream;
 import io.relops.testkit.Kafka;
 import io.relops.testkit.Postgres;
@@ -66,6 +68,7 @@ class FilesystemBackupIT {
     private static final Path corruptData = tempDirectory("relops-zstd-corrupt-");
     private static final Path gatedData = tempDirectory("relops-gated-");
     private static final Path unverifiedData = tempDirectory("relops-unverified-");
+    private static final Path actorsData = tempDirectory("relops-actors-");
     private static final int GATED_BYTES = 4 << 20;
     private static EventStream backupEvents;
 
@@ -104,6 +107,9 @@ class FilesystemBackupIT {
         registry.add("relops.applications.unverified.backup.driver", () -> "filesystem");
         registry.add("relops.applications.unverified.backup.filesystem.path", unverifiedData::toString);
         registry.add("relops.applications.unverified.backup.verify.after-backup", () -> "false");
+        registry.add("relops.applications.actors.backup.driver", () -> "filesystem");
+        registry.add("relops.applications.actors.backup.filesystem.path", actorsData::toString);
+        registry.add("relops.applications.actors.backup.verify.after-backup", () -> "false");
         registry.add("relops.applications.gated.backup.driver", () -> GatedDriver.NAME);
         registry.add("relops.applications.gated.backup.filesystem.path", gatedData::toString);
     }
@@ -155,6 +161,58 @@ class FilesystemBackupIT {
                         .isEqualTo("COMPLETED"));
         assertThat(Files.readAllBytes(zstdData.resolve("blob.bin"))).isEqualTo(blob);
         assertThat(Files.readString(zstdData.resolve("nested/state.json"))).isEqualTo("{\"visits\": 42}");
+    }
+
+    /**
+     * A direct caller (not through the gateway) names someone else in {@code X-Relops-Actor}: the backup and the
+     * restore, their records and their events, name the authenticated caller.
+     */
+    @Test
+    void anXRelopsActorHeaderNamingSomeoneElseIsIgnoredAndTheCallerIsRecorded() throws Exception {
+        Files.writeString(actorsData.resolve("state.txt"), "who asked?");
+        HttpResponse<String> backup = http.send(
+                HttpRequest.newBuilder(url("/api/backups"))
+                        .header("Authorization", TestCredentials.bearer("operator"))
+                        .header("X-Relops-Actor", "mallory")
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"application\":\"actors\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(backup.statusCode()).as(backup.body()).isEqualTo(202);
+        JsonNode requested = EventJson.mapper().readTree(backup.body());
+        assertThat(requested.path("requestedBy").asString()).isEqualTo(TestCredentials.name("operator"));
+        String id = requested.path("id").asString();
+        awaitBackup(id, b -> "COMPLETED".equals(b.path("status").asString()));
+
+        HttpResponse<String> restore = http.send(
+                HttpRequest.newBuilder(url("/api/backups/" + id + "/restore"))
+                        .header("Authorization", TestCredentials.bearer("admin"))
+                        .header("X-Relops-Actor", "mallory")
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(restore.statusCode()).as(restore.body()).isEqualTo(202);
+        assertThat(EventJson.mapper()
+                        .readTree(restore.body())
+                        .path("requestedBy")
+                        .asString())
+                .isEqualTo(TestCredentials.name("admin"));
+        assertThat(json(get("/api/backups/" + id + "/restores"))
+                        .get(0)
+                        .path("requestedBy")
+                        .asString())
+                .isEqualTo(TestCredentials.name("admin"));
+        RestoreRequested event = backupEvents
+                .await(RestoreRequested.class, r -> r.backupId().toString().equals(id), Duration.ofSeconds(30))
+                .data();
+        assertThat(event.requestedBy()).isEqualTo(TestCredentials.name("admin"));
+        assertThat(backupEvents.data(BackupRequested.class))
+                .filteredOn(b -> b.backupId().toString().equals(id))
+                .extracting(BackupRequested::requestedBy)
+                .containsOnly(TestCredentials.name("operator"));
+        assertThat(backupEvents.received())
+                .as("no event of this test names mallory")
+                .noneMatch(r -> r.event().data().toString().contains("mallory"));
     }
 
     @Test

@@ -32,7 +32,11 @@ public sealed interface EventData
                 RollbackCompleted,
                 RollbackFailed,
                 AlertNotified,
-                AlertResolved {
+                AlertResolved,
+                AlertAcknowledged,
+                SilenceCreated,
+                SilenceUpdated,
+                SilenceExpired {
 
     /** The application this fact is about. */
     String application();

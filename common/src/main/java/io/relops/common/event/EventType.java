@@ -37,7 +37,11 @@ public enum EventType {
     RESTORE_COMPLETED("io.relops.restore.completed", Channel.BACKUP, RestoreCompleted.class),
     RESTORE_FAILED("io.relops.restore.failed", Channel.BACKUP, RestoreFailed.class),
     ALERT_NOTIFIED("io.relops.alert.notified", Channel.ALERT, AlertNotified.class),
-    ALERT_RESOLVED("io.relops.alert.resolved", Channel.ALERT, AlertResolved.class);
+    ALERT_RESOLVED("io.relops.alert.resolved", Channel.ALERT, AlertResolved.class),
+    ALERT_ACKNOWLEDGED("io.relops.alert.acknowledged", Channel.ALERT, AlertAcknowledged.class),
+    SILENCE_CREATED("io.relops.silence.created", Channel.ALERT, SilenceCreated.class),
+    SILENCE_UPDATED("io.relops.silence.updated", Channel.ALERT, SilenceUpdated.class),
+    SILENCE_EXPIRED("io.relops.silence.expired", Channel.ALERT, SilenceExpired.class);
 
     private static final Map<String, EventType> BY_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::typeName, Function.identity()));

@@ -51,7 +51,7 @@ class EventIngestion {
 
     /** The types a caller may send over HTTP, and the roles that may send each. */
     static final Map<EventType, Set<String>> PUBLISHERS = Map.of(
-            EventType.RELEASE_REQUESTED, Set.of("ROLE_OPERATOR", "ROLE_ADMIN"),
+            EventType.RELEASE_REQUESTED, Set.of("ROLE_INGEST", "ROLE_OPERATOR", "ROLE_ADMIN"),
             EventType.BACKUP_REQUESTED, Set.of("ROLE_ADMIN"),
             EventType.RESTORE_REQUESTED, Set.of("ROLE_ADMIN"));
 

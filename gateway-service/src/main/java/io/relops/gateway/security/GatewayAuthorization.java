@@ -5,6 +5,7 @@ import static io.relops.platform.security.AuthorizationMatrix.Access.authenticat
 import static io.relops.platform.security.Roles.ADMIN;
 import static io.relops.platform.security.Roles.APPROVER;
 import static io.relops.platform.security.Roles.AUDITOR;
+import static io.relops.platform.security.Roles.INGEST;
 import static io.relops.platform.security.Roles.OPERATOR;
 
 import io.relops.platform.security.AuthorizationMatrix;
@@ -38,8 +39,9 @@ class GatewayAuthorization {
                 .post("/api/releases/{id}/promote", OPERATORS)
                 .post("/api/releases/{id}/abort", OPERATORS)
                 .post("/api/releases/{id}/rollback", OPERATORS)
-                // CloudEvents over HTTP; which event types a role may publish is checked by the endpoint
-                .post("/api/events", OPERATORS)
+                // CloudEvents over HTTP (producers with an ingest token, and people); which event types a role may
+                // publish is checked by the endpoint
+                .post("/api/events", anyOf(INGEST, OPERATOR, ADMIN))
                 // proxied to backup-service
                 .get("/api/backups", PEOPLE)
                 .get("/api/backups/{id}", PEOPLE)

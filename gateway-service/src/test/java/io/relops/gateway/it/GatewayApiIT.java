@@ -273,6 +273,42 @@ class GatewayApiIT {
                         .noneMatch(r -> releaseId.equals(r.event().releaseId())));
     }
 
+    /** A producer's ingest token publishes a release request in its own name; nothing that needs another role. */
+    @Test
+    void theIngestTokenPublishesAReleaseRequestButNoBackupOrRestore() throws Exception {
+        String ingest = TestCredentials.token("ingest");
+        UUID releaseId = UUID.randomUUID();
+        String release = structured(
+                UUID.randomUUID(),
+                "io.relops.release.requested",
+                "shop",
+                releaseData(releaseId, "8.0.0", TestCredentials.name("ingest")));
+        HttpResponse<String> accepted = post("/api/events", ingest, null, "application/cloudevents+json", release);
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        assertThat(events.await(ReleaseRequested.class, r -> r.releaseId().equals(releaseId), Duration.ofSeconds(10))
+                        .data()
+                        .requestedBy())
+                .isEqualTo(TestCredentials.name("ingest"));
+
+        UUID backupId = UUID.randomUUID();
+        String backup = structured(
+                UUID.randomUUID(),
+                "io.relops.backup.requested",
+                "shop",
+                ("{\"backupId\":\"%s\",\"application\":\"shop\",\"trigger\":\"manual\",\"requestedBy\":\"%s\"}")
+                        .formatted(backupId, TestCredentials.name("ingest")));
+        HttpResponse<String> refused = post("/api/events", ingest, null, "application/cloudevents+json", backup);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+        assertThat(refused.body()).contains("may not publish io.relops.backup.requested");
+        HttpResponse<String> releaseApi = post(
+                "/api/releases",
+                ingest,
+                null,
+                "application/json",
+                "{\"application\":\"shop\",\"version\":\"8.0.1\",\"environment\":\"prod\"}");
+        assertThat(releaseApi.statusCode()).isEqualTo(403);
+    }
+
     @Test
     void refusesABodyOverTheSizeLimitWith413() throws Exception {
         String huge = "{\"application\":\"shop\",\"version\":\"1\",\"environment\":\"prod\",\"commit\":\""

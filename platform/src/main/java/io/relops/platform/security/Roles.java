@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * The roles relops knows. People: operator, approver, auditor, admin. Machines: metrics (scrapes
- * {@code /actuator/prometheus}) and timeline (the gateway reading a release's timeline from
- * audit-service). Granted authorities are {@code ROLE_<NAME>}.
+ * {@code /actuator/prometheus}), timeline (the gateway reading a release's timeline from
+ * audit-service) and ingest (Alertmanager and other producers: may post alerts and CloudEvents, nothing
+ * else). Granted authorities are {@code ROLE_<NAME>}.
  */
 public final class Roles {
 
@@ -15,9 +16,10 @@ public final class Roles {
     public static final String ADMIN = "ADMIN";
     public static final String METRICS = "METRICS";
     public static final String TIMELINE = "TIMELINE";
+    public static final String INGEST = "INGEST";
 
     /** Every role, people first. */
-    public static final List<String> ALL = List.of(OPERATOR, APPROVER, AUDITOR, ADMIN, METRICS, TIMELINE);
+    public static final List<String> ALL = List.of(OPERATOR, APPROVER, AUDITOR, ADMIN, METRICS, TIMELINE, INGEST);
 
     /** The four roles of people. */
     public static final List<String> PEOPLE = List.of(OPERATOR, APPROVER, AUDITOR, ADMIN);
