@@ -2,6 +2,7 @@ package io.relops.testkit;
 
 import io.relops.common.codec.CloudEventCodec;
 import io.relops.common.codec.EncodedEvent;
+import io.relops.common.codec.EventSignature;
 import io.relops.common.event.EventData;
 import io.relops.common.event.RelopsEvent;
 import java.net.URI;
@@ -105,7 +106,12 @@ public final class EventStream implements AutoCloseable {
 
     /** Publishes {@code event} to {@code topic} and waits until the broker has it. */
     public void publish(String topic, RelopsEvent<?> event) {
-        EncodedEvent encoded = CloudEventCodec.encode(event);
+        publish(topic, event, null);
+    }
+
+    /** Publishes {@code event} with a signature ({@link TestCredentials#sign}), or none. */
+    public void publish(String topic, RelopsEvent<?> event, @Nullable EventSignature signature) {
+        EncodedEvent encoded = CloudEventCodec.encode(event, signature);
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, encoded.key(), encoded.value());
         encoded.headers().forEach((name, value) -> record.headers().add(name, value));
         try {
