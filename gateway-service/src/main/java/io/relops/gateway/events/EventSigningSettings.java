@@ -15,5 +15,5 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("relops.gateway.event-signing")
 public record EventSigningSettings(
         Path keyFile,
-        @DefaultValue("local") String keyId,
+        @DefaultValue("gateway") String keyId,
         @DefaultValue("false") boolean generateIfMissing) {}
