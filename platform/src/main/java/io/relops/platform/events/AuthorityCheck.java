@@ -37,10 +37,6 @@ public class AuthorityCheck {
     public AuthorityCheck(EventSigningProperties properties, MeterRegistry meters) {
         this.keys = keys(properties.publicKeys());
         this.meters = meters;
-        if (keys.isEmpty()) {
-            log.warn("no public key in relops.security.event-signing.public-keys: every event that carries an"
-                    + " operator's authority (approvals, rollbacks, restores, ...) will be refused");
-        }
     }
 
     /**
