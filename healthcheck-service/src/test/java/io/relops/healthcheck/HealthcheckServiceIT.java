@@ -116,6 +116,25 @@ class HealthcheckServiceIT {
     }
 
     @Test
+    void neverRequestsAnEndpointOnAHostTheCatalogDoesNotAllowAndFailsNamingIt() {
+        UUID release = UUID.randomUUID();
+        // the same recording test server, named by an address "fenced" does not allow (it allows localhost only)
+        events.publish(
+                RELEASE,
+                DEPLOY,
+                new DeploymentReady(
+                        release, "fenced", "verify", "1.0.0", "green", endpoints.baseUrl() + "/fenced?token=t0p"));
+
+        HealthFailed failed = events.await(HealthFailed.class, e -> release.equals(e.releaseId()), WAIT)
+                .data();
+        assertThat(failed.reason())
+                .contains("host '127.0.0.1'", "relops.applications.fenced.health.allowed-hosts")
+                .doesNotContain("t0p");
+        assertThat(failed.results()).isEmpty();
+        assertThat(endpoints.hits("/fenced")).isZero();
+    }
+
+    @Test
     void failsAnUnhealthySlotWithItsEvidence() {
         UUID release = UUID.randomUUID();
         events.publish(RELEASE, DEPLOY, ready(release, "verify", "/unhealthy"));

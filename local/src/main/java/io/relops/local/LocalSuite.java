@@ -194,6 +194,10 @@ public final class LocalSuite implements AutoCloseable {
         if (service.equals("gateway-service")) {
             env.put("RELOPS_GATEWAY_SERVICE_TOKEN", gatewayToken);
         }
+        // the gateway signs authority-carrying events with this key; deploy- and backup-service verify them
+        Path eventKey = options.dataDirectory().resolve(EventSigningKey.FILE_NAME);
+        env.put("RELOPS_GATEWAY_EVENT_SIGNING_KEY_FILE", eventKey.toString());
+        env.put("RELOPS_EVENT_SIGNING_PUBLIC_KEY", EventSigningKey.publicKeyBase64(EventSigningKey.ensure(eventKey)));
         env.put(portVariable(service), Integer.toString(options.servicePorts().get(service)));
         env.putAll(options.extraEnvironment());
         ProcessBuilder builder = new ProcessBuilder(command)

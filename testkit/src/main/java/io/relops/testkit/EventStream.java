@@ -2,6 +2,7 @@ package io.relops.testkit;
 
 import io.relops.common.codec.CloudEventCodec;
 import io.relops.common.codec.EncodedEvent;
+import io.relops.common.codec.EventSignature;
 import io.relops.common.event.EventData;
 import io.relops.common.event.RelopsEvent;
 import java.net.URI;
@@ -44,7 +45,11 @@ public final class EventStream implements AutoCloseable {
     private volatile boolean open = true;
 
     /** One event seen on a topic, with the topic and the time the test saw it (System.nanoTime()). */
-    public record Received(String topic, RelopsEvent<?> event, long seenAtNanos) {}
+    public record Received(
+            String topic,
+            RelopsEvent<?> event,
+            long seenAtNanos,
+            @Nullable EventSignature signature) {}
 
     private EventStream(String bootstrapServers, List<String> topics) {
         this.producer = new KafkaProducer<>(Map.of(
@@ -87,8 +92,9 @@ public final class EventStream implements AutoCloseable {
                         headers.put(header.key(), header.value());
                     }
                     try {
-                        RelopsEvent<?> event = CloudEventCodec.decode(headers, record.value());
-                        received.add(new Received(record.topic(), event, System.nanoTime()));
+                        CloudEventCodec.Decoded decoded = CloudEventCodec.decodeWithData(headers, record.value());
+                        RelopsEvent<?> event = decoded.event();
+                        received.add(new Received(record.topic(), event, System.nanoTime(), decoded.signature()));
                         byType.computeIfAbsent(event.data().getClass(), type -> new CopyOnWriteArrayList<>())
                                 .add(event);
                     } catch (RuntimeException e) {
@@ -105,7 +111,12 @@ public final class EventStream implements AutoCloseable {
 
     /** Publishes {@code event} to {@code topic} and waits until the broker has it. */
     public void publish(String topic, RelopsEvent<?> event) {
-        EncodedEvent encoded = CloudEventCodec.encode(event);
+        publish(topic, event, null);
+    }
+
+    /** Publishes {@code event} with a signature ({@link TestCredentials#sign}), or none. */
+    public void publish(String topic, RelopsEvent<?> event, @Nullable EventSignature signature) {
+        EncodedEvent encoded = CloudEventCodec.encode(event, signature);
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, encoded.key(), encoded.value());
         encoded.headers().forEach((name, value) -> record.headers().add(name, value));
         try {
@@ -156,6 +167,15 @@ public final class EventStream implements AutoCloseable {
             throw new AssertionError("no " + type.getSimpleName() + " matching within " + timeout + "; seen: "
                     + received.stream().map(r -> r.event().type().typeName()).toList());
         }
+    }
+
+    /** The signature {@code event} was received with, if it carried one. */
+    public Optional<EventSignature> signatureOf(RelopsEvent<?> event) {
+        return received.stream()
+                .filter(r -> r.event().id().equals(event.id()))
+                .map(Received::signature)
+                .filter(java.util.Objects::nonNull)
+                .findFirst();
     }
 
     /** When the test saw {@code event}, or empty if it has not. */

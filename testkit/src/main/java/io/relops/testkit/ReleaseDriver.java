@@ -65,6 +65,16 @@ public final class ReleaseDriver {
         events.publish(topic, RelopsEvent.of(SOURCE, data));
     }
 
+    /**
+     * Publishes an operator's action (an approval, a rollback, ...) as the gateway does: signed for a caller with
+     * {@code roles} ({@link TestCredentials#sign}).
+     */
+    public RelopsEvent<EventData> act(String topic, EventData data, String... roles) {
+        RelopsEvent<EventData> event = RelopsEvent.of(SOURCE, data);
+        events.publish(topic, event, TestCredentials.sign(event, roles));
+        return event;
+    }
+
     public DeploymentReady awaitReady(UUID release) {
         return events.await(DeploymentReady.class, e -> e.releaseId().equals(release), wait)
                 .data();

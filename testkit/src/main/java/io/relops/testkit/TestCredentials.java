@@ -1,9 +1,19 @@
 package io.relops.testkit;
 
+import io.relops.common.audit.Keys;
+import io.relops.common.codec.EventSignature;
+import io.relops.common.event.RelopsEvent;
+import io.relops.common.security.EventAuthority;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +23,9 @@ import java.util.Map;
 /**
  * One API token per relops role for the tests of this JVM: the services under test are given only
  * their SHA-256 hashes ({@link #properties()}, {@link #args()}; {@link RelopsTopics#serviceArgs}
- * adds them), the test sends the tokens ({@link #bearer}). The one place tests get credentials.
+ * adds them), the test sends the tokens ({@link #bearer}). The one place tests get credentials, the event
+ * signing key among them: the gateway under test signs with it, consumers verify with it, and a test that plays
+ * the gateway signs with {@link #sign}.
  */
 public final class TestCredentials {
 
@@ -22,6 +34,11 @@ public final class TestCredentials {
             List.of("operator", "approver", "auditor", "admin", "metrics", "timeline", "ingest");
 
     private static final String RUN = random();
+
+    /** The id of this JVM's event signing key, as the gateway under test and the consumers know it. */
+    public static final String EVENT_KEY_ID = "test";
+
+    private static final KeyPair EVENT_KEY = Keys.generate();
 
     private TestCredentials() {}
 
@@ -54,7 +71,43 @@ public final class TestCredentials {
             properties.put(prefix + "roles[0]", ROLES.get(i));
             properties.put(prefix + "sha256", sha256Hex(token(ROLES.get(i))));
         }
+        properties.put(
+                "relops.security.event-signing.public-keys." + EVENT_KEY_ID,
+                Base64.getEncoder().encodeToString(EVENT_KEY.getPublic().getEncoded()));
+        properties.put("relops.gateway.event-signing.key-file", EventKeyFile.PATH.toString());
+        properties.put("relops.gateway.event-signing.key-id", EVENT_KEY_ID);
         return properties;
+    }
+
+    /**
+     * The gateway's signature over {@code event} for a caller with {@code roles}, made with this JVM's event signing
+     * key (which {@link #properties()} gives to every service): what a test publishes an approval, a rollback or
+     * another authority-carrying event with when it plays the gateway.
+     */
+    public static EventSignature sign(RelopsEvent<?> event, String... roles) {
+        return EventAuthority.sign(event, List.of(roles), EVENT_KEY_ID, EVENT_KEY.getPrivate());
+    }
+
+    /** The event signing key pair of this JVM (for a test that forges or rotates). */
+    public static KeyPair eventSigningKey() {
+        return EVENT_KEY;
+    }
+
+    /** The key pair in a PEM file, for the gateway under test ({@code relops.gateway.event-signing.key-file}). */
+    private static final class EventKeyFile {
+        static final Path PATH = write();
+
+        private static Path write() {
+            try {
+                Path file = Files.createTempFile("relops-test-event-signing-", ".pem");
+                file.toFile().deleteOnExit();
+                Files.writeString(
+                        file, Keys.privatePem(EVENT_KEY.getPrivate()) + Keys.publicPem(EVENT_KEY.getPublic()));
+                return file;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the test event signing key", e);
+            }
+        }
     }
 
     /** {@link #properties()} as command-line arguments ({@code --key=value}). */

@@ -1,5 +1,6 @@
 package io.relops.alert.channel;
 
+import io.relops.platform.redaction.Redaction;
 import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.web.client.HttpClientErrorException;
@@ -24,7 +25,9 @@ final class Http {
             if (status == 408 || status == 429) {
                 throw e;
             }
-            throw new NotificationRejected(status + " from " + url + ": " + e.getResponseBodyAsString());
+            // the URL may be the secret itself (a Slack webhook): scheme and host only
+            throw new NotificationRejected(status + " from " + Redaction.schemeAndHost(url) + ": "
+                    + Redaction.redact(e.getResponseBodyAsString()));
         }
     }
 }

@@ -23,6 +23,7 @@ import io.relops.common.event.AlertNotified;
 import io.relops.common.event.AlertResolved;
 import io.relops.common.event.RelopsEvent;
 import io.relops.platform.events.Outbox;
+import io.relops.platform.redaction.Redaction;
 import io.relops.platform.tracing.TraceContexts;
 import java.net.URI;
 import java.time.Duration;
@@ -139,7 +140,10 @@ public class DeliveryWorker implements SmartLifecycle {
                     // keep going while there is work
                 }
             } catch (RuntimeException e) {
-                log.warn("delivery worker {} failed, retrying on the next tick: {}", integration.name(), e.toString());
+                log.warn(
+                        "delivery worker {} failed, retrying on the next tick: {}",
+                        integration.name(),
+                        Redaction.redact(e.toString()));
             }
         }
 
@@ -173,16 +177,21 @@ public class DeliveryWorker implements SmartLifecycle {
             } catch (NotificationRejected e) {
                 jdbc.sql("update notification set status = 'rejected', attempts = attempts + 1, last_error = ?"
                                 + " where id = ?")
-                        .params(e.getMessage(), n.id())
+                        .params(Redaction.redact(e.getMessage()), n.id())
                         .update();
                 count("rejected");
-                log.error("{} refused notification {} for good: {}", integration.name(), n.id(), e.getMessage());
+                log.error(
+                        "{} refused notification {} for good: {}",
+                        integration.name(),
+                        n.id(),
+                        Redaction.redact(e.getMessage()));
                 return true;
             } catch (Throwable e) {
                 Duration wait = Duration.ofMillis(redelivery.apply(n.attempts() + 1));
                 jdbc.sql("update notification set attempts = attempts + 1, last_error = ?,"
                                 + " next_attempt_at = now() + ? * interval '1 millisecond' where id = ?")
-                        .params(String.valueOf(e.getMessage()), wait.toMillis(), n.id())
+                        // an error may name the channel's URL, which can be the secret itself (a Slack webhook)
+                        .params(Redaction.redact(String.valueOf(e.getMessage())), wait.toMillis(), n.id())
                         .update();
                 count(
                         e instanceof CallNotPermittedException || e instanceof RequestNotPermitted
@@ -194,7 +203,7 @@ public class DeliveryWorker implements SmartLifecycle {
                         n.id(),
                         n.attempts() + 1,
                         wait,
-                        e.toString());
+                        Redaction.redact(e.toString()));
                 return false; // let other lanes and later ticks go on
             }
             jdbc.sql("update notification set status = 'delivered', attempts = attempts + 1, delivered_at = now(),"

@@ -368,6 +368,30 @@ class AlertingIT {
     }
 
     @Test
+    void anUnreachableSlackIsNamedByItsSchemeAndHostOnlyInTheNotificationsLastError() {
+        // Slack takes the request but answers after the read timeout: the client's I/O error names the URL, which
+        // for a Slack webhook is the secret itself
+        String app = "outage-late-" + RUN;
+        receivers.answerLateUntil(
+                "/slack/oncall", app, Duration.ofSeconds(4), Instant.now().plusSeconds(20));
+
+        send(HEALTH_TOPIC, healthFailed(app, UUID.randomUUID(), "5.1.0"));
+
+        String lastError = await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> service.getBean(JdbcClient.class)
+                                .sql("select last_error from notification where integration = 'oncall/slack[0]'"
+                                        + " and payload -> 'commonLabels' ->> 'application' = ?"
+                                        + " and last_error is not null")
+                                .param(app)
+                                .query(String.class)
+                                .optional(),
+                        java.util.Optional::isPresent)
+                .orElseThrow();
+        assertThat(lastError).contains("http://127.0.0.1:").doesNotContain("/slack/oncall");
+    }
+
+    @Test
     void slackAnswering500For30SecondsThenRecoveringIsDeliveredOnceAndPagerDutyIsUnaffected() {
         String app = "outage-" + RUN;
         Instant recovery = Instant.now().plusSeconds(30);

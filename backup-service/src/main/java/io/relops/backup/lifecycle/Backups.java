@@ -1,6 +1,7 @@
 package io.relops.backup.lifecycle;
 
 import io.relops.backup.policy.BackupCatalog;
+import io.relops.common.codec.EventSignature;
 import io.relops.common.event.BackupFailed;
 import io.relops.common.event.BackupRequested;
 import io.relops.common.event.DeploymentFailed;
@@ -12,11 +13,13 @@ import io.relops.common.event.RestoreFailed;
 import io.relops.common.event.RestoreRequested;
 import io.relops.common.event.RollbackCompleted;
 import io.relops.common.event.RollbackFailed;
+import io.relops.platform.events.AuthorityCheck;
 import io.relops.platform.events.InboundEvents;
 import io.relops.platform.events.Outbox;
 import io.relops.platform.events.ProcessedEvents;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -48,6 +51,7 @@ public class Backups {
     private final BackupWorker worker;
     private final BackupEngine engine;
     private final Clock clock;
+    private final AuthorityCheck authority;
 
     Backups(
             BackupCatalog catalog,
@@ -57,7 +61,8 @@ public class Backups {
             TransactionTemplate tx,
             BackupWorker worker,
             BackupEngine engine,
-            Clock clock) {
+            Clock clock,
+            AuthorityCheck authority) {
         this.catalog = catalog;
         this.repository = repository;
         this.processed = processed;
@@ -66,6 +71,7 @@ public class Backups {
         this.worker = worker;
         this.engine = engine;
         this.clock = clock;
+        this.authority = authority;
     }
 
     @Bean
@@ -75,7 +81,7 @@ public class Backups {
 
     @Bean
     static Consumer<Message<byte[]>> onBackupEvent(InboundEvents inbound, Backups backups) {
-        return message -> inbound.handle(message, backups::onBackupEvent);
+        return message -> inbound.handleSigned(message, backups::onBackupEvent);
     }
 
     void onReleaseEvent(RelopsEvent<?> event) {
@@ -105,7 +111,12 @@ public class Backups {
         });
     }
 
-    void onBackupEvent(RelopsEvent<?> event) {
+    /**
+     * A backup request, or a restore request. A restore this service's API recorded already (its own event, in
+     * the same transaction) is nothing to do; any other is acted on only when the gateway signed it for an admin
+     * ({@link AuthorityCheck}), else refused to the dead-letter topic.
+     */
+    void onBackupEvent(RelopsEvent<?> event, @Nullable EventSignature signature) {
         if (event.data() instanceof BackupRequested request) {
             tx.executeWithoutResult(status -> {
                 if (processed.markProcessed(event)) {
@@ -118,6 +129,9 @@ public class Backups {
                 }
             });
         } else if (event.data() instanceof RestoreRequested request) {
+            if (repository.findRestore(request.restoreId()).isEmpty()) {
+                authority.require(event, signature, Set.of("admin"));
+            }
             tx.executeWithoutResult(status -> {
                 if (processed.markProcessed(event)) {
                     recordRestore(request, null, "api");

@@ -12,10 +12,13 @@ import io.relops.common.event.BackupFailed;
 import io.relops.common.event.BackupPruned;
 import io.relops.common.event.BackupRequested;
 import io.relops.common.event.BackupVerified.Check;
+import io.relops.common.event.RelopsEvent;
 import io.relops.common.event.RestoreRequested;
+import io.relops.testkit.DeadLetters;
 import io.relops.testkit.EventStream;
 import io.relops.testkit.Kafka;
 import io.relops.testkit.Postgres;
+import io.relops.testkit.ReleaseDriver;
 import io.relops.testkit.TestCredentials;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -69,6 +72,7 @@ class FilesystemBackupIT {
     private static final Path gatedData = tempDirectory("relops-gated-");
     private static final Path unverifiedData = tempDirectory("relops-unverified-");
     private static final Path actorsData = tempDirectory("relops-actors-");
+    private static final Path restoredData = tempDirectory("relops-restored-by-event-");
     private static final int GATED_BYTES = 4 << 20;
     private static EventStream backupEvents;
 
@@ -110,6 +114,9 @@ class FilesystemBackupIT {
         registry.add("relops.applications.actors.backup.driver", () -> "filesystem");
         registry.add("relops.applications.actors.backup.filesystem.path", actorsData::toString);
         registry.add("relops.applications.actors.backup.verify.after-backup", () -> "false");
+        registry.add("relops.applications.restored-by-event.backup.driver", () -> "filesystem");
+        registry.add("relops.applications.restored-by-event.backup.filesystem.path", restoredData::toString);
+        registry.add("relops.applications.restored-by-event.backup.verify.after-backup", () -> "false");
         registry.add("relops.applications.gated.backup.driver", () -> GatedDriver.NAME);
         registry.add("relops.applications.gated.backup.filesystem.path", gatedData::toString);
     }
@@ -213,6 +220,39 @@ class FilesystemBackupIT {
         assertThat(backupEvents.received())
                 .as("no event of this test names mallory")
                 .noneMatch(r -> r.event().data().toString().contains("mallory"));
+    }
+
+    @Test
+    void actsOnARestoreRequestedOverKafkaOnlyWhenTheGatewaySignedItForAnAdmin() throws Exception {
+        Files.writeString(restoredData.resolve("state.json"), "{\"restored\": true}");
+        String id = requestBackup("restored-by-event");
+        awaitBackup(id, b -> "COMPLETED".equals(b.path("status").asString()));
+        UUID backupId = UUID.fromString(id);
+        try (DeadLetters dead = DeadLetters.of(BACKUP_TOPIC, "backup-service")) {
+            RelopsEvent<RestoreRequested> unsigned = RelopsEvent.of(
+                    ReleaseDriver.SOURCE,
+                    new RestoreRequested(UUID.randomUUID(), backupId, "restored-by-event", "mallory"));
+            backupEvents.publish(BACKUP_TOPIC, unsigned);
+            assertThat(dead.awaitReason(unsigned.id(), Duration.ofSeconds(30))).contains("not signed by the gateway");
+
+            RelopsEvent<RestoreRequested> operator = RelopsEvent.of(
+                    ReleaseDriver.SOURCE,
+                    new RestoreRequested(UUID.randomUUID(), backupId, "restored-by-event", "carol"));
+            backupEvents.publish(BACKUP_TOPIC, operator, TestCredentials.sign(operator, "operator"));
+            assertThat(dead.awaitReason(operator.id(), Duration.ofSeconds(30))).contains("needs one of [admin]");
+        }
+        assertThat(json(get("/api/backups/" + id + "/restores"))).isEmpty();
+
+        RelopsEvent<RestoreRequested> admin = RelopsEvent.of(
+                ReleaseDriver.SOURCE, new RestoreRequested(UUID.randomUUID(), backupId, "restored-by-event", "dana"));
+        backupEvents.publish(BACKUP_TOPIC, admin, TestCredentials.sign(admin, "admin"));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(json(get("/api/backups/" + id + "/restores")))
+                        .singleElement()
+                        .satisfies(restore -> {
+                            assertThat(restore.path("requestedBy").asString()).isEqualTo("dana");
+                            assertThat(restore.path("status").asString()).isEqualTo("COMPLETED");
+                        }));
     }
 
     @Test

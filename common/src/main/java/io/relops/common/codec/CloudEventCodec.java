@@ -50,6 +50,14 @@ public final class CloudEventCodec {
 
     /** The CloudEvent of a relops event, data serialized as JSON. */
     public static CloudEvent toCloudEvent(RelopsEvent<?> event) {
+        return toCloudEvent(event, null);
+    }
+
+    /**
+     * The CloudEvent of a relops event with the gateway's signature over it ({@link EventSignature}), carried in
+     * the extension attributes {@code relopssig}, {@code relopssigkey} and {@code relopsroles}.
+     */
+    public static CloudEvent toCloudEvent(RelopsEvent<?> event, @Nullable EventSignature signature) {
         CloudEventBuilder builder = CloudEventBuilder.v1()
                 .withId(event.id())
                 .withSource(event.source())
@@ -61,13 +69,23 @@ public final class CloudEventCodec {
         if (event.releaseId() != null) {
             builder.withExtension(RELEASE_ID_EXTENSION, event.releaseId().toString());
         }
+        if (signature != null) {
+            builder.withExtension(EventSignature.SIGNATURE_EXTENSION, signature.signature())
+                    .withExtension(EventSignature.KEY_EXTENSION, signature.keyId())
+                    .withExtension(EventSignature.ROLES_EXTENSION, signature.rolesAttribute());
+        }
         return builder.build();
     }
 
     /** Encodes in Kafka binary content mode. */
     public static EncodedEvent encode(RelopsEvent<?> event) {
+        return encode(event, null);
+    }
+
+    /** Encodes in Kafka binary content mode, with the gateway's signature when there is one. */
+    public static EncodedEvent encode(RelopsEvent<?> event, @Nullable EventSignature signature) {
         ProducerRecord<String, byte[]> record =
-                KafkaMessageFactory.createWriter("relops", event.subject()).writeBinary(toCloudEvent(event));
+                KafkaMessageFactory.createWriter("relops", event.subject()).writeBinary(toCloudEvent(event, signature));
         Map<String, byte[]> headers = new LinkedHashMap<>();
         for (Header header : record.headers()) {
             headers.put(header.key(), header.value());
@@ -86,8 +104,17 @@ public final class CloudEventCodec {
         return decodeWithData(headers, value).event();
     }
 
-    /** A decoded event and its data exactly as received: the JSON tree that was validated and bound. */
-    public record Decoded(RelopsEvent<?> event, JsonNode data) {}
+    /**
+     * A decoded event, its data exactly as received (the JSON tree that was validated and bound) and the gateway's
+     * signature, if the event carries one ({@link EventSignature}; whether it verifies is the consumer's check).
+     */
+    public record Decoded(
+            RelopsEvent<?> event, JsonNode data, @Nullable EventSignature signature) {
+
+        public Decoded(RelopsEvent<?> event, JsonNode data) {
+            this(event, data, null);
+        }
+    }
 
     /** As {@link #decode}, keeping the data's JSON tree as received (for a consumer that stores it). */
     public static Decoded decodeWithData(Map<String, ?> headers, byte @Nullable [] value) {
@@ -164,7 +191,24 @@ public final class CloudEventCodec {
         return new Decoded(
                 new RelopsEvent<>(
                         cloudEvent.getId(), cloudEvent.getSource(), type, subject, time, releaseId, eventData),
-                tree);
+                tree,
+                signature(cloudEvent));
+    }
+
+    /** The signature attributes: all three or none (what they vouch for is the consumer's check). */
+    private static @Nullable EventSignature signature(CloudEvent cloudEvent) {
+        Object signature = cloudEvent.getExtension(EventSignature.SIGNATURE_EXTENSION);
+        Object keyId = cloudEvent.getExtension(EventSignature.KEY_EXTENSION);
+        Object roles = cloudEvent.getExtension(EventSignature.ROLES_EXTENSION);
+        if (signature == null && keyId == null && roles == null) {
+            return null;
+        }
+        if (signature == null || keyId == null || roles == null) {
+            throw new InvalidEventException("event " + cloudEvent.getId() + " carries an incomplete signature: "
+                    + EventSignature.SIGNATURE_EXTENSION + ", " + EventSignature.KEY_EXTENSION + " and "
+                    + EventSignature.ROLES_EXTENSION + " go together");
+        }
+        return new EventSignature(keyId.toString(), EventSignature.parseRoles(roles.toString()), signature.toString());
     }
 
     private static @Nullable UUID releaseId(CloudEvent cloudEvent, EventData data) {

@@ -3,6 +3,7 @@ package io.relops.deploy.release;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.relops.common.codec.CloudEventCodec;
+import io.relops.common.codec.EventSignature;
 import io.relops.common.event.BackupCompleted;
 import io.relops.common.event.BackupFailed;
 import io.relops.common.event.EventData;
@@ -25,6 +26,7 @@ import io.relops.deploy.release.LifecycleInput.Reject;
 import io.relops.deploy.release.LifecycleInput.Rollback;
 import io.relops.deploy.release.LifecycleInput.Start;
 import io.relops.deploy.release.LifecycleInput.Supersede;
+import io.relops.platform.events.AuthorityCheck;
 import io.relops.platform.events.Outbox;
 import io.relops.platform.events.ProcessedEvents;
 import java.net.URI;
@@ -32,6 +34,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -62,6 +65,7 @@ public class ReleaseEngine {
     private final Outbox outbox;
     private final TransactionTemplate tx;
     private final MeterRegistry meters;
+    private final AuthorityCheck authority;
     private volatile Consumer<List<Long>> onCancelled = ids -> {};
 
     ReleaseEngine(
@@ -71,7 +75,8 @@ public class ReleaseEngine {
             ProcessedEvents processed,
             Outbox outbox,
             TransactionTemplate tx,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            AuthorityCheck authority) {
         this.policies = policies;
         this.releases = releases;
         this.tasks = tasks;
@@ -79,6 +84,7 @@ public class ReleaseEngine {
         this.outbox = outbox;
         this.tx = tx;
         this.meters = meters;
+        this.authority = authority;
     }
 
     /** Who stops calls whose tasks a transition deleted, once it commits (the {@link TaskRunner}). */
@@ -88,7 +94,11 @@ public class ReleaseEngine {
 
     // ---------------------------------------------------------------- consumed events
 
-    public void onReleaseEvent(RelopsEvent<?> event) {
+    /**
+     * A request, or an operator's action: acted on only when the gateway signed it for a caller holding the role
+     * the action needs ({@link #rolesFor}); otherwise refused to the dead-letter topic, the release unchanged.
+     */
+    public void onReleaseEvent(RelopsEvent<?> event, @Nullable EventSignature signature) {
         EventData data = event.data();
         if (data instanceof ReleaseRequested requested) {
             once(event, () -> requested(event, requested));
@@ -96,7 +106,9 @@ public class ReleaseEngine {
         }
         LifecycleInput input = operatorAction(event);
         if (input != null) {
-            once(event, () -> decide(Objects.requireNonNull(event.releaseId()), input, event.id()));
+            UUID id = Objects.requireNonNull(event.releaseId());
+            authority.require(event, signature, rolesFor(event, id));
+            once(event, () -> decide(id, input, event.id()));
         }
         // other events on the release topic (our own among them) are not deploy-service's business
     }
@@ -133,6 +145,22 @@ public class ReleaseEngine {
                 decide(id, new BackupDone(releases.backupOutcome(id).orElseThrow()), event.id());
             }
         });
+    }
+
+    /**
+     * The roles that may take an operator's action, as the gateway checks them: approving or rejecting needs the
+     * catalog's approver role for the release's environment, the others an operator; an admin may do each. An
+     * approval of a release deploy-service does not know needs an admin (the lifecycle ignores it anyway).
+     */
+    private Set<String> rolesFor(RelopsEvent<?> event, UUID id) {
+        if (event.data() instanceof ReleaseApproved || event.data() instanceof ReleaseRejected) {
+            return releases.find(id)
+                    .flatMap(release -> policies.application(release.application())
+                            .map(app -> app.approval(release.environment()).role()))
+                    .map(role -> Set.of(role, "admin"))
+                    .orElse(Set.of("admin"));
+        }
+        return Set.of("operator", "admin");
     }
 
     private static @Nullable LifecycleInput operatorAction(RelopsEvent<?> event) {

@@ -8,7 +8,7 @@ import org.springframework.messaging.Message;
 
 /**
  * The consumer bindings of deploy-service: {@code onReleaseEvent-in-0} (requests, approvals and
- * operator actions), {@code onHealthEvent-in-0} (verdicts), {@code onBackupEvent-in-0} (the
+ * operator actions, the latter with the gateway's signature), {@code onHealthEvent-in-0} (verdicts), {@code onBackupEvent-in-0} (the
  * pre-deploy backup gate).
  */
 @Configuration(proxyBeanMethods = false)
@@ -16,7 +16,7 @@ class ReleaseEvents {
 
     @Bean
     Consumer<Message<byte[]>> onReleaseEvent(InboundEvents inbound, ReleaseEngine engine) {
-        return message -> inbound.handle(message, engine::onReleaseEvent);
+        return message -> inbound.handleSigned(message, engine::onReleaseEvent);
     }
 
     @Bean

@@ -3,6 +3,10 @@ package io.relops.deploy.release;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.relops.common.audit.Keys;
+import io.relops.common.codec.EventSignature;
 import io.relops.common.event.BackupCompleted;
 import io.relops.common.event.BackupFailed;
 import io.relops.common.event.DeploymentFailed;
@@ -23,18 +27,22 @@ import io.relops.common.event.RollbackFailed;
 import io.relops.common.event.RollbackRequested;
 import io.relops.common.event.TrafficShifted;
 import io.relops.common.release.ReleaseStatus;
+import io.relops.common.security.EventAuthority;
 import io.relops.deploy.DeployServiceApplication;
 import io.relops.deploy.targets.BarrierTarget;
 import io.relops.deploy.targets.RecordingTarget;
+import io.relops.testkit.DeadLetters;
 import io.relops.testkit.EventStream;
 import io.relops.testkit.Postgres;
 import io.relops.testkit.ReleaseDriver;
 import io.relops.testkit.RelopsTopics;
+import io.relops.testkit.TestCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -203,7 +211,7 @@ class ReleaseEngineIT {
         await().atMost(WAIT).until(() -> release(promoted).paused());
         assertThat(events.all(TrafficShifted.class, e -> e.releaseId().equals(promoted)))
                 .hasSize(1);
-        publish(RELEASE, new ReleasePromotionRequested(promoted, "canary-paused", "carol"));
+        act(RELEASE, new ReleasePromotionRequested(promoted, "canary-paused", "carol"), "operator");
         releases.verify(awaitShift(promoted, 2)); // then a timed pause of 300 ms, and the final step
         releases.verify(awaitShift(promoted, 3));
         awaitCompleted(promoted);
@@ -213,7 +221,7 @@ class ReleaseEngineIT {
         TrafficShifted first = awaitShift(aborted, 1);
         releases.verify(first);
         await().atMost(WAIT).until(() -> release(aborted).paused());
-        publish(RELEASE, new ReleaseAbortRequested(aborted, "canary-paused", "carol", "wrong build"));
+        act(RELEASE, new ReleaseAbortRequested(aborted, "canary-paused", "carol", "wrong build"), "operator");
 
         events.await(RollbackCompleted.class, e -> e.releaseId().equals(aborted), WAIT);
         await().atMost(WAIT).until(() -> status(aborted) == ReleaseStatus.ABORTED);
@@ -227,23 +235,68 @@ class ReleaseEngineIT {
     }
 
     @Test
+    void deadLettersForgedUnsignedAndUnauthorisedActionsWithTheReasonAndChangesNothing() {
+        UUID gated = request("guarded", "1.0.0");
+        await().atMost(WAIT).until(() -> status(gated) == ReleaseStatus.AWAITING_APPROVAL);
+        KeyPair forger = Keys.generate();
+        try (DeadLetters dead = DeadLetters.of(RELEASE, "deploy-service")) {
+            RelopsEvent<ReleaseApproved> unsigned =
+                    RelopsEvent.of(ReleaseDriver.SOURCE, new ReleaseApproved(gated, "guarded", "bob", "trust me"));
+            events.publish(RELEASE, unsigned);
+            assertThat(dead.awaitReason(unsigned.id(), WAIT)).contains("refused", "not signed by the gateway");
+
+            RelopsEvent<ReleaseApproved> forged =
+                    RelopsEvent.of(ReleaseDriver.SOURCE, new ReleaseApproved(gated, "guarded", "bob", "forged"));
+            events.publish(
+                    RELEASE,
+                    forged,
+                    EventAuthority.sign(forged, List.of("admin"), TestCredentials.EVENT_KEY_ID, forger.getPrivate()));
+            assertThat(dead.awaitReason(forged.id(), WAIT)).contains("signature does not verify");
+
+            // signed by the gateway, for a caller whose role may not approve releases of guarded to prod
+            RelopsEvent<EventData> wrongRole =
+                    releases.act(RELEASE, new ReleaseApproved(gated, "guarded", "bob", "ok"), "approver", "operator");
+            assertThat(dead.awaitReason(wrongRole.id(), WAIT)).contains("needs one of [admin, release-manager]");
+
+            UUID live = releases.establish("guarded-live", "1.0.0");
+            RelopsEvent<EventData> rollback =
+                    releases.act(RELEASE, new RollbackRequested(live, "guarded-live", "bob", "x", true), "approver");
+            assertThat(dead.awaitReason(rollback.id(), WAIT)).contains("needs one of [admin, operator]");
+            assertThat(status(live)).isEqualTo(ReleaseStatus.COMPLETED);
+        }
+        assertThat(status(gated)).isEqualTo(ReleaseStatus.AWAITING_APPROVAL);
+        assertThat(release(gated).approvedBy()).isNull();
+        assertThat(RecordingTarget.calls("guarded")).isEmpty();
+        assertThat(deploy.getBean(MeterRegistry.class).find("relops.events.refused").counters().stream()
+                        .mapToDouble(Counter::count)
+                        .sum())
+                .isGreaterThanOrEqualTo(4);
+
+        // the catalog's approver role, signed by the gateway: acted on
+        act(RELEASE, new ReleaseApproved(gated, "guarded", "bob", "ok"), "release-manager");
+        releases.verify(awaitReady(gated));
+        awaitCompleted(gated);
+        assertThat(release(gated).approvedBy()).isEqualTo("bob");
+    }
+
+    @Test
     void refusesSelfApprovalProceedsOnAnotherApproverAndEndsOnRejection() {
         UUID release = request("approvals", "1.0.0");
         await().atMost(WAIT).until(() -> status(release) == ReleaseStatus.AWAITING_APPROVAL);
-        publish(RELEASE, new ReleaseApproved(release, "approvals", "alice", "lgtm"));
+        act(RELEASE, new ReleaseApproved(release, "approvals", "alice", "lgtm"), "approver");
         await().atMost(WAIT)
                 .until(() -> history(release).stream().anyMatch(s -> s.message().contains("four-eyes")));
         assertThat(status(release)).isEqualTo(ReleaseStatus.AWAITING_APPROVAL);
         assertThat(RecordingTarget.calls("approvals")).isEmpty();
 
-        publish(RELEASE, new ReleaseApproved(release, "approvals", "bob", "ok"));
+        act(RELEASE, new ReleaseApproved(release, "approvals", "bob", "ok"), "approver");
         releases.verify(awaitReady(release));
         awaitCompleted(release);
         assertThat(release(release).approvedBy()).isEqualTo("bob");
 
         UUID rejected = request("approvals", "1.1.0");
         await().atMost(WAIT).until(() -> status(rejected) == ReleaseStatus.AWAITING_APPROVAL);
-        publish(RELEASE, new ReleaseRejected(rejected, "approvals", "bob", "not during the sale"));
+        act(RELEASE, new ReleaseRejected(rejected, "approvals", "bob", "not during the sale"), "approver");
         await().atMost(WAIT).until(() -> status(rejected) == ReleaseStatus.REJECTED);
         assertThat(release(rejected).reason()).contains("rejected by bob: not during the sale");
 
@@ -316,7 +369,7 @@ class ReleaseEngineIT {
         UUID aborted = request("hanging", "1.0.1");
         await().atMost(WAIT).until(() -> status(aborted) == ReleaseStatus.DEPLOYING);
         await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
-        publish(RELEASE, new ReleaseAbortRequested(aborted, "hanging", "carol", "stuck"));
+        act(RELEASE, new ReleaseAbortRequested(aborted, "hanging", "carol", "stuck"), "operator");
         long abortedAt = System.nanoTime();
         await().atMost(Duration.ofSeconds(10)).until(() -> status(aborted) == ReleaseStatus.ABORTED);
         assertThat(Duration.ofNanos(System.nanoTime() - abortedAt)).isLessThan(Duration.ofSeconds(10));
@@ -364,7 +417,7 @@ class ReleaseEngineIT {
         releases.establish("bg-rollback", "1.0.0");
         UUID second = releases.establish("bg-rollback", "2.0.0");
 
-        publish(RELEASE, new RollbackRequested(second, "bg-rollback", "dave", "checkout errors", false));
+        act(RELEASE, new RollbackRequested(second, "bg-rollback", "dave", "checkout errors", false), "operator");
         RollbackCompleted rollback = events.await(
                         RollbackCompleted.class, e -> e.releaseId().equals(second), WAIT)
                 .data();
@@ -395,7 +448,7 @@ class ReleaseEngineIT {
                 .isEqualTo("1.0.0");
 
         // nothing to roll back to before the first release
-        publish(RELEASE, new RollbackRequested(third, "bg-watch", "dave", null, false));
+        act(RELEASE, new RollbackRequested(third, "bg-watch", "dave", null, false), "operator");
         assertThat(events.await(RollbackFailed.class, e -> e.releaseId().equals(third), WAIT)
                         .data()
                         .reason())
@@ -409,7 +462,7 @@ class ReleaseEngineIT {
         UUID third = request("bg-emergency", "3.0.0");
         awaitReady(third);
 
-        publish(RELEASE, new RollbackRequested(second, "bg-emergency", "dave", "data corruption", true));
+        act(RELEASE, new RollbackRequested(second, "bg-emergency", "dave", "data corruption", true), "operator");
         RollbackCompleted rollback = events.await(
                         RollbackCompleted.class, e -> e.releaseId().equals(second), WAIT)
                 .data();
@@ -448,8 +501,9 @@ class ReleaseEngineIT {
         awaitCompleted(id);
         RelopsEvent<RollbackRequested> rollback =
                 RelopsEvent.of(ReleaseDriver.SOURCE, new RollbackRequested(id, "bg-dup", "dave", null, false));
-        events.publish(RELEASE, rollback);
-        events.publish(RELEASE, rollback);
+        EventSignature signed = TestCredentials.sign(rollback, "operator");
+        events.publish(RELEASE, rollback, signed);
+        events.publish(RELEASE, rollback, signed);
         events.await(RollbackFailed.class, e -> e.releaseId().equals(id), WAIT);
         // a marker after the duplicates: once it is handled, so are they
         UUID marker = request("bg-dup", "1.0.1");
@@ -567,6 +621,11 @@ class ReleaseEngineIT {
 
     private static void publish(String topic, EventData data) {
         releases.publish(topic, data);
+    }
+
+    /** An operator's action, signed as the gateway signs it for a caller with {@code roles}. */
+    private static void act(String topic, EventData data, String... roles) {
+        releases.act(topic, data, roles);
     }
 
     private static DeploymentReady awaitReady(UUID release) {

@@ -12,6 +12,7 @@ import io.relops.common.event.EventType;
 import io.relops.common.event.ReleaseRequested;
 import io.relops.common.event.RelopsEvent;
 import io.relops.common.event.RestoreRequested;
+import io.relops.common.security.EventAuthority;
 import io.relops.gateway.release.GatewayCatalog;
 import io.relops.platform.events.EventPublisher;
 import io.relops.platform.web.InvalidRequest;
@@ -60,10 +61,12 @@ class EventIngestion {
 
     private final EventPublisher publisher;
     private final GatewayCatalog catalog;
+    private final EventSigner signer;
 
-    EventIngestion(EventPublisher publisher, GatewayCatalog catalog) {
+    EventIngestion(EventPublisher publisher, GatewayCatalog catalog, EventSigner signer) {
         this.publisher = publisher;
         this.catalog = catalog;
+        this.signer = signer;
     }
 
     @PostMapping("/api/events")
@@ -74,7 +77,9 @@ class EventIngestion {
         RelopsEvent<?> event = CloudEventCodec.fromCloudEvent(read(headers, body));
         authorize(event, user);
         check(event);
-        publisher.publish(event);
+        // A type that carries authority (of those accepted here: restore.requested) is signed for the caller, with
+        // the caller's roles; any relopssig attributes the caller sent were dropped when the event was decoded.
+        publisher.publish(event, EventAuthority.requiresSignature(event.type()) ? signer.sign(event, user) : null);
         log.info(
                 "accepted {} {} for {} from {} over HTTP",
                 event.type().typeName(),
@@ -112,7 +117,8 @@ class EventIngestion {
 
     /**
      * Which types a role may send (see {@link #PUBLISHERS}); decisions and actions (approve, reject,
-     * promote, abort, rollback) have their own endpoints, which check state and four-eyes, and facts
+     * promote, abort, rollback) are refused here: they have their own endpoints, which check state, role and
+     * four-eyes and sign the event, and facts
      * (deployment, health, backup results, ...) are produced by relops' services only.
      */
     private static void authorize(RelopsEvent<?> event, Authentication user) {

@@ -13,6 +13,7 @@ import io.relops.common.event.RelopsEvent;
 import io.relops.common.event.RollbackRequested;
 import io.relops.common.release.OperatorAction;
 import io.relops.common.release.ReleaseStatus;
+import io.relops.gateway.events.EventSigner;
 import io.relops.platform.events.EventPublisher;
 import io.relops.platform.web.InvalidRequest;
 import jakarta.validation.Valid;
@@ -55,10 +56,12 @@ public class ReleaseActions {
     private final EventPublisher publisher;
     private final Backends backends;
     private final GatewayCatalog catalog;
+    private final EventSigner signer;
     private final Duration emergencyWait;
 
-    ReleaseActions(EventPublisher publisher, Backends backends, GatewayCatalog catalog) {
+    ReleaseActions(EventPublisher publisher, Backends backends, GatewayCatalog catalog, EventSigner signer) {
         this.publisher = publisher;
+        this.signer = signer;
         this.catalog = catalog;
         this.backends = backends;
         this.emergencyWait = Duration.ofSeconds(30);
@@ -87,7 +90,8 @@ public class ReleaseActions {
         return accepted(
                 id,
                 OperatorAction.APPROVE,
-                new ReleaseApproved(id, application(release), user.getName(), comment(body)));
+                new ReleaseApproved(id, application(release), user.getName(), comment(body)),
+                user);
     }
 
     @PostMapping("/reject")
@@ -101,7 +105,8 @@ public class ReleaseActions {
         return accepted(
                 id,
                 OperatorAction.REJECT,
-                new ReleaseRejected(id, application(release), user.getName(), body.reason()));
+                new ReleaseRejected(id, application(release), user.getName(), body.reason()),
+                user);
     }
 
     @PostMapping("/promote")
@@ -116,7 +121,10 @@ public class ReleaseActions {
                     HttpStatus.CONFLICT, "release " + id + " is not paused: nothing to promote");
         }
         return accepted(
-                id, OperatorAction.PROMOTE, new ReleasePromotionRequested(id, application(release), user.getName()));
+                id,
+                OperatorAction.PROMOTE,
+                new ReleasePromotionRequested(id, application(release), user.getName()),
+                user);
     }
 
     @PostMapping("/abort")
@@ -127,7 +135,8 @@ public class ReleaseActions {
                 id,
                 OperatorAction.ABORT,
                 new ReleaseAbortRequested(
-                        id, application(release), user.getName(), body == null ? null : body.reason()));
+                        id, application(release), user.getName(), body == null ? null : body.reason()),
+                user);
     }
 
     @PostMapping("/rollback")
@@ -138,9 +147,9 @@ public class ReleaseActions {
         EventData request = new RollbackRequested(
                 id, application(release), user.getName(), body == null ? null : body.reason(), emergency);
         if (!emergency) {
-            return accepted(id, OperatorAction.ROLLBACK, request);
+            return accepted(id, OperatorAction.ROLLBACK, request, user);
         }
-        publish(OperatorAction.ROLLBACK, request);
+        publish(OperatorAction.ROLLBACK, request, user);
         Map<String, Object> after = awaitRollback(id);
         return ResponseEntity.ok(after);
     }
@@ -168,8 +177,9 @@ public class ReleaseActions {
         return release;
     }
 
-    private ResponseEntity<Map<String, Object>> accepted(UUID id, OperatorAction action, EventData data) {
-        publish(action, data);
+    private ResponseEntity<Map<String, Object>> accepted(
+            UUID id, OperatorAction action, EventData data, Authentication user) {
+        publish(action, data, user);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("releaseId", id);
         body.put("action", action.wireName());
@@ -182,13 +192,15 @@ public class ReleaseActions {
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no release " + id));
     }
 
-    private void publish(OperatorAction action, EventData data) {
+    /** Publishes the action's event, signed for the caller ({@link EventSigner}): consumers act on nothing else. */
+    private void publish(OperatorAction action, EventData data, Authentication user) {
         if (EventType.of(data) != action.eventType()) {
             throw new IllegalStateException(
                     action + " publishes " + action.eventType().typeName() + ", not "
                             + EventType.of(data).typeName());
         }
-        publisher.publish(RelopsEvent.of(ReleaseController.SOURCE, data));
+        RelopsEvent<EventData> event = RelopsEvent.of(ReleaseController.SOURCE, data);
+        publisher.publish(event, signer.sign(event, user));
     }
 
     /** The release, if its status allows {@code action} ({@link ReleaseStatus#allowedActions()}); else 409. */

@@ -3,8 +3,11 @@ package io.relops.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.relops.common.codec.EventSignature;
 import io.relops.common.event.ReleaseApproved;
 import io.relops.common.event.ReleaseRequested;
+import io.relops.common.event.RelopsEvent;
+import io.relops.common.security.EventAuthority;
 import io.relops.testkit.EventStream;
 import io.relops.testkit.TestCredentials;
 import java.net.URI;
@@ -165,6 +168,15 @@ class GatewayApiIT {
                         events.all(ReleaseApproved.class, a -> a.releaseId().equals(id))
                                         .size()
                                 == 1);
+        // signed by the gateway for the caller, with the caller's roles: what deploy-service acts on
+        RelopsEvent<ReleaseApproved> approval =
+                events.all(ReleaseApproved.class, a -> a.releaseId().equals(id)).get(0);
+        EventSignature signature = events.signatureOf(approval).orElseThrow();
+        assertThat(signature.keyId()).isEqualTo(TestCredentials.EVENT_KEY_ID);
+        assertThat(signature.roles()).containsExactly("approver");
+        assertThat(EventAuthority.verifies(
+                        approval, signature, TestCredentials.eventSigningKey().getPublic()))
+                .isTrue();
     }
 
     @Test

@@ -8,13 +8,22 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import io.relops.common.audit.Keys;
+import io.relops.common.codec.EventSignature;
 import io.relops.common.event.EventType;
 import io.relops.common.event.ReleaseApproved;
 import io.relops.common.event.RelopsEvent;
 import io.relops.common.event.RollbackRequested;
 import io.relops.common.release.OperatorAction;
 import io.relops.common.release.ReleaseStatus;
+import io.relops.common.security.EventAuthority;
+import io.relops.gateway.events.EventSigner;
+import io.relops.gateway.events.EventSigningSettings;
 import io.relops.platform.events.EventPublisher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,7 +49,17 @@ class ReleaseActionsTest {
             "shop",
             new GatewayCatalog.Application(
                     Map.of("prod", new GatewayCatalog.Environment(new GatewayCatalog.Approval(true, "approver"))))));
-    private final ReleaseActions actions = new ReleaseActions(publisher, backends, catalog);
+    private final Path keyFile = keyFile();
+    private final EventSigner signer = new EventSigner(new EventSigningSettings(keyFile, "test", true));
+    private final ReleaseActions actions = new ReleaseActions(publisher, backends, catalog, signer);
+
+    private static Path keyFile() {
+        try {
+            return Files.createTempDirectory("relops-gateway-test").resolve("event-signing-key.pem");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     @Test
     void refusesApprovalByTheRequester() {
@@ -50,7 +69,7 @@ class ReleaseActionsTest {
                     assertThat(e.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
                     assertThat(e.getReason()).contains("four-eyes");
                 });
-        verify(publisher, never()).publish(any());
+        verify(publisher, never()).publish(any(), any());
     }
 
     @Test
@@ -60,17 +79,23 @@ class ReleaseActionsTest {
                 .isInstanceOfSatisfying(
                         ResponseStatusException.class,
                         e -> assertThat(e.getReason()).contains("need the role 'approver'"));
-        verify(publisher, never()).publish(any());
+        verify(publisher, never()).publish(any(), any());
     }
 
     @Test
-    void publishesAnApprovalByAnotherApproverWithItsActor() {
+    void publishesAnApprovalByAnotherApproverWithItsActorSignedWithTheCallersRoles() throws IOException {
         release("AWAITING_APPROVAL");
         var answer = actions.approve(ID, new ReleaseActions.Approval("ok"), user("bob", "ROLE_APPROVER"));
         assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
         ArgumentCaptor<RelopsEvent<?>> event = ArgumentCaptor.captor();
-        verify(publisher).publish(event.capture());
+        ArgumentCaptor<EventSignature> signature = ArgumentCaptor.captor();
+        verify(publisher).publish(event.capture(), signature.capture());
         assertThat(event.getValue().data()).isEqualTo(new ReleaseApproved(ID, "shop", "bob", "ok"));
+        assertThat(signature.getValue().keyId()).isEqualTo("test");
+        assertThat(signature.getValue().roles()).containsExactly("approver");
+        String pem = Files.readString(keyFile);
+        assertThat(EventAuthority.verifies(event.getValue(), signature.getValue(), Keys.readPublic(pem)))
+                .isTrue();
     }
 
     @Test
@@ -98,7 +123,7 @@ class ReleaseActionsTest {
         assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.OK);
         assertThat(answer.getBody()).containsEntry("status", "ROLLED_BACK");
         ArgumentCaptor<RelopsEvent<?>> event = ArgumentCaptor.captor();
-        verify(publisher).publish(event.capture());
+        verify(publisher).publish(event.capture(), any());
         assertThat(event.getValue().data())
                 .isEqualTo(new RollbackRequested(ID, "shop", "dave", "data corruption", true));
     }
@@ -119,7 +144,7 @@ class ReleaseActionsTest {
                         .isEqualTo(HttpStatus.ACCEPTED);
                 assertThat(answer.getBody()).containsEntry("action", action.wireName());
                 ArgumentCaptor<RelopsEvent<?>> event = ArgumentCaptor.captor();
-                verify(publisher).publish(event.capture());
+                verify(publisher).publish(event.capture(), any());
                 assertThat(EventType.of(event.getValue().data())).isEqualTo(action.eventType());
             } else {
                 assertThatThrownBy(() -> act(action))
@@ -129,7 +154,7 @@ class ReleaseActionsTest {
                             assertThat(e.getReason())
                                     .isEqualTo("cannot " + action.verb() + " release " + ID + ": it is " + status);
                         });
-                verify(publisher, never()).publish(any());
+                verify(publisher, never()).publish(any(), any());
             }
         }
     }
@@ -142,7 +167,7 @@ class ReleaseActionsTest {
                     assertThat(e.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
                     assertThat(e.getReason()).contains("is not paused");
                 });
-        verify(publisher, never()).publish(any());
+        verify(publisher, never()).publish(any(), any());
     }
 
     @Test
@@ -154,7 +179,7 @@ class ReleaseActionsTest {
                             ResponseStatusException.class,
                             e -> assertThat(e.getStatusCode()).isEqualTo(HttpStatus.CONFLICT));
         }
-        verify(publisher, never()).publish(any());
+        verify(publisher, never()).publish(any(), any());
     }
 
     @ParameterizedTest

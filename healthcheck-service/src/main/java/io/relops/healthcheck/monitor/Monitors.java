@@ -167,7 +167,7 @@ public class Monitors implements SmartLifecycle {
             MonitorStates.Row row = rows.get(slot.key());
             HealthState known = row != null && row.endpoint().equals(slot.endpoint()) ? row.state() : null;
             Instant graceUntil = resuming ? startedAt.plus(settings.startGrace()) : Instant.MIN;
-            Monitor monitor = new Monitor(slot, spec.monitor(), spec.probeList(), known, graceUntil);
+            Monitor monitor = new Monitor(slot, spec, known, graceUntil);
             monitors.put(slot.key(), monitor);
             monitor.schedule();
             log.info(
@@ -217,6 +217,7 @@ public class Monitors implements SmartLifecycle {
         volatile LiveSlot live;
         private final MonitorSpec spec;
         private final List<ProbeSpec> probeSpecs;
+        private final HealthSpec health;
         private final Instant first;
         /** Failing rounds before this instant are not counted (resumed after a restart: see start-grace). */
         private final Instant graceUntil;
@@ -230,18 +231,15 @@ public class Monitors implements SmartLifecycle {
         private boolean inFlight;
         private MonitorStates.@Nullable Snapshot dirty;
 
-        Monitor(
-                LiveSlot live,
-                MonitorSpec spec,
-                List<ProbeSpec> probeSpecs,
-                @Nullable HealthState known,
-                Instant graceUntil) {
+        Monitor(LiveSlot live, HealthSpec health, @Nullable HealthState known, Instant graceUntil) {
+            MonitorSpec spec = health.monitor();
             this.live = live;
             this.graceUntil = graceUntil;
             this.state = known;
             this.fresh = true;
             this.spec = spec;
-            this.probeSpecs = probeSpecs;
+            this.probeSpecs = health.probeList();
+            this.health = health;
             // spread the monitors over the interval (stable per application), not all on the same instant
             this.first = Instant.now()
                     .plusMillis(50
@@ -293,7 +291,9 @@ public class Monitors implements SmartLifecycle {
                 inFlight = true;
             }
             LiveSlot slot = live;
-            probes.runAll(probeSpecs, new ProbeTarget(slot.application(), slot.version(), slot.slot(), slot.endpoint()))
+            probes.runAll(
+                            probeSpecs,
+                            ProbeTarget.of(slot.application(), slot.version(), slot.slot(), slot.endpoint(), health))
                     .whenCompleteAsync(
                             (results, failure) -> {
                                 synchronized (this) {

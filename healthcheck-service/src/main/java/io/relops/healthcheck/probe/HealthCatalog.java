@@ -29,10 +29,15 @@ public record HealthCatalog(@Nullable Map<String, ApplicationHealth> application
      * rounds fail it (so {@code failures - 1} are tolerated), and no verdict by {@code deadline}
      * fails it too. A round with an inconclusive result counts neither way. After {@code
      * release.completed} the live slot is watched for {@code watchWindow}; {@code monitor} is the
-     * continuous monitoring of the live slot.
+     * continuous monitoring of the live slot. {@code allowedHosts}: the hosts (patterns, {@code *} for any
+     * characters) probes may contact; an endpoint elsewhere, whatever an event names, is never requested (none:
+     * nothing is probed). {@code evidence}: {@code none} (default: status and latency) or {@code body} (a failing
+     * probe's evidence keeps an excerpt of the body).
      */
     public record HealthSpec(
             @Nullable List<ProbeSpec> probes,
+            @DefaultValue List<String> allowedHosts,
+            @DefaultValue("none") String evidence,
             @DefaultValue("0s") Duration initialDelay,
             @DefaultValue("1s") Duration interval,
             @DefaultValue("3") int successes,
@@ -45,6 +50,14 @@ public record HealthCatalog(@Nullable Map<String, ApplicationHealth> application
             if (successes < 1 || failures < 1) {
                 throw new IllegalArgumentException("health.successes and health.failures must be at least 1");
             }
+            if (!Set.of("none", "body").contains(evidence)) {
+                throw new IllegalArgumentException("health.evidence is '" + evidence + "'; it is none or body");
+            }
+        }
+
+        /** Whether a failing probe's evidence may keep an excerpt of the body ({@code evidence: body}). */
+        public boolean bodyEvidence() {
+            return "body".equals(evidence);
         }
 
         public List<ProbeSpec> probeList() {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,6 +34,17 @@ class HttpProbe implements Probe {
     @Override
     public String type() {
         return "http";
+    }
+
+    @Override
+    public @Nullable String host(ProbeSpec spec, ProbeTarget target) {
+        try {
+            return spec.url() == null
+                    ? null
+                    : URI.create(target.expand(spec.url())).getHost();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     @Override
@@ -61,18 +73,30 @@ class HttpProbe implements Probe {
                 Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
                 return new ProbeResult(spec.name(), false, null, threshold, latency, call + " failed: " + cause);
             }
-            return judge(spec, call, threshold, latency, response.statusCode(), response.body());
+            return judge(spec, call, threshold, latency, response.statusCode(), response.body(), target.bodyEvidence());
         });
     }
 
-    static ProbeResult judge(ProbeSpec spec, String call, String threshold, long latency, int status, String body) {
+    /**
+     * The result of one answer. The body is evidence only when the catalog asks for it ({@code bodyEvidence},
+     * {@code health.evidence: body}): by default nothing of it is kept, since it may hold anything the endpoint
+     * returns.
+     */
+    static ProbeResult judge(
+            ProbeSpec spec,
+            String call,
+            String threshold,
+            long latency,
+            int status,
+            String body,
+            boolean bodyEvidence) {
         List<String> problems = new ArrayList<>();
         String value = Integer.toString(status);
         if (!spec.expectStatus().contains(status)) {
             problems.add("status " + status + ", expected " + spec.expectStatus());
         }
         if (spec.bodyContains() != null && !body.contains(spec.bodyContains())) {
-            problems.add("body does not contain '" + spec.bodyContains() + "': " + abbreviate(body));
+            problems.add("body does not contain '" + spec.bodyContains() + "'" + excerpt(body, bodyEvidence));
         }
         if (spec.jsonPath() != null) {
             String actual;
@@ -81,7 +105,7 @@ class HttpProbe implements Probe {
                 actual = String.valueOf(read);
             } catch (JsonPathException | IllegalArgumentException e) {
                 actual = null;
-                problems.add(spec.jsonPath() + " not found in the body (" + e.getMessage() + "): " + abbreviate(body));
+                problems.add(spec.jsonPath() + " not found in the body" + excerpt(body, bodyEvidence));
             }
             if (actual != null) {
                 value = value + ", " + spec.jsonPath() + "=" + actual;
@@ -113,6 +137,10 @@ class HttpProbe implements Probe {
                     .append('\'');
         }
         return threshold.toString();
+    }
+
+    private static String excerpt(String body, boolean bodyEvidence) {
+        return bodyEvidence ? ": " + abbreviate(body) : "";
     }
 
     private static String abbreviate(String body) {

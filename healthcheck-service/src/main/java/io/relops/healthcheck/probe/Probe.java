@@ -3,6 +3,7 @@ package io.relops.healthcheck.probe;
 import io.relops.common.event.ProbeResult;
 import io.relops.healthcheck.probe.HealthCatalog.ProbeSpec;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One kind of probe ({@code http}, {@code tcp}, {@code prometheus}). Probes are asynchronous: no
@@ -19,4 +20,12 @@ public interface Probe {
      * could not decide).
      */
     CompletableFuture<ProbeResult> run(ProbeSpec spec, ProbeTarget target);
+
+    /**
+     * The host the probe would contact for {@code target}, which {@link ProbeRunner} checks against the catalog's
+     * {@code allowed-hosts} before the probe runs; none when the probe contacts only what configuration names
+     * outright (not the target).
+     */
+    @Nullable
+    String host(ProbeSpec spec, ProbeTarget target);
 }

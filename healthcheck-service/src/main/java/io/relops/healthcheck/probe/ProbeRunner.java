@@ -29,7 +29,9 @@ import org.springframework.stereotype.Component;
  * Runs probes with their guards: every probe call is bounded by a Resilience4j {@link TimeLimiter}
  * (the probe's timeout plus a grace, cancelling the call) and goes through its application's
  * {@link Bulkhead}, so a hanging endpoint holds at most {@code max-concurrent-per-application}
- * calls and never the capacity other applications need. Probes are asynchronous, so no thread
+ * calls and never the capacity other applications need. A probe whose host the application's catalog does not
+ * allow ({@link ProbeTarget#allows}) is not run at all: it fails, naming the host and the setting
+ * ({@code relops.health.probe.refused}). Probes are asynchronous, so no thread
  * waits on a slow endpoint. Records {@code relops.health.probe.latency} and {@code
  * relops.health.probe.results}.
  */
@@ -82,6 +84,13 @@ public class ProbeRunner implements DisposableBean {
                             null,
                             0,
                             "probe type '" + spec.type() + "' is not available (available: " + probes.keySet() + ")")));
+        }
+        String host = probe.host(spec, target);
+        if (host != null && !target.allows(host)) {
+            meters.counter("relops.health.probe.refused", "application", target.application())
+                    .increment();
+            return CompletableFuture.completedFuture(
+                    record(target, new ProbeResult(spec.name(), false, null, null, 0, target.refusal(host))));
         }
         Bulkhead bulkhead = bulkheads.bulkhead(target.application());
         TimeLimiter limiter = timeLimiters.computeIfAbsent(

@@ -43,6 +43,21 @@ class PrometheusProbe implements Probe {
         return "prometheus";
     }
 
+    /** Prometheus itself, named by the catalog or configuration; its host is checked only when the URL is a template. */
+    @Override
+    public @Nullable String host(ProbeSpec spec, ProbeTarget target) {
+        String base = spec.prometheusUrl() != null ? spec.prometheusUrl() : defaultPrometheusUrl;
+        if (base == null || !base.contains("{")) {
+            return null;
+        }
+        try {
+            String host = URI.create(target.expand(base)).getHost();
+            return host == null ? "" : host;
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
+    }
+
     @Override
     public CompletableFuture<ProbeResult> run(ProbeSpec spec, ProbeTarget target) {
         String threshold = spec.comparison() + " " + spec.threshold();

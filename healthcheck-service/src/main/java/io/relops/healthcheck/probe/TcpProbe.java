@@ -8,6 +8,7 @@ import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /** A TCP connect to {@code address} ({@code host:port}, a template): it passes when the connection is accepted. */
@@ -17,6 +18,13 @@ class TcpProbe implements Probe {
     @Override
     public String type() {
         return "tcp";
+    }
+
+    @Override
+    public @Nullable String host(ProbeSpec spec, ProbeTarget target) {
+        String address = target.expand(spec.address());
+        int colon = address.lastIndexOf(':');
+        return colon <= 0 ? null : address.substring(0, colon);
     }
 
     @Override

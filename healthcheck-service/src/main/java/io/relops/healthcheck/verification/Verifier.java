@@ -15,6 +15,7 @@ import io.relops.healthcheck.probe.HealthCatalog.HealthSpec;
 import io.relops.healthcheck.probe.ProbeRunner;
 import io.relops.healthcheck.probe.ProbeTarget;
 import io.relops.platform.events.Outbox;
+import io.relops.platform.redaction.Redaction;
 import io.relops.platform.tracing.TraceContexts;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -161,7 +162,19 @@ public class Verifier implements ApplicationRunner, DisposableBean {
                     List.of());
             return;
         }
-        Run run = new Run(verification, spec, Instant.now().plus(spec.deadline()), traceparent);
+        ProbeTarget target = ProbeTarget.of(
+                verification.application(), verification.version(), verification.slot(), verification.endpoint(), spec);
+        if (!target.allows(target.endpointHost())) {
+            // the endpoint comes from an event: outside the catalog's hosts nothing is requested
+            finish(
+                    verification,
+                    false,
+                    "endpoint " + Redaction.schemeAndHost(verification.endpoint()) + ": "
+                            + target.refusal(target.endpointHost()),
+                    List.of());
+            return;
+        }
+        Run run = new Run(verification, spec, target, Instant.now().plus(spec.deadline()), traceparent);
         scheduler.schedule(run::round, Instant.now().plus(spec.initialDelay()));
     }
 
@@ -175,13 +188,17 @@ public class Verifier implements ApplicationRunner, DisposableBean {
         private final List<ProbeResult> evidence = new ArrayList<>();
         private final @Nullable String traceparent;
 
-        Run(Verification verification, HealthSpec spec, Instant deadline, @Nullable String traceparent) {
+        Run(
+                Verification verification,
+                HealthSpec spec,
+                ProbeTarget target,
+                Instant deadline,
+                @Nullable String traceparent) {
             this.verification = verification;
             this.traceparent = traceparent;
             this.spec = spec;
             this.deadline = deadline;
-            this.target = new ProbeTarget(
-                    verification.application(), verification.version(), verification.slot(), verification.endpoint());
+            this.target = target;
             this.rounds = new Rounds(spec.successes(), spec.failures());
         }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.relops.common.event.ProbeResult;
 import io.relops.healthcheck.probe.HealthCatalog.ProbeSpec;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class HttpProbeTest {
     @Test
     void passesWhenStatusBodyAndJsonPathAllMatch() {
         ProbeResult result = HttpProbe.judge(
-                spec(Set.of(200, 204), "UP", "$.status", "UP"), "GET x", "t", 4, 200, "{\"status\":\"UP\"}");
+                spec(Set.of(200, 204), "UP", "$.status", "UP"), "GET x", "t", 4, 200, "{\"status\":\"UP\"}", false);
         assertThat(result.passed()).isTrue();
         assertThat(result.value()).isEqualTo("200, $.status=UP");
         assertThat(result.error()).isNull();
@@ -43,7 +44,13 @@ class HttpProbeTest {
     @Test
     void namesEveryMismatch() {
         ProbeResult result = HttpProbe.judge(
-                spec(Set.of(200), "UP", "$.status", "UP"), "GET http://h/health", "t", 4, 503, "{\"status\":\"DOWN\"}");
+                spec(Set.of(200), "UP", "$.status", "UP"),
+                "GET http://h/health",
+                "t",
+                4,
+                503,
+                "{\"status\":\"DOWN\"}",
+                false);
         assertThat(result.passed()).isFalse();
         assertThat(result.error())
                 .startsWith("GET http://h/health: ")
@@ -53,8 +60,35 @@ class HttpProbeTest {
     }
 
     @Test
+    void keepsABodyExcerptOnlyWhenTheCatalogAsksForIt() {
+        String body = "{\"status\":\"DOWN\",\"secret\":\"s3cr3t\"}";
+        ProbeResult none = HttpProbe.judge(spec(Set.of(200), "UP", null, null), "GET x", "t", 4, 200, body, false);
+        assertThat(none.error()).contains("body does not contain 'UP'").doesNotContain("s3cr3t");
+
+        ProbeResult kept = HttpProbe.judge(spec(Set.of(200), "UP", null, null), "GET x", "t", 4, 200, body, true);
+        assertThat(kept.error()).contains("body does not contain 'UP': " + body);
+    }
+
+    @Test
+    void allowsOnlyTheCatalogsHostPatterns() {
+        ProbeTarget target = new ProbeTarget(
+                "shop", "1.0.0", "blue", "http://shop-blue.apps.svc:8080", List.of("*.apps.svc", "localhost"), false);
+        assertThat(target.allows("shop-blue.apps.svc")).isTrue();
+        assertThat(target.allows("LOCALHOST")).isTrue();
+        assertThat(target.allows("169.254.169.254")).isFalse();
+        assertThat(target.allows("apps.svc.evil.example")).isFalse();
+        assertThat(target.allows(null)).isFalse();
+        assertThat(target.refusal("169.254.169.254"))
+                .contains("'169.254.169.254'", "relops.applications.shop.health.allowed-hosts");
+        assertThat(new ProbeTarget("shop", null, null, "http://localhost").allows("localhost"))
+                .as("no allowed hosts configured: nothing is probed")
+                .isFalse();
+    }
+
+    @Test
     void aMissingJsonPathFails() {
-        ProbeResult result = HttpProbe.judge(spec(Set.of(200), null, "$.version", "1.0.0"), "GET x", "t", 1, 200, "{}");
+        ProbeResult result =
+                HttpProbe.judge(spec(Set.of(200), null, "$.version", "1.0.0"), "GET x", "t", 1, 200, "{}", false);
         assertThat(result.passed()).isFalse();
         assertThat(result.error()).contains("$.version not found");
     }

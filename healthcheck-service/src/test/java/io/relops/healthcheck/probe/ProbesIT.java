@@ -59,7 +59,7 @@ class ProbesIT {
     }
 
     private static ProbeTarget target(String application, String endpoint) {
-        return new ProbeTarget(application, "1.0.0", "blue", endpoint);
+        return new ProbeTarget(application, "1.0.0", "blue", endpoint, List.of("127.0.0.1"), false);
     }
 
     private static ProbeResult run(ProbeSpec spec, ProbeTarget target) throws Exception {
@@ -81,6 +81,19 @@ class ProbesIT {
                         .counter()
                         .count())
                 .isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aProbeOfAHostTheCatalogDoesNotAllowIsNeverSent() throws Exception {
+        int before = endpoints.hits("/fenced");
+        ProbeTarget fenced = new ProbeTarget(
+                "fenced", "1.0.0", "blue", endpoints.baseUrl() + "/fenced", List.of("localhost"), false);
+
+        ProbeResult result = run(http("health", "", Duration.ofSeconds(2)), fenced);
+
+        assertThat(result.passed()).isFalse();
+        assertThat(result.error()).contains("'127.0.0.1'", "relops.applications.fenced.health.allowed-hosts");
+        assertThat(endpoints.hits("/fenced")).isEqualTo(before);
     }
 
     @Test

@@ -151,7 +151,10 @@ class PrometheusProbeIT {
                 threshold,
                 "inconclusive",
                 Duration.ofSeconds(2));
-        return runner.run(spec, new ProbeTarget(application, "1.0.0", "blue", "http://127.0.0.1:1"))
+        return runner.run(
+                        spec,
+                        new ProbeTarget(
+                                application, "1.0.0", "blue", "http://127.0.0.1:1", List.of("127.0.0.1"), false))
                 .get(10, TimeUnit.SECONDS);
     }
 

@@ -3,12 +3,14 @@ package io.relops.platform.events;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.relops.common.codec.CloudEventCodec;
 import io.relops.common.codec.EncodedEvent;
+import io.relops.common.codec.EventSignature;
 import io.relops.common.event.Channel;
 import io.relops.common.event.RelopsEvent;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -50,7 +52,12 @@ public class EventPublisher {
     }
 
     public void publish(RelopsEvent<?> event) {
-        EncodedEvent encoded = CloudEventCodec.encode(event);
+        publish(event, null);
+    }
+
+    /** Publishes {@code event} with the gateway's signature over it ({@link EventSignature}), if there is one. */
+    public void publish(RelopsEvent<?> event, @Nullable EventSignature signature) {
+        EncodedEvent encoded = CloudEventCodec.encode(event, signature);
         MessageBuilder<byte[]> builder =
                 MessageBuilder.withPayload(encoded.value()).setHeader(KafkaHeaders.KEY, encoded.key());
         encoded.headers().forEach(builder::setHeader);

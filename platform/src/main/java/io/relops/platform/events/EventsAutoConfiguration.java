@@ -12,6 +12,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.cloud.stream.function.StreamBridge;
@@ -23,6 +24,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /** Registers the event plumbing in every relops service; the outbox only where a database exists. */
 @AutoConfiguration(after = {DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class})
+@EnableConfigurationProperties(EventSigningProperties.class)
 public class EventsAutoConfiguration {
 
     @Bean
@@ -46,6 +48,11 @@ public class EventsAutoConfiguration {
     @Bean
     InboundEvents relopsInboundEvents(MeterRegistry meterRegistry) {
         return new InboundEvents(meterRegistry);
+    }
+
+    @Bean
+    AuthorityCheck relopsAuthorityCheck(EventSigningProperties properties, MeterRegistry meterRegistry) {
+        return new AuthorityCheck(properties, meterRegistry);
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -2,9 +2,12 @@ package io.relops.platform.events;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.relops.common.codec.CloudEventCodec;
+import io.relops.common.codec.EventSignature;
 import io.relops.common.codec.InvalidEventException;
 import io.relops.common.event.RelopsEvent;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -27,17 +30,26 @@ public class InboundEvents {
     }
 
     public void handle(Message<byte[]> message, Consumer<RelopsEvent<?>> handler) {
-        RelopsEvent<?> event;
+        handleSigned(message, (event, signature) -> handler.accept(event));
+    }
+
+    /**
+     * As {@link #handle}, handing over the gateway's signature too, for a handler that acts on events carrying an
+     * operator's authority (it checks them with {@link AuthorityCheck}).
+     */
+    public void handleSigned(Message<byte[]> message, BiConsumer<RelopsEvent<?>, @Nullable EventSignature> handler) {
+        CloudEventCodec.Decoded decoded;
         try {
-            event = CloudEventCodec.decode(message.getHeaders(), message.getPayload());
+            decoded = CloudEventCodec.decodeWithData(message.getHeaders(), message.getPayload());
         } catch (InvalidEventException e) {
             meterRegistry.counter("relops.events.invalid").increment();
             log.warn("refusing record for the dead-letter topic: {}", e.getMessage());
             throw e;
         }
+        RelopsEvent<?> event = decoded.event();
         try (MDC.MDCCloseable r = MDC.putCloseable("releaseId", String.valueOf(event.releaseId()));
                 MDC.MDCCloseable t = MDC.putCloseable("eventType", event.type().typeName())) {
-            handler.accept(event);
+            handler.accept(event, decoded.signature());
             meterRegistry
                     .counter("relops.events.consumed", "type", event.type().typeName())
                     .increment();

@@ -8,6 +8,7 @@ import io.relops.deploy.targets.TargetContext;
 import io.relops.deploy.targets.TargetUnavailableException;
 import io.relops.deploy.targets.Traffic;
 import io.relops.deploy.targets.webhook.WebhookCallbacks.Waiting;
+import io.relops.platform.redaction.Redaction;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -100,7 +101,7 @@ public class WebhookTarget implements DeploymentTarget {
             log.info(
                     "{}: asked {} to deploy {} on slot {}, waiting up to {} for its callback",
                     application,
-                    spec.url(),
+                    shown(spec),
                     version,
                     slot,
                     spec.deadline());
@@ -108,12 +109,12 @@ public class WebhookTarget implements DeploymentTarget {
             if (!callback.ready()) {
                 throw new DeploymentFailedException(application + " " + version + " on slot " + slot
                         + ": the webhook system reported the deploy failed: "
-                        + (callback.message() == null ? "(no message)" : callback.message()));
+                        + (callback.message() == null ? "(no message)" : Redaction.redact(callback.message())));
             }
             log.info("{}: {} on slot {} is ready at {}", application, version, slot, callback.endpoint());
             return String.valueOf(callback.endpoint());
         } catch (TimeoutException e) {
-            throw new DeploymentFailedException(application + " " + version + " on slot " + slot + ": " + spec.url()
+            throw new DeploymentFailedException(application + " " + version + " on slot " + slot + ": " + shown(spec)
                     + " did not call back within the deadline of " + spec.deadline());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -121,7 +122,9 @@ public class WebhookTarget implements DeploymentTarget {
                     "interrupted while waiting for the webhook callback of " + application + " on slot " + slot, e);
         } catch (ExecutionException e) {
             throw new DeploymentFailedException(
-                    "the webhook callback of " + application + " on slot " + slot + " failed: " + e.getCause(), e);
+                    "the webhook callback of " + application + " on slot " + slot + " failed: "
+                            + Redaction.redact(String.valueOf(e.getCause())),
+                    e);
         } finally {
             callbacks.unregister(id, waiting);
         }
@@ -176,15 +179,19 @@ public class WebhookTarget implements DeploymentTarget {
                     .toBodilessEntity();
         } catch (RestClientResponseException e) {
             HttpStatusCode status = e.getStatusCode();
-            String answer = spec.url() + " answered " + status.value() + " to the " + what
-                    + (e.getResponseBodyAsString().isBlank() ? "" : ": " + abbreviate(e.getResponseBodyAsString()));
+            String answer = shown(spec) + " answered " + status.value() + " to the " + what
+                    + (e.getResponseBodyAsString().isBlank()
+                            ? ""
+                            : ": " + abbreviate(Redaction.redact(e.getResponseBodyAsString())));
             if (status.is5xxServerError() || status.value() == 408 || status.value() == 429) {
                 throw new TargetUnavailableException(answer, e);
             }
             throw new DeploymentFailedException(answer, e);
         } catch (ResourceAccessException e) {
             throw new TargetUnavailableException(
-                    "cannot reach " + spec.url() + " for the " + what + ": " + describe(e.getMostSpecificCause()), e);
+                    "cannot reach " + shown(spec) + " for the " + what + ": "
+                            + Redaction.redact(describe(e.getMostSpecificCause())),
+                    e);
         }
     }
 
@@ -196,6 +203,14 @@ public class WebhookTarget implements DeploymentTarget {
             factory.setReadTimeout(t);
             return http.clone().requestFactory(factory).build();
         });
+    }
+
+    /**
+     * The target's URL as errors and logs show it: scheme and host only. Its path or query may carry a token, and
+     * a failure's reason reaches {@code deployment.failed} and so the audit log, which cannot be edited.
+     */
+    private static String shown(WebhookSpec spec) {
+        return Redaction.schemeAndHost(spec.url());
     }
 
     /** A cause in words: its message, or its kind when it has none (an interrupted exchange has none). */
