@@ -218,7 +218,10 @@ class FilesystemBackupIT {
                 .extracting(BackupRequested::requestedBy)
                 .containsOnly(TestCredentials.name("operator"));
         assertThat(backupEvents.received())
-                .as("no event of this test names mallory")
+                .as(
+                        "no event of this test's application names mallory (another test publishes mallory's forged restore)")
+                .filteredOn(r -> "actors".equals(r.event().subject()))
+                .isNotEmpty()
                 .noneMatch(r -> r.event().data().toString().contains("mallory"));
     }
 
