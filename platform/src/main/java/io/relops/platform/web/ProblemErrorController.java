@@ -1,5 +1,6 @@
 package io.relops.platform.web;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -36,7 +37,8 @@ public class ProblemErrorController implements ErrorController {
     public void error(HttpServletRequest request, HttpServletResponse response) throws IOException {
         HttpStatus status = status(request);
         Object failure = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
-        String path = String.valueOf(request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI));
+        Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        String path = uri == null ? request.getRequestURI() : uri.toString();
         if (failure instanceof Throwable exception && status.is5xxServerError()) {
             log.error("{} {} failed", request.getMethod(), path, exception);
         }
@@ -56,6 +58,9 @@ public class ProblemErrorController implements ErrorController {
     }
 
     private static HttpStatus status(HttpServletRequest request) {
+        if (request.getDispatcherType() != DispatcherType.ERROR) {
+            return HttpStatus.NOT_FOUND; // the error page called by its path: there is nothing there
+        }
         if (request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer code) {
             HttpStatus status = HttpStatus.resolve(code);
             if (status != null && status.isError()) {
