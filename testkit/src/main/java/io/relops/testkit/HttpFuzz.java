@@ -327,6 +327,11 @@ public final class HttpFuzz {
             headers.put("Content-Type", contentType);
             body = body(random, contentType);
         }
+        if (body.length > 8192 && (headers.containsKey("X-Pad") || headers.containsKey("X-Many-0"))) {
+            // Tomcat answers headers too large at once and closes the connection while a large body is still
+            // being sent: the client would see a reset, not the answer
+            body = "{}".getBytes(StandardCharsets.UTF_8);
+        }
         return new Case(kind + "/" + method.toLowerCase(Locale.ROOT), method, path, headers, body);
     }
 

@@ -1,5 +1,6 @@
 package io.relops.platform.web;
 
+import jakarta.servlet.DispatcherType;
 import org.apache.catalina.Pipeline;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
@@ -46,6 +47,7 @@ public class RelopsWebAutoConfiguration {
         FilterRegistrationBean<RequestMediaTypes> registration =
                 new FilterRegistrationBean<>(new RequestMediaTypes(new Problems(json)));
         registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 1);
+        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ERROR);
         return registration;
     }
 

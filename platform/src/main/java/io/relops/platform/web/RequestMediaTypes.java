@@ -1,5 +1,6 @@
 package io.relops.platform.web;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -34,6 +35,14 @@ public final class RequestMediaTypes extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String contentType = request.getContentType();
+        if (request.getDispatcherType() == DispatcherType.ERROR) {
+            // the error page of a request refused before (e.g. by the firewall): its status stays, the headers
+            // that cannot be read are not read
+            boolean badType = contentType != null && !concrete(contentType);
+            boolean badAccept = !parses(Collections.list(request.getHeaders(HttpHeaders.ACCEPT)));
+            chain.doFilter(badType || badAccept ? new Without(request, badType, badAccept) : request, response);
+            return;
+        }
         if (contentType != null && !concrete(contentType)) {
             problems.write(
                     request,
@@ -43,8 +52,8 @@ public final class RequestMediaTypes extends OncePerRequestFilter {
             return;
         }
         List<String> accept = Collections.list(request.getHeaders(HttpHeaders.ACCEPT));
-        if (!accept.isEmpty() && !parses(accept)) {
-            chain.doFilter(new WithoutAccept(request), response);
+        if (!parses(accept)) {
+            chain.doFilter(new Without(request, false, true), response);
             return;
         }
         chain.doFilter(request, response);
@@ -60,6 +69,9 @@ public final class RequestMediaTypes extends OncePerRequestFilter {
     }
 
     private static boolean parses(List<String> accept) {
+        if (accept.isEmpty()) {
+            return true;
+        }
         try {
             MediaType.parseMediaTypes(accept);
             return true;
@@ -68,27 +80,47 @@ public final class RequestMediaTypes extends OncePerRequestFilter {
         }
     }
 
-    /** The request as if it had no Accept header. */
-    private static final class WithoutAccept extends HttpServletRequestWrapper {
+    @Override
+    protected boolean shouldNotFilterErrorDispatch() {
+        return false;
+    }
 
-        WithoutAccept(HttpServletRequest request) {
+    /** The request as if it had no Content-Type and/or no Accept header. */
+    private static final class Without extends HttpServletRequestWrapper {
+
+        private final boolean contentType;
+        private final boolean accept;
+
+        Without(HttpServletRequest request, boolean contentType, boolean accept) {
             super(request);
+            this.contentType = contentType;
+            this.accept = accept;
+        }
+
+        private boolean hidden(String name) {
+            return (contentType && HttpHeaders.CONTENT_TYPE.equalsIgnoreCase(name))
+                    || (accept && HttpHeaders.ACCEPT.equalsIgnoreCase(name));
+        }
+
+        @Override
+        public @Nullable String getContentType() {
+            return contentType ? null : super.getContentType();
         }
 
         @Override
         public @Nullable String getHeader(String name) {
-            return HttpHeaders.ACCEPT.equalsIgnoreCase(name) ? null : super.getHeader(name);
+            return hidden(name) ? null : super.getHeader(name);
         }
 
         @Override
         public Enumeration<String> getHeaders(String name) {
-            return HttpHeaders.ACCEPT.equalsIgnoreCase(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
+            return hidden(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
         }
 
         @Override
         public Enumeration<String> getHeaderNames() {
             List<String> names = Collections.list(super.getHeaderNames());
-            names.removeIf(HttpHeaders.ACCEPT::equalsIgnoreCase);
+            names.removeIf(this::hidden);
             return Collections.enumeration(names);
         }
     }
