@@ -40,7 +40,7 @@ class UnsafeSettingsIT {
     @Test
     void refusesTheExampleOperatorTokenOutsideLocalUseNamingTheSetting() {
         Throwable failure = catchThrowable(
-                () -> start("--relops.local=false", "--relops.security.tokens[0].sha256=" + EXAMPLE_OPERATOR_HASH)
+                () -> start("--relops.local=false", EXAMPLE_OPERATOR[0], EXAMPLE_OPERATOR[1], EXAMPLE_OPERATOR[2])
                         .close());
 
         FailureAnalysis analysis = new UnsafeSettingFailureAnalyzer().analyze(failure);
