@@ -171,6 +171,7 @@ public final class LocalSuite implements AutoCloseable {
                 jar(service).toString());
         Map<String, String> env = new LinkedHashMap<>();
         env.put("RELOPS_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
+        env.put("RELOPS_LOCAL", "true"); // local use: the shipped example tokens and passwords are accepted
         env.put("RELOPS_HOME", options.home().toString());
         env.put("RELOPS_DATA_DIR", options.dataDirectory().toString());
         env.put("RELOPS_CATALOG", options.catalog().toString());

@@ -3,6 +3,8 @@ package io.relops.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.relops.testkit.AuthorizationMatrixSpec;
+import io.relops.testkit.HttpFuzz;
 import io.relops.testkit.Kafka;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -92,6 +94,26 @@ class GatewayFuzzIT {
                 "{\"application\":\"shop\",\"version\":\"9.9.9\",\"environment\":\"staging\"}");
         assertThat(valid.statusCode()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(10)).until(() -> recordsOn(gateway) == before + 1);
+    }
+
+    /**
+     * Beyond malformed POSTs: every method, media type, odd header and path against every gateway endpoint
+     * ({@link HttpFuzz}, seeded as above): never 5xx, every error problem+json naming nothing of the internals.
+     */
+    @Test
+    void fuzzedMethodsMediaTypesHeadersAndPathsAnswerProblemsNever5xx() throws Exception {
+        TestGateway gateway = TestGateway.get();
+        HttpFuzz.Result result = new HttpFuzz(
+                        gateway.baseUrl,
+                        AuthorizationMatrixSpec.endpoints("gateway-service"),
+                        HttpFuzz.testTokens(),
+                        Long.getLong("relops.fuzz.seed", System.nanoTime()),
+                        Integer.getInteger("relops.fuzz.api-requests", 3_000))
+                .run();
+        System.out.println("GatewayFuzzIT: " + result);
+        assertThat(result.failures())
+                .as("answers that are 5xx, not problem+json or name internals (seed %d)", result.seed())
+                .isEmpty();
     }
 
     /** All records on the gateway's four topics, whatever they hold: the end offsets summed. */

@@ -29,8 +29,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * One gateway-service per test JVM on the testkit's real broker and PostgreSQL (its own database and
- * topics), with the API tokens below, and a stand-in for deploy-service's release query (an HTTP
- * server in the test JVM: the releases a test registers, 404 for every other id).
+ * topics), with the API tokens below, and a stand-in for the services behind it (an HTTP server in the
+ * test JVM: deploy-service's release query with the releases a test registers, a problem+json 404 for
+ * every other id and every other backend path).
  */
 final class TestGateway {
 
@@ -52,6 +53,7 @@ final class TestGateway {
         createTopics();
         HttpServer deploy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         deploy.createContext("/api/releases/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
             String id = exchange.getRequestURI().getPath().substring("/api/releases/".length());
             String release = null;
             try {
@@ -61,8 +63,21 @@ final class TestGateway {
             }
             byte[] body = (release == null ? "{\"title\":\"Not Found\",\"status\":404}" : release)
                     .getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.getResponseHeaders()
+                    .add("Content-Type", release == null ? "application/problem+json" : "application/json");
             exchange.sendResponseHeaders(release == null ? 404 : 200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        // the other paths of the services behind the gateway: the lists (empty), else a relops backend's 404
+        deploy.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes(); // as a real backend, read what was sent before answering
+            String path = exchange.getRequestURI().getPath();
+            boolean list = exchange.getRequestMethod().equals("GET")
+                    && (path.equals("/api/releases") || path.equals("/api/audit/events"));
+            byte[] body = (list ? "[]" : "{\"title\":\"Not Found\",\"status\":404}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", list ? "application/json" : "application/problem+json");
+            exchange.sendResponseHeaders(list ? 200 : 404, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
@@ -87,6 +102,10 @@ final class TestGateway {
                         "--RELOPS_DEPLOY_URL=http://127.0.0.1:"
                                 + deploy.getAddress().getPort(),
                         "--RELOPS_AUDIT_URL=http://127.0.0.1:"
+                                + deploy.getAddress().getPort(),
+                        "--RELOPS_BACKUP_URL=http://127.0.0.1:"
+                                + deploy.getAddress().getPort(),
+                        "--RELOPS_ALERT_URL=http://127.0.0.1:"
                                 + deploy.getAddress().getPort(),
                         // the rate limit has its own test; here it must not get in the way of the fuzzer
                         "--relops.gateway.rate-limit.limit-for-period=1000000",

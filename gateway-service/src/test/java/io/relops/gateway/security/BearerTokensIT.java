@@ -11,10 +11,15 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.sun.net.httpserver.HttpServer;
 import io.relops.gateway.GatewayServiceApplication;
 import io.relops.testkit.Kafka;
 import io.relops.testkit.Postgres;
 import io.relops.testkit.TestCredentials;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
@@ -25,17 +30,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
-import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
-import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -43,15 +43,16 @@ import org.springframework.test.web.servlet.MockMvc;
 
 /**
  * The gateway's API chain with both kinds of bearer token on at once (hashed API tokens and JWTs of
- * an issuer whose key the test holds, roles in Keycloak's {@code realm_access.roles}), and its
- * security headers, HSTS only over TLS.
+ * an issuer whose key the test holds, published as a JWK set over HTTP; roles in Keycloak's {@code
+ * realm_access.roles}, mapped to relops roles), and its security headers, HSTS only over TLS.
  */
 @SpringBootTest(classes = GatewayServiceApplication.class)
 @AutoConfigureMockMvc
-@Import(BearerTokensIT.Issuer.class)
 class BearerTokensIT {
 
     static final KeyPair ISSUER = rsa();
+    static final String AUDIENCE = "relops";
+    static final HttpServer JWKS = jwks();
 
     @Autowired
     MockMvc mvc;
@@ -66,16 +67,34 @@ class BearerTokensIT {
         registry.add("relops.gateway.audit-url", () -> "http://127.0.0.1:9");
         registry.add("relops.security.jwt.roles-claim", () -> "realm_access.roles");
         registry.add("relops.security.jwt.name-claim", () -> "preferred_username");
+        // Spring Boot's own decoder: the keys from the issuer's JWK set, the audience checked
+        registry.add(
+                "spring.security.oauth2.resourceserver.jwt.jwk-set-uri",
+                () -> "http://127.0.0.1:" + JWKS.getAddress().getPort() + "/jwks");
+        registry.add("spring.security.oauth2.resourceserver.jwt.audiences", () -> AUDIENCE);
+        registry.add("relops.security.jwt.role-mapping.operator", () -> "operator");
+        registry.add("relops.security.jwt.role-mapping.auditor", () -> "auditor");
+        registry.add("relops.security.jwt.role-mapping.relops-admin", () -> "admin");
         TestCredentials.properties().forEach((key, value) -> registry.add(key, () -> value));
     }
 
-    @TestConfiguration
-    static class Issuer {
-
-        @Bean
-        JwtDecoder jwtDecoder() {
-            return NimbusJwtDecoder.withPublicKey((RSAPublicKey) ISSUER.getPublic())
-                    .build();
+    /** The issuer's JWK set (its public key) over HTTP, as an identity provider publishes it. */
+    private static HttpServer jwks() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            byte[] keys = new JWKSet(new RSAKey.Builder((RSAPublicKey) ISSUER.getPublic()).build())
+                    .toString()
+                    .getBytes(StandardCharsets.UTF_8);
+            server.createContext("/jwks", exchange -> {
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, keys.length);
+                exchange.getResponseBody().write(keys);
+                exchange.close();
+            });
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -93,6 +112,26 @@ class BearerTokensIT {
                 .andExpect(status().isForbidden())
                 .andExpect(header().string("Content-Type", startsWith("application/problem+json")))
                 .andExpect(jsonPath("$.detail").value("your role may not do this"));
+    }
+
+    @Test
+    void refusesAJwtIssuedForAnotherAudience() throws Exception {
+        mvc.perform(post("/api/releases")
+                        .header("Authorization", "Bearer " + jwt("olivia", List.of("operator"), 300, "another-app"))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{}"))
+                .andExpect(status().isUnauthorized())
+                .andExpect(header().string("Content-Type", startsWith("application/problem+json")));
+    }
+
+    @Test
+    void grantsAGenericAdminClaimNothingButTheMappedOneAdmin() throws Exception {
+        // every actuator endpoint but health, info and metrics is the admin's (this one is not exposed: 404)
+        mvc.perform(get("/actuator/env").header("Authorization", "Bearer " + jwt("mallory", List.of("admin"), 300)))
+                .andExpect(status().isForbidden())
+                .andExpect(jsonPath("$.detail").value("your role may not do this"));
+        mvc.perform(get("/actuator/env").header("Authorization", "Bearer " + jwt("ada", List.of("relops-admin"), 300)))
+                .andExpect(status().isNotFound());
     }
 
     @Test
@@ -143,6 +182,10 @@ class BearerTokensIT {
     }
 
     private static String jwt(String user, List<String> roles, long expiresInSeconds) {
+        return jwt(user, roles, expiresInSeconds, AUDIENCE);
+    }
+
+    private static String jwt(String user, List<String> roles, long expiresInSeconds, String audience) {
         RSAKey key = new RSAKey.Builder((RSAPublicKey) ISSUER.getPublic())
                 .privateKey(ISSUER.getPrivate())
                 .build();
@@ -151,6 +194,7 @@ class BearerTokensIT {
                 .subject("id-" + user)
                 .claim("preferred_username", user)
                 .claim("realm_access", Map.of("roles", roles))
+                .audience(List.of(audience))
                 .issuedAt(expires.minusSeconds(900))
                 .expiresAt(expires)
                 .build();

@@ -1,15 +1,19 @@
 package io.relops.platform.security;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 /**
  * Who may call which endpoint of one service: every endpoint is a rule (method, path pattern,
@@ -91,6 +95,24 @@ public final class AuthorizationMatrix {
         List<Rule> all = new ArrayList<>(rules);
         all.addAll(other.rules);
         return new AuthorizationMatrix(all);
+    }
+
+    /**
+     * The methods the matrix has rules for at the request's path, or none when a rule for every method matches
+     * it (or none matches): a request with another method is no endpoint of the API (answered 405, with these in
+     * {@code Allow}), not a call the caller's role may not make (403).
+     */
+    public Set<HttpMethod> methodsAt(HttpServletRequest request) {
+        Set<HttpMethod> methods = new TreeSet<>(Comparator.comparing(HttpMethod::name));
+        for (Rule rule : rules) {
+            if (PathPatternRequestMatcher.withDefaults().matcher(rule.pattern()).matches(request)) {
+                if (rule.method() == null) {
+                    return Set.of();
+                }
+                methods.add(rule.method());
+            }
+        }
+        return methods;
     }
 
     /** Applies the rules in order, then denies everything else. */

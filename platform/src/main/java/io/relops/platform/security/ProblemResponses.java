@@ -2,6 +2,10 @@ package io.relops.platform.security;
 
 import io.relops.platform.web.Problems;
 import java.net.URI;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
@@ -40,5 +44,28 @@ public final class ProblemResponses {
     public AccessDeniedHandler forbidden() {
         return (request, response, e) ->
                 problems.write(request, response, HttpStatus.FORBIDDEN, FORBIDDEN, "your role may not do this");
+    }
+
+    /**
+     * 403 for a call the caller's role may not make; 405 with {@code Allow} for a method {@code matrix} has no
+     * rule for at a path it has rules for (an authenticated caller only: without a token it is 401 first).
+     */
+    public AccessDeniedHandler forbidden(AuthorizationMatrix matrix) {
+        AccessDeniedHandler forbidden = forbidden();
+        return (request, response, e) -> {
+            Set<HttpMethod> allowed = matrix.methodsAt(request);
+            if (!allowed.isEmpty() && !allowed.contains(HttpMethod.valueOf(request.getMethod()))) {
+                response.setHeader(
+                        HttpHeaders.ALLOW,
+                        allowed.stream().map(HttpMethod::name).collect(Collectors.joining(", ")));
+                problems.write(
+                        request,
+                        response,
+                        HttpStatus.METHOD_NOT_ALLOWED,
+                        "this path answers " + response.getHeader(HttpHeaders.ALLOW) + " only");
+                return;
+            }
+            forbidden.handle(request, response, e);
+        };
     }
 }

@@ -5,6 +5,8 @@ import static io.relops.platform.security.AuthorizationMatrix.Access.open;
 import static io.relops.platform.security.Roles.ADMIN;
 import static io.relops.platform.security.Roles.METRICS;
 
+import java.util.List;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -12,12 +14,15 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
 import org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -32,6 +37,7 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.util.StringUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -98,14 +104,29 @@ public class RelopsSecurityAutoConfiguration {
         return tokens;
     }
 
+    /** Refuses to run before a bean is made when a setting holds a shipped example secret outside local use. */
+    @Bean
+    static KnownDefaults relopsKnownDefaults() {
+        return new KnownDefaults();
+    }
+
     @Bean
     BearerAuthentication relopsBearerAuthentication(
-            ApiTokens tokens, SecurityProperties properties, ObjectProvider<JwtDecoder> jwtDecoder) {
+            ApiTokens tokens,
+            SecurityProperties properties,
+            ObjectProvider<JwtDecoder> jwtDecoder,
+            Environment environment) {
+        requireAudienceWithIssuer(environment);
         JwtDecoder decoder = jwtDecoder.getIfAvailable();
         JwtAuthenticationProvider jwt = null;
         if (decoder != null) {
+            JwtRoles roles = new JwtRoles(properties.jwt());
+            if (!roles.grantsAnyRole()) {
+                log.warn("JWTs are accepted but grant no role: relops.security.jwt.role-mapping is empty "
+                        + "(docs/security.md, JWT)");
+            }
             jwt = new JwtAuthenticationProvider(decoder);
-            jwt.setJwtAuthenticationConverter(new JwtRoles(properties.jwt()));
+            jwt.setJwtAuthenticationConverter(roles);
         }
         BearerAuthentication bearer = new BearerAuthentication(tokens, jwt);
         if (tokens.size() == 0 && !bearer.acceptsJwt()) {
@@ -113,6 +134,28 @@ public class RelopsSecurityAutoConfiguration {
                     + "(spring.security.oauth2.resourceserver.jwt.*) configured: every authenticated call is refused");
         }
         return bearer;
+    }
+
+    /**
+     * With an issuer (or a JWK set) configured, a JWT must name relops among its audiences: without an audience
+     * every token the identity provider issues for any application would be accepted. Spring Boot's decoder
+     * checks the {@code aud} claim against {@code spring.security.oauth2.resourceserver.jwt.audiences}.
+     */
+    static void requireAudienceWithIssuer(Environment environment) {
+        String jwt = "spring.security.oauth2.resourceserver.jwt.";
+        boolean issuer = Stream.of("issuer-uri", "jwk-set-uri", "public-key-location")
+                .anyMatch(key -> StringUtils.hasText(environment.getProperty(jwt + key)));
+        List<String> audiences = Binder.get(environment)
+                .bind(jwt + "audiences", Bindable.listOf(String.class))
+                .orElse(List.of());
+        if (issuer && audiences.stream().noneMatch(StringUtils::hasText)) {
+            throw new UnsafeSetting(
+                    List.of(jwt + "audiences (SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_AUDIENCES)"),
+                    "JWTs are accepted from an issuer, but no audience is required: a token the identity provider"
+                            + " issued for any other application would be accepted. Not set",
+                    "Set " + jwt + "audiences to the audience (aud claim) your identity provider gives the tokens it"
+                            + " issues for relops, e.g. relops (docs/security.md, JWT).");
+        }
     }
 
     /**
@@ -153,9 +196,9 @@ public class RelopsSecurityAutoConfiguration {
                 .authorizeHttpRequests(matrix::applyTo)
                 .oauth2ResourceServer(oauth -> oauth.authenticationManagerResolver(request -> bearer)
                         .authenticationEntryPoint(problems.unauthorized())
-                        .accessDeniedHandler(problems.forbidden()))
-                .exceptionHandling(ex ->
-                        ex.authenticationEntryPoint(problems.unauthorized()).accessDeniedHandler(problems.forbidden()))
+                        .accessDeniedHandler(problems.forbidden(matrix)))
+                .exceptionHandling(ex -> ex.authenticationEntryPoint(problems.unauthorized())
+                        .accessDeniedHandler(problems.forbidden(matrix)))
                 .headers(headers -> headers.httpStrictTransportSecurity(
                                 // sent on TLS requests only (behind a proxy: server.forward-headers-strategy)
                                 hsts -> hsts.includeSubDomains(true).maxAgeInSeconds(31_536_000))

@@ -1,6 +1,7 @@
 package io.relops.platform.security;
 
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -42,8 +43,24 @@ public record SecurityProperties(
      * @param rolesClaim the claim holding the roles, a dotted path into nested objects (e.g. {@code
      *     realm_access.roles} for Keycloak); a list of strings or one space- or comma-separated string
      * @param nameClaim the claim naming the user (the actor); {@code sub} when absent
+     * @param roleMapping which relops roles each value of the roles claim grants, e.g. {@code relops-admin: admin}
+     *     (several: {@code relops-ops: operator,approver}); a claim value that is not a key grants nothing, so a
+     *     generic {@code admin} of another application is no relops admin unless mapped ({@code admin: admin}).
+     *     Keys are compared exactly; a key with characters other than letters, digits, {@code -} goes in
+     *     brackets in YAML ({@code "[/relops/admins]": admin}).
      */
     public record Jwt(
             @DefaultValue("roles") String rolesClaim,
-            @DefaultValue("sub") String nameClaim) {}
+            @DefaultValue("sub") String nameClaim,
+            @Nullable Map<String, List<String>> roleMapping) {
+
+        public Jwt {
+            roleMapping = roleMapping == null ? Map.of() : Map.copyOf(roleMapping);
+        }
+
+        @Override
+        public Map<String, List<String>> roleMapping() {
+            return roleMapping == null ? Map.of() : roleMapping;
+        }
+    }
 }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
@@ -110,9 +111,16 @@ public abstract class ProblemResponses extends ResponseEntityExceptionHandler {
             HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         Throwable cause = e.getMostSpecificCause();
         String why = cause instanceof tools.jackson.core.JacksonException jackson
-                ? jackson.getOriginalMessage()
+                ? withoutPackages(jackson.getOriginalMessage())
                 : "the body is missing or is not JSON";
         return ResponseEntity.badRequest().body(invalid("malformed JSON request body: " + why, List.of()));
+    }
+
+    private static final Pattern QUALIFIED_NAME = Pattern.compile("\\b(?:[a-z_][\\w]*\\.)+([A-Z][\\w$]*)");
+
+    /** The parser's words with each class named by its simple name: {@code String}, not {@code java.lang.String}. */
+    static String withoutPackages(String message) {
+        return QUALIFIED_NAME.matcher(message).replaceAll("$1").replace('$', '.');
     }
 
     private static ProblemDetail invalid(List<Map<String, String>> errors) {

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.mock.env.MockEnvironment;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
@@ -98,7 +99,7 @@ class BearerAuthenticationTest {
 
     @Test
     void takesRolesFromASpaceOrCommaSeparatedClaimToo() {
-        JwtRoles roles = new JwtRoles(new SecurityProperties.Jwt("scope", "sub"));
+        JwtRoles roles = new JwtRoles(new SecurityProperties.Jwt("scope", "sub", Map.of()));
         assertThat(roles.roles(Map.of("scope", "operator auditor,admin")))
                 .containsExactly("operator", "auditor", "admin");
         assertThat(roles.roles(Map.of("other", "x"))).isEmpty();
@@ -111,11 +112,69 @@ class BearerAuthenticationTest {
                 ApiTokens.sha256Hex(OPERATOR_TOKEN).toUpperCase())));
     }
 
+    @Test
+    void grantsOnlyTheRolesTheMappingNamesAndIgnoresOtherClaimValues() {
+        JwtRoles roles = new JwtRoles(new SecurityProperties.Jwt(
+                "roles",
+                "sub",
+                Map.of("relops-admin", List.of("admin"), "relops-ops", List.of("operator", "approver"))));
+        BearerAuthentication bearer = new BearerAuthentication(tokens(), provider(roles));
+
+        Authentication generic = bearer.resolve(token(
+                        issuerKeys,
+                        Map.of("roles", List.of("admin", "operator", "superuser")),
+                        Instant.now().plusSeconds(300)))
+                .orElseThrow();
+        Authentication mapped = bearer.resolve(token(
+                        issuerKeys,
+                        Map.of("roles", List.of("relops-admin", "relops-ops", "unknown")),
+                        Instant.now().plusSeconds(300)))
+                .orElseThrow();
+
+        assertThat(roles(generic)).isEmpty();
+        assertThat(roles(mapped)).containsExactlyInAnyOrder("ROLE_ADMIN", "ROLE_OPERATOR", "ROLE_APPROVER");
+    }
+
+    @Test
+    void refusesAMappingToARoleRelopsDoesNotKnow() {
+        assertThatThrownBy(() -> new JwtRoles(
+                        new SecurityProperties.Jwt("roles", "sub", Map.of("relops-root", List.of("root")))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("relops.security.jwt.role-mapping")
+                .hasMessageContaining("root");
+    }
+
+    @Test
+    void requiresAnAudienceWhenAnIssuerIsConfigured() {
+        String jwt = "spring.security.oauth2.resourceserver.jwt.";
+        assertThatThrownBy(() -> RelopsSecurityAutoConfiguration.requireAudienceWithIssuer(
+                        new MockEnvironment().withProperty(jwt + "issuer-uri", "https://idp.example/realms/x")))
+                .isInstanceOf(UnsafeSetting.class)
+                .hasMessageContaining(jwt + "audiences");
+        assertThatThrownBy(() -> RelopsSecurityAutoConfiguration.requireAudienceWithIssuer(
+                        new MockEnvironment().withProperty(jwt + "jwk-set-uri", "https://idp.example/jwks")))
+                .isInstanceOf(UnsafeSetting.class);
+        RelopsSecurityAutoConfiguration.requireAudienceWithIssuer(new MockEnvironment()
+                .withProperty(jwt + "issuer-uri", "https://idp.example/realms/x")
+                .withProperty(jwt + "audiences", "relops"));
+        RelopsSecurityAutoConfiguration.requireAudienceWithIssuer(new MockEnvironment());
+    }
+
+    private JwtAuthenticationProvider provider(JwtRoles roles) {
+        JwtAuthenticationProvider provider =
+                new JwtAuthenticationProvider(NimbusJwtDecoder.withPublicKey((RSAPublicKey) issuerKeys.getPublic())
+                        .build());
+        provider.setJwtAuthenticationConverter(roles);
+        return provider;
+    }
+
     private JwtAuthenticationProvider jwt(String rolesClaim, String nameClaim) {
         JwtAuthenticationProvider provider =
                 new JwtAuthenticationProvider(NimbusJwtDecoder.withPublicKey((RSAPublicKey) issuerKeys.getPublic())
                         .build());
-        provider.setJwtAuthenticationConverter(new JwtRoles(new SecurityProperties.Jwt(rolesClaim, nameClaim)));
+        // the roles these tests use, each mapped to itself
+        provider.setJwtAuthenticationConverter(new JwtRoles(new SecurityProperties.Jwt(
+                rolesClaim, nameClaim, Map.of("approver", List.of("approver"), "admin", List.of("admin")))));
         return provider;
     }
 

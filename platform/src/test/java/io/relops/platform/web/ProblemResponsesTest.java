@@ -33,4 +33,16 @@ class ProblemResponsesTest {
         assertThat(problem.getDetail()).isEqualTo("id: 'nope' is not a UUID");
         assertThat(problem.getTitle()).isEqualTo("Invalid request");
     }
+
+    @Test
+    void aParseErrorNamesTypesWithoutTheirPackages() {
+        assertThat(
+                        ProblemResponses.withoutPackages(
+                                "Cannot deserialize value of type `java.lang.String` from Array value (token `JsonToken.START_ARRAY`)"))
+                .isEqualTo(
+                        "Cannot deserialize value of type `String` from Array value (token `JsonToken.START_ARRAY`)");
+        assertThat(ProblemResponses.withoutPackages(
+                        "Unrecognized field \"x\" (class io.relops.gateway.web.Release$Request)"))
+                .isEqualTo("Unrecognized field \"x\" (class Release.Request)");
+    }
 }
