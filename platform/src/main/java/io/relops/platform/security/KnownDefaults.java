@@ -19,7 +19,8 @@ import org.springframework.core.env.PropertySource;
 /**
  * Refuses to start a service outside local use when a setting holds one of the example secrets relops ships
  * ({@code .env.example}, the services' {@code application.yml}, the local Kubernetes overlay): the hashes of the
- * tokens {@code <role>-local-only-change-me}, those tokens themselves, and the default database passwords. Anyone
+ * tokens {@code <role>-local-only-change-me}, those tokens themselves, the default database passwords, and the
+ * public key of the local event-signing key pair. Anyone
  * who has read the repository knows them.
  *
  * <p>Local use is {@code relops up} (the launcher sets {@code RELOPS_LOCAL=true}), the Spring profile {@code
@@ -41,6 +42,16 @@ public final class KnownDefaults implements BeanFactoryPostProcessor, Environmen
             "relops-audit-maintainer-local",
             "postgres-local-only",
             "grafana-local-only");
+
+    /** Every shipped local password ends so (the local Kubernetes overlay's {@code gateway-db-local-only}, …). */
+    static final String EXAMPLE_PASSWORD_SUFFIX = "-local-only";
+
+    /**
+     * The public half of the event-signing key pair shipped for docker-compose and the local overlay ({@code
+     * k8s/overlays/local/event-signing-key.pem}): its private half is in the repository, so anyone could sign an
+     * approval a service trusting this key would act on.
+     */
+    static final Set<String> PUBLIC_KEYS = Set.of("MCowBQYDK2VwAyEAEIfPcgey2rhDFsIOa+lwOSORABfedXjDo7dGekzT5iA=");
 
     /** The SHA-256 of every example token. */
     static final Set<String> TOKEN_HASHES = Stream.of(
@@ -105,7 +116,9 @@ public final class KnownDefaults implements BeanFactoryPostProcessor, Environmen
         boolean password = key.endsWith("password");
         boolean hash = key.endsWith("sha256");
         boolean token = key.contains("token");
-        if (!password && !hash && !token) {
+        boolean publicKey =
+                key.replace("-", "").replace("_", "").replace(".", "").contains("publickey");
+        if (!password && !hash && !token && !publicKey) {
             return false;
         }
         String value;
@@ -118,7 +131,8 @@ public final class KnownDefaults implements BeanFactoryPostProcessor, Environmen
             return false;
         }
         String v = value.strip();
-        return (password && PASSWORDS.contains(v))
+        return (password && (PASSWORDS.contains(v) || v.endsWith(EXAMPLE_PASSWORD_SUFFIX)))
+                || (publicKey && PUBLIC_KEYS.contains(v))
                 || (hash && TOKEN_HASHES.contains(v.toLowerCase(Locale.ROOT)))
                 || (token && v.endsWith(EXAMPLE_TOKEN_SUFFIX));
     }

@@ -50,6 +50,23 @@ class KnownDefaultsTest {
     }
 
     @Test
+    void refusesTheLocalOverlaysPasswordsAndTheShippedEventSigningPublicKey() {
+        MockEnvironment environment = new MockEnvironment()
+                .withProperty("RELOPS_DB_PASSWORD", "deploy-db-local-only")
+                .withProperty(
+                        "RELOPS_EVENT_SIGNING_PUBLIC_KEY",
+                        "MCowBQYDK2VwAyEAEIfPcgey2rhDFsIOa+lwOSORABfedXjDo7dGekzT5iA=")
+                .withProperty("relops.security.event-signing.public-keys.gateway", "${RELOPS_EVENT_SIGNING_PUBLIC_KEY}")
+                .withProperty("relops.security.event-signing.public-keys.ours", "MCowBQYDK2VwAyEAanotherkeyofourown=");
+
+        assertThat(KnownDefaults.findIn(environment))
+                .containsExactly(
+                        "RELOPS_DB_PASSWORD",
+                        "RELOPS_EVENT_SIGNING_PUBLIC_KEY",
+                        "relops.security.event-signing.public-keys.gateway");
+    }
+
+    @Test
     void acceptsTheDefaultsForLocalUse() {
         KnownDefaults.check(new MockEnvironment()
                 .withProperty("RELOPS_TOKEN_OPERATOR_SHA256", EXAMPLE_OPERATOR_HASH)
