@@ -10,13 +10,15 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.ResourceAccessException;
 
 /**
  * Every API error as {@code application/problem+json} that names what is wrong ({@link
  * ProblemResponses}: field-named validation errors, malformed JSON, a request that does not fit the catalog), plus
- * the gateway's own: an invalid CloudEvent, a backend that is down (503) or failed (502). No
+ * the gateway's own: an invalid CloudEvent, a backend that is down (503), failed or refused the gateway's
+ * request unexpectedly (502). No
  * stack traces, no internals.
  */
 @RestControllerAdvice
@@ -56,6 +58,22 @@ class ApiErrors extends ProblemResponses {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(
                 HttpStatus.BAD_GATEWAY,
                 "a relops service behind the gateway failed ("
+                        + e.getStatusCode().value() + ")");
+        problem.setTitle("Bad gateway");
+        return ResponseEntity.status(HttpStatus.BAD_GATEWAY).body(problem);
+    }
+
+    /**
+     * A service behind the gateway that refused the gateway's own request with a 4xx the route does not expect
+     * (the routes handle the ones they expect, such as 404 for an unknown id): the gateway's fault or the
+     * backend's, never the caller's, so 502 naming the status only, not a 500.
+     */
+    @ExceptionHandler(HttpClientErrorException.class)
+    ResponseEntity<ProblemDetail> backendRefused(HttpClientErrorException e) {
+        log.warn("a backend service refused the gateway's request: {}", e.getStatusCode());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.BAD_GATEWAY,
+                "a relops service behind the gateway refused the request ("
                         + e.getStatusCode().value() + ")");
         problem.setTitle("Bad gateway");
         return ResponseEntity.status(HttpStatus.BAD_GATEWAY).body(problem);
