@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.util.Base64;
 
@@ -24,21 +22,7 @@ final class EventSigningKey {
     /** The key pair in {@code file}, generated there first if it is missing. */
     static KeyPair ensure(Path file) {
         try {
-            if (!Files.exists(file)) {
-                KeyPair generated = Keys.generate();
-                Files.createDirectories(file.toAbsolutePath().getParent());
-                Path partial = file.resolveSibling(file.getFileName() + ".tmp");
-                Files.writeString(
-                        partial, Keys.privatePem(generated.getPrivate()) + Keys.publicPem(generated.getPublic()));
-                try {
-                    Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException e) {
-                    // not a POSIX file system
-                }
-                Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
-            }
-            String pem = Files.readString(file);
-            return Keys.readPair(pem, pem);
+            return Files.exists(file) ? Keys.readPairFile(file) : Keys.generateInto(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the event signing key " + file, e);
         }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -94,22 +93,11 @@ public class SigningKey {
                     throw new IllegalStateException("the audit signing key " + file + " does not exist (set"
                             + " relops.audit.signing.key-file, or generate-if-missing for a local setup)");
                 }
-                KeyPair generated = Keys.generate();
-                Files.createDirectories(file.getParent());
-                Path partial = file.resolveSibling(file.getFileName() + ".tmp");
-                Files.writeString(
-                        partial, Keys.privatePem(generated.getPrivate()) + Keys.publicPem(generated.getPublic()));
-                try {
-                    Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException e) {
-                    // not a POSIX file system
-                }
-                Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                KeyPair generated = Keys.generateInto(file);
                 log.warn("generated a new audit signing key in {} (local default)", file);
                 return generated;
             }
-            String pem = Files.readString(file);
-            return Keys.readPair(pem, pem);
+            return Keys.readPairFile(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the audit signing key " + file, e);
         }

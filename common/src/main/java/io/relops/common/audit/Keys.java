@@ -1,5 +1,10 @@
 package io.relops.common.audit;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -54,6 +59,31 @@ public final class Keys {
     /** The public key derived from an Ed25519 private key is not exposed by the JDK; keep pairs together. */
     public static KeyPair readPair(String privatePem, String publicPem) {
         return new KeyPair(readPublic(publicPem), readPrivate(privatePem));
+    }
+
+    /** The key pair of a PEM file that holds its PRIVATE KEY and its PUBLIC KEY. */
+    public static KeyPair readPairFile(Path file) throws IOException {
+        String pem = Files.readString(file);
+        return readPair(pem, pem);
+    }
+
+    /**
+     * Generates a key pair and writes it to {@code file} as PEM (PRIVATE KEY and PUBLIC KEY), readable by its owner
+     * only where the file system has POSIX permissions, and atomically: a reader never sees half a key.
+     */
+    public static KeyPair generateInto(Path file) throws IOException {
+        KeyPair generated = generate();
+        Path target = file.toAbsolutePath();
+        Files.createDirectories(target.getParent());
+        Path partial = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.writeString(partial, privatePem(generated.getPrivate()) + publicPem(generated.getPublic()));
+        try {
+            Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system
+        }
+        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+        return generated;
     }
 
     /** The first 16 hex digits of SHA-256 over the key's X.509 encoding. */

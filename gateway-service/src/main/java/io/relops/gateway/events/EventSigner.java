@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -62,25 +60,14 @@ public class EventSigner {
                     throw new IllegalStateException("the event signing key " + file + " does not exist (set"
                             + " relops.gateway.event-signing.key-file, or generate-if-missing for a local setup)");
                 }
-                KeyPair generated = Keys.generate();
-                Files.createDirectories(file.getParent());
-                Path partial = file.resolveSibling(file.getFileName() + ".tmp");
-                Files.writeString(
-                        partial, Keys.privatePem(generated.getPrivate()) + Keys.publicPem(generated.getPublic()));
-                try {
-                    Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException e) {
-                    // not a POSIX file system
-                }
-                Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+                KeyPair generated = Keys.generateInto(file);
                 log.warn(
                         "generated a new event signing key in {} (local default); consumers need its public key in"
                                 + " relops.security.event-signing.public-keys",
                         file);
                 return generated;
             }
-            String pem = Files.readString(file);
-            return Keys.readPair(pem, pem);
+            return Keys.readPairFile(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the event signing key " + file, e);
         }
