@@ -24,26 +24,8 @@ class KustomizeRenderTest {
     @ParameterizedTest
     @ValueSource(strings = {"local", "production"})
     void rendersTheOverlayWithEveryServiceInItsNamespace(String overlay) throws Exception {
-        Path kubectl = kubectl();
-        assumeTrue(kubectl != null, "kubectl is not on the PATH: the overlays are NOT rendered");
-        assumeTrue(
-                kustomizeMajorVersion(kubectl) >= 5,
-                "kubectl's built-in kustomize is older than v5 (Debian's kubernetes-client is): the overlays are NOT"
-                        + " rendered");
-        Process process = new ProcessBuilder(
-                        kubectl.toString(),
-                        "kustomize",
-                        Repository.file("k8s/overlays/" + overlay).toString())
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-
-        List<Map<String, Object>> resources = new ArrayList<>();
-        for (Object document : Repository.yaml().loadAll(output)) {
-            resources.add(map(document));
-        }
+        String output = render("k8s/overlays/" + overlay);
+        List<Map<String, Object>> resources = resources(output);
         String namespace = overlay.equals("local") ? "relops-local" : "relops";
         List<String> deployments = resources.stream()
                 .filter(resource -> "Deployment".equals(resource.get("kind")))
@@ -68,6 +50,50 @@ class KustomizeRenderTest {
             // production's Secrets are created beforehand, never rendered from the repository
             assertThat(resources).noneMatch(resource -> "Secret".equals(resource.get("kind")));
         }
+    }
+
+    /** The roles scripts are kept once, in ops/postgres/initdb (docker-compose mounts it); both users render them. */
+    @ParameterizedTest
+    @ValueSource(strings = {"k8s/overlays/local", "k8s/overlays/production/db-roles"})
+    void runsTheOneCopyOfTheDatabaseRolesScripts(String dir) throws Exception {
+        String output = render(dir);
+        Map<String, Object> configMap = resources(output).stream()
+                .filter(resource -> "ConfigMap".equals(resource.get("kind")))
+                .filter(resource -> ((String) map(resource.get("metadata")).get("name")).startsWith("relops-db-roles-"))
+                .findFirst()
+                .orElseThrow();
+        for (String script : List.of("10-relops-roles.sql", "20-relops-role-passwords.sh")) {
+            assertThat(map(configMap.get("data")).get(script))
+                    .as(script)
+                    .isEqualTo(Files.readString(Repository.file("ops/postgres/initdb/" + script)));
+        }
+        assertThat(output).contains("name: " + map(configMap.get("metadata")).get("name") + "\n");
+    }
+
+    /** {@code kubectl kustomize dir}'s output; the test is skipped, loudly, without kubectl and kustomize 5. */
+    private static String render(String dir) throws Exception {
+        Path kubectl = kubectl();
+        assumeTrue(kubectl != null, "kubectl is not on the PATH: the overlays are NOT rendered");
+        assumeTrue(
+                kustomizeMajorVersion(kubectl) >= 5,
+                "kubectl's built-in kustomize is older than v5 (Debian's kubernetes-client is): the overlays are NOT"
+                        + " rendered");
+        Process process = new ProcessBuilder(
+                        kubectl.toString(), "kustomize", Repository.file(dir).toString())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        return output;
+    }
+
+    private static List<Map<String, Object>> resources(String output) {
+        List<Map<String, Object>> resources = new ArrayList<>();
+        for (Object document : Repository.yaml().loadAll(output)) {
+            resources.add(map(document));
+        }
+        return resources;
     }
 
     private static int kustomizeMajorVersion(Path kubectl) throws Exception {

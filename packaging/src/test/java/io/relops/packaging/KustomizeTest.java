@@ -191,16 +191,6 @@ class KustomizeTest {
     }
 
     @Test
-    void keepsTheDatabaseRolesScriptsIdenticalToDockerCompose() {
-        for (String script : List.of("10-relops-roles.sql", "20-relops-role-passwords.sh")) {
-            assertThat(Repository.file("k8s/overlays/local/initdb/" + script))
-                    .hasSameTextualContentAs(Repository.file("ops/postgres/initdb/" + script));
-            assertThat(Repository.file("k8s/overlays/production/db-roles/" + script))
-                    .hasSameTextualContentAs(Repository.file("ops/postgres/initdb/" + script));
-        }
-    }
-
-    @Test
     void givesEveryServiceItsOwnDatabaseSecret() throws IOException {
         List<Object> secrets = new ArrayList<>();
         for (Service service : Repository.services()) {
