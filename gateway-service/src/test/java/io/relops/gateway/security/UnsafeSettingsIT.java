@@ -8,6 +8,7 @@ import io.relops.platform.security.UnsafeSetting;
 import io.relops.platform.security.UnsafeSettingFailureAnalyzer;
 import io.relops.testkit.Postgres;
 import io.relops.testkit.RelopsTopics;
+import io.relops.testkit.TestCredentials;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,11 +31,14 @@ class UnsafeSettingsIT {
     /** .env.example's RELOPS_TOKEN_OPERATOR_SHA256, the hash of operator-local-only-change-me. */
     static final String EXAMPLE_OPERATOR_HASH = "c33d20f1cb51dbaa3b74d40e093fc9667ce05c7308fe549cb77c929b3992e664";
 
-    /** The example operator token, after the testkit's six (a repeated argument would join the two values). */
+    /** Its index: after the testkit's tokens (the same index twice would join the two values). */
+    static final String EXAMPLE_TOKEN = "relops.security.tokens[" + TestCredentials.ROLES.size() + "]";
+
+    /** The example operator token, as the configuration of a service would hold it. */
     static final String[] EXAMPLE_OPERATOR = {
-        "--relops.security.tokens[6].name=example-operator",
-        "--relops.security.tokens[6].roles[0]=operator",
-        "--relops.security.tokens[6].sha256=" + EXAMPLE_OPERATOR_HASH
+        "--" + EXAMPLE_TOKEN + ".name=example-operator",
+        "--" + EXAMPLE_TOKEN + ".roles[0]=operator",
+        "--" + EXAMPLE_TOKEN + ".sha256=" + EXAMPLE_OPERATOR_HASH
     };
 
     @Test
@@ -45,7 +49,7 @@ class UnsafeSettingsIT {
 
         FailureAnalysis analysis = new UnsafeSettingFailureAnalyzer().analyze(failure);
         assertThat(analysis).isNotNull();
-        assertThat(analysis.getDescription()).contains("relops.security.tokens[6].sha256");
+        assertThat(analysis.getDescription()).contains(EXAMPLE_TOKEN + ".sha256");
         assertThat(analysis.getAction()).contains("./relops token new").contains("RELOPS_LOCAL=true");
     }
 
