@@ -1,9 +1,11 @@
 package io.relops.audit.log;
 
 import io.relops.common.audit.RetentionPolicy;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -65,11 +67,50 @@ public record AuditProperties(
      *     as the log's longest retention period)
      * @param interval how often checkpoints not yet published are looked for
      * @param window how many of the topic's newest records verification reads
+     * @param s3 the optional second anchor: an S3 bucket with Object Lock (off unless its bucket is set)
      */
     public record Anchor(
             @DefaultValue("relops.audit.checkpoints") String topic,
             @DefaultValue("2s") Duration interval,
-            @DefaultValue("1000") int window) {}
+            @DefaultValue("1000") int window,
+            @DefaultValue S3 s3) {}
+
+    /**
+     * {@code relops.audit.anchor.s3.*}: every anchored checkpoint also written as an object under Object Lock.
+     * Credentials: {@code accessKey}/{@code secretKey} when both are set, else the AWS SDK's default chain
+     * (environment, profile, instance role).
+     *
+     * @param bucket the bucket; unset (the default) turns the S3 anchor off. It must have Object Lock enabled
+     * @param endpoint an S3-compatible endpoint (MinIO, Ceph…); AWS when unset
+     * @param region the bucket's region
+     * @param prefix the key prefix the objects are written under ({@code <prefix><seq, 19 digits>-<kind>.json})
+     * @param pathStyle path-style requests ({@code endpoint/bucket/key}), as most S3-compatible stores need
+     * @param accessKey explicit credentials...
+     * @param secretKey ...both or neither
+     * @param mode the Object Lock retention mode of each object: {@code COMPLIANCE} (nobody can shorten or remove
+     *     it, not even the account root) or {@code GOVERNANCE} (whoever has {@code s3:BypassGovernanceRetention}
+     *     can)
+     * @param requireObjectLock refuse to start unless the bucket reports Object Lock enabled; only for a test
+     *     double that does not implement Object Lock (s3proxy), never in production
+     * @param window how many of the newest objects under the prefix verification reads
+     */
+    public record S3(
+            @Nullable String bucket,
+            @Nullable URI endpoint,
+            @DefaultValue("us-east-1") String region,
+            @DefaultValue("audit-checkpoints/") String prefix,
+            @DefaultValue("true") boolean pathStyle,
+            @Nullable String accessKey,
+            @Nullable String secretKey,
+            @DefaultValue("COMPLIANCE") String mode,
+            @DefaultValue("true") boolean requireObjectLock,
+            @DefaultValue("100") int window) {
+
+        /** Whether the S3 anchor is on (its bucket is set). */
+        public boolean enabled() {
+            return bucket != null && !bucket.isBlank();
+        }
+    }
 
     /**
      * @param interval how often the search indexer looks for records it has not indexed yet

@@ -10,9 +10,11 @@ import io.relops.common.audit.Verdict;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +23,9 @@ import org.springframework.stereotype.Service;
 /**
  * Verifies a range of the stored chain against its signed checkpoints (with every configured public key, so
  * checkpoints from before a key rotation verify too), every retention checkpoint ({@link RetentionChecks}) and,
- * when the range runs to the head, the log's head against the checkpoints anchored outside the database ({@link
- * CheckpointAnchors}).
+ * when the range runs to the head, the log's head against the checkpoints anchored outside the database: the
+ * anchor topic ({@link CheckpointAnchors}) and, when it is on, the S3 bucket ({@link S3Anchors}), both alike; an
+ * anchor that cannot be read is named in the notes and the other one still counts.
  */
 @Service
 public class AuditVerifier {
@@ -32,13 +35,16 @@ public class AuditVerifier {
     private final AuditStore store;
     private final SigningKey key;
     private final CheckpointAnchors anchors;
+    private final S3Anchors s3Anchors;
     private final Counter valid;
     private final Counter failed;
 
-    AuditVerifier(AuditStore store, SigningKey key, CheckpointAnchors anchors, MeterRegistry meters) {
+    AuditVerifier(
+            AuditStore store, SigningKey key, CheckpointAnchors anchors, S3Anchors s3Anchors, MeterRegistry meters) {
         this.store = store;
         this.key = key;
         this.anchors = anchors;
+        this.s3Anchors = s3Anchors;
         this.valid = verifications(meters, "valid");
         this.failed = verifications(meters, "failed");
     }
@@ -110,29 +116,38 @@ public class AuditVerifier {
 
     /** Compares the log's head with the newest checkpoints anchored outside the database. */
     private Verdict againstAnchors(Verdict verdict, Map<String, PublicKey> keys) {
-        CheckpointAnchors.Anchored anchored;
-        try {
-            anchored = anchors.newest();
-        } catch (RuntimeException e) {
-            return verdict.withNotes(List.of(
-                    "the anchor topic could not be read, the head was not compared with it: " + e.getMessage()));
-        }
         List<String> notes = new ArrayList<>();
         List<CheckpointAnchors.Anchor> signed = new ArrayList<>();
-        int unsigned = anchored.malformed();
-        for (CheckpointAnchors.Anchor anchor : anchored.checkpoints()) {
-            if (anchor.checkpoint().verify(keys)) {
-                signed.add(anchor);
-            } else {
-                unsigned++;
+        boolean read = false;
+        try {
+            collect(anchors.newest(), "record(s) on the anchor topic", "the topic", keys, signed, notes);
+            read = true;
+        } catch (RuntimeException e) {
+            notes.add("the anchor topic could not be read, the head was not compared with it: " + e.getMessage());
+        }
+        if (s3Anchors.enabled()) {
+            try {
+                collect(
+                        s3Anchors.newest(),
+                        "object(s) under " + s3Anchors.location(),
+                        "the bucket",
+                        keys,
+                        signed,
+                        notes);
+                read = true;
+            } catch (RuntimeException e) {
+                notes.add("the S3 anchor " + s3Anchors.location()
+                        + " could not be read, the head was not compared with it: " + e.getMessage());
             }
         }
-        if (unsigned > 0) {
-            notes.add(unsigned + " record(s) on the anchor topic are not checkpoints signed by a configured key:"
-                    + " ignored (only audit-service should be able to write to the topic)");
+        if (!read) {
+            return verdict.withNotes(notes);
         }
         if (signed.isEmpty()) {
-            notes.add("the anchor topic holds no signed checkpoint yet");
+            notes.add(
+                    s3Anchors.enabled()
+                            ? "neither the anchor topic nor the S3 anchor holds a signed checkpoint yet"
+                            : "the anchor topic holds no signed checkpoint yet");
             return verdict.withNotes(notes);
         }
         long head = store.headSeq();
@@ -140,19 +155,23 @@ public class AuditVerifier {
                 .max(Comparator.comparingLong(a -> a.checkpoint().seq()))
                 .orElseThrow();
         List<CheckpointAnchors.Anchor> missing = new ArrayList<>();
+        Set<String> missingCheckpoints = new HashSet<>();
         for (CheckpointAnchors.Anchor anchor : signed) {
             Checkpoint anchoredCheckpoint = anchor.checkpoint();
             Optional<Checkpoint> stored = store.checkpoint(anchoredCheckpoint.seq(), anchoredCheckpoint.kind());
             if (stored.isEmpty()) {
-                missing.add(anchor);
+                // the same checkpoint in both anchors is one missing checkpoint
+                if (missingCheckpoints.add(anchoredCheckpoint.seq() + "/" + anchoredCheckpoint.kind())) {
+                    missing.add(anchor);
+                }
             } else if (!stored.get().hash().equals(anchoredCheckpoint.hash())) {
                 return anchorFailure(
                         verdict,
                         anchoredCheckpoint.seq(),
                         "the log's " + anchoredCheckpoint.kind() + " checkpoint at seq " + anchoredCheckpoint.seq()
                                 + " has hash " + stored.get().hash() + ", but the one anchored at "
-                                + AuditChain.formatTime(anchor.publishedAt()) + " has " + anchoredCheckpoint.hash()
-                                + ": the log was rewritten after it was anchored",
+                                + AuditChain.formatTime(anchor.publishedAt()) + " (" + anchor.where() + ") has "
+                                + anchoredCheckpoint.hash() + ": the log was rewritten after it was anchored",
                         notes);
             }
         }
@@ -163,17 +182,19 @@ public class AuditVerifier {
                     "records " + (head + 1) + " to " + newest.checkpoint().seq() + " and " + missing.size()
                             + " checkpoint(s) are missing at the head; the anchor at seq "
                             + newest.checkpoint().seq() + " was published "
-                            + AuditChain.formatTime(newest.publishedAt()),
+                            + AuditChain.formatTime(newest.publishedAt()) + " (" + newest.where() + ")",
                     notes);
         }
         if (!missing.isEmpty()) {
+            // the topic's and the bucket's anchors together: the lowest first
+            missing.sort(Comparator.comparingLong(a -> a.checkpoint().seq()));
             CheckpointAnchors.Anchor first = missing.get(0);
             return anchorFailure(
                     verdict,
                     first.checkpoint().seq(),
                     missing.size() + " anchored checkpoint(s) are missing from the log, the first "
                             + first.checkpoint().describe() + ", anchored "
-                            + AuditChain.formatTime(first.publishedAt()),
+                            + AuditChain.formatTime(first.publishedAt()) + " (" + first.where() + ")",
                     notes);
         }
         long notAnchored = store.unanchoredCheckpoints();
@@ -181,8 +202,31 @@ public class AuditVerifier {
             notes.add(notAnchored + " checkpoint(s) are not anchored yet");
         }
         notes.add("the head agrees with the newest anchored checkpoint (seq "
-                + newest.checkpoint().seq() + ", published " + AuditChain.formatTime(newest.publishedAt()) + ")");
+                + newest.checkpoint().seq() + ", published " + AuditChain.formatTime(newest.publishedAt()) + ", "
+                + newest.where() + ")");
         return verdict.withNotes(notes);
+    }
+
+    /** Adds {@code anchored}'s checkpoints signed by a configured key to {@code signed}, and a note on the rest. */
+    private static void collect(
+            CheckpointAnchors.Anchored anchored,
+            String what,
+            String where,
+            Map<String, PublicKey> keys,
+            List<CheckpointAnchors.Anchor> signed,
+            List<String> notes) {
+        int unsigned = anchored.malformed();
+        for (CheckpointAnchors.Anchor anchor : anchored.checkpoints()) {
+            if (anchor.checkpoint().verify(keys)) {
+                signed.add(anchor);
+            } else {
+                unsigned++;
+            }
+        }
+        if (unsigned > 0) {
+            notes.add(unsigned + " " + what + " are not checkpoints signed by a configured key:"
+                    + " ignored (only audit-service should be able to write to " + where + ")");
+        }
     }
 
     private static Verdict anchorFailure(Verdict verdict, long seq, String detail, List<String> notes) {

@@ -41,6 +41,10 @@ import org.springframework.stereotype.Component;
  * with the records it vouches for, and this publisher sends every checkpoint that {@code audit_anchored} does not
  * list yet, then lists it, until the broker has acknowledged each (at least once; once across replicas).
  * Verification reads the topic's newest records back ({@link #newest}).
+ *
+ * <p>With the S3 anchor on ({@link S3Anchors}), each checkpoint is also written to the bucket, and it is listed in
+ * {@code audit_anchored} only once both the broker and the bucket have it: "anchored" means in both sinks (a run
+ * that fails on either is retried whole; a duplicate on the topic or an object written again is harmless).
  */
 @Component
 public class CheckpointAnchors implements DisposableBean {
@@ -55,6 +59,7 @@ public class CheckpointAnchors implements DisposableBean {
     private final DefaultKafkaProducerFactory<String, String> producers;
     private final KafkaTemplate<String, String> kafka;
     private final LockingTaskExecutor locks;
+    private final S3Anchors s3;
     private final Counter published;
 
     CheckpointAnchors(
@@ -62,6 +67,7 @@ public class CheckpointAnchors implements DisposableBean {
             @Value("${relops.kafka.bootstrap-servers}") String bootstrapServers,
             AuditProperties properties,
             LockProvider auditLockProvider,
+            S3Anchors s3,
             MeterRegistry meters) {
         this.jdbc = jdbc;
         this.bootstrapServers = bootstrapServers;
@@ -79,6 +85,7 @@ public class CheckpointAnchors implements DisposableBean {
                 StringSerializer.class));
         this.kafka = new KafkaTemplate<>(producers);
         this.locks = new DefaultLockingTaskExecutor(auditLockProvider);
+        this.s3 = s3;
         this.published = Counter.builder("relops.audit.anchors.published")
                 .description("signed checkpoints published to the anchor topic")
                 .register(meters);
@@ -95,7 +102,7 @@ public class CheckpointAnchors implements DisposableBean {
                     new LockConfiguration(
                             java.time.Instant.now(), "audit-anchor", Duration.ofMinutes(5), Duration.ZERO));
         } catch (RuntimeException e) {
-            log.warn("could not publish audit checkpoints to {}, will retry: {}", anchor.topic(), e.getMessage());
+            log.warn("could not anchor audit checkpoints (topic {}), will retry: {}", anchor.topic(), e.getMessage());
         }
     }
 
@@ -113,6 +120,9 @@ public class CheckpointAnchors implements DisposableBean {
             }
             for (int i = 0; i < pending.size(); i++) {
                 await(sends.get(i), pending.get(i));
+            }
+            if (s3.enabled()) {
+                pending.forEach(s3::write);
             }
             jdbc.batchUpdate(
                     "insert into audit_anchored (seq, kind) values (?, ?) on conflict do nothing",
@@ -156,8 +166,13 @@ public class CheckpointAnchors implements DisposableBean {
      */
     public record Anchored(List<Anchor> checkpoints, int malformed) {}
 
-    /** One anchored checkpoint and when the broker took it. */
-    public record Anchor(Checkpoint checkpoint, java.time.Instant publishedAt) {}
+    /**
+     * One anchored checkpoint.
+     *
+     * @param publishedAt when the broker (or the bucket) took it
+     * @param where which anchor holds it: {@code topic <name>} or {@code s3://bucket/key}
+     */
+    public record Anchor(Checkpoint checkpoint, java.time.Instant publishedAt, String where) {}
 
     /** Reads the newest records of the anchor topic (its only partition). */
     public Anchored newest() {
@@ -193,7 +208,8 @@ public class CheckpointAnchors implements DisposableBean {
                     try {
                         checkpoints.add(new Anchor(
                                 AuditExport.readCheckpoint(CanonicalJson.read(record.value())),
-                                java.time.Instant.ofEpochMilli(record.timestamp())));
+                                java.time.Instant.ofEpochMilli(record.timestamp()),
+                                "topic " + anchor.topic()));
                     } catch (RuntimeException e) {
                         malformed++;
                     }
