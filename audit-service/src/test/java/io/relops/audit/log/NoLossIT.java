@@ -160,6 +160,9 @@ class NoLossIT {
         builder.environment().put("RELOPS_DB_USER", Postgres.server().username());
         builder.environment().put("RELOPS_DB_PASSWORD", Postgres.server().password());
         builder.environment().put("AUDIT_PORT", Integer.toString(port));
+        // local use, as relops up marks it: the writer and maintainer keep their local default passwords here, which
+        // a service refuses outside local use (docs/security.md, Known defaults)
+        builder.environment().put("RELOPS_LOCAL", "true");
         builder.environment()
                 .put("RELOPS_AUDIT_SIGNING_KEY_FILE", dir.resolve("key.pem").toString());
         Process process = builder.start();
