@@ -45,6 +45,11 @@ declare
 begin
     -- the search indexer's lock (SearchIndexer.INDEX_LOCK), see V9
     perform pg_advisory_xact_lock(107156823700585);
+    -- a NULL would make every comparison below unknown, and an unknown check passes: refuse it first
+    if from_seq is null or up_to is null or up_to_hash is null or pruned_at is null or signing_key_id is null
+            or policy is null or newest is null or checkpoint_signature is null then
+        raise exception 'retention checkpoint refused: every argument is required';
+    end if;
     select min(seq), max(seq) into first_seq, head_seq from audit_record;
     if from_seq is distinct from first_seq then
         raise exception 'retention checkpoint refused: the range starts at record %, but the first remaining record is %',
@@ -69,8 +74,10 @@ begin
     exception when others then
         raise exception 'retention checkpoint refused: the policy or newest is not JSON';
     end;
-    if jsonb_typeof(signed -> 'default') <> 'number' or jsonb_typeof(signed -> 'types') <> 'object'
-            or jsonb_typeof(signed_newest) <> 'object' then
+    if jsonb_typeof(signed -> 'default') is distinct from 'number'
+            or jsonb_typeof(signed -> 'types') is distinct from 'object'
+            or jsonb_typeof(signed_newest) is distinct from 'object'
+            or exists (select 1 from jsonb_each(signed -> 'types') e where jsonb_typeof(e.value) <> 'number') then
         raise exception 'retention checkpoint refused: the policy must be {"default": seconds, "types": {...}}';
     end if;
     if not exists (select 1 from audit_retention_policy where event_type = '*') then
@@ -81,9 +88,10 @@ begin
         select 1
         from (select event_type from audit_retention_policy
               union select jsonb_object_keys(signed -> 'types')) t
-        where coalesce((signed -> 'types' ->> t.event_type)::bigint, (signed ->> 'default')::bigint)
-            < coalesce((select period_seconds from audit_retention_policy p where p.event_type = t.event_type),
-                       (select period_seconds from audit_retention_policy p where p.event_type = '*'))
+        where (coalesce((signed -> 'types' ->> t.event_type)::bigint, (signed ->> 'default')::bigint)
+               < coalesce((select period_seconds from audit_retention_policy p where p.event_type = t.event_type),
+                          (select period_seconds from audit_retention_policy p where p.event_type = '*')))
+            is not false -- unknown (a NULL anywhere) refuses too
     ) then
         raise exception 'retention checkpoint refused: the signed policy % keeps some type shorter than the database''s policy',
             policy;
@@ -91,8 +99,8 @@ begin
     select r.seq, r.event_type, r.recorded_at into too_young
     from audit_record r
     where r.seq between from_seq and up_to
-      and r.recorded_at + coalesce((signed -> 'types' ->> r.event_type)::bigint, (signed ->> 'default')::bigint)
-                          * interval '1 second' > pruned_at
+      and (r.recorded_at + coalesce((signed -> 'types' ->> r.event_type)::bigint, (signed ->> 'default')::bigint)
+                           * interval '1 second' > pruned_at) is not false -- unknown counts as too young
     order by r.seq
     limit 1;
     if found then
@@ -121,6 +129,33 @@ begin
 end
 $$;
 revoke all on function audit_prune(bigint, bigint, text, timestamptz, text, text, text, text) from public;
+
+-- New checkpoint rows are of format 2 (they sign their kind), and only audit_prune() (SECURITY DEFINER: it runs as
+-- the table's owner) writes a retention checkpoint: the writer, who may INSERT checkpoints, can neither label one
+-- 'retention' nor write one whose kind is unsigned. (The owner and a superuser can still disable the trigger:
+-- docs/audit-service.md, "Threat model: audit log".)
+create function audit_checkpoint_insert_guard() returns trigger language plpgsql
+    set search_path = ${flyway:defaultSchema}, pg_temp
+as $$
+begin
+    if new.format is distinct from 2 then
+        raise exception 'audit checkpoint refused: a new checkpoint is of format 2 (format % given)', new.format
+            using errcode = 'insufficient_privilege';
+    end if;
+    if new.kind is distinct from 'periodic' and new.kind is distinct from 'retention' then
+        raise exception 'audit checkpoint refused: kind % is neither periodic nor retention', new.kind
+            using errcode = 'insufficient_privilege';
+    end if;
+    if new.kind = 'retention'
+            and current_user <> (select pg_get_userbyid(c.relowner) from pg_class c where c.oid = tg_relid) then
+        raise exception 'audit checkpoint refused: only audit_prune() writes a retention checkpoint'
+            using errcode = 'insufficient_privilege';
+    end if;
+    return new;
+end
+$$;
+create trigger audit_checkpoint_insert_guard before insert on audit_checkpoint
+    for each row execute function audit_checkpoint_insert_guard();
 grant execute on function audit_prune(bigint, bigint, text, timestamptz, text, text, text, text) to ${maintainerRole};
 
 -- Anchors: the checkpoints already published to the anchor topic. A checkpoint without a row here is published by

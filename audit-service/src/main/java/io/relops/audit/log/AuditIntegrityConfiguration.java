@@ -1,16 +1,14 @@
 package io.relops.audit.log;
 
 import java.time.Duration;
-import java.util.Map;
 import javax.sql.DataSource;
 import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -32,8 +30,8 @@ class AuditIntegrityConfiguration {
 
     /** Creates the anchor topic at start-up (and brings its configuration up to date). */
     @Bean
-    KafkaAdmin auditKafkaAdmin(@Value("${relops.kafka.bootstrap-servers}") String bootstrapServers) {
-        KafkaAdmin admin = new KafkaAdmin(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    KafkaAdmin auditKafkaAdmin(Environment environment) {
+        KafkaAdmin admin = new KafkaAdmin(AnchorKafkaSettings.of(environment).common());
         admin.setModifyTopicConfigs(true);
         admin.setFatalIfBrokerNotAvailable(false);
         return admin;

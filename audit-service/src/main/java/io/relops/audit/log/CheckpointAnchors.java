@@ -27,7 +27,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -54,7 +54,7 @@ public class CheckpointAnchors implements DisposableBean {
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
 
     private final JdbcTemplate jdbc;
-    private final String bootstrapServers;
+    private final AnchorKafkaSettings kafkaSettings;
     private final AuditProperties.Anchor anchor;
     private final DefaultKafkaProducerFactory<String, String> producers;
     private final KafkaTemplate<String, String> kafka;
@@ -64,17 +64,15 @@ public class CheckpointAnchors implements DisposableBean {
 
     CheckpointAnchors(
             JdbcTemplate jdbc,
-            @Value("${relops.kafka.bootstrap-servers}") String bootstrapServers,
+            Environment environment,
             AuditProperties properties,
             LockProvider auditLockProvider,
             S3Anchors s3,
             MeterRegistry meters) {
         this.jdbc = jdbc;
-        this.bootstrapServers = bootstrapServers;
+        this.kafkaSettings = AnchorKafkaSettings.of(environment);
         this.anchor = properties.anchor();
-        this.producers = new DefaultKafkaProducerFactory<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
+        this.producers = new DefaultKafkaProducerFactory<>(kafkaSettings.with(Map.of(
                 ProducerConfig.ACKS_CONFIG,
                 "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
@@ -82,7 +80,7 @@ public class CheckpointAnchors implements DisposableBean {
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
                 StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                StringSerializer.class));
+                StringSerializer.class)));
         this.kafka = new KafkaTemplate<>(producers);
         this.locks = new DefaultLockingTaskExecutor(auditLockProvider);
         this.s3 = s3;
@@ -177,9 +175,7 @@ public class CheckpointAnchors implements DisposableBean {
     /** Reads the newest records of the anchor topic (its only partition). */
     public Anchored newest() {
         TopicPartition partition = new TopicPartition(anchor.topic(), 0);
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(kafkaSettings.with(Map.of(
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
                 StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
@@ -187,7 +183,7 @@ public class CheckpointAnchors implements DisposableBean {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
                 false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"))) {
+                "read_committed")))) {
             consumer.assign(List.of(partition));
             long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30))
                     .getOrDefault(partition, 0L);

@@ -228,6 +228,25 @@ class AuditIntegrityIT {
         assertThatThrownBy(() -> prune(gap))
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("the first remaining record is 1");
+        // ...or a policy whose periods are missing or null: an unknown comparison must refuse, not pass
+        for (String empty : List.of("{}", "null", "{\"default\": null, \"types\": {}}", "{\"types\": {}}")) {
+            assertThatThrownBy(() -> prune(young, 1, empty, Map.of(HEALTH, recordedAt(9))))
+                    .as(empty)
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("retention checkpoint refused");
+        }
+        String nullType = "{\"default\": 0, \"types\": {\"" + HEALTH + "\": null}}";
+        assertThatThrownBy(() -> prune(young, 1, nullType, Map.of(HEALTH, recordedAt(9))))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("retention checkpoint refused");
+        // ...or NULL arguments
+        try (Connection maintainer = maintainer();
+                Statement sql = maintainer.createStatement()) {
+            assertThatThrownBy(() -> sql.execute("select audit.audit_prune(1, 9, '" + hashOf(9) + "', null, 'k', '"
+                            + POLICY + "', '{}', 's')"))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("every argument is required");
+        }
         assertThat(count("select count(*) from audit.audit_record")).isEqualTo(12);
         assertThat(count("select count(*) from audit.audit_checkpoint where kind = 'retention'"))
                 .isZero();
@@ -238,6 +257,29 @@ class AuditIntegrityIT {
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("permission denied");
         }
+    }
+
+    @Test
+    @Order(3)
+    void theWriterCanNeitherLabelACheckpointRetentionNorWriteOneOfTheOldFormat() throws Exception {
+        Checkpoint newest = periodicCheckpoints().get(periodicCheckpoints().size() - 1);
+        try (Connection writer = DriverManager.getConnection(DB_URL, "relops_audit_writer", "relops-audit-local");
+                PreparedStatement sql = writer.prepareStatement("insert into audit.audit_checkpoint (seq, hash,"
+                        + " checkpoint_time, kind, key_id, signature, format) values (?, ?, now(), ?, ?, ?, ?)")) {
+            sql.setLong(1, newest.seq());
+            sql.setString(2, newest.hash());
+            sql.setString(4, newest.keyId());
+            sql.setString(5, newest.signature());
+            sql.setString(3, "retention");
+            sql.setInt(6, 2);
+            assertThatThrownBy(sql::execute)
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("only audit_prune() writes a retention checkpoint");
+            sql.setInt(6, 1); // format 1 does not sign its kind: the relabelling of the issue, on the old format
+            assertThatThrownBy(sql::execute).isInstanceOf(SQLException.class).hasMessageContaining("is of format 2");
+        }
+        assertThat(count("select count(*) from audit.audit_checkpoint where kind = 'retention'"))
+                .isZero();
     }
 
     @Test

@@ -157,7 +157,7 @@ public class ReleaseEngine {
             return releases.find(id)
                     .flatMap(release -> policies.application(release.application())
                             .map(app -> app.approval(release.environment()).role()))
-                    .map(role -> Set.of(role, "admin"))
+                    .map(role -> Set.copyOf(List.of(role, "admin"))) // the role may be admin itself
                     .orElse(Set.of("admin"));
         }
         return Set.of("operator", "admin");

@@ -39,11 +39,13 @@ class HttpProbe implements Probe {
     @Override
     public @Nullable String host(ProbeSpec spec, ProbeTarget target) {
         try {
-            return spec.url() == null
-                    ? null
-                    : URI.create(target.expand(spec.url())).getHost();
+            if (spec.url() == null) {
+                return null; // a bad probe definition: run() says so
+            }
+            String host = URI.create(target.expand(spec.url())).getHost();
+            return host == null ? "" : host; // a URL without a host is allowed nowhere: refused, not run
         } catch (IllegalArgumentException e) {
-            return null;
+            return ""; // nor is one that does not parse
         }
     }
 

@@ -24,7 +24,8 @@ class TcpProbe implements Probe {
     public @Nullable String host(ProbeSpec spec, ProbeTarget target) {
         String address = target.expand(spec.address());
         int colon = address.lastIndexOf(':');
-        return colon <= 0 ? null : address.substring(0, colon);
+        // no host:port is no host any pattern allows (""), never "no host to check" (null): refused, not run
+        return colon <= 0 ? "" : address.substring(0, colon);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.relops.platform.security;
 
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -132,9 +134,21 @@ public final class KnownDefaults implements BeanFactoryPostProcessor, Environmen
         }
         String v = value.strip();
         return (password && (PASSWORDS.contains(v) || v.endsWith(EXAMPLE_PASSWORD_SUFFIX)))
-                || (publicKey && PUBLIC_KEYS.contains(v))
+                || (publicKey && isShippedPublicKey(v))
                 || (hash && TOKEN_HASHES.contains(v.toLowerCase(Locale.ROOT)))
                 || (token && v.endsWith(EXAMPLE_TOKEN_SUFFIX));
+    }
+
+    /** Whether {@code value} is a shipped public key, however it is padded or wrapped (compared decoded). */
+    static boolean isShippedPublicKey(String value) {
+        byte[] decoded;
+        try {
+            decoded = Base64.getMimeDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return PUBLIC_KEYS.stream()
+                .anyMatch(shipped -> Arrays.equals(Base64.getDecoder().decode(shipped), decoded));
     }
 
     @Override

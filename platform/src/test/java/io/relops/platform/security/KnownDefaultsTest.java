@@ -57,13 +57,18 @@ class KnownDefaultsTest {
                         "RELOPS_EVENT_SIGNING_PUBLIC_KEY",
                         "MCowBQYDK2VwAyEAEIfPcgey2rhDFsIOa+lwOSORABfedXjDo7dGekzT5iA=")
                 .withProperty("relops.security.event-signing.public-keys.gateway", "${RELOPS_EVENT_SIGNING_PUBLIC_KEY}")
-                .withProperty("relops.security.event-signing.public-keys.ours", "MCowBQYDK2VwAyEAanotherkeyofourown=");
+                .withProperty("relops.security.event-signing.public-keys.ours", "MCowBQYDK2VwAyEAanotherkeyofourown=")
+                // the same key without its padding, as Java's decoder accepts it
+                .withProperty(
+                        "relops.security.event-signing.public-keys.unpadded",
+                        "MCowBQYDK2VwAyEAEIfPcgey2rhDFsIOa+lwOSORABfedXjDo7dGekzT5iA");
 
         assertThat(KnownDefaults.findIn(environment))
                 .containsExactly(
                         "RELOPS_DB_PASSWORD",
                         "RELOPS_EVENT_SIGNING_PUBLIC_KEY",
-                        "relops.security.event-signing.public-keys.gateway");
+                        "relops.security.event-signing.public-keys.gateway",
+                        "relops.security.event-signing.public-keys.unpadded");
     }
 
     @Test
