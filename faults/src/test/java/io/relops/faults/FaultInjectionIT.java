@@ -578,6 +578,7 @@ class FaultInjectionIT {
                               deadline: 3m
                               timeout: 5s
                           health:
+                            allowed-hosts: [127.0.0.1, localhost]
                             initial-delay: 0s
                             interval: 300ms
                             successes: 3

@@ -155,6 +155,7 @@ public final class MonitorScheduleBenchmark {
                     .append(app(i))
                     .append(":\n")
                     .append("      health:\n")
+                    .append("        allowed-hosts: [127.0.0.1, localhost]\n")
                     .append("        monitor:\n")
                     .append("          interval: ")
                     .append(intervalMs)
