@@ -72,6 +72,7 @@ class AuditIntegrityIT {
 
     static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     static final String DB_URL = Postgres.freshDatabase("audit_integrity_it");
+    static final AuditDatabase DB = new AuditDatabase(DB_URL);
     static final String ANCHORS = "it-integrity-anchors-" + RUN;
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final String HEALTH = "io.relops.health.verified";
@@ -137,12 +138,12 @@ class AuditIntegrityIT {
         writer.useClock(Clock.systemUTC());
         appendInOrder(health(6));
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> count("select coalesce(max(seq), 0) from audit.audit_checkpoint") == 12);
+                .until(() -> DB.count("select coalesce(max(seq), 0) from audit.audit_checkpoint") == 12);
 
         // every checkpoint reaches the anchor topic, which the service created with one partition and a long retention
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> count("select count(*) from audit.audit_anchored")
-                        == count("select count(*) from audit.audit_checkpoint"));
+                .until(() -> DB.count("select count(*) from audit.audit_anchored")
+                        == DB.count("select count(*) from audit.audit_checkpoint"));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, Kafka.bootstrapServers()))) {
             TopicDescription topic =
                     admin.describeTopics(List.of(ANCHORS)).allTopicNames().get().get(ANCHORS);
@@ -247,8 +248,8 @@ class AuditIntegrityIT {
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("every argument is required");
         }
-        assertThat(count("select count(*) from audit.audit_record")).isEqualTo(12);
-        assertThat(count("select count(*) from audit.audit_checkpoint where kind = 'retention'"))
+        assertThat(DB.count("select count(*) from audit.audit_record")).isEqualTo(12);
+        assertThat(DB.count("select count(*) from audit.audit_checkpoint where kind = 'retention'"))
                 .isZero();
         // the maintenance role cannot change the policy the function enforces
         try (Connection maintainer = maintainer();
@@ -278,7 +279,7 @@ class AuditIntegrityIT {
             sql.setInt(6, 1); // format 1 does not sign its kind: the relabelling of the issue, on the old format
             assertThatThrownBy(sql::execute).isInstanceOf(SQLException.class).hasMessageContaining("is of format 2");
         }
-        assertThat(count("select count(*) from audit.audit_checkpoint where kind = 'retention'"))
+        assertThat(DB.count("select count(*) from audit.audit_checkpoint where kind = 'retention'"))
                 .isZero();
     }
 
@@ -295,7 +296,7 @@ class AuditIntegrityIT {
         assertThatThrownBy(() -> prune(before, 1, POLICY, Map.of(HEALTH, recordedAt(before.seq()))))
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("retention checkpoint refused: record 7");
-        assertThat(count("select count(*) from audit.audit_record")).isEqualTo(12);
+        assertThat(DB.count("select count(*) from audit.audit_record")).isEqualTo(12);
         assertThat(getJson("/api/audit/verify").path("valid").asBoolean()).isTrue();
     }
 
@@ -303,12 +304,12 @@ class AuditIntegrityIT {
     @Order(4)
     void aSuperuserDeletingTheNewestRecordsAndCheckpointsIsFoundAgainstTheAnchor() throws Exception {
         anchors.publishPendingLocked();
-        assertThat(count("select count(*) from audit.audit_anchored"))
-                .isEqualTo(count("select count(*) from audit.audit_checkpoint"));
+        assertThat(DB.count("select count(*) from audit.audit_anchored"))
+                .isEqualTo(DB.count("select count(*) from audit.audit_checkpoint"));
         // records 10-12 and the checkpoints over them (at least 12 and whatever covers 10 or 11)
-        long checkpointsDeleted = count("select count(*) from audit.audit_checkpoint where seq >= 10");
+        long checkpointsDeleted = DB.count("select count(*) from audit.audit_checkpoint where seq >= 10");
         assertThat(checkpointsDeleted).isPositive();
-        tamper(
+        DB.tamper(
                 "create table audit.saved_records as select * from audit.audit_record where seq >= 10",
                 "create table audit.saved_checkpoints as select * from audit.audit_checkpoint where seq >= 10",
                 "delete from audit.audit_index where seq >= 10",
@@ -332,7 +333,7 @@ class AuditIntegrityIT {
         // offline: an export of the shortened log (once the service has signed its new head) with a dump of the
         // anchor topic
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> count("select count(*) from audit.audit_checkpoint where seq = 9") > 0);
+                .until(() -> DB.count("select count(*) from audit.audit_checkpoint where seq = 9") > 0);
         Path export = keyDirectory.resolve("shortened.jsonl");
         Files.writeString(export, get("/api/audit/export?format=jsonl").body());
         Path anchorDump = keyDirectory.resolve("anchors.jsonl");
@@ -348,7 +349,7 @@ class AuditIntegrityIT {
         assertThat(offline.reason()).isEqualTo(Verdict.Reason.ANCHOR_MISMATCH);
         assertThat(offline.detail()).startsWith("records 10 to 12 and ");
 
-        tamper(
+        DB.tamper(
                 "insert into audit.audit_record select * from audit.saved_records",
                 "insert into audit.audit_checkpoint select * from audit.saved_checkpoints",
                 "drop table audit.saved_records",
@@ -364,11 +365,11 @@ class AuditIntegrityIT {
         signingKey.rotateTo(next);
         appendInOrder(health(4));
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> count("select coalesce(max(seq), 0) from audit.audit_checkpoint") == 16);
+                .until(() -> DB.count("select coalesce(max(seq), 0) from audit.audit_checkpoint") == 16);
         assertThat(keyIds()).containsExactlyInAnyOrder(oldKey, Keys.fingerprint(next.getPublic()));
         // a prune after the rotation is signed by the new key: records 1-6 (60 days old)
         assertThat(retention.prune(Instant.now())).isEqualTo(6);
-        assertThat(count("select count(*) from audit.audit_checkpoint where kind = 'retention' and key_id = '"
+        assertThat(DB.count("select count(*) from audit.audit_checkpoint where kind = 'retention' and key_id = '"
                         + Keys.fingerprint(next.getPublic()) + "'"))
                 .isEqualTo(1);
 
@@ -378,8 +379,8 @@ class AuditIntegrityIT {
 
         // offline, with both public keys; with the old one only, the new checkpoints are named as unverifiable
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> count("select count(*) from audit.audit_anchored")
-                        == count("select count(*) from audit.audit_checkpoint"));
+                .until(() -> DB.count("select count(*) from audit.audit_anchored")
+                        == DB.count("select count(*) from audit.audit_checkpoint"));
         Path export = keyDirectory.resolve("rotated.jsonl");
         Files.writeString(export, get("/api/audit/export?format=jsonl").body());
         Path anchorDump = keyDirectory.resolve("rotated-anchors.jsonl");
@@ -410,10 +411,11 @@ class AuditIntegrityIT {
                 .hasMessageContaining("within its retention period");
         // ...once they are old enough (the superuser ages them here, as time would), the function cannot tell the
         // periodic signature from a retention one (PostgreSQL cannot verify Ed25519), but every verification does
-        tamper("update audit.audit_record set recorded_at = recorded_at - interval '60 days' where seq between 7 and "
-                + upTo);
+        DB.tamper(
+                "update audit.audit_record set recorded_at = recorded_at - interval '60 days' where seq between 7 and "
+                        + upTo);
         prune(periodic, 7, POLICY, Map.of(HEALTH, recordedAt(upTo)));
-        assertThat(count("select min(seq) from audit.audit_record")).isEqualTo(upTo + 1);
+        assertThat(DB.count("select min(seq) from audit.audit_record")).isEqualTo(upTo + 1);
         JsonNode verdict = getJson("/api/audit/verify");
         assertThat(verdict.path("valid").asBoolean()).as(verdict.toString()).isFalse();
         assertThat(verdict.path("reason").asString()).isEqualTo(Verdict.Reason.RETENTION_INVALID.name());
@@ -487,7 +489,7 @@ class AuditIntegrityIT {
 
     private static List<Checkpoint> periodicCheckpoints() throws SQLException {
         List<Checkpoint> checkpoints = new ArrayList<>();
-        try (Connection db = superuser();
+        try (Connection db = DB.superuser();
                 Statement sql = db.createStatement();
                 ResultSet rs = sql.executeQuery(
                         "select seq, hash, checkpoint_time, kind, key_id, signature, format, from_seq, policy, newest"
@@ -509,7 +511,7 @@ class AuditIntegrityIT {
 
     private static List<String> keyIds() throws SQLException {
         List<String> ids = new ArrayList<>();
-        try (Connection db = superuser();
+        try (Connection db = DB.superuser();
                 Statement sql = db.createStatement();
                 ResultSet rs = sql.executeQuery("select distinct key_id from audit.audit_checkpoint")) {
             while (rs.next()) {
@@ -520,7 +522,7 @@ class AuditIntegrityIT {
     }
 
     private static String hashOf(long seq) throws SQLException {
-        try (Connection db = superuser();
+        try (Connection db = DB.superuser();
                 Statement sql = db.createStatement();
                 ResultSet rs = sql.executeQuery("select hash from audit.audit_record where seq = " + seq)) {
             rs.next();
@@ -529,7 +531,7 @@ class AuditIntegrityIT {
     }
 
     private static Instant recordedAt(long seq) throws SQLException {
-        try (Connection db = superuser();
+        try (Connection db = DB.superuser();
                 Statement sql = db.createStatement();
                 ResultSet rs = sql.executeQuery("select recorded_at from audit.audit_record where seq = " + seq)) {
             rs.next();
@@ -544,33 +546,8 @@ class AuditIntegrityIT {
                 .count();
     }
 
-    /** Direct SQL as a superuser, triggers bypassed (session_replication_role = replica). */
-    private static void tamper(String... statements) throws SQLException {
-        try (Connection db = superuser();
-                Statement sql = db.createStatement()) {
-            sql.execute("set session_replication_role = replica");
-            for (String statement : statements) {
-                sql.execute(statement);
-            }
-        }
-    }
-
     private static Connection maintainer() throws SQLException {
         return DriverManager.getConnection(DB_URL, "relops_audit_maintainer", "relops-audit-maintainer-local");
-    }
-
-    private static Connection superuser() throws SQLException {
-        return DriverManager.getConnection(
-                DB_URL, Postgres.server().username(), Postgres.server().password());
-    }
-
-    private static long count(String query) throws SQLException {
-        try (Connection db = superuser();
-                Statement sql = db.createStatement();
-                ResultSet rs = sql.executeQuery(query)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     private HttpResponse<String> get(String path) throws Exception {

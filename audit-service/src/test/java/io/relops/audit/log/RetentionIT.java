@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -58,6 +57,7 @@ class RetentionIT {
 
     static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     static final String DB_URL = Postgres.freshDatabase("audit_retention_it");
+    static final AuditDatabase DB = new AuditDatabase(DB_URL);
     static final JsonMapper JSON = JsonMapper.builder().build();
     /**
      * The writer's clock: six years and a bit in the past, so that the tests prune with times up to six years
@@ -127,15 +127,15 @@ class RetentionIT {
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("retention checkpoint refused");
         }
-        try (Connection owner = superuser();
+        try (Connection owner = DB.superuser();
                 Statement sql = owner.createStatement()) {
             // the owner too: the trigger lets a delete through only inside audit_prune()
             assertThatThrownBy(() -> sql.executeUpdate("delete from audit.audit_record where seq = 1"))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("append-only");
         }
-        assertThat(count("select count(*) from audit.audit_record")).isEqualTo(2);
-        assertThat(count("select count(*) from audit.audit_checkpoint where kind = 'retention'"))
+        assertThat(DB.count("select count(*) from audit.audit_record")).isEqualTo(2);
+        assertThat(DB.count("select count(*) from audit.audit_checkpoint where kind = 'retention'"))
                 .isZero();
     }
 
@@ -146,7 +146,7 @@ class RetentionIT {
         appendInOrder(health(3));
         appendInOrder(requests(3));
         appendInOrder(health(4));
-        assertThat(count("select max(seq) from audit.audit_record")).isEqualTo(12);
+        assertThat(DB.count("select max(seq) from audit.audit_record")).isEqualTo(12);
 
         Instant now = RECORDED.instant();
         assertThat(retention.prune(now.plus(Duration.ofDays(29))))
@@ -156,13 +156,13 @@ class RetentionIT {
         // 60 days on: the five verifications (30 days) are pruned; the release requests (five years) and the
         // verifications after them are kept
         assertThat(retention.prune(now.plus(Duration.ofDays(60)))).isEqualTo(5);
-        assertThat(count("select min(seq) from audit.audit_record")).isEqualTo(6);
-        assertThat(count("select count(*) from audit.audit_record")).isEqualTo(7);
-        assertThat(count("select count(*) from audit.audit_record where event_type = 'io.relops.release.requested'"))
+        assertThat(DB.count("select min(seq) from audit.audit_record")).isEqualTo(6);
+        assertThat(DB.count("select count(*) from audit.audit_record")).isEqualTo(7);
+        assertThat(DB.count("select count(*) from audit.audit_record where event_type = 'io.relops.release.requested'"))
                 .isEqualTo(3);
-        assertThat(count("select count(*) from audit.audit_index where seq <= 5"))
+        assertThat(DB.count("select count(*) from audit.audit_index where seq <= 5"))
                 .isZero();
-        assertThat(count("select seq from audit.audit_checkpoint where kind = 'retention'"))
+        assertThat(DB.count("select seq from audit.audit_checkpoint where kind = 'retention'"))
                 .isEqualTo(5);
         assertThat(retention.prune(now.plus(Duration.ofDays(60)))).isZero();
 
@@ -175,7 +175,7 @@ class RetentionIT {
         // the export starts at the first retained record, anchored on the retention checkpoint, and verifies
         // offline
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> count("select coalesce(max(seq), 0) from audit.audit_checkpoint") == 12);
+                .until(() -> DB.count("select coalesce(max(seq), 0) from audit.audit_checkpoint") == 12);
         Path export = keyDirectory.resolve("export.jsonl");
         Files.writeString(export, get("/api/audit/export?format=jsonl").body());
         JsonNode header = JSON.readTree(Files.readAllLines(export).get(0));
@@ -190,27 +190,27 @@ class RetentionIT {
         assertThat(offline.records()).isEqualTo(7);
 
         // tampering after pruning is still found: a changed record, a deleted first retained record
-        tamper("update audit.audit_record set subject = 'elsewhere' where seq = 7");
+        DB.tamper("update audit.audit_record set subject = 'elsewhere' where seq = 7");
         assertVerdict(7, Verdict.Reason.MODIFIED);
-        tamper("update audit.audit_record set subject = 'shop' where seq = 7");
+        DB.tamper("update audit.audit_record set subject = 'shop' where seq = 7");
         assertThat(getJson("/api/audit/verify").path("valid").asBoolean()).isTrue();
-        tamper(
+        DB.tamper(
                 "create table audit.saved as select * from audit.audit_record where seq = 6",
                 "delete from audit.audit_record where seq = 6");
         assertVerdict(6, Verdict.Reason.MISSING);
-        tamper("insert into audit.audit_record select * from audit.saved", "drop table audit.saved");
+        DB.tamper("insert into audit.audit_record select * from audit.saved", "drop table audit.saved");
         assertThat(getJson("/api/audit/verify").path("valid").asBoolean()).isTrue();
 
         // five years and more on: everything but the newest record is pruned, and it still verifies
         assertThat(retention.prune(now.plus(Duration.ofDays(6 * 366)))).isEqualTo(6);
-        assertThat(count("select count(*) from audit.audit_record")).isEqualTo(1);
+        assertThat(DB.count("select count(*) from audit.audit_record")).isEqualTo(1);
         verdict = getJson("/api/audit/verify");
         assertThat(verdict.path("valid").asBoolean()).as(verdict.toString()).isTrue();
         assertThat(verdict.path("lastSeq").asLong()).isEqualTo(12);
 
         // and the chain goes on after it
         appendInOrder(health(1));
-        assertThat(count("select max(seq) from audit.audit_record")).isEqualTo(13);
+        assertThat(DB.count("select max(seq) from audit.audit_record")).isEqualTo(13);
         assertThat(getJson("/api/audit/verify").path("valid").asBoolean()).isTrue();
     }
 
@@ -253,31 +253,6 @@ class RetentionIT {
         assertThat(verdict.path("valid").asBoolean()).as(verdict.toString()).isFalse();
         assertThat(verdict.path("firstBadSeq").asLong()).as(verdict.toString()).isEqualTo(seq);
         assertThat(verdict.path("reason").asString()).as(verdict.toString()).isEqualTo(reason.name());
-    }
-
-    /** Direct SQL as a superuser, triggers bypassed (session_replication_role = replica). */
-    private static void tamper(String... statements) throws SQLException {
-        try (Connection db = superuser();
-                Statement sql = db.createStatement()) {
-            sql.execute("set session_replication_role = replica");
-            for (String statement : statements) {
-                sql.execute(statement);
-            }
-        }
-    }
-
-    private static Connection superuser() throws SQLException {
-        return DriverManager.getConnection(
-                DB_URL, Postgres.server().username(), Postgres.server().password());
-    }
-
-    private static long count(String query) throws SQLException {
-        try (Connection db = superuser();
-                Statement sql = db.createStatement();
-                ResultSet rs = sql.executeQuery(query)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     private HttpResponse<String> get(String path) throws Exception {

@@ -21,7 +21,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -80,6 +79,7 @@ class S3AnchorIT {
 
     static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     static final String DB_URL = Postgres.freshDatabase("audit_s3_anchor_it");
+    static final AuditDatabase DB = new AuditDatabase(DB_URL);
     static final String ANCHORS = "it-s3-anchors-" + RUN;
     static final String BUCKET = "relops-audit-anchors-" + RUN;
     static final JsonMapper JSON = JsonMapper.builder().build();
@@ -168,10 +168,10 @@ class S3AnchorIT {
     void everyAnchoredCheckpointIsWrittenToTheBucketAsItsJsonLine() throws Exception {
         appendInOrder(6);
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> count("select coalesce(max(seq), 0) from audit.audit_checkpoint") == 6);
+                .until(() -> DB.count("select coalesce(max(seq), 0) from audit.audit_checkpoint") == 6);
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> count("select count(*) from audit.audit_anchored")
-                        == count("select count(*) from audit.audit_checkpoint"));
+                .until(() -> DB.count("select count(*) from audit.audit_anchored")
+                        == DB.count("select count(*) from audit.audit_checkpoint"));
 
         List<Checkpoint> stored = checkpoints();
         try (S3Client s3 = client()) {
@@ -203,9 +203,9 @@ class S3AnchorIT {
     @Order(2)
     void withTheTopicEmptiedTheS3AnchorsStillNameTheRecordsDeletedAtTheHead() throws Exception {
         anchors.publishPendingLocked();
-        long checkpointsDeleted = count("select count(*) from audit.audit_checkpoint where seq >= 4");
+        long checkpointsDeleted = DB.count("select count(*) from audit.audit_checkpoint where seq >= 4");
         assertThat(checkpointsDeleted).isPositive();
-        tamper(
+        DB.tamper(
                 "delete from audit.audit_index where seq >= 4",
                 "delete from audit.audit_record where seq >= 4",
                 "delete from audit.audit_checkpoint where seq >= 4");
@@ -295,7 +295,7 @@ class S3AnchorIT {
 
     private static List<Checkpoint> checkpoints() throws SQLException {
         List<Checkpoint> checkpoints = new ArrayList<>();
-        try (Connection db = superuser();
+        try (Connection db = DB.superuser();
                 Statement sql = db.createStatement();
                 ResultSet rs = sql.executeQuery(
                         "select seq, hash, checkpoint_time, kind, key_id, signature, format, from_seq, policy, newest"
@@ -305,31 +305,6 @@ class S3AnchorIT {
             }
         }
         return checkpoints;
-    }
-
-    /** Direct SQL as a superuser, triggers bypassed (session_replication_role = replica). */
-    private static void tamper(String... statements) throws SQLException {
-        try (Connection db = superuser();
-                Statement sql = db.createStatement()) {
-            sql.execute("set session_replication_role = replica");
-            for (String statement : statements) {
-                sql.execute(statement);
-            }
-        }
-    }
-
-    private static Connection superuser() throws SQLException {
-        return DriverManager.getConnection(
-                DB_URL, Postgres.server().username(), Postgres.server().password());
-    }
-
-    private static long count(String query) throws SQLException {
-        try (Connection db = superuser();
-                Statement sql = db.createStatement();
-                ResultSet rs = sql.executeQuery(query)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     private JsonNode getJson(String path) throws Exception {
