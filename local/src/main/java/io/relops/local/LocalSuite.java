@@ -21,7 +21,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -38,7 +41,13 @@ public final class LocalSuite implements AutoCloseable {
 
     private final SuiteOptions options;
     private final Consumer<String> progress;
-    private final List<Process> services = new ArrayList<>();
+    /** Every instance of every service, in start order; guarded by {@code this}. */
+    private final List<Instance> instances = new ArrayList<>();
+    /** Runs the supervisor's restarts; created when the suite is up. */
+    private @Nullable ScheduledExecutorService supervisor;
+    /** Set by {@link #close}: from then on no exit is a crash and nothing is restarted. */
+    private boolean closing;
+
     private @Nullable LocalKafka broker;
     private @Nullable EmbeddedPostgres postgres;
     private String kafkaBootstrap = "";
@@ -58,12 +67,42 @@ public final class LocalSuite implements AutoCloseable {
         return jdbcUrl;
     }
 
+    /** The URL of {@code service}'s first instance (the one the other services and the gateway call). */
     public String url(String service) {
-        return "http://localhost:" + options.servicePorts().get(service);
+        return url(service, 1);
+    }
+
+    /** The URL of instance {@code instance} (from 1) of {@code service}. */
+    public String url(String service, int instance) {
+        return "http://localhost:" + port(service, instance);
     }
 
     public Path logFile(String service) {
-        return options.dataDirectory().resolve("logs").resolve(service + ".log");
+        return logFile(service, 1);
+    }
+
+    /** The log of instance {@code instance} of {@code service}: {@code <service>.log}, {@code <service>-2.log} ... */
+    public Path logFile(String service, int instance) {
+        return options.dataDirectory().resolve("logs").resolve(label(service, instance) + ".log");
+    }
+
+    /** The process id of instance {@code instance} of {@code service} now (a restart changes it). */
+    public synchronized long pid(String service, int instance) {
+        return instance(service, instance).process.pid();
+    }
+
+    private int port(String service, int instance) {
+        List<Integer> ports = options.ports(service);
+        if (instance < 1 || instance > ports.size()) {
+            throw new IllegalArgumentException(
+                    service + " has no instance " + instance + " (it runs " + ports.size() + ")");
+        }
+        return ports.get(instance - 1);
+    }
+
+    /** How an instance is named in messages and log files: the service for the first, {@code service-n} after. */
+    static String label(String service, int instance) {
+        return instance == 1 ? service : service + "-" + instance;
     }
 
     /** Starts everything and returns once every service reports UP. */
@@ -77,12 +116,19 @@ public final class LocalSuite implements AutoCloseable {
         }
         startKafka();
         startPostgres();
-        for (String service : options.servicePorts().keySet()) {
-            services.add(spawn(service, false));
+        synchronized (this) {
+            for (String service : options.servicePorts().keySet()) {
+                for (int number = 1; number <= options.replicas(service); number++) {
+                    Instance instance = new Instance(service, number, port(service, number));
+                    instance.process = spawn(instance, false);
+                    instances.add(instance);
+                }
+            }
         }
-        for (String service : options.servicePorts().keySet()) {
-            awaitUp(service);
+        for (Instance instance : List.copyOf(instances)) {
+            awaitUp(instance);
         }
+        supervise();
         return this;
     }
 
@@ -159,8 +205,9 @@ public final class LocalSuite implements AutoCloseable {
         return "relops_" + (name.equals("audit") ? "audit_owner" : name);
     }
 
-    /** Starts {@code service}; a restart appends to its log so that what came before the crash stays. */
-    private Process spawn(String service, boolean appendLog) {
+    /** Starts an instance; a restart appends to its log so that what came before the crash stays. */
+    private Process spawn(Instance instance, boolean appendLog) {
+        String service = instance.service;
         List<String> command = List.of(
                 java(),
                 "-Xmx256m",
@@ -199,7 +246,7 @@ public final class LocalSuite implements AutoCloseable {
         Path eventKey = options.dataDirectory().resolve(EventSigningKey.FILE_NAME);
         env.put("RELOPS_GATEWAY_EVENT_SIGNING_KEY_FILE", eventKey.toString());
         env.put("RELOPS_EVENT_SIGNING_PUBLIC_KEY", EventSigningKey.publicKeyBase64(EventSigningKey.ensure(eventKey)));
-        env.put(portVariable(service), Integer.toString(options.servicePorts().get(service)));
+        env.put(portVariable(service), Integer.toString(instance.port));
         env.putAll(options.extraEnvironment());
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(options.home().toFile())
@@ -207,8 +254,9 @@ public final class LocalSuite implements AutoCloseable {
                 .redirectOutput(
                         appendLog
                                 ? ProcessBuilder.Redirect.appendTo(
-                                        logFile(service).toFile())
-                                : ProcessBuilder.Redirect.to(logFile(service).toFile()));
+                                        logFile(service, instance.number).toFile())
+                                : ProcessBuilder.Redirect.to(
+                                        logFile(service, instance.number).toFile()));
         // no plaintext token of the launching shell reaches a service
         builder.environment()
                 .keySet()
@@ -217,7 +265,9 @@ public final class LocalSuite implements AutoCloseable {
         builder.environment().putAll(env);
         try {
             Process process = builder.start();
-            progress.accept("started " + service + " (pid " + process.pid() + ", log " + logFile(service) + ")");
+            instance.started = System.nanoTime();
+            progress.accept("started " + instance + " (pid " + process.pid() + ", port " + instance.port + ", log "
+                    + logFile(service, instance.number) + ")");
             return process;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + service, e);
@@ -225,60 +275,161 @@ public final class LocalSuite implements AutoCloseable {
     }
 
     /**
-     * Kills {@code service} the hard way ({@code SIGKILL}: no shutdown hook, no graceful close), as a
-     * crash would, and returns once the process is gone. The fault-injection suite uses it.
+     * Kills {@code service} (its first instance) the hard way ({@code SIGKILL}: no shutdown hook, no graceful
+     * close), as a crash would, and returns once the process is gone. The fault-injection suite uses it. The
+     * launcher does not restart what it killed on purpose: {@link #restart} does.
      */
-    public synchronized void kill(String service) {
-        Process process = process(service);
+    public void kill(String service) {
+        kill(service, 1);
+    }
+
+    /** {@link #kill(String)} of instance {@code number} (from 1) of {@code service}. */
+    public synchronized void kill(String service, int number) {
+        Instance instance = instance(service, number);
+        instance.stoppedOnPurpose = true;
+        Process process = instance.process;
         process.destroyForcibly();
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException(service + " (pid " + process.pid() + ") survived SIGKILL for 30 s");
+                throw new IllegalStateException(instance + " (pid " + process.pid() + ") survived SIGKILL for 30 s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while killing " + service, e);
+            throw new IllegalStateException("interrupted while killing " + instance, e);
         }
-        progress.accept("killed " + service + " (pid " + process.pid() + ", SIGKILL)");
+        progress.accept("killed " + instance + " (pid " + process.pid() + ", SIGKILL)");
     }
 
-    /** Starts {@code service} again on its port (after {@link #kill}) and returns once it reports UP. */
+    /** Starts {@code service} (its first instance) again on its port after {@link #kill}; returns once it is UP. */
     public void restart(String service) {
+        restart(service, 1);
+    }
+
+    /** {@link #restart(String)} of instance {@code number} (from 1) of {@code service}. */
+    public void restart(String service, int number) {
+        Instance instance;
         synchronized (this) {
-            Process old = process(service);
+            instance = instance(service, number);
+            Process old = instance.process;
             if (old.isAlive()) {
-                throw new IllegalStateException(service + " is still running (pid " + old.pid() + "): kill it first");
+                throw new IllegalStateException(instance + " is still running (pid " + old.pid() + "): kill it first");
             }
-            services.set(index(service), spawn(service, true));
+            instance.process = spawn(instance, true);
+            instance.stoppedOnPurpose = false;
+            instance.failures = 0;
+            watch(instance);
         }
-        awaitUp(service);
+        awaitUp(instance);
     }
 
-    private Process process(String service) {
-        return services.get(index(service));
+    private Instance instance(String service, int number) {
+        for (Instance instance : instances) {
+            if (instance.service.equals(service) && instance.number == number) {
+                return instance;
+            }
+        }
+        throw new IllegalArgumentException("no instance " + number + " of " + service + " in this suite; services: "
+                + options.servicePorts().keySet());
     }
 
-    private int index(String service) {
-        int index = List.copyOf(options.servicePorts().keySet()).indexOf(service);
-        if (index < 0 || index >= services.size()) {
-            throw new IllegalArgumentException("no service " + service + " in this suite; services: "
-                    + options.servicePorts().keySet());
+    /**
+     * From now on an instance whose process exits by itself (a crash, an OOM kill, {@code kill -9} from outside) is
+     * started again after the {@link RestartPolicy}'s backoff, saying so; {@link #close} and {@link #kill} are no
+     * crash. The restarts run on a {@link ScheduledExecutorService}; a process's exit is seen by {@link
+     * Process#onExit}.
+     */
+    private synchronized void supervise() {
+        if (closing) {
+            return;
         }
-        return index;
+        AtomicInteger threads = new AtomicInteger();
+        supervisor = Executors.newScheduledThreadPool(Math.max(2, instances.size()), task -> {
+            Thread thread = new Thread(task, "relops-supervisor-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        instances.forEach(this::watch);
+    }
+
+    private void watch(Instance instance) {
+        Process process = instance.process;
+        process.onExit().thenAccept(this::exited);
+    }
+
+    /** A process ended: unless the launcher ended it, restart its instance after the backoff, or give up. */
+    private synchronized void exited(Process process) {
+        Instance instance = instances.stream()
+                .filter(candidate -> candidate.process == process)
+                .findFirst()
+                .orElse(null);
+        if (closing || supervisor == null || instance == null || instance.stoppedOnPurpose) {
+            return;
+        }
+        Duration ranFor = Duration.ofNanos(System.nanoTime() - instance.started);
+        RestartPolicy policy = options.restartPolicy();
+        RestartPolicy.Decision decision = policy.afterExit(ranFor, instance.failures);
+        instance.failures = decision.failures();
+        Duration delay = decision.delay();
+        if (delay == null) {
+            instance.stoppedOnPurpose = true;
+            progress.accept(instance + " exited with code " + process.exitValue() + ", its " + decision.failures()
+                    + (decision.failures() == 1 ? "st" : "th") + " exit in a row within "
+                    + seconds(policy.stableAfter()) + " of starting: giving up, it stays stopped (see "
+                    + logFile(instance.service, instance.number) + "). The rest of the suite keeps running.");
+            return;
+        }
+        instance.restarts++;
+        progress.accept(instance + " exited with code " + process.exitValue() + "; restarting in " + seconds(delay)
+                + " (restart " + instance.restarts + ")");
+        supervisor.schedule(() -> restartCrashed(instance, process), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void restartCrashed(Instance instance, Process crashed) {
+        synchronized (this) {
+            if (closing || instance.stoppedOnPurpose || instance.process != crashed) {
+                return;
+            }
+            try {
+                instance.process = spawn(instance, true);
+            } catch (RuntimeException e) {
+                instance.stoppedOnPurpose = true;
+                progress.accept("cannot restart " + instance + ": " + e.getMessage());
+                return;
+            }
+            watch(instance);
+        }
+        try {
+            awaitUp(instance);
+            progress.accept(instance + " is running again (restart " + instance.restarts + ")");
+        } catch (RuntimeException e) {
+            // it exited while starting: exited() has seen that and decides what follows
+        }
+    }
+
+    private static String seconds(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0
+                ? millis / 1000 + " s"
+                : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
     }
 
     private static String portVariable(String service) {
         return service.replace("-service", "").toUpperCase(java.util.Locale.ROOT) + "_PORT";
     }
 
-    private void awaitUp(String service) {
+    private void awaitUp(Instance instance) {
+        String service = instance.service;
+        int number = instance.number;
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        URI health = URI.create(url(service) + "/actuator/health");
-        Process process = process(service);
+        URI health = URI.create(url(service, number) + "/actuator/health");
+        Process process;
+        synchronized (this) {
+            process = instance.process;
+        }
         Duration interval = Duration.ofMillis(500);
         Retry retry = Retry.of(
-                "up-" + service,
+                "up-" + instance,
                 RetryConfig.<Boolean>custom()
                         .maxAttempts((int) (START_TIMEOUT.toMillis() / interval.toMillis()))
                         .intervalFunction(IntervalFunction.of(interval))
@@ -286,11 +437,12 @@ public final class LocalSuite implements AutoCloseable {
                         .retryExceptions(IOException.class)
                         .failAfterMaxAttempts(true)
                         .build());
+        Path log = logFile(service, number);
         try {
             retry.executeCallable(() -> {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException(service + " exited with code " + process.exitValue() + "; see "
-                            + logFile(service) + ", which ends:\n" + logTail(service));
+                    throw new IllegalStateException(instance + " exited with code " + process.exitValue() + "; see "
+                            + log + ", which ends:\n" + logTail(log));
                 }
                 HttpResponse<String> response = http.send(
                         HttpRequest.newBuilder(health)
@@ -303,17 +455,17 @@ public final class LocalSuite implements AutoCloseable {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(
-                    service + " did not come up within " + START_TIMEOUT + "; see " + logFile(service)
-                            + ", which ends:\n" + logTail(service),
+                    instance + " did not come up within " + START_TIMEOUT + "; see " + log + ", which ends:\n"
+                            + logTail(log),
                     e);
         }
-        progress.accept(service + " is up at " + url(service));
+        progress.accept(instance + " is up at " + url(service, number));
     }
 
-    /** The last lines of {@code service}'s log, so that a failed start says why where it is reported (CI). */
-    private String logTail(String service) {
+    /** The last lines of a log, so that a failed start says why where it is reported (CI). */
+    private static String logTail(Path log) {
         try {
-            List<String> lines = Files.readAllLines(logFile(service));
+            List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
         } catch (IOException | UncheckedIOException e) {
             return "(log unreadable: " + e.getMessage() + ")";
@@ -328,11 +480,19 @@ public final class LocalSuite implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        for (Process service : services) {
+    public void close() {
+        List<Process> processes = new ArrayList<>();
+        synchronized (this) {
+            closing = true;
+            if (supervisor != null) {
+                supervisor.shutdownNow();
+            }
+            instances.forEach(instance -> processes.add(instance.process));
+        }
+        for (Process service : processes) {
             service.destroy();
         }
-        for (Process service : services) {
+        for (Process service : processes) {
             try {
                 if (!service.waitFor(15, TimeUnit.SECONDS)) {
                     service.destroyForcibly();
@@ -342,7 +502,11 @@ public final class LocalSuite implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        services.clear();
+        stopInfrastructure();
+    }
+
+    private synchronized void stopInfrastructure() {
+        instances.clear();
         if (broker != null) {
             broker.close();
             broker = null;
@@ -354,6 +518,34 @@ public final class LocalSuite implements AutoCloseable {
                 // stopping anyway
             }
             postgres = null;
+        }
+    }
+
+    /** One running copy of a service; its mutable fields are guarded by the suite. */
+    private static final class Instance {
+
+        final String service;
+        final int number;
+        final int port;
+        Process process;
+        /** System.nanoTime() when its process started. */
+        long started;
+        /** Ended by the launcher (kill) or given up on: not restarted. */
+        boolean stoppedOnPurpose;
+        /** The quick failures in a row (RestartPolicy.Decision#failures). */
+        int failures;
+        /** Restarts after crashes since the suite started. */
+        int restarts;
+
+        Instance(String service, int number, int port) {
+            this.service = service;
+            this.number = number;
+            this.port = port;
+        }
+
+        @Override
+        public String toString() {
+            return label(service, number);
         }
     }
 }

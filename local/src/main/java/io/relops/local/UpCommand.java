@@ -37,7 +37,7 @@ import tools.jackson.databind.JsonNode;
         description = {
             "Starts an in-process Kafka broker, an embedded PostgreSQL and every relops service, then prints",
             "where everything is. With --demo, releases demo-app 1.0.0, 1.1.0 and a broken version that rolls back.",
-            "Ctrl-C stops everything."
+            "A service process that exits by itself is restarted, with backoff. Ctrl-C stops everything."
         })
 final class UpCommand implements Callable<Integer> {
 
@@ -85,6 +85,16 @@ final class UpCommand implements Callable<Integer> {
                     + DEFAULT_CATALOG + "; a relative path is taken from the current directory).")
     Path catalog;
 
+    @Option(
+            names = "--replicas",
+            paramLabel = "SERVICE=N",
+            description = {
+                "Run N instances of SERVICE, e.g. deploy-service=2 (repeatable, or comma-separated). Instance n listens"
+                        + " on the service's port + (n - 1) x 100; all share the database and the broker. The gateway"
+                        + " and the other services call the first instance (docs/cli.md, Replicas)."
+            })
+    List<String> replicas = new ArrayList<>();
+
     private final Map<String, String> environment;
 
     UpCommand(Map<String, String> environment) {
@@ -105,6 +115,13 @@ final class UpCommand implements Callable<Integer> {
             System.err.println("relops up: " + e.getMessage());
             return 2;
         }
+        Map<String, Integer> replicaCounts;
+        try {
+            replicaCounts = SuiteOptions.parseReplicas(replicas);
+        } catch (IllegalArgumentException e) {
+            System.err.println("relops up: " + e.getMessage());
+            return 2;
+        }
         Path cli = home.resolve(CLI_JAR);
         if (demo && !Files.isRegularFile(cli)) {
             System.err.println("relops up: --demo releases with the CLI, " + cli
@@ -113,17 +130,18 @@ final class UpCommand implements Callable<Integer> {
         }
         Map<String, String> tokens = tokens(environment);
         SuiteOptions options = new SuiteOptions(
-                home,
-                data,
-                catalogFile,
-                kafkaBootstrap,
-                kafkaPort,
-                jdbcUrl,
-                null,
-                postgresPort,
-                SuiteOptions.DEFAULT_PORTS,
-                tokens,
-                Map.of());
+                        home,
+                        data,
+                        catalogFile,
+                        kafkaBootstrap,
+                        kafkaPort,
+                        jdbcUrl,
+                        null,
+                        postgresPort,
+                        SuiteOptions.DEFAULT_PORTS,
+                        tokens,
+                        Map.of())
+                .withReplicas(replicaCounts);
         Instant start = Instant.now();
         out.println("relops: starting the local suite (home " + home + ")");
         out.println("relops: catalog " + catalogFile + " (" + catalogSource() + ")");
@@ -142,6 +160,14 @@ final class UpCommand implements Callable<Integer> {
         for (String service : SuiteOptions.DEFAULT_PORTS.keySet()) {
             if (!service.equals("gateway-service")) {
                 out.printf("  %-18s %s%n", service, suite.url(service));
+            }
+            for (int instance = 2; instance <= options.replicas(service); instance++) {
+                out.printf(
+                        "  %-18s %s   (instance %d of %d; the gateway calls the first)%n",
+                        LocalSuite.label(service, instance),
+                        suite.url(service, instance),
+                        instance,
+                        options.replicas(service));
             }
         }
         out.println("  demo-app (stable)  http://localhost:9000/");
@@ -162,7 +188,7 @@ final class UpCommand implements Callable<Integer> {
                 return exit;
             }
         }
-        out.println("\nCtrl-C stops everything.");
+        out.println("\nA service that exits by itself is restarted (with backoff). Ctrl-C stops everything.");
         awaitStopSignal();
         Instant stopping = Instant.now();
         out.println("relops: stopping the services, then Kafka and PostgreSQL ...");

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,5 +97,41 @@ class UpCommandTest {
 
         assertThat(exit).isEqualTo(2);
         assertThat(home.resolve("data")).as("nothing started, nothing written").doesNotExist();
+    }
+
+    @Test
+    void refusesBadReplicasBeforeStartingAnything() throws IOException {
+        file("config/catalog.yml");
+        for (String value : List.of("deploy=2", "deploy-service=0")) {
+            UpCommand up = new UpCommand(Map.of("RELOPS_HOME", home.toString()));
+            CommandLine commandLine = new CommandLine(up);
+            PrintStream before = System.err;
+            java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+            System.setErr(new PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            int exit;
+            try {
+                exit = commandLine.execute("--replicas", value, "--data-dir", "data");
+            } finally {
+                System.setErr(before);
+            }
+
+            assertThat(exit).as(value).isEqualTo(2);
+            assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8))
+                    .as(value)
+                    .startsWith("relops up: --replicas " + value + ": ");
+            assertThat(home.resolve("data"))
+                    .as("nothing started, nothing written")
+                    .doesNotExist();
+        }
+    }
+
+    @Test
+    void takesRepeatedAndCommaSeparatedReplicas() {
+        UpCommand up =
+                up(Map.of(), "--replicas", "deploy-service=2,alert-service=2", "--replicas", "gateway-service=3");
+
+        assertThat(SuiteOptions.parseReplicas(up.replicas))
+                .containsExactly(
+                        Map.entry("deploy-service", 2), Map.entry("alert-service", 2), Map.entry("gateway-service", 3));
     }
 }
