@@ -52,6 +52,90 @@ class KustomizeRenderTest {
         }
     }
 
+    /**
+     * Every Deployment that runs two replicas or more (its own count, or its autoscaler's minimum) has a
+     * PodDisruptionBudget that selects its pods and keeps one of them (minAvailable 1), and spreads its pods over
+     * nodes; production runs two of every service.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "production"})
+    void protectsAndSpreadsEveryReplicatedDeployment(String overlay) throws Exception {
+        List<Map<String, Object>> resources = resources(render("k8s/overlays/" + overlay));
+        List<Map<String, Object>> budgets = resources.stream()
+                .filter(resource -> "PodDisruptionBudget".equals(resource.get("kind")))
+                .toList();
+        List<String> replicated = new ArrayList<>();
+        for (Map<String, Object> deployment : resources) {
+            if (!"Deployment".equals(deployment.get("kind"))) {
+                continue;
+            }
+            String name = (String) map(deployment.get("metadata")).get("name");
+            Map<String, Object> template = map(map(deployment.get("spec")).get("template"));
+            Map<String, Object> podLabels = map(map(template.get("metadata")).get("labels"));
+            int replicas = Math.max(replicas(deployment), autoscalerMinimum(resources, name));
+            if (replicas < 2) {
+                continue;
+            }
+            replicated.add(name);
+            List<Map<String, Object>> protecting = budgets.stream()
+                    .filter(budget -> selects(map(map(budget.get("spec")).get("selector")), podLabels))
+                    .toList();
+            assertThat(protecting)
+                    .as("PodDisruptionBudget selecting the pods of %s", name)
+                    .hasSize(1);
+            Map<String, Object> budget = map(protecting.get(0).get("spec"));
+            assertThat(budget.get("minAvailable"))
+                    .as("minAvailable of %s's budget", name)
+                    .isEqualTo(1);
+            assertThat(budget).as("%s's budget", name).doesNotContainKey("maxUnavailable");
+            assertThat(map(protecting.get(0).get("metadata")).get("namespace"))
+                    .isEqualTo(map(deployment.get("metadata")).get("namespace"));
+
+            List<Object> spread = ComposeFileTest.list(map(template.get("spec")).get("topologySpreadConstraints"));
+            assertThat(spread)
+                    .as("topologySpreadConstraints of %s", name)
+                    .anyMatch(constraint ->
+                            "kubernetes.io/hostname".equals(map(constraint).get("topologyKey"))
+                                    && List.of("ScheduleAnyway", "DoNotSchedule")
+                                            .contains(map(constraint).get("whenUnsatisfiable"))
+                                    && Integer.valueOf(1).equals(map(constraint).get("maxSkew"))
+                                    && selects(map(map(constraint).get("labelSelector")), podLabels));
+        }
+        if (overlay.equals("production")) {
+            assertThat(replicated)
+                    .containsAll(Repository.services().stream()
+                            .map(Repository.Service::module)
+                            .toList());
+        } else {
+            assertThat(replicated).as("the local overlay runs one of each").isEmpty();
+        }
+    }
+
+    private static int replicas(Map<String, Object> deployment) {
+        Object replicas = map(deployment.get("spec")).get("replicas");
+        return replicas == null ? 1 : ((Number) replicas).intValue();
+    }
+
+    private static int autoscalerMinimum(List<Map<String, Object>> resources, String deployment) {
+        return resources.stream()
+                .filter(resource -> "HorizontalPodAutoscaler".equals(resource.get("kind")))
+                .map(resource -> map(resource.get("spec")))
+                .filter(spec ->
+                        deployment.equals(map(spec.get("scaleTargetRef")).get("name")))
+                .mapToInt(spec -> spec.get("minReplicas") == null ? 1 : ((Number) spec.get("minReplicas")).intValue())
+                .max()
+                .orElse(0);
+    }
+
+    /** A label selector with matchLabels only (what relops uses) that selects pods with these labels. */
+    private static boolean selects(Map<String, Object> selector, Map<String, Object> labels) {
+        assertThat(selector).as("selector %s", selector).containsOnlyKeys("matchLabels");
+        Map<String, Object> matchLabels = map(selector.get("matchLabels"));
+        return !matchLabels.isEmpty()
+                && matchLabels.entrySet().stream()
+                        .allMatch(label -> label.getValue().equals(labels.get(label.getKey())));
+    }
+
     /** The roles scripts are kept once, in ops/postgres/initdb (docker-compose mounts it); both users render them. */
     @ParameterizedTest
     @ValueSource(strings = {"k8s/overlays/local", "k8s/overlays/production/db-roles"})
