@@ -49,6 +49,9 @@ class RelopsCliIT {
     }
 
     private static LocalSuite suite;
+    /** What the launcher said (its progress lines), for the supervision test. */
+    private static final List<String> launcher = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private static Map<String, String> tokens;
     private static String completedRelease;
     private static String brokenRelease;
@@ -95,7 +98,11 @@ class RelopsCliIT {
                 ports,
                 tokens,
                 env);
-        suite = new LocalSuite(options, line -> System.out.println("[suite] " + line)).start();
+        suite = new LocalSuite(options, line -> {
+                    launcher.add(line);
+                    System.out.println("[suite] " + line);
+                })
+                .start();
     }
 
     @AfterAll
@@ -409,6 +416,36 @@ class RelopsCliIT {
 
         Run conflict = relops("approver", "release", "approve", completedRelease);
         assertThat(conflict.exit()).isEqualTo(ExitCode.CONFLICT);
+    }
+
+    /**
+     * Last, since it takes deploy-service away for a while: deploy-service crashes (SIGKILL from outside the
+     * launcher, as the kernel's OOM killer would), the launcher says so, starts it again, and the CLI's requests
+     * through the gateway are answered by the new process, which sees what the old one recorded.
+     */
+    @Test
+    @Order(100)
+    void theLauncherRestartsACrashedServiceAndTheSuiteWorksAgain() {
+        long crashed = suite.pid("deploy-service", 1);
+        ProcessHandle process = ProcessHandle.of(crashed).orElseThrow();
+        assertThat(process.destroyForcibly()).isTrue();
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(launcher)
+                        .contains("deploy-service exited with code 137; restarting in 1 s (restart 1)"));
+        await().atMost(Duration.ofMinutes(4))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(launcher).contains("deploy-service is running again (restart 1)"));
+        assertThat(suite.pid("deploy-service", 1)).isNotEqualTo(crashed);
+        assertThat(process.isAlive()).isFalse();
+
+        Run list = relops("operator", "release", "list", "--output", "json");
+        assertThat(list.exit()).as(list.err()).isZero();
+        assertThat(list.json().findValuesAsString("releaseId")).contains(completedRelease, brokenRelease);
+        assertThat(suite.logFile("deploy-service"))
+                .content()
+                .as("the restarted process appends to the crashed one's log")
+                .containsPattern("(?s)Started \\w+.*Started \\w+");
     }
 
     /** The release of demo-app waiting for approval, once there is one. */
