@@ -166,6 +166,62 @@ class KustomizeTest {
         assertThat(autoscaled).containsExactlyInAnyOrder("gateway-service", "healthcheck-service", "alert-service");
     }
 
+    /**
+     * Production runs two of every service; a patch turns each budget into minAvailable 1 (the base's maxUnavailable
+     * 1 suits one replica), the budgets select their Deployment's pods, and every Deployment spreads its pods over
+     * nodes. KustomizeRenderTest checks the rendered result where kubectl is installed.
+     */
+    @Test
+    void productionRunsTwoOfEveryServiceKeepsOneThroughDisruptionsAndSpreadsThem() throws IOException {
+        Map<String, Object> production = Repository.loadYaml(K8S.resolve("overlays/production/kustomization.yaml"));
+        Map<Object, Object> replicas = new java.util.HashMap<>();
+        list(production.get("replicas"))
+                .forEach(
+                        entry -> replicas.put(map(entry).get("name"), map(entry).get("count")));
+        List<Object> budgetPatches = list(production.get("patches")).stream()
+                .filter(patch ->
+                        Map.of("kind", "PodDisruptionBudget").equals(map(patch).get("target")))
+                .map(patch -> Repository.yaml().load((String) map(patch).get("patch")))
+                .toList();
+        assertThat(budgetPatches)
+                .containsExactly(List.of(
+                        Map.of("op", "remove", "path", "/spec/maxUnavailable"),
+                        Map.of("op", "add", "path", "/spec/minAvailable", "value", 1)));
+
+        List<Map<String, Object>> base = documents(K8S.resolve("base"));
+        for (Service service : Repository.services()) {
+            assertThat((Integer) replicas.get(service.module()))
+                    .as("production replicas of %s", service.module())
+                    .isGreaterThanOrEqualTo(2);
+            Map<String, Object> deployment = deployment(service.module());
+            Map<String, Object> podLabels =
+                    map(map(map(map(deployment.get("spec")).get("template")).get("metadata"))
+                            .get("labels"));
+            List<Map<String, Object>> budgets = base.stream()
+                    .filter(document -> "PodDisruptionBudget".equals(document.get("kind")))
+                    .filter(budget -> selects(map(map(budget.get("spec")).get("selector")), podLabels))
+                    .toList();
+            assertThat(budgets).as("the budget of %s", service.module()).hasSize(1);
+            assertThat(list(podSpec(deployment).get("topologySpreadConstraints")))
+                    .as("topologySpreadConstraints of %s", service.module())
+                    .anySatisfy(constraint -> {
+                        assertThat(map(constraint))
+                                .containsEntry("topologyKey", "kubernetes.io/hostname")
+                                .containsEntry("maxSkew", 1)
+                                .containsEntry("whenUnsatisfiable", "ScheduleAnyway");
+                        assertThat(selects(map(map(constraint).get("labelSelector")), podLabels))
+                                .isTrue();
+                    });
+        }
+    }
+
+    private static boolean selects(Map<String, Object> selector, Map<String, Object> labels) {
+        Map<String, Object> matchLabels = map(selector.get("matchLabels"));
+        return !matchLabels.isEmpty()
+                && matchLabels.entrySet().stream()
+                        .allMatch(label -> label.getValue().equals(labels.get(label.getKey())));
+    }
+
     @Test
     void givesDeployServiceTheRightsOfItsKubernetesTarget() throws IOException {
         Map<String, Object> pod = podSpec(deployment("deploy-service"));
