@@ -229,10 +229,17 @@ public final class LocalSuite implements AutoCloseable {
                 postgres != null
                         ? databaseRole(service)
                         : options.jdbcUser() == null ? "postgres" : options.jdbcUser());
-        env.put("RELOPS_DEPLOY_URL", url("deploy-service"));
-        env.put("RELOPS_AUDIT_URL", url("audit-service"));
-        env.put("RELOPS_BACKUP_URL", url("backup-service"));
-        env.put("RELOPS_ALERT_URL", url("alert-service"));
+        // the other services are called at their first instance (docs/cli.md, Replicas)
+        Map.of(
+                        "RELOPS_DEPLOY_URL", "deploy-service",
+                        "RELOPS_AUDIT_URL", "audit-service",
+                        "RELOPS_BACKUP_URL", "backup-service",
+                        "RELOPS_ALERT_URL", "alert-service")
+                .forEach((variable, other) -> {
+                    if (options.servicePorts().containsKey(other)) {
+                        env.put(variable, url(other));
+                    }
+                });
         // services are given the tokens' hashes only; the gateway alone holds its own token (for audit timelines)
         options.tokens()
                 .forEach((role, token) -> env.put(
@@ -372,8 +379,8 @@ public final class LocalSuite implements AutoCloseable {
         Duration delay = decision.delay();
         if (delay == null) {
             instance.stoppedOnPurpose = true;
-            progress.accept(instance + " exited with code " + process.exitValue() + ", its " + decision.failures()
-                    + (decision.failures() == 1 ? "st" : "th") + " exit in a row within "
+            progress.accept(instance + " exited with code " + process.exitValue() + "; " + decision.failures()
+                    + (decision.failures() == 1 ? " exit" : " exits in a row") + " within "
                     + seconds(policy.stableAfter()) + " of starting: giving up, it stays stopped (see "
                     + logFile(instance.service, instance.number) + "). The rest of the suite keeps running.");
             return;
