@@ -92,7 +92,8 @@ class ReleaseEvidenceIT {
         driver.publish(
                 TOPICS.backup(),
                 new BackupCompleted(backup, "shop", release, "s3://backups/shop/" + backup, 1_048_576, sha256, 900));
-        driver.publish(TOPICS.release(), new DeploymentStarted(release, "shop", "prod", "2.4.0", "green", "canary"));
+        driver.publish(
+                TOPICS.release(), new DeploymentStarted(release, "shop", "prod", "2.4.0", "green", "canary", null));
         DeploymentReady ready =
                 new DeploymentReady(release, "shop", "prod", "2.4.0", "green", "http://green.shop:8080");
         driver.publish(TOPICS.release(), ready);
