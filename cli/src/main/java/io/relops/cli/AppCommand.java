@@ -19,7 +19,8 @@ final class AppCommand {
             Output.Column.of("ENV", "environment"),
             new Output.Column("LIVE", env -> Output.text(env.path("liveVersion"))),
             new Output.Column("LAST RELEASE", env -> lastRelease(env.path("lastRelease"))),
-            new Output.Column("FINISHED", env -> Output.time(env.path("lastRelease").path("finishedAt"))),
+            new Output.Column(
+                    "FINISHED", env -> Output.time(env.path("lastRelease").path("finishedAt"))),
             new Output.Column("PROMOTION", AppCommand::promotion));
 
     @Command(

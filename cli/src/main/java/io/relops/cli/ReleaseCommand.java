@@ -212,8 +212,7 @@ final class ReleaseCommand {
             JsonNode source = environment(app, from);
             if (source == null) {
                 throw new GatewayException(
-                        ExitCode.USAGE,
-                        application + " has no environment '" + from + "' (" + environments(app) + ")");
+                        ExitCode.USAGE, application + " has no environment '" + from + "' (" + environments(app) + ")");
             }
             JsonNode live = source.path("liveVersion");
             String version = live.isMissingNode() || live.isNull() ? "" : live.asString();
@@ -249,7 +248,9 @@ final class ReleaseCommand {
 
         private static String environments(JsonNode application) {
             List<String> names = new java.util.ArrayList<>();
-            application.path("environments").forEach(e -> names.add(e.path("environment").asString("")));
+            application
+                    .path("environments")
+                    .forEach(e -> names.add(e.path("environment").asString("")));
             return names.isEmpty() ? "it has none" : "it has " + String.join(", ", names);
         }
     }

@@ -49,8 +49,7 @@ class PromotionGate {
                             + " may go to " + request.environment() + " (promotion from " + from
                             + ") cannot be checked; nothing was published, try again in a moment");
             problem.setTitle("Service unavailable");
-            ErrorResponseException unavailable =
-                    new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, problem, e);
+            ErrorResponseException unavailable = new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, problem, e);
             unavailable.getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
             throw unavailable;
         }

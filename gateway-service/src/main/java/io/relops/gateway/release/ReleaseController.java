@@ -47,8 +47,7 @@ public class ReleaseController {
     private final Backends backends;
     private final PromotionGate promotions;
 
-    ReleaseController(
-            GatewayCatalog catalog, EventPublisher publisher, Backends backends, PromotionGate promotions) {
+    ReleaseController(GatewayCatalog catalog, EventPublisher publisher, Backends backends, PromotionGate promotions) {
         this.catalog = catalog;
         this.publisher = publisher;
         this.backends = backends;

@@ -47,9 +47,7 @@ class PromotionGateIT {
     @Test
     void refusesAnUnpromotableVersionWith409NamingEnvironmentVersionAndWhatIsMissingAndPublishesNothing()
             throws Exception {
-        gateway.promotion(
-                "3.1.0",
-                """
+        gateway.promotion("3.1.0", """
                 {"ready":false,"missing":"soak","soakRemaining":"PT41M","reason":"promotion to production refused:\
                  shelf 3.1.0 completed in staging at 2026-12-07T10:00Z and must soak there 1h first: 41m left"}
                 """);
@@ -57,8 +55,8 @@ class PromotionGateIT {
         HttpResponse<String> refused = request("3.1.0");
 
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
-        assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type)
-                .startsWith("application/problem+json"));
+        assertThat(refused.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
         JsonNode problem = JSON.readTree(refused.body());
         assertThat(problem.path("title").asString()).isEqualTo("Promotion refused");
         assertThat(problem.path("detail").asString())
@@ -78,12 +76,14 @@ class PromotionGateIT {
         HttpResponse<String> ready = request("3.0.0");
         assertThat(ready.statusCode()).as(ready.body()).isEqualTo(202);
         events.await(ReleaseRequested.class, r -> r.version().equals("3.0.0"), Duration.ofSeconds(10));
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> events.all(
-                        ReleaseRequested.class,
-                        r -> r.application().equals("shelf")
-                                && r.environment().equals("production")
-                                && !r.version().equals("3.0.0"))
-                .isEmpty());
+        await().during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> events.all(
+                                ReleaseRequested.class,
+                                r -> r.application().equals("shelf")
+                                        && r.environment().equals("production")
+                                        && !r.version().equals("3.0.0"))
+                        .isEmpty());
     }
 
     @Test
