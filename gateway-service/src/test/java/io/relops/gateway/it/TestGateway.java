@@ -117,7 +117,9 @@ final class TestGateway {
                             required: false
                     shelf:
                       environments:
-                        staging: {}
+                        staging:
+                          approval:
+                            required: false
                         production:
                           promotion:
                             from: staging
