@@ -382,8 +382,7 @@ class CatalogValidatorTest {
                                   approval: {required: false}
                                 production:
                                   promotion: {from: staging, soak: 30m, not-rolled-back: false}
-                        """))
-                .isEmpty();
+                        """)).isEmpty();
         assertThat(problems("""
                         relops:
                           applications:
