@@ -25,6 +25,7 @@ import tools.jackson.databind.JsonNode;
         description = "Request releases, follow them, approve, promote, abort and roll them back.",
         subcommands = {
             ReleaseCommand.Create.class,
+            ReleaseCommand.PromoteEnvironment.class,
             ReleaseCommand.Get.class,
             ReleaseCommand.ListReleases.class,
             ReleaseCommand.Watch.class,
@@ -180,6 +181,77 @@ final class ReleaseCommand {
             }
             err().println("release " + releaseId + " requested: " + application + " " + version + " to " + environment);
             return follow(this, releaseId, waiting.timeout, ReleaseWatcher.TERMINAL, ReleaseStatus.COMPLETED);
+        }
+    }
+
+    @Command(
+            name = "promote-env",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Requests a release to TO of the version FROM runs now (read from GET /api/applications/{app}).",
+                "TO's promotion rule is checked by the gateway: refused with exit 5 naming what is missing.",
+                "Exit 1 when FROM runs no version. With --wait, like 'release create --wait' (an approval is waited for)."
+            })
+    static final class PromoteEnvironment extends GatewayCommand {
+
+        @Parameters(index = "0", paramLabel = "APPLICATION", description = "The application (from the catalog).")
+        String application;
+
+        @Parameters(index = "1", paramLabel = "FROM", description = "The environment whose live version to promote.")
+        String from;
+
+        @Parameters(index = "2", paramLabel = "TO", description = "The environment to release it to.")
+        String to;
+
+        @picocli.CommandLine.Mixin
+        Waiting waiting = new Waiting();
+
+        @Override
+        public Integer call() {
+            JsonNode app = gateway().get("/api/applications/" + application, Map.of());
+            JsonNode source = environment(app, from);
+            if (source == null) {
+                throw new GatewayException(
+                        ExitCode.USAGE, application + " has no environment '" + from + "' (" + environments(app) + ")");
+            }
+            JsonNode live = source.path("liveVersion");
+            String version = live.isMissingNode() || live.isNull() ? "" : live.asString();
+            if (version.isBlank()) {
+                throw new GatewayException(
+                        ExitCode.FAILED,
+                        from + " runs no version of " + application + ": release one there first (relops release"
+                                + " create " + application + " VERSION -e " + from + ")");
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("application", application);
+            body.put("version", version);
+            body.put("environment", to);
+            GatewayClient.Answer answer = gateway().post("/api/releases", body);
+            String releaseId = answer.body().path("releaseId").asString();
+            if (!waiting.wait) {
+                output().object(answer.body());
+                return ExitCode.OK;
+            }
+            err().println("release " + releaseId + " requested: " + application + " " + version + " from " + from
+                    + " to " + to);
+            return follow(this, releaseId, waiting.timeout, ReleaseWatcher.TERMINAL, ReleaseStatus.COMPLETED);
+        }
+
+        static @Nullable JsonNode environment(JsonNode application, String name) {
+            for (JsonNode environment : application.path("environments")) {
+                if (environment.path("environment").asString("").equals(name)) {
+                    return environment;
+                }
+            }
+            return null;
+        }
+
+        private static String environments(JsonNode application) {
+            List<String> names = new java.util.ArrayList<>();
+            application
+                    .path("environments")
+                    .forEach(e -> names.add(e.path("environment").asString("")));
+            return names.isEmpty() ? "it has none" : "it has " + String.join(", ", names);
         }
     }
 

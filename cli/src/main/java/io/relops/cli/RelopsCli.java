@@ -36,6 +36,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
             UpCommand.class,
             ReleaseCommand.class,
+            AppCommand.class,
             BackupCommand.class,
             AlertCommand.class,
             SilenceCommand.class,

@@ -51,9 +51,13 @@ class ConsoleBrowserIT {
     private static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(150);
     private static final Pattern RELEASE_URL = Pattern.compile("/console/releases/([0-9a-f-]{36})$");
 
-    /** demo-app's environment that needs approval, added to the catalog for this suite. */
+    /**
+     * demo-app's environment that needs approval, and one that takes versions from it (promotion, approval), added to
+     * the catalog for this suite.
+     */
     private static final String STAGING = "{\"relops\":{\"applications\":{\"demo-app\":{\"environments\":"
-            + "{\"staging\":{\"approval\":{\"required\":true,\"role\":\"approver\"}}}}}}}";
+            + "{\"staging\":{\"approval\":{\"required\":true,\"role\":\"approver\"}},"
+            + "\"production\":{\"approval\":{\"required\":true},\"promotion\":{\"from\":\"staging\"}}}}}}}";
 
     private static LocalSuite suite;
     private static Map<String, String> tokens;
@@ -183,6 +187,33 @@ class ConsoleBrowserIT {
                     .contains("local-approver");
         });
         screenshot(auditor, "evidence");
+
+        // the applications page: staging runs 1.0.0 again (1.1.0 rolled back), which production may take (approval
+        // needed); the auditor sees it without the Promote button, the operator presses it and gets the release
+        auditor.get(console + "/applications");
+        WebElement production =
+                auditor.findElement(By.cssSelector("[data-application='demo-app'] tr[data-environment='production']"));
+        assertThat(production.findElement(By.cssSelector("[data-promotion]")).getText())
+                .contains("from staging:", "1.0.0 may be promoted from staging; approval needed");
+        assertThat(production.findElements(By.cssSelector("[data-promote]"))).isEmpty();
+        operator.findElement(By.linkText("Applications")).click();
+        WebElement stagingRow =
+                operator.findElement(By.cssSelector("[data-application='demo-app'] tr[data-environment='staging']"));
+        assertThat(stagingRow.findElement(By.cssSelector("[data-live]")).getText())
+                .isEqualTo("1.0.0");
+        assertThat(stagingRow.findElement(By.cssSelector("[data-last-status]")).getText())
+                .isEqualTo("ROLLED_BACK");
+        screenshot(operator, "applications");
+        operator.findElement(By.cssSelector(
+                        "[data-application='demo-app'] tr[data-environment='production'] button[data-promote]"))
+                .click();
+        shows(operator, "requested: demo-app 1.0.0 to production");
+        await().atMost(RELEASE_TIMEOUT)
+                .ignoreExceptions()
+                .untilAsserted(() -> assertThat(
+                                operator.findElement(By.id("release-status")).getText())
+                        .isEqualTo("AWAITING_APPROVAL"));
+        screenshot(operator, "promoted-awaiting-approval");
 
         // the other pages, as the roles that may see them
         operator.get(console + "/outcomes");

@@ -35,7 +35,8 @@ import tools.jackson.databind.JsonNode;
  * The real {@code relops} CLI (its main entry, in-process, with captured stdout, stderr and exit code) against the
  * local suite: every service from its packaged jar over a real Kafka broker and PostgreSQL (testkit), the CLI's
  * requests going through the gateway and its query routes. Releases of demo-app need approval here
- * (SPRING_APPLICATION_JSON), so that four-eyes approval runs through the CLI too.
+ * (SPRING_APPLICATION_JSON), so that four-eyes approval runs through the CLI too; its {@code production} environment
+ * takes versions from {@code local} (promotion).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RelopsCliIT {
@@ -79,7 +80,8 @@ class RelopsCliIT {
         env.put(
                 "SPRING_APPLICATION_JSON",
                 "{\"relops\":{\"applications\":{\"demo-app\":{\"environments\":{\"local\":"
-                        + "{\"approval\":{\"required\":true,\"role\":\"approver\"}}}}}}}");
+                        + "{\"approval\":{\"required\":true,\"role\":\"approver\"}},"
+                        + "\"production\":{\"approval\":{\"required\":true},\"promotion\":{\"from\":\"local\"}}}}}}}");
         tokens = Map.of(
                 "operator", "cli-operator-" + run,
                 "approver", "cli-approver-" + run,
@@ -472,6 +474,48 @@ class RelopsCliIT {
 
     private static String gateway() {
         return suite.url("gateway-service");
+    }
+
+    @Test
+    @Order(11)
+    void showsTheApplicationPerEnvironmentAndRefusesAPromotionOfARolledBackVersion() {
+        Run status = relops("auditor", "app", "status", "demo-app", "--json");
+        assertThat(status.exit()).as(status.err()).isZero();
+        JsonNode local = null;
+        JsonNode production = null;
+        for (JsonNode environment : status.json().path("environments")) {
+            if (environment.path("environment").asString().equals("local")) {
+                local = environment;
+            } else if (environment.path("environment").asString().equals("production")) {
+                production = environment;
+            }
+        }
+        assertThat(local).as(status.out()).isNotNull();
+        assertThat(production).as(status.out()).isNotNull();
+        assertThat(local.path("liveVersion").asString())
+                .as("1.1.0 was rolled back")
+                .isEqualTo("1.0.0");
+        assertThat(local.path("lastRelease").path("version").asString()).isEqualTo("1.1.0");
+        assertThat(local.path("lastRelease").path("status").asString()).isEqualTo("ROLLED_BACK");
+        JsonNode promotion = production.path("promotion");
+        assertThat(promotion.path("from").asString()).isEqualTo("local");
+        assertThat(promotion.path("candidateVersion").asString()).isEqualTo("1.0.0");
+        assertThat(promotion.path("ready").asBoolean()).isTrue();
+        assertThat(promotion.path("approvalRequired").asBoolean()).isTrue();
+
+        Run table = relops("operator", "app", "status", "demo-app");
+        assertThat(table.exit()).as(table.err()).isZero();
+        assertThat(table.out()).contains("from local: 1.0.0 ready, approval needed");
+
+        Run rolledBack = relops("operator", "release", "create", "demo-app", "1.1.0", "-e", "production");
+        assertThat(rolledBack.exit()).as(rolledBack.out() + rolledBack.err()).isEqualTo(ExitCode.CONFLICT);
+        assertThat(rolledBack.err())
+                .startsWith("relops: 409 Promotion refused: promotion to production refused: demo-app 1.1.0 was rolled"
+                        + " back in local at ");
+
+        Run nothing = relops("operator", "release", "promote-env", "demo-app", "production", "local");
+        assertThat(nothing.exit()).as(nothing.err()).isEqualTo(ExitCode.FAILED);
+        assertThat(nothing.err()).startsWith("relops: production runs no version of demo-app");
     }
 
     private static Run relops(String role, String... args) {

@@ -19,7 +19,9 @@ import tools.jackson.databind.node.ObjectNode;
  * The evidence of one release, assembled from its audit records: who requested and approved it, the
  * pre-deploy backup and its SHA-256, the version deployed, the health evidence, the traffic steps, the
  * outcome and the notifications sent — with every record's sequence number and hash, the verdict of
- * the chain over the range those records span, and the signed checkpoint that covers it.
+ * the chain over the range those records span, and the signed checkpoint that covers it. A release promoted from
+ * another environment ({@code deployment.started} carries {@code promotedFrom}) shows that release too: its
+ * environment, version, requester, approvals, outcome and records with their hashes ({@code promotedFrom}).
  */
 @Service
 public class ReleaseEvidence {
@@ -38,6 +40,46 @@ public class ReleaseEvidence {
 
     /** The evidence as JSON, or empty when the log has no record of {@code releaseId}. */
     public Optional<ObjectNode> of(String releaseId) {
+        Optional<ObjectNode> evidence = assemble(releaseId);
+        evidence.ifPresent(found -> {
+            String source = found.path("promotedFrom").asString("");
+            if (!source.isBlank()) {
+                found.set("promotedFrom", source(source));
+            }
+        });
+        return evidence;
+    }
+
+    /**
+     * The release a promoted one came from, as its own evidence says it (without the verdict and checkpoint, which
+     * the promoted release's evidence gives for its own range), or only its id when the log has no record of it.
+     */
+    private ObjectNode source(String releaseId) {
+        ObjectNode source = assemble(releaseId).orElse(null);
+        if (source == null) {
+            return JSON.createObjectNode()
+                    .put("releaseId", releaseId)
+                    .put("missing", "the audit log has no record of this release");
+        }
+        ObjectNode summary = JSON.createObjectNode();
+        for (String field : List.of(
+                "releaseId",
+                "environment",
+                "version",
+                "requestedBy",
+                "requestedAt",
+                "approvals",
+                "deployed",
+                "outcome",
+                "records")) {
+            if (source.has(field)) {
+                summary.set(field, source.get(field));
+            }
+        }
+        return summary;
+    }
+
+    private Optional<ObjectNode> assemble(String releaseId) {
         AuditQuery query = new AuditQuery(null, null, releaseId, null, null, null, null);
         List<AuditEntry> records = store.search(query, 0, 10_000);
         if (records.isEmpty()) {
@@ -99,6 +141,12 @@ public class ReleaseEvidence {
                             JSON.createObjectNode()
                                     .put("failed", data.path("reason").asString(""))
                                     .put("at", at));
+                case DEPLOYMENT_STARTED -> {
+                    String promotedFrom = data.path("promotedFrom").asString("");
+                    if (!promotedFrom.isBlank()) {
+                        evidence.put("promotedFrom", promotedFrom);
+                    }
+                }
                 case DEPLOYMENT_READY ->
                     evidence.set(
                             "deployed",
@@ -197,8 +245,34 @@ public class ReleaseEvidence {
         row(page, "backup id", evidence.path("backup").path("backupId"));
         row(page, "backup SHA-256", evidence.path("backup").path("sha256"));
         row(page, "version deployed", evidence.path("deployed").path("version"));
+        row(page, "promoted from release", evidence.path("promotedFrom").path("releaseId"));
         row(page, "outcome", evidence.path("outcome").path("status"));
         row(page, "outcome detail", evidence.path("outcome").path("detail"));
+        JsonNode source = evidence.path("promotedFrom");
+        if (source.isObject()) {
+            page.append("</table><h2>Promoted from</h2><table>");
+            row(page, "release id", source.path("releaseId"));
+            row(page, "environment", source.path("environment"));
+            row(page, "version", source.path("version"));
+            row(page, "requested by", source.path("requestedBy"));
+            for (JsonNode approval : source.path("approvals")) {
+                row(page, "approved by", approval.path("approvedBy"));
+            }
+            row(page, "outcome", source.path("outcome").path("status"));
+            row(page, "outcome at", source.path("outcome").path("at"));
+            row(page, "missing", source.path("missing"));
+            for (JsonNode r : source.path("records")) {
+                page.append("<tr><th>record ")
+                        .append(esc(r.path("seq")))
+                        .append("</th><td>")
+                        .append(esc(r.path("type")))
+                        .append(' ')
+                        .append(esc(r.path("time")))
+                        .append(" <code>")
+                        .append(esc(r.path("hash")))
+                        .append("</code></td></tr>");
+            }
+        }
         page.append("</table><h2>Health evidence</h2><table><tr><th>at</th><th>passed</th><th>probes</th></tr>");
         for (JsonNode check : evidence.path("health")) {
             page.append("<tr><td>")

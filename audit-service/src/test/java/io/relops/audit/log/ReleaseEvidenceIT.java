@@ -92,7 +92,8 @@ class ReleaseEvidenceIT {
         driver.publish(
                 TOPICS.backup(),
                 new BackupCompleted(backup, "shop", release, "s3://backups/shop/" + backup, 1_048_576, sha256, 900));
-        driver.publish(TOPICS.release(), new DeploymentStarted(release, "shop", "prod", "2.4.0", "green", "canary"));
+        driver.publish(
+                TOPICS.release(), new DeploymentStarted(release, "shop", "prod", "2.4.0", "green", "canary", null));
         DeploymentReady ready =
                 new DeploymentReady(release, "shop", "prod", "2.4.0", "green", "http://green.shop:8080");
         driver.publish(TOPICS.release(), ready);
@@ -209,6 +210,55 @@ class ReleaseEvidenceIT {
                         "shop 2.4.0 serves prod",
                         "The chain verifies",
                         evidence.path("records").get(0).path("hash").asString());
+    }
+
+    @Test
+    void theEvidenceOfAPromotedReleaseShowsTheReleaseItWasPromotedFrom() throws Exception {
+        ReleaseDriver staging = new ReleaseDriver(EVENTS, TOPICS, "staging", Duration.ofSeconds(60));
+        ReleaseDriver production = new ReleaseDriver(EVENTS, TOPICS, "production", Duration.ofSeconds(60));
+        UUID staged = staging.request("shelf", "3.0.0");
+        staging.publish(
+                TOPICS.release(),
+                new DeploymentStarted(staged, "shelf", "staging", "3.0.0", "blue", "blue-green", null));
+        staging.publish(TOPICS.release(), new ReleaseCompleted(staged, "shelf", "staging", "3.0.0", null, 9_000));
+        UUID promoted = production.request("shelf", "3.0.0");
+        production.publish(TOPICS.release(), new ReleaseApproved(promoted, "shelf", "bob", "staged"));
+        production.publish(
+                TOPICS.release(),
+                new DeploymentStarted(promoted, "shelf", "production", "3.0.0", "green", "blue-green", staged));
+        production.publish(
+                TOPICS.release(), new ReleaseCompleted(promoted, "shelf", "production", "3.0.0", "2.9.0", 12_000));
+
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(() ->
+                        assertThat(evidence(promoted).path("records").size()).isEqualTo(4));
+        JsonNode source = evidence(promoted).path("promotedFrom");
+        assertThat(source.path("releaseId").asString()).isEqualTo(staged.toString());
+        assertThat(source.path("environment").asString()).isEqualTo("staging");
+        assertThat(source.path("version").asString()).isEqualTo("3.0.0");
+        assertThat(source.path("requestedBy").asString()).isEqualTo("alice");
+        assertThat(source.path("outcome").path("status").asString()).isEqualTo("COMPLETED");
+        assertThat(source.path("outcome").path("detail").asString()).isEqualTo("version 3.0.0 serves staging");
+        assertThat(source.path("records").size()).isEqualTo(3);
+        source.path("records")
+                .forEach(record -> assertThat(record.path("hash").asString()).hasSize(64));
+        assertThat(evidence(staged).has("promotedFrom"))
+                .as("the staging release was promoted from nothing")
+                .isFalse();
+
+        HttpResponse<String> page = http.send(
+                HttpRequest.newBuilder(URI.create(
+                                "http://localhost:" + port + "/api/audit/releases/" + promoted + "/evidence"))
+                        .header("Authorization", TestCredentials.bearer("auditor"))
+                        .header("Accept", "text/html")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.body())
+                .contains(
+                        "<th>promoted from release</th><td>" + staged + "</td>",
+                        "<h2>Promoted from</h2>",
+                        "<th>environment</th><td>staging</td>",
+                        source.path("records").get(0).path("hash").asString());
     }
 
     private JsonNode evidence(UUID release) throws Exception {

@@ -43,9 +43,25 @@ public record DeployCatalog(@Nullable Map<String, ApplicationSpec> applications)
             EnvironmentSpec env = environments == null ? null : environments.get(environment);
             return env == null || env.approval() == null ? ApprovalSpec.NONE : env.approval();
         }
+
+        /** The environment's promotion rule, when a release to it needs the version in another one first. */
+        public Optional<PromotionSpec> promotion(String environment) {
+            EnvironmentSpec env = environments == null ? null : environments.get(environment);
+            return Optional.ofNullable(env == null ? null : env.promotion());
+        }
     }
 
-    public record EnvironmentSpec(@Nullable ApprovalSpec approval) {}
+    public record EnvironmentSpec(
+            @Nullable ApprovalSpec approval, @Nullable PromotionSpec promotion) {}
+
+    /**
+     * A release to the environment needs the same version COMPLETED in {@code from} first, at least {@code soak}
+     * ago and (with {@code notRolledBack}) not rolled back there since (docs/deploy-service.md, "Promotion").
+     */
+    public record PromotionSpec(
+            String from,
+            @DefaultValue("0s") Duration soak,
+            @DefaultValue("true") boolean notRolledBack) {}
 
     /**
      * Approval before deploying to an environment: the approver needs {@code role} (checked by the

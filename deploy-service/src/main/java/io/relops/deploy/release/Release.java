@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * A release as deploy-service knows it: the version asked for and what it replaces, where it runs
  * ({@code slot}, {@code endpoint}), what serves users meanwhile ({@code stableSlot}), how far its
  * traffic has gone ({@code step}, {@code weight} percent), and who asked and approved. {@code seq}
- * counts transitions, so a timer set in one phase knows whether that phase is still current.
+ * counts transitions, so a timer set in one phase knows whether that phase is still current. A release to an
+ * environment with a promotion rule records the release of the same version it was {@code promotedFrom}.
  */
 public record Release(
         UUID id,
@@ -41,7 +42,8 @@ public record Release(
         @Nullable OffsetDateTime watchUntil,
         OffsetDateTime requestedAt,
         OffsetDateTime updatedAt,
-        @Nullable OffsetDateTime completedAt) {
+        @Nullable OffsetDateTime completedAt,
+        @Nullable UUID promotedFrom) {
 
     /** A new release, as first recorded: what was asked for, and what serves meanwhile. */
     static Release requested(
@@ -51,6 +53,18 @@ public record Release(
             ReleaseStatus status,
             @Nullable String reason,
             OffsetDateTime requestedAt) {
+        return requested(request, strategy, live, status, reason, requestedAt, null);
+    }
+
+    /** A new release promoted from {@code promotedFrom} (the source release in the environment required first). */
+    static Release requested(
+            ReleaseRequested request,
+            Strategy strategy,
+            Optional<LiveVersion> live,
+            ReleaseStatus status,
+            @Nullable String reason,
+            OffsetDateTime requestedAt,
+            @Nullable UUID promotedFrom) {
         OffsetDateTime now = OffsetDateTime.now();
         return new Release(
                 request.releaseId(),
@@ -78,7 +92,8 @@ public record Release(
                 null,
                 requestedAt,
                 now,
-                status.isTerminal() ? now : null);
+                status.isTerminal() ? now : null,
+                promotedFrom);
     }
 
     /** A copy to change: the parts of a release that its lifecycle moves. */
@@ -173,7 +188,8 @@ public record Release(
                     watchUntil,
                     from.requestedAt,
                     changed ? now : from.updatedAt,
-                    completedAt);
+                    completedAt,
+                    from.promotedFrom);
         }
     }
 

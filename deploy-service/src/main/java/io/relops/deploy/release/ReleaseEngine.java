@@ -59,6 +59,7 @@ public class ReleaseEngine {
     private static final Logger log = LoggerFactory.getLogger(ReleaseEngine.class);
 
     private final Policies policies;
+    private final Promotions promotions;
     private final ReleaseRepository releases;
     private final TaskQueue tasks;
     private final ProcessedEvents processed;
@@ -70,6 +71,7 @@ public class ReleaseEngine {
 
     ReleaseEngine(
             Policies policies,
+            Promotions promotions,
             ReleaseRepository releases,
             TaskQueue tasks,
             ProcessedEvents processed,
@@ -78,6 +80,7 @@ public class ReleaseEngine {
             MeterRegistry meters,
             AuthorityCheck authority) {
         this.policies = policies;
+        this.promotions = promotions;
         this.releases = releases;
         this.tasks = tasks;
         this.processed = processed;
@@ -195,16 +198,26 @@ public class ReleaseEngine {
             return;
         }
         Optional<Release> running = releases.inProgress(request.application(), request.environment());
-        Admission admission = Admission.of(request, policies.application(request.application()), running);
+        Promotion promotion = promotions
+                .check(request.application(), request.environment(), request.version())
+                .orElse(null);
+        Admission admission = Admission.of(request, policies.application(request.application()), running, promotion);
         if (admission.supersedes() != null) { // before this release exists: one in progress at a time
             decide(admission.supersedes().id(), new Supersede(admission.supersedeReason(request)), cause.id() + "/");
         }
         Optional<LiveVersion> live = releases.live(request.application(), request.environment());
-        ReleaseStatus status = admission.refusal() == null ? ReleaseStatus.REQUESTED : ReleaseStatus.FAILED;
-        Release release =
-                Release.requested(request, admission.strategy(), live, status, admission.refusal(), cause.time());
+        ReleaseStatus status = admission.refusal() == null ? ReleaseStatus.REQUESTED : admission.refusedAs();
+        Release release = Release.requested(
+                request,
+                admission.strategy(),
+                live,
+                status,
+                admission.refusal(),
+                cause.time(),
+                admission.promotedFrom());
         releases.insert(release, admission.describe(request, live));
         if (admission.refusal() != null) {
+            log.info("release {}: {}", release.id(), admission.describe(request, live));
             apply(release, admission.refused(release), cause.id());
             return;
         }

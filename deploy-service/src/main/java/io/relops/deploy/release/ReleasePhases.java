@@ -87,7 +87,8 @@ abstract class ReleasePhases extends DecisionBuilder {
                         before.environment(),
                         before.version(),
                         slot,
-                        before.strategy().wireName()));
+                        before.strategy().wireName(),
+                        before.promotedFrom()));
         call(ReleaseTask.of(before.id(), Kind.DEPLOY, draft.seq).slot(slot).version(before.version()));
         timer(Kind.DEADLINE, policy.deadlines().deploy());
     }

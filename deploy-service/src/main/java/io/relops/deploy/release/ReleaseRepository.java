@@ -35,11 +35,11 @@ public class ReleaseRepository {
                         insert into release (id, application, environment, version, previous_version, previous_release,
                                              strategy, status,
                                              stable_slot, stable_endpoint, requested_by, reason, commit_ref,
-                                             requested_at, updated_at, completed_at)
+                                             requested_at, updated_at, completed_at, promoted_from)
                         values (:id, :application, :environment, :version, :previousVersion, :previousRelease,
                                 :strategy, :status,
                                 :stableSlot, :stableEndpoint, :requestedBy, :reason, :commitRef,
-                                :requestedAt, :updatedAt, :completedAt)
+                                :requestedAt, :updatedAt, :completedAt, :promotedFrom)
                         """)
                 .param("id", r.id())
                 .param("application", r.application())
@@ -57,6 +57,7 @@ public class ReleaseRepository {
                 .param("requestedAt", r.requestedAt())
                 .param("updatedAt", r.updatedAt())
                 .param("completedAt", r.completedAt())
+                .param("promotedFrom", r.promotedFrom())
                 .update();
         note(r.id(), r.status(), message);
     }
@@ -146,6 +147,46 @@ public class ReleaseRepository {
                 .param("environment", environment)
                 .param("status", status == null ? null : status.name())
                 .param("limit", limit)
+                .query(ReleaseRepository::release)
+                .list();
+    }
+
+    /**
+     * The newest release of {@code version} in the environment that reached COMPLETED, with the time it did (its
+     * first timeline entry in that state): it may have been rolled back since.
+     */
+    Optional<Promotion.Completed> completed(String application, String environment, String version) {
+        return jdbc.sql("""
+                        select r.id, min(h.at) as completed_at
+                        from release r join release_history h on h.release_id = r.id and h.status = 'COMPLETED'
+                        where r.application = ? and r.environment = ? and r.version = ?
+                        group by r.id order by completed_at desc limit 1
+                        """)
+                .params(application, environment, version)
+                .query((rs, row) -> new Promotion.Completed(
+                        rs.getObject("id", UUID.class), rs.getObject("completed_at", OffsetDateTime.class)))
+                .optional();
+    }
+
+    /** When the newest release of {@code version} in the environment that ended ROLLED_BACK ended. */
+    Optional<OffsetDateTime> rolledBack(String application, String environment, String version) {
+        return jdbc.sql("""
+                        select coalesce(completed_at, updated_at) as ended from release
+                        where application = ? and environment = ? and version = ? and status = 'ROLLED_BACK'
+                        order by ended desc limit 1
+                        """)
+                .params(application, environment, version)
+                .query((rs, row) -> rs.getObject("ended", OffsetDateTime.class))
+                .optional();
+    }
+
+    /** The newest release of each environment of {@code application}. */
+    public List<Release> lastReleases(String application) {
+        return jdbc.sql("""
+                        select distinct on (environment) * from release where application = ?
+                        order by environment, requested_at desc
+                        """)
+                .param(application)
                 .query(ReleaseRepository::release)
                 .list();
     }
@@ -287,7 +328,8 @@ public class ReleaseRepository {
                 rs.getObject("watch_until", OffsetDateTime.class),
                 rs.getObject("requested_at", OffsetDateTime.class),
                 rs.getObject("updated_at", OffsetDateTime.class),
-                rs.getObject("completed_at", OffsetDateTime.class));
+                rs.getObject("completed_at", OffsetDateTime.class),
+                rs.getObject("promoted_from", UUID.class));
     }
 
     private static LiveVersion liveVersion(ResultSet rs, int row) throws SQLException {

@@ -13,7 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The authorization matrix of deploy-service: release queries for people (the gateway forwards the caller's token); the webhook target's callback is authenticated by its HMAC signature in code. Authentication (API tokens, JWT), the actuator rules and the
+ * The authorization matrix of deploy-service: release and application queries for people (the gateway forwards the caller's token); the webhook target's callback is authenticated by its HMAC signature in code. Authentication (API tokens, JWT), the actuator rules and the
  * security headers are the platform's; whatever has no rule here is refused.
  */
 @Configuration(proxyBeanMethods = false)
@@ -27,6 +27,9 @@ class DeployAuthorization {
                 .get("/api/releases", PEOPLE)
                 .get("/api/releases/{id}", PEOPLE)
                 .get("/api/dora", PEOPLE)
+                .get("/api/applications", PEOPLE)
+                .get("/api/applications/{application}", PEOPLE)
+                .get("/api/applications/{application}/environments/{environment}/promotion", PEOPLE)
                 // a deployment system calling back: authenticated by its HMAC signature (WebhookCallbackController)
                 .post("/api/targets/webhook/callback/{releaseId}", signed())
                 .build();

@@ -17,7 +17,7 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
  * For every console page: who is signed in (for the header and the role-dependent parts), and
  * failures shown as a page that says what went wrong (ahead of the API's problem+json advice).
  */
-@ControllerAdvice(assignableTypes = {ReleasePages.class, OperationsPages.class})
+@ControllerAdvice(assignableTypes = {ReleasePages.class, OperationsPages.class, ApplicationPages.class})
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ConsoleAdvice {
 

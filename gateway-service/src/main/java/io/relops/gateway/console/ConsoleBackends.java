@@ -24,7 +24,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The services the console reads and writes besides releases: backup, alert, audit, and deploy-service's DORA keys. Every call
+ * The services the console reads and writes besides releases: backup, alert, audit, and deploy-service's DORA keys
+ * and applications. Every call
  * carries the signed-in user's token as bearer, so each service decides what the user may do; a
  * problem answer ({@code application/problem+json}) or an unreachable service becomes a
  * {@link BackendProblem} that the page shows in words.
@@ -167,6 +168,17 @@ class ConsoleBackends {
                         .uri(uri -> uri.path("/api/dora")
                                 .queryParam("window", window)
                                 .build())
+                        .headers(bearer(user))
+                        .retrieve()
+                        .body(LIST));
+    }
+
+    /** Every application with, per environment, its live version, last release and promotion (deploy-service). */
+    List<Map<String, Object>> applications(ConsoleUser user) {
+        return call(
+                "deploy-service",
+                () -> deploy.get()
+                        .uri("/api/applications")
                         .headers(bearer(user))
                         .retrieve()
                         .body(LIST));

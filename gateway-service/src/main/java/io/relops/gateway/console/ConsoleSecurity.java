@@ -32,6 +32,7 @@ class ConsoleSecurity {
                         .requestMatchers(
                                 HttpMethod.POST,
                                 "/console/releases",
+                                "/console/applications/*/environments/*/promote",
                                 "/console/releases/*/promote",
                                 "/console/releases/*/abort",
                                 "/console/releases/*/rollback",

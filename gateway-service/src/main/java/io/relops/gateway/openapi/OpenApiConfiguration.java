@@ -94,7 +94,7 @@ class OpenApiConfiguration {
     /**
      * The release vocabulary, read from the common enums: a release request's {@code strategy} and the
      * {@code status} filter of the release list are enums (their validators are custom constraints,
-     * which springdoc cannot describe).
+     * which springdoc cannot describe); and a release request's own problems (a refused promotion: 409).
      */
     @Bean
     OpenApiCustomizer releaseVocabulary() {
@@ -117,6 +117,22 @@ class OpenApiConfiguration {
             }
             PathItem releases =
                     openApi.getPaths() == null ? null : openApi.getPaths().get("/api/releases");
+            if (releases != null && releases.getPost() != null) {
+                ApiResponses responses = releases.getPost().getResponses() == null
+                        ? new ApiResponses()
+                        : releases.getPost().getResponses();
+                responses.addApiResponse(
+                        "409",
+                        problem("Promotion refused: the environment takes versions from another one first and this"
+                                + " version has not completed there, was rolled back there or has not soaked"
+                                + " (environment, version, from, missing, soakRemaining); or the same"
+                                + " Idempotency-Key still in progress"));
+                responses.addApiResponse(
+                        "503",
+                        problem("deploy-service cannot be reached to check the environment's promotion rule:"
+                                + " nothing was published"));
+                releases.getPost().setResponses(responses);
+            }
             if (releases != null
                     && releases.getGet() != null
                     && releases.getGet().getParameters() != null) {

@@ -86,6 +86,32 @@ public class Backends {
         return releases == null ? List.of() : releases;
     }
 
+    /**
+     * deploy-service's promotion check of {@code version} to {@code environment} ({@code ready}, {@code missing},
+     * {@code reason}, {@code soakRemaining}, {@code sourceRelease}), with the caller's token.
+     */
+    public Map<String, Object> promotion(String application, String environment, String version) {
+        Map<String, Object> check = deploy.get()
+                .uri(
+                        "/api/applications/{application}/environments/{environment}/promotion?version={version}",
+                        application,
+                        environment,
+                        version)
+                .retrieve()
+                .body(OBJECT);
+        if (check == null) {
+            throw new IllegalStateException("deploy-service answered the promotion check with an empty body");
+        }
+        return check;
+    }
+
+    /** The applications as deploy-service shows them: per environment the live version, last release and promotion. */
+    public List<Map<String, Object>> applications() {
+        List<Map<String, Object>> applications =
+                deploy.get().uri("/api/applications").retrieve().body(LIST);
+        return applications == null ? List.of() : applications;
+    }
+
     /** The release's audited events; empty when the caller's forwarded token may not read the log. */
     public List<Map<String, Object>> timeline(UUID releaseId) {
         try {

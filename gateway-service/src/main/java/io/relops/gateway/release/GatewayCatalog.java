@@ -20,6 +20,15 @@ public record GatewayCatalog(@Nullable Map<String, Application> applications) {
             return environments != null && environments.containsKey(environment);
         }
 
+        /** The environment a release to {@code environment} must come from, when the catalog says so. */
+        public Optional<String> promotionFrom(String environment) {
+            Environment env = environments == null ? null : environments.get(environment);
+            return Optional.ofNullable(
+                    env == null || env.promotion() == null
+                            ? null
+                            : env.promotion().from());
+        }
+
         /** The role that may approve releases to {@code environment} (default {@code approver}). */
         public String approverRole(String environment) {
             Environment env = environments == null ? null : environments.get(environment);
@@ -29,7 +38,11 @@ public record GatewayCatalog(@Nullable Map<String, Application> applications) {
         }
     }
 
-    public record Environment(@Nullable Approval approval) {}
+    public record Environment(
+            @Nullable Approval approval, @Nullable Promotion promotion) {}
+
+    /** A release to the environment needs the version in {@code from} first; deploy-service decides the rest. */
+    public record Promotion(String from) {}
 
     public record Approval(
             boolean required, @DefaultValue("approver") String role) {}

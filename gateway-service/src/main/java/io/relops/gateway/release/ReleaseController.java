@@ -30,7 +30,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * Releases: {@code POST} validates, authorizes and publishes {@code release.requested}, answering
+ * Releases: {@code POST} validates, authorizes, checks the environment's promotion rule with deploy-service
+ * ({@link PromotionGate}: 409 when refused) and publishes {@code release.requested}, answering
  * {@code 202} once the broker has the event; {@code GET} answers the release's state (deploy-service)
  * and its timeline (audit-service).
  */
@@ -44,11 +45,13 @@ public class ReleaseController {
     private final GatewayCatalog catalog;
     private final EventPublisher publisher;
     private final Backends backends;
+    private final PromotionGate promotions;
 
-    ReleaseController(GatewayCatalog catalog, EventPublisher publisher, Backends backends) {
+    ReleaseController(GatewayCatalog catalog, EventPublisher publisher, Backends backends, PromotionGate promotions) {
         this.catalog = catalog;
         this.publisher = publisher;
         this.backends = backends;
+        this.promotions = promotions;
     }
 
     @PostMapping
@@ -62,6 +65,7 @@ public class ReleaseController {
                     "environment",
                     "application '" + request.application() + "' has no environment '" + request.environment() + "'");
         }
+        promotions.require(application, request); // 409 when the version may not go there (yet), 503 unknown
         UUID releaseId = UUID.randomUUID();
         publisher.publish(RelopsEvent.of(
                 SOURCE,

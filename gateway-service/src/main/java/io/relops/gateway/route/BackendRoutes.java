@@ -35,7 +35,8 @@ import org.springframework.web.servlet.function.ServerResponse;
 
 /**
  * The query routes ({@code docs/gateway-routes.md}): {@code /api/backups/**} to backup-service, {@code /api/alerts/**} and
- * {@code /api/silences/**} to alert-service, {@code /api/audit/**} to audit-service (Spring Cloud Gateway Server
+ * {@code /api/silences/**} to alert-service, {@code /api/audit/**} to audit-service, {@code /api/dora} and {@code
+ * /api/applications[/{application}]} to deploy-service (Spring Cloud Gateway Server
  * Web MVC). Requests and answers pass through unchanged and streamed (the caller's {@code Authorization} included,
  * so backends check the same bearer token; a backend's problem+json comes back as it was), except that
  * {@code X-Relops-Actor} is always the authenticated caller. A backend that cannot be reached answers a
@@ -83,6 +84,12 @@ class BackendRoutes {
     @Bean
     RouterFunction<ServerResponse> doraRoutes(GatewayProperties properties) {
         return backend("deploy-service", properties.deployUrl(), "/api/dora");
+    }
+
+    /** Applications at a glance: per environment the live version, last release and promotion readiness. */
+    @Bean
+    RouterFunction<ServerResponse> applicationRoutes(GatewayProperties properties) {
+        return backend("deploy-service", properties.deployUrl(), "/api/applications", "/api/applications/*");
     }
 
     private static RouterFunction<ServerResponse> backend(String name, URI url, String... patterns) {

@@ -65,6 +65,8 @@ class GatewayAuthorization {
                 .get("/api/audit/releases/{releaseId}/evidence", AUDITORS)
                 // proxied to deploy-service
                 .get("/api/dora", PEOPLE)
+                .get("/api/applications", PEOPLE)
+                .get("/api/applications/{application}", PEOPLE)
                 .build();
     }
 }

@@ -378,6 +378,11 @@ class GatewayApiIT {
         assertThat(doc.at("/paths/~1api~1releases/post/responses/429/content").has("application/problem+json"))
                 .isTrue();
         assertThat(answer.body()).contains("Idempotency-Key");
+        assertThat(doc.at("/paths/~1api~1releases/post/responses/409/description")
+                        .asString())
+                .startsWith("Promotion refused: ");
+        assertThat(doc.at("/paths/~1api~1releases/post/responses/409/content").has("application/problem+json"))
+                .isTrue();
         assertThat(doc.at("/components/schemas/ReleaseRequest/properties/strategy/enum"))
                 .extracting(JsonNode::asString)
                 .containsExactly("blue-green", "canary");

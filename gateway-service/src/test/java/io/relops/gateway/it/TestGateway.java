@@ -30,8 +30,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * One gateway-service per test JVM on the testkit's real broker and PostgreSQL (its own database and
  * topics), with the API tokens below, and a stand-in for the services behind it (an HTTP server in the
- * test JVM: deploy-service's release query with the releases a test registers, a problem+json 404 for
- * every other id and every other backend path).
+ * test JVM: deploy-service's release query with the releases a test registers, its promotion check with the
+ * answers a test registers, a problem+json 404 for every other id and every other backend path).
  */
 final class TestGateway {
 
@@ -48,6 +48,7 @@ final class TestGateway {
     final URI baseUrl;
     final ConfigurableApplicationContext context;
     private final Map<UUID, String> releases = new ConcurrentHashMap<>();
+    private final Map<String, String> promotions = new ConcurrentHashMap<>();
 
     private TestGateway() throws IOException {
         createTopics();
@@ -66,6 +67,26 @@ final class TestGateway {
             exchange.getResponseHeaders()
                     .add("Content-Type", release == null ? "application/problem+json" : "application/json");
             exchange.sendResponseHeaders(release == null ? 404 : 200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        // deploy-service's promotion check: ready unless a test registered another answer for the version; for
+        // version 7.7.7 the connection is closed without an answer (deploy-service gone mid-request)
+        deploy.createContext("/api/applications/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            String query = String.valueOf(exchange.getRequestURI().getQuery());
+            String version = query.startsWith("version=") ? query.substring("version=".length()) : "";
+            if (version.equals("7.7.7")) {
+                exchange.close();
+                return;
+            }
+            String path = exchange.getRequestURI().getPath();
+            String answer = path.endsWith("/promotion")
+                    ? promotions.getOrDefault(version, "{\"ready\":true,\"missing\":\"none\"}")
+                    : "{\"application\":\"shelf\",\"environments\":[]}";
+            byte[] body = answer.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
@@ -94,6 +115,14 @@ final class TestGateway {
                         staging:
                           approval:
                             required: false
+                    shelf:
+                      environments:
+                        staging:
+                          approval:
+                            required: false
+                        production:
+                          promotion:
+                            from: staging
                 """);
         context = new SpringApplicationBuilder(GatewayServiceApplication.class)
                 .run(topics.serviceArgs(
@@ -137,11 +166,25 @@ final class TestGateway {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** GETs {@code path} with a bearer token. */
+    HttpResponse<String> get(String path, String token) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(baseUrl.resolve(path))
+                        .header("Authorization", "Bearer " + token)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** deploy-service answers this release for {@code id} from now on. */
     void release(UUID id, String status, String requestedBy) {
         releases.put(id, """
                 {"id":"%s","application":"shop","environment":"prod","status":"%s","requestedBy":"%s","paused":false}
                 """.formatted(id, status, requestedBy));
+    }
+
+    /** deploy-service's promotion check answers {@code json} for {@code version} from now on. */
+    void promotion(String version, String json) {
+        promotions.put(version, json);
     }
 
     private void createTopics() {

@@ -47,8 +47,8 @@ class ReleaseActionsTest {
     private final Backends backends = mock(Backends.class);
     private final GatewayCatalog catalog = new GatewayCatalog(Map.of(
             "shop",
-            new GatewayCatalog.Application(
-                    Map.of("prod", new GatewayCatalog.Environment(new GatewayCatalog.Approval(true, "approver"))))));
+            new GatewayCatalog.Application(Map.of(
+                    "prod", new GatewayCatalog.Environment(new GatewayCatalog.Approval(true, "approver"), null)))));
     private final Path keyFile = keyFile();
     private final EventSigner signer = new EventSigner(new EventSigningSettings(keyFile, "test", true));
     private final ReleaseActions actions = new ReleaseActions(publisher, backends, catalog, signer);

@@ -368,7 +368,33 @@ class CatalogValidatorTest {
                 .singleElement()
                 .asString()
                 .endsWith("application 'demo-app': key 'environments.prod.strategy': not a catalog key (known here:"
-                        + " approval)");
+                        + " approval, promotion)");
+    }
+
+    @Test
+    void anEnvironmentsPromotionNamesItsSourceAndHasADurationAsSoak() throws IOException {
+        assertThat(problems("""
+                        relops:
+                          applications:
+                            demo-app:
+                              environments:
+                                staging:
+                                  approval: {required: false}
+                                production:
+                                  promotion: {from: staging, soak: 30m, not-rolled-back: false}
+                        """)).isEmpty();
+        assertThat(problems("""
+                        relops:
+                          applications:
+                            demo-app:
+                              environments:
+                                production:
+                                  promotion: {soak: half an hour}
+                        """))
+                .hasSize(2)
+                .anySatisfy(problem -> assertThat(problem).contains("key 'environments.production.promotion.from'"))
+                .anySatisfy(problem -> assertThat(problem)
+                        .contains("key 'environments.production.promotion.soak': 'half an hour' is not a duration"));
     }
 
     @Test

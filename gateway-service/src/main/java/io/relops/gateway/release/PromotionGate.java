@@ -1,0 +1,85 @@
+package io.relops.gateway.release;
+
+import java.net.URI;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.stereotype.Component;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.client.ResourceAccessException;
+
+/**
+ * Before a release to an environment with a promotion rule (catalog {@code promotion.from}) is published, asks
+ * deploy-service whether the version may go there (docs/deploy-service.md, "Promotion"): refused → {@code 409}
+ * problem naming the environment, the version and what is missing; deploy-service unreachable → {@code 503}, and
+ * nothing is published either way. deploy-service checks again when the request reaches it.
+ */
+@Component
+class PromotionGate {
+
+    private static final Logger log = LoggerFactory.getLogger(PromotionGate.class);
+
+    private final Backends backends;
+
+    PromotionGate(Backends backends) {
+        this.backends = backends;
+    }
+
+    void require(GatewayCatalog.Application application, ReleaseRequest request) {
+        String from = application.promotionFrom(request.environment()).orElse(null);
+        if (from == null) {
+            return;
+        }
+        Map<String, Object> check;
+        try {
+            check = backends.promotion(request.application(), request.environment(), request.version());
+        } catch (ResourceAccessException e) {
+            log.warn(
+                    "promotion check of {} {} to {} failed: deploy-service not reachable ({})",
+                    request.application(),
+                    request.version(),
+                    request.environment(),
+                    e.getMessage());
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "deploy-service is not reachable, so whether " + request.application() + " " + request.version()
+                            + " may go to " + request.environment() + " (promotion from " + from
+                            + ") cannot be checked; nothing was published, try again in a moment");
+            problem.setTitle("Service unavailable");
+            ErrorResponseException unavailable = new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, problem, e);
+            unavailable.getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
+            throw unavailable;
+        }
+        if (Boolean.TRUE.equals(check.get("ready"))) {
+            return;
+        }
+        throw refused(request, from, check);
+    }
+
+    private static ErrorResponseException refused(ReleaseRequest request, String from, Map<String, Object> check) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.CONFLICT,
+                String.valueOf(check.getOrDefault(
+                        "reason",
+                        "promotion to " + request.environment() + " refused: " + request.application() + " "
+                                + request.version() + " is not ready in " + from)));
+        problem.setTitle("Promotion refused");
+        problem.setType(URI.create("https://relops.io/problems/promotion-refused"));
+        problem.setProperty("application", request.application());
+        problem.setProperty("environment", request.environment());
+        problem.setProperty("version", request.version());
+        problem.setProperty("from", from);
+        problem.setProperty("missing", check.get("missing"));
+        problem.setProperty("soakRemaining", check.get("soakRemaining"));
+        log.info(
+                "release of {} {} to {} refused: {}",
+                request.application(),
+                request.version(),
+                request.environment(),
+                problem.getDetail());
+        return new ErrorResponseException(HttpStatus.CONFLICT, problem, null);
+    }
+}
