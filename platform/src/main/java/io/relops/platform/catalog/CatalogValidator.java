@@ -48,6 +48,8 @@ public final class CatalogValidator {
 
     private static final JsonMapper JSON = new JsonMapper();
     private static final Pattern CAMEL = Pattern.compile("([a-z0-9])([A-Z])");
+    /** An environment's own keys, not overrides of the application's settings. */
+    private static final List<String> ENVIRONMENT_ONLY = List.of("approval", "promotion");
 
     private final Schema schema;
     private final JsonNode document;
@@ -104,10 +106,136 @@ public final class CatalogValidator {
             }
             JsonNode catalog = normalize(document, resolver, false);
             for (Error error : schema.validate(catalog)) {
-                problems.add(prefix + describe(error));
+                if (!isPartialOverride(error)) {
+                    problems.add(prefix + describe(error));
+                }
+            }
+            JsonNode applications = catalog.path("relops").path("applications");
+            if (applications.isObject()) {
+                for (Map.Entry<String, JsonNode> application : applications.properties()) {
+                    environmentProblems(application.getKey(), application.getValue())
+                            .forEach(problem -> problems.add(prefix + problem));
+                }
             }
         }
         return problems;
+    }
+
+    /**
+     * A key an environment's override leaves out ({@code target.process.command}): the merged settings of the
+     * environment have it, or {@link #environmentProblems} says they do not.
+     */
+    private static boolean isPartialOverride(Error error) {
+        if (!"required".equals(error.getKeyword())) {
+            return false;
+        }
+        NodePath location = error.getInstanceLocation();
+        return location.getNameCount() >= 6
+                && "environments".equals(String.valueOf(location.getElement(3)))
+                && !ENVIRONMENT_ONLY.contains(String.valueOf(location.getElement(5)));
+    }
+
+    /**
+     * What is wrong with each environment of {@code application} that its overrides alone do not show: a required
+     * key its merged settings lack (and the application's own settings do not lack already), a promotion from an
+     * environment the application does not have, promotions in a cycle.
+     */
+    private List<String> environmentProblems(String name, JsonNode application) {
+        JsonNode environments = application.path("environments");
+        if (!environments.isObject()) {
+            return List.of();
+        }
+        List<String> problems = new ArrayList<>();
+        ObjectNode own = ((ObjectNode) application).deepCopy();
+        own.remove("environments");
+        Set<String> ownRequirements = requirements(name, own);
+        Map<String, String> promotions = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> environment : environments.properties()) {
+            if (!environment.getValue().isObject()) {
+                continue; // no override: the application's settings, checked already
+            }
+            ObjectNode overrides = ((ObjectNode) environment.getValue()).deepCopy();
+            JsonNode from = overrides.path("promotion").path("from");
+            if (from.isString()) {
+                promotions.put(environment.getKey(), from.asString());
+            }
+            overrides.remove(ENVIRONMENT_ONLY);
+            for (String requirement : requirements(name, merge(own.deepCopy(), overrides))) {
+                if (!ownRequirements.contains(requirement)) {
+                    problems.add(requirement.replaceFirst(
+                            "^application '[^']*'",
+                            "application '" + name + "', environment '" + environment.getKey() + "'"));
+                }
+            }
+        }
+        Set<String> declared = new LinkedHashSet<>(environments.propertyNames());
+        promotions.forEach((environment, from) -> {
+            String key = "application '" + name + "': key 'environments." + environment + ".promotion.from': '" + from
+                    + "' ";
+            if (from.equals(environment)) {
+                problems.add(key + "is this environment itself; promote from another one of " + declared);
+            } else if (!declared.contains(from)) {
+                problems.add(key + "is not an environment of " + name + " (its environments: "
+                        + String.join(", ", declared) + ")");
+            }
+        });
+        problems.addAll(promotionCycles(name, promotions));
+        return problems;
+    }
+
+    /** Each cycle of {@code promotions} (environment to the one it promotes from), once. */
+    private static List<String> promotionCycles(String name, Map<String, String> promotions) {
+        List<String> problems = new ArrayList<>();
+        Set<String> reported = new LinkedHashSet<>();
+        for (String start : promotions.keySet()) {
+            List<String> path = new ArrayList<>();
+            String current = start;
+            while (current != null && !path.contains(current) && !reported.contains(current)) {
+                path.add(current);
+                current = promotions.get(current);
+            }
+            if (current != null && path.contains(current) && !reported.contains(current)) {
+                List<String> cycle = new ArrayList<>(path.subList(path.indexOf(current), path.size()));
+                reported.addAll(cycle);
+                if (cycle.size() > 1) { // one that promotes from itself is named on its own
+                    cycle.add(current);
+                    problems.add("application '" + name + "': key 'environments." + current
+                            + ".promotion.from': promotions form a cycle (" + String.join(" from ", cycle) + ")");
+                }
+            }
+            reported.addAll(path);
+        }
+        return problems;
+    }
+
+    /** The required keys {@code application}'s settings lack, each as {@code application '<name>': key '...': ...}. */
+    private Set<String> requirements(String name, ObjectNode application) {
+        ObjectNode document = JsonNodeFactory.instance.objectNode();
+        document.putObject("relops").putObject("applications").set(name, application);
+        Set<String> requirements = new LinkedHashSet<>();
+        for (Error error : schema.validate(document)) {
+            if ("required".equals(error.getKeyword())) {
+                requirements.add(describe(error));
+            }
+        }
+        return requirements;
+    }
+
+    /** {@code overrides} merged onto {@code settings}: sections key by key, recursively; lists and values replace. */
+    private static ObjectNode merge(ObjectNode settings, ObjectNode overrides) {
+        for (Map.Entry<String, JsonNode> override : overrides.properties()) {
+            JsonNode value = override.getValue();
+            JsonNode existing = settings.get(override.getKey());
+            if (value.isNull()) {
+                continue; // an empty section: nothing to override
+            }
+            if (existing instanceof ObjectNode section && value instanceof ObjectNode more) {
+                merge(section, more);
+            } else {
+                settings.set(override.getKey(), value);
+            }
+        }
+        return settings;
     }
 
     /** Throws {@link InvalidCatalogException} naming every problem of {@code file}. */

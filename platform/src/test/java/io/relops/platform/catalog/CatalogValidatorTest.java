@@ -355,7 +355,7 @@ class CatalogValidatorTest {
     }
 
     @Test
-    void anEnvironmentHasTheKeysOfToday() throws IOException {
+    void anEnvironmentNamesItsUnknownKeysWithTheKeysKnownThere() throws IOException {
         assertThat(problems("""
                         relops:
                           applications:
@@ -364,11 +364,162 @@ class CatalogValidatorTest {
                                 prod:
                                   approval: {required: true, role: release-manager, expiry: 12h}
                                   strategy: canary
+                                  stratgey: canary
                         """))
                 .singleElement()
                 .asString()
-                .endsWith("application 'demo-app': key 'environments.prod.strategy': not a catalog key (known here:"
-                        + " approval)");
+                .endsWith("application 'demo-app': key 'environments.prod.stratgey': not a catalog key (known here:"
+                        + " approval, promotion, strategy, target, blue-green, canary, progress-deadlines, health,"
+                        + " backup, alerts)");
+    }
+
+    /** demo-app with a complete process target and a probe, and {@code environments} (indented as its keys). */
+    static String processApp(String environments) {
+        return """
+                relops:
+                  applications:
+                    demo-app:
+                      target:
+                        process:
+                          command: [java, -jar, demo-app.jar]
+                          slots: {blue: 9001, green: 9002}
+                          stable-port: 9000
+                      health:
+                        allowed-hosts: [localhost]
+                        probes:
+                          - name: health
+                            url: "{endpoint}/health"
+                      environments:
+                %s
+                """.formatted(environments.indent(8).stripTrailing());
+    }
+
+    @Test
+    void anEnvironmentOverridesPartOfASection() throws IOException {
+        assertThat(problems(processApp("""
+                        staging:
+                          target:
+                            process:
+                              slots: {blue: 9101, green: 9102}
+                              stable-port: 9100
+                          health:
+                            monitor: {interval: 5s}
+                          backup:
+                            filesystem: {path: /data/staging}
+                        production:
+                          approval: {required: true}
+                          promotion: {from: staging, soak: 10m, not-rolled-back: true}
+                          strategy: canary
+                          canary:
+                            steps: [{weight: 10}, {weight: 100}]
+                          target:
+                            type: process
+                            process: {stable-port: 9200}
+                          alerts: {receiver: pager}
+                        """))).isEmpty();
+    }
+
+    @Test
+    void checksWhatASectionRequiresOnEachEnvironmentsMergedSettings() throws IOException {
+        Path file = catalog(processApp("""
+                staging:
+                  target:
+                    type: webhook
+                    webhook: {url: "https://deployer.example.com"}
+                  health:
+                    probes:
+                      - name: ready
+                  backup:
+                    driver: filesystem
+                production:
+                  target:
+                    type: process
+                    process: {stable-port: 9200}
+                  backup:
+                    filesystem: {path: /data/production}
+                """));
+
+        assertThat(VALIDATOR.problems(file, CatalogValidatorTest::resolve))
+                .containsExactlyInAnyOrder(
+                        "catalog " + file + ": application 'demo-app', environment 'staging': key"
+                                + " 'target.webhook.secret': is required",
+                        "catalog " + file + ": application 'demo-app', environment 'staging': key"
+                                + " 'health.probes[0].url': is required (by default type: http)",
+                        "catalog " + file + ": application 'demo-app', environment 'staging': key 'backup.filesystem':"
+                                + " is required (driver: filesystem)");
+    }
+
+    @Test
+    void aRequirementTheApplicationLacksIsNamedOnceForTheApplication() throws IOException {
+        assertThat(problems("""
+                        relops:
+                          applications:
+                            demo-app:
+                              target:
+                                process:
+                                  command: [java, -jar, demo-app.jar]
+                                  slots: {blue: 9001}
+                              environments:
+                                staging:
+                                  target:
+                                    process: {slots: {blue: 9101}}
+                                production:
+                                  target:
+                                    process: {stable-port: 9200}
+                        """))
+                .singleElement()
+                .asString()
+                .endsWith("application 'demo-app': key 'target.process.stable-port': is required");
+    }
+
+    @Test
+    void aPromotionIsFromAnotherEnvironmentOfTheApplication() throws IOException {
+        Path file = catalog(processApp("""
+                staging:
+                  promotion: {from: stagin}
+                qa:
+                  promotion: {from: qa}
+                production:
+                  promotion: {soak: 1h}
+                """));
+
+        assertThat(VALIDATOR.problems(file, CatalogValidatorTest::resolve))
+                .containsExactlyInAnyOrder(
+                        "catalog " + file + ": application 'demo-app': key 'environments.production.promotion.from':"
+                                + " is required",
+                        "catalog " + file + ": application 'demo-app': key 'environments.staging.promotion.from':"
+                                + " 'stagin' is not an environment of demo-app (its environments: staging, qa,"
+                                + " production)",
+                        "catalog " + file + ": application 'demo-app': key 'environments.qa.promotion.from': 'qa' is"
+                                + " this environment itself; promote from another one of [staging, qa, production]");
+    }
+
+    @Test
+    void promotionsFormNoCycle() throws IOException {
+        assertThat(problems(processApp("""
+                        dev:
+                        staging:
+                          promotion: {from: production}
+                        production:
+                          promotion: {from: canary}
+                        canary:
+                          promotion: {from: staging}
+                        eu:
+                          promotion: {from: production}
+                        """)))
+                .singleElement()
+                .asString()
+                .endsWith("application 'demo-app': key 'environments.staging.promotion.from': promotions form a cycle"
+                        + " (staging from production from canary from staging)");
+        assertThat(problems(processApp("""
+                        dev:
+                        staging:
+                          promotion: {from: dev}
+                        production:
+                          promotion: {from: staging}
+                        eu:
+                          promotion: {from: production}
+                        """))).isEmpty();
     }
 
     @Test
