@@ -150,9 +150,11 @@ public final class CatalogValidator {
         own.remove("environments");
         Set<String> ownRequirements = requirements(name, own);
         Map<String, String> promotions = new LinkedHashMap<>();
+        Map<String, JsonNode> deployments = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> environment : environments.properties()) {
             if (!environment.getValue().isObject()) {
-                continue; // no override: the application's settings, checked already
+                deployments.put(environment.getKey(), own); // no override: the application's settings, checked already
+                continue;
             }
             ObjectNode overrides = ((ObjectNode) environment.getValue()).deepCopy();
             JsonNode from = overrides.path("promotion").path("from");
@@ -160,7 +162,9 @@ public final class CatalogValidator {
                 promotions.put(environment.getKey(), from.asString());
             }
             overrides.remove(ENVIRONMENT_ONLY);
-            for (String requirement : requirements(name, merge(own.deepCopy(), overrides))) {
+            ObjectNode merged = merge(own.deepCopy(), overrides);
+            deployments.put(environment.getKey(), merged);
+            for (String requirement : requirements(name, merged)) {
                 if (!ownRequirements.contains(requirement)) {
                     problems.add(requirement.replaceFirst(
                             "^application '[^']*'",
@@ -180,6 +184,51 @@ public final class CatalogValidator {
             }
         });
         problems.addAll(promotionCycles(name, promotions));
+        problems.addAll(sharedDeployments(name, deployments));
+        return problems;
+    }
+
+    /**
+     * Two environments of one application that would deploy onto each other: a port of the {@code process} target
+     * (a slot or the stable port), or the objects of the {@code kubernetes} target (one namespace and name).
+     */
+    private static List<String> sharedDeployments(String name, Map<String, JsonNode> settings) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> owners = new LinkedHashMap<>();
+        Set<String> pairs = new LinkedHashSet<>();
+        settings.forEach((environment, application) -> {
+            JsonNode target = application.path("target");
+            String type = target.path("type").isString() ? target.path("type").asString() : "process";
+            List<String> resources = new ArrayList<>();
+            String remedy;
+            if (type.equals("process")) {
+                JsonNode process = target.path("process");
+                process.path("slots").forEach(port -> resources.add("port " + port.asString()));
+                if (!process.path("stable-port").isMissingNode()) {
+                    resources.add("port " + process.path("stable-port").asString());
+                }
+                remedy = "give each environment its own target.process.slots and stable-port";
+            } else if (type.equals("kubernetes")) {
+                JsonNode kubernetes = target.path("kubernetes");
+                String namespace = kubernetes.path("namespace").isString()
+                        ? kubernetes.path("namespace").asString()
+                        : "default";
+                String objects = kubernetes.path("name").isString()
+                        ? kubernetes.path("name").asString()
+                        : name;
+                resources.add("the kubernetes objects " + namespace + "/" + objects);
+                remedy = "give each environment its own target.kubernetes.namespace or name";
+            } else {
+                return; // a webhook's external system tells environments apart by the payload's environment
+            }
+            for (String resource : resources) {
+                String owner = owners.putIfAbsent(resource, environment);
+                if (owner != null && !owner.equals(environment) && pairs.add(owner + "/" + environment)) {
+                    problems.add("application '" + name + "': environments '" + owner + "' and '" + environment
+                            + "' share " + resource + " (target." + type + "); " + remedy);
+                }
+            }
+        });
         return problems;
     }
 

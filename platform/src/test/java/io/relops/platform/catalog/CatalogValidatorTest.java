@@ -472,9 +472,70 @@ class CatalogValidatorTest {
                 .endsWith("application 'demo-app': key 'target.process.stable-port': is required");
     }
 
+    /** demo-app with a webhook target (environments share it) and {@code environments} (indented as its keys). */
+    static String webhookEnvironments(String environments) {
+        return """
+                relops:
+                  applications:
+                    demo-app:
+                      target:
+                        type: webhook
+                        webhook: {url: "https://deployer.example.com", secret: s}
+                      environments:
+                %s
+                """.formatted(environments.indent(8).stripTrailing());
+    }
+
+    @Test
+    void environmentsDoNotDeployOntoEachOther() throws IOException {
+        Path file = catalog(processApp("""
+                local:
+                staging:
+                  target:
+                    process:
+                      slots: {blue: 9101, green: 9102}
+                      stable-port: 9100
+                production:
+                  target:
+                    process:
+                      slots: {blue: 9201, green: 9102}
+                      stable-port: 9000
+                """));
+
+        assertThat(VALIDATOR.problems(file, CatalogValidatorTest::resolve))
+                .containsExactly(
+                        "catalog " + file + ": application 'demo-app': environments 'staging' and 'production' share"
+                                + " port 9102 (target.process); give each environment its own target.process.slots"
+                                + " and stable-port",
+                        "catalog " + file + ": application 'demo-app': environments 'local' and 'production' share"
+                                + " port 9000 (target.process); give each environment its own target.process.slots"
+                                + " and stable-port");
+        assertThat(problems("""
+                        relops:
+                          applications:
+                            shop:
+                              target:
+                                type: kubernetes
+                                kubernetes: {image: registry.example.com/shop, namespace: shop}
+                              environments:
+                                staging:
+                                  target:
+                                    kubernetes: {name: shop-staging}
+                                production:
+                                  target:
+                                    kubernetes: {replicas: 3}
+                                qa:
+                        """))
+                .singleElement()
+                .asString()
+                .endsWith("application 'shop': environments 'production' and 'qa' share the kubernetes objects"
+                        + " shop/shop (target.kubernetes); give each environment its own target.kubernetes.namespace"
+                        + " or name");
+    }
+
     @Test
     void aPromotionIsFromAnotherEnvironmentOfTheApplication() throws IOException {
-        Path file = catalog(processApp("""
+        Path file = catalog(webhookEnvironments("""
                 staging:
                   promotion: {from: stagin}
                 qa:
@@ -496,7 +557,7 @@ class CatalogValidatorTest {
 
     @Test
     void promotionsFormNoCycle() throws IOException {
-        assertThat(problems(processApp("""
+        assertThat(problems(webhookEnvironments("""
                         dev:
                         staging:
                           promotion: {from: production}
@@ -511,7 +572,7 @@ class CatalogValidatorTest {
                 .asString()
                 .endsWith("application 'demo-app': key 'environments.staging.promotion.from': promotions form a cycle"
                         + " (staging from production from canary from staging)");
-        assertThat(problems(processApp("""
+        assertThat(problems(webhookEnvironments("""
                         dev:
                         staging:
                           promotion: {from: dev}
