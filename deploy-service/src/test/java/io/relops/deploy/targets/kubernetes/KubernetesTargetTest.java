@@ -30,7 +30,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /** The kubernetes target against fabric8's mock API server in CRUD mode (no controller sets status). */
@@ -380,8 +379,7 @@ class KubernetesTargetTest {
         properties.put(prefix + "kubernetes.env.LOG_LEVEL", "debug");
         properties.put(prefix + "kubernetes.ready-timeout", "10s");
         kubernetes.forEach((key, value) -> properties.put(prefix + "kubernetes." + key, value));
-        DeployCatalog catalog =
-                new Binder(new MapConfigurationPropertySource(properties)).bindOrCreate("relops", DeployCatalog.class);
+        DeployCatalog catalog = DeployCatalog.of(new MapConfigurationPropertySource(properties));
         return new TargetContext(
                 UUID.randomUUID(), "shop", "prod", catalog.application("shop").orElseThrow());
     }
