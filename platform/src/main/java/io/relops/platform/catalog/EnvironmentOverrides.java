@@ -115,12 +115,17 @@ final class EnvironmentOverrides implements IterableConfigurationPropertySource 
      * ({@code ConfigurationPropertyName.subName} fails on some names the binder builds).
      */
     private static ConfigurationPropertyName after(ConfigurationPropertyName name, ConfigurationPropertyName prefix) {
-        ConfigurationPropertyName key = ConfigurationPropertyName.EMPTY;
+        StringBuilder key = new StringBuilder();
         for (int i = prefix.getNumberOfElements(); i < name.getNumberOfElements(); i++) {
             String element = name.getElement(i, Form.ORIGINAL);
-            key = key.append(name.isNumericIndex(i) || element.contains(".") ? "[" + element + "]" : element);
+            if (name.isNumericIndex(i) || element.contains(".")) {
+                key.append('[').append(element).append(']');
+            } else {
+                key.append(key.isEmpty() ? "" : ".").append(element);
+            }
         }
-        return key;
+        // adapted, not parsed: a map key keeps its form (env: {REGION: eu}), as in the property source
+        return ConfigurationPropertyName.adapt(key, '.');
     }
 
     /** {@code key} itself, or the outermost list it is an element of ({@code canary.steps[1].weight}: the steps). */

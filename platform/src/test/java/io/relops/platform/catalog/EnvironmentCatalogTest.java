@@ -39,7 +39,8 @@ class EnvironmentCatalogTest {
             List<String> command,
             Map<String, Integer> slots,
             int stablePort,
-            @Nullable Duration readyTimeout) {}
+            @Nullable Duration readyTimeout,
+            @Nullable Map<String, String> environment) {}
 
     record Health(
             @Nullable List<Probe> probes,
@@ -65,6 +66,8 @@ class EnvironmentCatalogTest {
                           slots:
                             blue: ${STAGING_BLUE_PORT:9101}
                           stable-port: ${STAGING_PORT:9100}
+                          environment:
+                            REGION: eu-west
                       health:
                         probes:
                           - name: ready
@@ -86,6 +89,9 @@ class EnvironmentCatalogTest {
                         green: 9002
                       stable-port: 9000
                       ready-timeout: 30s
+                      environment:
+                        JAVA_OPTS: -Xmx64m
+                        REGION: eu
                   health:
                     probes:
                       - name: health
@@ -139,6 +145,8 @@ class EnvironmentCatalogTest {
         assertThat(staging.slots()).containsExactly(Map.entry("blue", 9101), Map.entry("green", 9002));
         assertThat(staging.command()).containsExactly("java", "-jar", "demo-app.jar");
         assertThat(staging.readyTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(staging.environment())
+                .containsOnly(Map.entry("JAVA_OPTS", "-Xmx64m"), Map.entry("REGION", "eu-west"));
     }
 
     @Test
