@@ -44,6 +44,7 @@ class EnvironmentsIT {
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    private static final List<String> ARGS = new ArrayList<>();
     private static ConfigurableApplicationContext deploy;
     private static EventStream events;
     private static ReleaseDriver staging;
@@ -71,8 +72,8 @@ class EnvironmentsIT {
         events = EventStream.watching(TOPICS.release(), TOPICS.health());
         staging = new ReleaseDriver(events, TOPICS, "staging", WAIT);
         production = new ReleaseDriver(events, TOPICS, "production", WAIT);
-        deploy = new SpringApplicationBuilder(DeployServiceApplication.class)
-                .run(TOPICS.serviceArgs(Postgres.freshDatabase("deploy_env"), args.toArray(String[]::new)));
+        ARGS.addAll(List.of(TOPICS.serviceArgs(Postgres.freshDatabase("deploy_env"), args.toArray(String[]::new))));
+        deploy = new SpringApplicationBuilder(DeployServiceApplication.class).run(ARGS.toArray(String[]::new));
     }
 
     @AfterAll
@@ -162,6 +163,17 @@ class EnvironmentsIT {
         assertThat(DATA.resolve("logs/demo-app-production-" + productionReady.slot() + ".log"))
                 .content()
                 .contains("demo-app 2.0.0 listening");
+
+        // a restart stops the processes; each environment's live version comes back on its own slot and port
+        deploy.close();
+        assertThat(answers(stableUrl("ENV_STAGING_PORT"))).isFalse();
+        deploy = new SpringApplicationBuilder(DeployServiceApplication.class).run(ARGS.toArray(String[]::new));
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+            assertThat(version(stableUrl("ENV_STAGING_PORT"))).isEqualTo("1.1.0");
+            assertThat(version(stableUrl("ENV_PRODUCTION_PORT"))).isEqualTo("2.1.0");
+            assertThat(version(nextStagingReady.endpoint())).isEqualTo("1.1.0");
+            assertThat(version(nextProductionReady.endpoint())).isEqualTo("2.1.0");
+        });
     }
 
     private static String stableUrl(String port) {
