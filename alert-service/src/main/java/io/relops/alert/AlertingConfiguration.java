@@ -8,13 +8,19 @@ import io.relops.alert.silence.SilenceProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** The routing tree and alert rules built from {@code relops.alerting}; the flush tick is scheduled. */
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
-@EnableConfigurationProperties({AlertingProperties.class, AlertCatalog.class, SilenceProperties.class})
+@EnableConfigurationProperties({AlertingProperties.class, SilenceProperties.class})
 class AlertingConfiguration {
+
+    @Bean
+    AlertCatalog alertCatalog(Environment environment) {
+        return AlertCatalog.of(environment);
+    }
 
     @Bean
     RoutingTree routingTree(AlertingProperties properties, AlertCatalog catalog) {

@@ -116,6 +116,26 @@ class HealthcheckServiceIT {
     }
 
     @Test
+    void verifiesASlotOfAnEnvironmentWithThatEnvironmentsProbesAndPolicy() {
+        UUID release = UUID.randomUUID();
+        String path = "/healthy/strict-" + release;
+        events.publish(RELEASE, DEPLOY, ready(release, "strict", path));
+
+        HealthVerified verified = events.await(HealthVerified.class, e -> release.equals(e.releaseId()), WAIT)
+                .data();
+        assertThat(verified.environment()).isEqualTo("strict");
+        assertThat(verified.results())
+                .as("3 rounds (strict's successes) of strict's one probe, which replaces the application's")
+                .hasSize(3)
+                .allSatisfy(result -> {
+                    assertThat(result.probe()).isEqualTo("ready");
+                    assertThat(result.passed()).isTrue();
+                });
+        assertThat(endpoints.hits(path + "/ready")).isGreaterThanOrEqualTo(3);
+        assertThat(endpoints.hits(path + "/status")).isZero();
+    }
+
+    @Test
     void neverRequestsAnEndpointOnAHostTheCatalogDoesNotAllowAndFailsNamingIt() {
         UUID release = UUID.randomUUID();
         // the same recording test server, named by an address "fenced" does not allow (it allows localhost only)

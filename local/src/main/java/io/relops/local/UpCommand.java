@@ -170,7 +170,7 @@ final class UpCommand implements Callable<Integer> {
                         options.replicas(service));
             }
         }
-        out.println("  demo-app (stable)  http://localhost:9000/");
+        out.println("  demo-app (stable)  http://localhost:9000/ (local), :9100 (staging), :9200 (production)");
         out.println("  Kafka bootstrap    " + suite.kafkaBootstrap());
         out.println("  PostgreSQL         " + suite.jdbcUrl() + "   (user postgres)");
         out.println("  logs               " + data.resolve("logs"));

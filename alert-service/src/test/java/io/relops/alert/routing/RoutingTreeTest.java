@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 class RoutingTreeTest {
 
@@ -130,13 +131,45 @@ class RoutingTreeTest {
 
     @Test
     void catalogApplicationRoutesComeFirstAndMatchTheirApplication() {
-        AlertCatalog catalog = new AlertCatalog(Map.of(
-                "billing",
-                new AlertCatalog.ApplicationSpec(
-                        new RouteSpec("pager", null, Duration.ofSeconds(5), null, null, null, false, null, null, null)),
-                "quiet-app",
-                new AlertCatalog.ApplicationSpec(null)));
-        RoutingTree tree = new RoutingTree(
+        AlertCatalog catalog = AlertCatalog.of(new MapConfigurationPropertySource(Map.of(
+                "relops.applications.billing.alerts.receiver", "pager",
+                "relops.applications.billing.alerts.group-wait", "5s",
+                "relops.applications.quiet-app.strategy", "canary")));
+        RoutingTree tree = tree(catalog);
+
+        Route billing = tree.match(Map.of("application", "billing")).get(0);
+        assertThat(billing.receiver()).isEqualTo("pager");
+        assertThat(billing.groupWait()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(tree.match(Map.of("application", "other")))
+                .extracting(Route::receiver)
+                .containsExactly("db");
+    }
+
+    @Test
+    void anAlertOfAnEnvironmentTakesThatEnvironmentsRouteMergedOntoTheApplications() {
+        AlertCatalog catalog = AlertCatalog.of(new MapConfigurationPropertySource(Map.of(
+                "relops.applications.billing.alerts.receiver", "db",
+                "relops.applications.billing.alerts.group-wait", "5s",
+                "relops.applications.billing.environments.production.alerts.receiver", "pager",
+                "relops.applications.billing.environments.staging.approval.required", "false")));
+        RoutingTree tree = tree(catalog);
+
+        Route production = tree.match(Map.of("application", "billing", "environment", "production"))
+                .get(0);
+        assertThat(production.receiver()).isEqualTo("pager");
+        assertThat(production.groupWait()).as("the application's, inherited").isEqualTo(Duration.ofSeconds(5));
+        assertThat(tree.match(Map.of("application", "billing", "environment", "staging")))
+                .extracting(Route::receiver)
+                .containsExactly("db");
+        assertThat(tree.match(Map.of("application", "billing")))
+                .as("an alert without an environment label")
+                .extracting(Route::receiver)
+                .containsExactly("db");
+        assertThat(catalog.routes()).hasSize(2);
+    }
+
+    private static RoutingTree tree(AlertCatalog catalog) {
+        return new RoutingTree(
                 new AlertingProperties(
                         "http://c",
                         "http://e",
@@ -156,12 +189,5 @@ class RoutingTreeTest {
                                 Duration.ofSeconds(1),
                                 Duration.ofSeconds(1))),
                 catalog.routes());
-
-        Route billing = tree.match(Map.of("application", "billing")).get(0);
-        assertThat(billing.receiver()).isEqualTo("pager");
-        assertThat(billing.groupWait()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(tree.match(Map.of("application", "other")))
-                .extracting(Route::receiver)
-                .containsExactly("db");
     }
 }

@@ -36,7 +36,8 @@ class BackupController {
     }
 
     /** {@code {"application": "..."}}: take a backup now. */
-    record BackupRequest(@Nullable String application) {}
+    record BackupRequest(
+            @Nullable String application, @Nullable String environment) {}
 
     @GetMapping
     List<BackupRecord> list(
@@ -63,7 +64,7 @@ class BackupController {
                 || request.application().isBlank()) {
             throw new Backups.InvalidRequest("application", "application is required");
         }
-        BackupRecord backup = backups.request(request.application(), caller.getName());
+        BackupRecord backup = backups.request(request.application(), request.environment(), caller.getName());
         return ResponseEntity.accepted()
                 .location(URI.create("/api/backups/" + backup.id()))
                 .body(backup);

@@ -122,7 +122,7 @@ public class BackupEngine {
         Path part = null;
         try (MDC.MDCCloseable r = MDC.putCloseable("releaseId", String.valueOf(backup.releaseId()))) {
             try {
-                BackupCatalog.BackupSpec spec = spec(backup.application());
+                BackupCatalog.BackupSpec spec = spec(backup);
                 BackupDriver driver = driver(backup.application(), spec);
                 String key = backup.application() + "/" + DAY.format(backup.requestedAt()) + "/" + backup.id() + "."
                         + driver.extension(spec) + (encryption != null ? ".enc" : "");
@@ -212,7 +212,7 @@ public class BackupEngine {
         Path fetched = null;
         Path plain = null;
         try {
-            BackupCatalog.BackupSpec spec = spec(backup.application());
+            BackupCatalog.BackupSpec spec = spec(backup);
             BackupDriver driver = driver(backup.application(), spec);
             fetched = store.fetch(requireKey(backup), staging);
             String hash = hash(fetched);
@@ -292,7 +292,7 @@ public class BackupEngine {
                 if (backup.status() != BackupStatus.COMPLETED) {
                     throw new BackupException("backup " + backup.id() + " is " + backup.status() + ", not restorable");
                 }
-                BackupCatalog.BackupSpec spec = spec(backup.application());
+                BackupCatalog.BackupSpec spec = spec(backup);
                 BackupDriver driver = driver(backup.application(), spec);
                 fetched = store.fetch(requireKey(backup), staging);
                 String hash = hash(fetched);
@@ -343,16 +343,19 @@ public class BackupEngine {
         }
     }
 
-    /** Applies the application's retention policy; returns the ids it pruned. */
-    public List<UUID> prune(String application) {
-        BackupCatalog.BackupSpec spec = catalog.backup(application);
+    /**
+     * Applies the retention policy of the application in {@code environment} (null: its backups without one) to its
+     * backups there; returns the ids it pruned.
+     */
+    public List<UUID> prune(String application, @Nullable String environment) {
+        BackupCatalog.BackupSpec spec = catalog.backup(application, environment);
         if (spec == null) {
             return List.of();
         }
         RetentionPolicy policy = spec.retention().policy();
         Instant now = clock.instant();
         Retention.Decision decision = Retention.decide(
-                repository.retentionCandidates(application, settings.protectReleasesFor(), now),
+                repository.retentionCandidates(application, environment, settings.protectReleasesFor(), now),
                 policy,
                 now,
                 clock.getZone());
@@ -416,10 +419,11 @@ public class BackupEngine {
         }
     }
 
-    private BackupCatalog.BackupSpec spec(String application) {
-        BackupCatalog.BackupSpec spec = catalog.backup(application);
+    /** The policy the backup was taken under: its environment's (the application's when it has none). */
+    private BackupCatalog.BackupSpec spec(BackupRecord backup) {
+        BackupCatalog.BackupSpec spec = catalog.backup(backup.application(), backup.environment());
         if (spec == null) {
-            throw new BackupException("application '" + application + "' has no backup policy in the catalog");
+            throw new BackupException("application '" + backup.application() + "' has no backup policy in the catalog");
         }
         return spec;
     }

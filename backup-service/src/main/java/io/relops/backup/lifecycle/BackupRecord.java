@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 public record BackupRecord(
         UUID id,
         String application,
+        @Nullable String environment,
         @Nullable UUID releaseId,
         String trigger,
         String requestedBy,

@@ -41,18 +41,20 @@ public class BackupRepository {
     public boolean insertRequest(
             UUID id,
             String application,
+            @Nullable String environment,
             @Nullable UUID releaseId,
             String trigger,
             String requestedBy,
             @Nullable String driver) {
         return jdbc.sql("""
-                        insert into backup (id, application, release_id, trigger, requested_by, status, driver,
-                                            traceparent)
-                        values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing
+                        insert into backup (id, application, environment, release_id, trigger, requested_by, status,
+                                            driver, traceparent)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing
                         """)
                         .params(
                                 id,
                                 application,
+                                environment,
                                 releaseId,
                                 trigger,
                                 requestedBy,
@@ -65,12 +67,27 @@ public class BackupRepository {
 
     /** Records a request that is refused at once (no policy, unknown driver). */
     public boolean insertFailed(
-            UUID id, String application, @Nullable UUID releaseId, String trigger, String requestedBy, String reason) {
+            UUID id,
+            String application,
+            @Nullable String environment,
+            @Nullable UUID releaseId,
+            String trigger,
+            String requestedBy,
+            String reason) {
         return jdbc.sql("""
-                        insert into backup (id, application, release_id, trigger, requested_by, status, reason)
-                        values (?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing
+                        insert into backup (id, application, environment, release_id, trigger, requested_by, status,
+                                            reason)
+                        values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing
                         """)
-                        .params(id, application, releaseId, trigger, requestedBy, BackupStatus.FAILED.name(), reason)
+                        .params(
+                                id,
+                                application,
+                                environment,
+                                releaseId,
+                                trigger,
+                                requestedBy,
+                                BackupStatus.FAILED.name(),
+                                reason)
                         .update()
                 == 1;
     }
@@ -352,15 +369,21 @@ public class BackupRepository {
                 .optional();
     }
 
-    /** The stored backups of an application, as retention sees them. */
-    public List<Retention.Candidate> retentionCandidates(String application, Duration protectReleasesFor, Instant now) {
+    /** The stored backups of an application in an environment (null: without one), as retention sees them. */
+    public List<Retention.Candidate> retentionCandidates(
+            String application, @Nullable String environment, Duration protectReleasesFor, Instant now) {
         return jdbc.sql("""
                         select b.id, b.completed_at, b.verification,
                                exists (select 1 from active_release r where r.release_id = b.release_id
                                        and r.requested_at > ?) as protected
-                        from backup b where b.application = ? and b.status = ?
+                        from backup b where b.application = ? and b.environment is not distinct from ?::text
+                                        and b.status = ?
                         """)
-                .params(Timestamp.from(now.minus(protectReleasesFor)), application, BackupStatus.COMPLETED.name())
+                .params(
+                        Timestamp.from(now.minus(protectReleasesFor)),
+                        application,
+                        environment,
+                        BackupStatus.COMPLETED.name())
                 .query((rs, n) -> new Retention.Candidate(
                         rs.getObject(1, UUID.class),
                         rs.getTimestamp(2).toInstant(),
@@ -400,6 +423,7 @@ public class BackupRepository {
         return new BackupRecord(
                 rs.getObject("id", UUID.class),
                 rs.getString("application"),
+                rs.getString("environment"),
                 rs.getObject("release_id", UUID.class),
                 rs.getString("trigger"),
                 rs.getString("requested_by"),

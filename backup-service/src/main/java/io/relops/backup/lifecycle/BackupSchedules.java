@@ -9,12 +9,12 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import java.util.UUID;
 import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.core.LockingTaskExecutor;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -61,47 +61,50 @@ public class BackupSchedules implements SmartLifecycle {
     @Override
     public void start() {
         scheduler.initialize();
-        for (Map.Entry<String, BackupCatalog.ApplicationBackup> app :
-                catalog.all().entrySet()) {
-            BackupCatalog.BackupSpec spec = app.getValue().backup();
-            if (spec == null || spec.schedule() == null || spec.schedule().isBlank()) {
-                continue;
+        for (BackupCatalog.Scope scope : catalog.scopes()) {
+            BackupCatalog.BackupSpec spec = scope.spec();
+            if (spec.schedule() == null || spec.schedule().isBlank() || scope.sameAsApplication()) {
+                continue; // an environment that overrides nothing of the backup: the application's schedule
             }
-            String application = app.getKey();
-            CronExpression cron = parse(application, spec.schedule());
+            CronExpression cron = parse(scope.name(), spec.schedule());
             scheduler.schedule(
-                    () -> runScheduled(application, cron), new CronTrigger(spec.schedule(), clock.getZone()));
-            log.info("scheduled backups of {}: {}", application, spec.schedule());
+                    () -> runScheduled(scope.application(), scope.environment(), cron),
+                    new CronTrigger(spec.schedule(), clock.getZone()));
+            log.info("scheduled backups of {}: {}", scope.name(), spec.schedule());
         }
         scheduler.schedule(this::sweep, new CronTrigger(settings.retentionSweep(), clock.getZone()));
         running = true;
     }
 
-    /** Records the backup of the schedule slot that is due now, under a lock held by one replica. */
-    void runScheduled(String application, CronExpression cron) {
+    /**
+     * Records the backup of the schedule slot that is due now, under a lock held by one replica; of {@code
+     * application} in {@code environment}, or by its own settings when that is null.
+     */
+    void runScheduled(String application, @Nullable String environment, CronExpression cron) {
         Instant slot = slot(cron, clock.instant(), clock.getZone());
-        UUID backupId = UUID.nameUUIDFromBytes(
-                ("scheduled-backup/" + application + "/" + slot).getBytes(StandardCharsets.UTF_8));
+        String scope = environment == null ? application : application + "/" + environment;
+        UUID backupId =
+                UUID.nameUUIDFromBytes(("scheduled-backup/" + scope + "/" + slot).getBytes(StandardCharsets.UTF_8));
         locks.executeWithLock(
                 (Runnable) () -> {
-                    if (backups.requestScheduled(application, backupId)) {
-                        log.info("scheduled backup {} of {} for {}", backupId, application, slot);
+                    if (backups.requestScheduled(application, environment, backupId)) {
+                        log.info("scheduled backup {} of {} for {}", backupId, scope, slot);
                     }
                 },
                 new LockConfiguration(
                         clock.instant(),
-                        "backup-schedule-" + application,
+                        "backup-schedule-" + scope.replace('/', '-'),
                         Duration.ofMinutes(10),
                         Duration.ofSeconds(1)));
     }
 
     private void sweep() {
         locks.executeWithLock(
-                (Runnable) () -> catalog.all().keySet().forEach(application -> {
+                (Runnable) () -> catalog.scopes().forEach(scope -> {
                     try {
-                        engine.prune(application);
+                        engine.prune(scope.application(), scope.environment());
                     } catch (RuntimeException e) {
-                        log.warn("retention sweep of {} failed: {}", application, e.getMessage());
+                        log.warn("retention sweep of {} failed: {}", scope.name(), e.getMessage());
                     }
                 }),
                 new LockConfiguration(

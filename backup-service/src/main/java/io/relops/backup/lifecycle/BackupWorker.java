@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -78,7 +79,7 @@ public class BackupWorker implements SmartLifecycle {
     /** Runs everything waiting; returns how many items it ran. */
     public int drain() {
         int done = 0;
-        Set<String> touched = new HashSet<>();
+        Set<Touched> touched = new HashSet<>();
         while (true) {
             Optional<BackupRecord> backup = repository.claimBackup(settings.staleAfter());
             if (backup.isPresent()) {
@@ -90,7 +91,7 @@ public class BackupWorker implements SmartLifecycle {
                     traces.inSpan(
                             repository.traceparentOf(id), "backup", () -> engine.takeBackup(backup.get(), bytesDone));
                 }
-                touched.add(backup.get().application());
+                touched.add(new Touched(backup.get().application(), backup.get().environment()));
                 done++;
                 continue;
             }
@@ -100,7 +101,8 @@ public class BackupWorker implements SmartLifecycle {
                 try (Heartbeat beat = heartbeat(() -> repository.verifyHeartbeat(id), settings.staleAfter())) {
                     engine.verify(verification.get());
                 }
-                touched.add(verification.get().application());
+                touched.add(new Touched(
+                        verification.get().application(), verification.get().environment()));
                 done++;
                 continue;
             }
@@ -115,7 +117,7 @@ public class BackupWorker implements SmartLifecycle {
             }
             break;
         }
-        touched.forEach(engine::prune);
+        touched.forEach(scope -> engine.prune(scope.application(), scope.environment()));
         // a prune cut short (the database or the store gone between recording it and deleting the artifact)
         repository.applicationsWithPrunedArtifacts().forEach(engine::deletePrunedArtifacts);
         return done;
@@ -166,4 +168,7 @@ public class BackupWorker implements SmartLifecycle {
     public boolean isRunning() {
         return running;
     }
+
+    /** An application and environment whose backups changed: retention runs for it. */
+    private record Touched(String application, @Nullable String environment) {}
 }

@@ -90,11 +90,17 @@ public class Backups {
                 return;
             }
             if (event.data() instanceof ReleaseRequested release) {
-                BackupCatalog.BackupSpec spec = catalog.backup(release.application());
+                BackupCatalog.BackupSpec spec = catalog.backup(release.application(), release.environment());
                 if (spec != null && spec.beforeDeploy()) {
                     repository.releaseStarted(release.releaseId(), release.application(), clock.instant());
                     UUID backupId = UUID.fromString(RelopsEvent.derivedId(event.id(), "pre-deploy-backup"));
-                    record(backupId, release.application(), release.releaseId(), "pre-deploy", release.requestedBy());
+                    record(
+                            backupId,
+                            release.application(),
+                            release.environment(),
+                            release.releaseId(),
+                            "pre-deploy",
+                            release.requestedBy());
                 }
             } else if (event.data() instanceof RollbackCompleted rollback) {
                 repository.releaseEnded(rollback.releaseId());
@@ -123,6 +129,7 @@ public class Backups {
                     record(
                             request.backupId(),
                             request.application(),
+                            request.environment(),
                             request.releaseId(),
                             request.trigger(),
                             request.requestedBy());
@@ -141,11 +148,12 @@ public class Backups {
     }
 
     /**
-     * Asks for a backup of {@code application} now (the API). Publishes {@code backup.requested}, so the request is
-     * audited, and records it; the consumer of that event finds it recorded already.
+     * Asks for a backup of {@code application} in {@code environment} (null: by the application's own settings) now
+     * (the API). Publishes {@code backup.requested}, so the request is audited, and records it; the consumer of that
+     * event finds it recorded already.
      */
-    public BackupRecord request(String application, String requestedBy) {
-        BackupCatalog.BackupSpec spec = catalog.backup(application);
+    public BackupRecord request(String application, @Nullable String environment, String requestedBy) {
+        BackupCatalog.BackupSpec spec = catalog.backup(application, environment);
         if (spec == null) {
             throw new InvalidRequest(
                     "application", "application '" + application + "' has no backup policy in the catalog");
@@ -157,10 +165,10 @@ public class Backups {
                             + "', which does not exist (drivers: " + engine.driverNames() + ")");
         }
         UUID backupId = UUID.randomUUID();
-        BackupRequested request = new BackupRequested(backupId, application, null, "manual", requestedBy);
+        BackupRequested request = new BackupRequested(backupId, application, null, "manual", requestedBy, environment);
         tx.executeWithoutResult(status -> {
             outbox.append(RelopsEvent.of(BackupEngine.SOURCE, request));
-            record(backupId, application, null, "manual", requestedBy);
+            record(backupId, application, environment, null, "manual", requestedBy);
         });
         return repository.find(backupId).orElseThrow();
     }
@@ -196,7 +204,7 @@ public class Backups {
     }
 
     /** Records a scheduled backup; the id is derived from the schedule's slot, so replicas record it once. */
-    public boolean requestScheduled(String application, UUID backupId) {
+    public boolean requestScheduled(String application, @Nullable String environment, UUID backupId) {
         Boolean recorded = tx.execute(status -> {
             if (repository.find(backupId).isPresent()) {
                 return false;
@@ -204,14 +212,14 @@ public class Backups {
             outbox.append(RelopsEvent.withId(
                     RelopsEvent.derivedId(backupId.toString(), "schedule"),
                     BackupEngine.SOURCE,
-                    new BackupRequested(backupId, application, null, "schedule", "schedule")));
-            return record(backupId, application, null, "schedule", "schedule");
+                    new BackupRequested(backupId, application, null, "schedule", "schedule", environment)));
+            return record(backupId, application, environment, null, "schedule", "schedule");
         });
         return Boolean.TRUE.equals(recorded);
     }
 
     private void restoreOnRollback(RelopsEvent<?> event, RollbackCompleted rollback) {
-        BackupCatalog.BackupSpec spec = catalog.backup(rollback.application());
+        BackupCatalog.BackupSpec spec = catalog.backup(rollback.application(), rollback.environment());
         if (spec == null || !spec.restoreOnRollback()) {
             return;
         }
@@ -231,15 +239,21 @@ public class Backups {
     }
 
     private boolean record(
-            UUID backupId, String application, @Nullable UUID releaseId, String trigger, String requestedBy) {
-        BackupCatalog.BackupSpec spec = catalog.backup(application);
+            UUID backupId,
+            String application,
+            @Nullable String environment,
+            @Nullable UUID releaseId,
+            String trigger,
+            String requestedBy) {
+        BackupCatalog.BackupSpec spec = catalog.backup(application, environment);
         boolean recorded;
         if (spec == null || !engine.hasDriver(spec.driver())) {
             String reason = spec == null
                     ? "application '" + application + "' has no backup policy in the catalog"
                     : "application '" + application + "' names backup driver '" + spec.driver()
                             + "', which does not exist (drivers: " + engine.driverNames() + ")";
-            recorded = repository.insertFailed(backupId, application, releaseId, trigger, requestedBy, reason);
+            recorded = repository.insertFailed(
+                    backupId, application, environment, releaseId, trigger, requestedBy, reason);
             if (recorded) {
                 outbox.append(RelopsEvent.withId(
                         RelopsEvent.derivedId(backupId.toString(), "backup-outcome"),
@@ -248,7 +262,8 @@ public class Backups {
                 log.warn("backup {} of {} refused: {}", backupId, application, reason);
             }
         } else {
-            recorded = repository.insertRequest(backupId, application, releaseId, trigger, requestedBy, spec.driver());
+            recorded = repository.insertRequest(
+                    backupId, application, environment, releaseId, trigger, requestedBy, spec.driver());
             worker.kickAfterCommit();
         }
         return recorded;

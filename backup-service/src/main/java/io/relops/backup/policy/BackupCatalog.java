@@ -1,24 +1,84 @@
 package io.relops.backup.policy;
 
 import io.relops.backup.retention.RetentionPolicy;
+import io.relops.platform.catalog.EnvironmentCatalog;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.core.env.Environment;
 
-/** The part of the application catalog backup-service needs: each application's backup policy. */
-@ConfigurationProperties("relops")
-public record BackupCatalog(@Nullable Map<String, ApplicationBackup> applications) {
+/**
+ * The part of the application catalog backup-service needs: each application's backup policy, per environment (the
+ * environment's {@code backup} merged onto the application's: {@link EnvironmentCatalog}), so that staging and
+ * production back up their own data.
+ */
+public final class BackupCatalog {
 
-    public @Nullable BackupSpec backup(String application) {
-        ApplicationBackup app = applications == null ? null : applications.get(application);
-        return app == null ? null : app.backup();
+    private final EnvironmentCatalog<ApplicationBackup> catalog;
+
+    public BackupCatalog(EnvironmentCatalog<ApplicationBackup> catalog) {
+        this.catalog = catalog;
     }
 
+    /** The catalog of the service's environment ({@code RELOPS_CATALOG}, imported by application.yml). */
+    public static BackupCatalog of(Environment environment) {
+        return new BackupCatalog(EnvironmentCatalog.bind(environment, ApplicationBackup.class));
+    }
+
+    /**
+     * The backup policy of {@code application} in {@code environment}: the environment's effective one; the
+     * application's own when {@code environment} is null (a backup asked for without one) or not declared.
+     */
+    public @Nullable BackupSpec backup(String application, @Nullable String environment) {
+        return catalog.effective(application, environment)
+                .map(ApplicationBackup::backup)
+                .orElse(null);
+    }
+
+    /** Each application's own settings. */
     public Map<String, ApplicationBackup> all() {
-        return applications == null ? Map.of() : applications;
+        Map<String, ApplicationBackup> all = new LinkedHashMap<>();
+        catalog.applications()
+                .forEach(name -> all.put(name, catalog.application(name).orElseThrow()));
+        return all;
+    }
+
+    /**
+     * What backups are kept of: each application with a backup policy (its own settings, environment null), and each
+     * environment of it the catalog declares with its effective policy.
+     */
+    public List<Scope> scopes() {
+        List<Scope> scopes = new ArrayList<>();
+        for (String application : catalog.applications()) {
+            BackupSpec own = backup(application, null);
+            if (own != null) {
+                scopes.add(new Scope(application, null, own, false));
+            }
+            for (String environment : catalog.environments(application)) {
+                BackupSpec spec = backup(application, environment);
+                if (spec != null) {
+                    scopes.add(new Scope(application, environment, spec, spec.equals(own)));
+                }
+            }
+        }
+        return scopes;
+    }
+
+    /**
+     * An application, or one environment of it, and its backup policy; {@code sameAsApplication}: the environment
+     * overrides nothing of it (the same data: a schedule of the application covers it).
+     */
+    public record Scope(String application, @Nullable String environment, BackupSpec spec, boolean sameAsApplication) {
+
+        /** {@code demo-app}, or {@code demo-app/staging}. */
+        public String name() {
+            return environment == null ? application : application + "/" + environment;
+        }
     }
 
     public record ApplicationBackup(@Nullable BackupSpec backup) {}

@@ -8,10 +8,12 @@ import io.relops.backup.driver.BackupDriver;
 import io.relops.backup.driver.FilesystemDriver;
 import io.relops.backup.policy.BackupCatalog.BackupSpec;
 import io.relops.common.codec.EventJson;
+import io.relops.common.event.BackupCompleted;
 import io.relops.common.event.BackupFailed;
 import io.relops.common.event.BackupPruned;
 import io.relops.common.event.BackupRequested;
 import io.relops.common.event.BackupVerified.Check;
+import io.relops.common.event.ReleaseRequested;
 import io.relops.common.event.RelopsEvent;
 import io.relops.common.event.RestoreRequested;
 import io.relops.testkit.DeadLetters;
@@ -73,6 +75,8 @@ class FilesystemBackupIT {
     private static final Path unverifiedData = tempDirectory("relops-unverified-");
     private static final Path actorsData = tempDirectory("relops-actors-");
     private static final Path restoredData = tempDirectory("relops-restored-by-event-");
+    private static final Path layeredData = tempDirectory("relops-layered-");
+    private static final Path layeredStagingData = tempDirectory("relops-layered-staging-");
     private static final int GATED_BYTES = 4 << 20;
     private static EventStream backupEvents;
 
@@ -117,6 +121,13 @@ class FilesystemBackupIT {
         registry.add("relops.applications.restored-by-event.backup.driver", () -> "filesystem");
         registry.add("relops.applications.restored-by-event.backup.filesystem.path", restoredData::toString);
         registry.add("relops.applications.restored-by-event.backup.verify.after-backup", () -> "false");
+        registry.add("relops.applications.layered.backup.driver", () -> "filesystem");
+        registry.add("relops.applications.layered.backup.before-deploy", () -> "true");
+        registry.add("relops.applications.layered.backup.filesystem.path", layeredData::toString);
+        registry.add("relops.applications.layered.backup.verify.after-backup", () -> "false");
+        registry.add(
+                "relops.applications.layered.environments.staging.backup.filesystem.path",
+                layeredStagingData::toString);
         registry.add("relops.applications.gated.backup.driver", () -> GatedDriver.NAME);
         registry.add("relops.applications.gated.backup.filesystem.path", gatedData::toString);
     }
@@ -223,6 +234,51 @@ class FilesystemBackupIT {
                 .filteredOn(r -> "actors".equals(r.event().subject()))
                 .isNotEmpty()
                 .noneMatch(r -> r.event().data().toString().contains("mallory"));
+    }
+
+    /** An environment's backups are of its own data (its effective settings), recorded with it, restored there. */
+    @Test
+    void backsUpAndRestoresTheDataOfTheReleasesEnvironment() throws Exception {
+        Files.writeString(layeredData.resolve("application.txt"), "the application's own settings");
+        Files.writeString(layeredStagingData.resolve("a.txt"), "staging a");
+        Files.writeString(layeredStagingData.resolve("b.txt"), "staging b");
+        UUID release = UUID.randomUUID();
+        backupEvents.publish(
+                "relops.release.fs-it-" + RUN,
+                ReleaseDriver.SOURCE,
+                new ReleaseRequested(release, "layered", "1.0.0", "staging", null, "alice", null, null));
+
+        BackupCompleted preDeploy = backupEvents
+                .await(BackupCompleted.class, b -> release.equals(b.releaseId()), Duration.ofSeconds(60))
+                .data();
+        JsonNode staging = awaitBackup(
+                preDeploy.backupId().toString(),
+                b -> "COMPLETED".equals(b.path("status").asString()));
+        assertThat(staging.path("environment").asString()).isEqualTo("staging");
+        assertThat(staging.path("trigger").asString()).isEqualTo("pre-deploy");
+        assertThat(staging.path("evidence").path("files").asLong())
+                .as("staging's two files")
+                .isEqualTo(2);
+
+        String own = requestBackup("layered");
+        JsonNode application =
+                awaitBackup(own, b -> "COMPLETED".equals(b.path("status").asString()));
+        assertThat(application.path("environment").isNull()).isTrue();
+        assertThat(application.path("evidence").path("files").asLong()).isEqualTo(1);
+
+        Files.writeString(layeredStagingData.resolve("a.txt"), "overwritten");
+        assertThat(post("/api/backups/" + preDeploy.backupId() + "/restore").statusCode())
+                .isEqualTo(202);
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(json(get("/api/backups/" + preDeploy.backupId() + "/restores"))
+                                .get(0)
+                                .path("status")
+                                .asString())
+                        .isEqualTo("COMPLETED"));
+        assertThat(Files.readString(layeredStagingData.resolve("a.txt"))).isEqualTo("staging a");
+        assertThat(layeredData.resolve("a.txt"))
+                .as("nothing restored into the application's path")
+                .doesNotExist();
     }
 
     @Test

@@ -110,7 +110,7 @@ class S3EncryptedBackupIT {
         Files.createDirectories(data.resolve("sub"));
         Files.writeString(data.resolve("sub/more.txt"), "more");
 
-        BackupRecord requested = backups.request("notes", "it");
+        BackupRecord requested = backups.request("notes", null, "it");
         BackupRecord done = awaitBackup(requested.id(), b -> "PASSED".equals(b.verification()));
         assertThat(done.location()).isEqualTo("s3://" + BUCKET + "/it/" + done.storageKey());
         assertThat(done.encrypted()).isTrue();

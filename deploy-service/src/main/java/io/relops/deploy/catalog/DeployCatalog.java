@@ -1,28 +1,105 @@
 package io.relops.deploy.catalog;
 
+import io.relops.platform.catalog.EnvironmentCatalog;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
-import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.bind.PlaceholdersResolver;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.core.env.Environment;
 
 /**
- * The part of the application catalog ({@code relops.applications.<name>}) deploy-service needs.
+ * The part of the application catalog ({@code relops.applications.<name>}) deploy-service needs, per application and
+ * per environment: {@link #application(String, String)} is what a release, a restore or a target call of that
+ * environment uses, the environment's overrides merged onto the application's settings ({@link EnvironmentCatalog}).
  * docs/deploy-service.md describes every key, with a full example per target.
  */
-@ConfigurationProperties("relops")
-public record DeployCatalog(@Nullable Map<String, ApplicationSpec> applications) {
+public final class DeployCatalog {
 
     public static final String BLUE_GREEN = "blue-green";
 
+    private final EnvironmentCatalog<ApplicationSpec> catalog;
+    private final Map<String, ApplicationSpec> applications = new LinkedHashMap<>();
+    private final Map<String, Map<String, ApplicationSpec>> environments = new LinkedHashMap<>();
+
+    public DeployCatalog(EnvironmentCatalog<ApplicationSpec> catalog) {
+        this.catalog = catalog;
+        for (String name : catalog.applications()) {
+            applications.put(name, declared(name, catalog.application(name).orElseThrow()));
+            Map<String, ApplicationSpec> byEnvironment = new LinkedHashMap<>();
+            for (String environment : catalog.environments(name)) {
+                byEnvironment.put(
+                        environment,
+                        declared(name, catalog.effective(name, environment).orElseThrow()));
+            }
+            environments.put(name, byEnvironment);
+        }
+    }
+
+    /** The catalog of the service's environment ({@code RELOPS_CATALOG}, imported by application.yml). */
+    public static DeployCatalog of(Environment environment) {
+        return new DeployCatalog(EnvironmentCatalog.bind(environment, ApplicationSpec.class));
+    }
+
+    /** The catalog in {@code sources} (tests: a {@code MapConfigurationPropertySource}). */
+    public static DeployCatalog of(ConfigurationPropertySource... sources) {
+        return new DeployCatalog(
+                EnvironmentCatalog.bind(List.of(sources), PlaceholdersResolver.NONE, ApplicationSpec.class));
+    }
+
+    /** The application's own settings, without any environment's overrides. */
     public Optional<ApplicationSpec> application(String name) {
-        return Optional.ofNullable(applications == null ? null : applications.get(name));
+        return Optional.ofNullable(applications.get(name));
+    }
+
+    /**
+     * The effective settings of {@code name} in {@code environment}: the environment's overrides merged onto the
+     * application's settings, or the application's when the catalog does not declare the environment.
+     */
+    public Optional<ApplicationSpec> application(String name, String environment) {
+        ApplicationSpec effective = environments.getOrDefault(name, Map.of()).get(environment);
+        return effective != null ? Optional.of(effective) : application(name);
+    }
+
+    /** The environments the catalog declares for {@code application}. */
+    public Set<String> environments(String application) {
+        return catalog.environments(application);
     }
 
     public Map<String, ApplicationSpec> all() {
-        return applications == null ? Map.of() : applications;
+        return applications;
+    }
+
+    /**
+     * {@code spec} with every environment the catalog declares in {@link ApplicationSpec#environments()}: one that
+     * sets none of {@link EnvironmentSpec}'s keys (only overrides) is not bound by Spring, but is declared.
+     */
+    private ApplicationSpec declared(String name, ApplicationSpec spec) {
+        Set<String> declared = catalog.environments(name);
+        Map<String, EnvironmentSpec> bound = spec.environments() == null ? Map.of() : spec.environments();
+        if (bound.keySet().containsAll(declared)) {
+            return spec;
+        }
+        EnvironmentSpec none =
+                new Binder(new MapConfigurationPropertySource()).bindOrCreate("environment", EnvironmentSpec.class);
+        Map<String, EnvironmentSpec> all = new LinkedHashMap<>();
+        declared.forEach(environment -> all.put(environment, bound.getOrDefault(environment, none)));
+        return new ApplicationSpec(
+                all,
+                spec.strategy(),
+                spec.target(),
+                spec.blueGreen(),
+                spec.canary(),
+                spec.progressDeadlines(),
+                spec.backup(),
+                spec.health());
     }
 
     public record ApplicationSpec(
@@ -125,7 +202,8 @@ public record DeployCatalog(@Nullable Map<String, ApplicationSpec> applications)
     /**
      * The {@code process} target: one OS process per slot, started from a command template.
      * Placeholders: {@code {java}} (this JVM's java), {@code {version}}, {@code {port}}, {@code
-     * {slot}}, {@code {application}}. The command runs without a shell.
+     * {slot}}, {@code {application}}, {@code {environment}}. The command runs without a shell. Each environment
+     * has its own slots (ports) and stable port: the environments' ports never overlap (the catalog check).
      */
     public record ProcessSpec(
             List<String> command,
@@ -138,7 +216,8 @@ public record DeployCatalog(@Nullable Map<String, ApplicationSpec> applications)
 
     /**
      * The {@code kubernetes} target: Deployments {@code <app>-<slot>} running {@code image:<version>}
-     * in {@code namespace}, a Service per slot and the stable Service {@code <app>}. {@code traffic}
+     * in {@code namespace}, a Service per slot and the stable Service {@code <app>}; {@code <app>} is {@code name},
+     * by default the application's name (two environments in one namespace set different names). {@code traffic}
      * says how a canary weight is applied: {@code gateway-api} writes the weights of the HTTPRoute
      * {@code <app>} (attached to {@code gateway}); {@code service} approximates them by the ratio of
      * replicas, the stable Service selecting the pods of both slots. docs/deploy-targets.md has the
@@ -146,6 +225,7 @@ public record DeployCatalog(@Nullable Map<String, ApplicationSpec> applications)
      */
     public record KubernetesSpec(
             @DefaultValue("default") String namespace,
+            @Nullable String name,
             String image,
             @DefaultValue("1") int replicas,
             @DefaultValue("8080") int port,

@@ -36,7 +36,7 @@ class LiveVersionReconciler implements ApplicationRunner {
     @Override
     public void run(ApplicationArguments args) {
         for (LiveVersion live : releases.allLive()) {
-            catalog.application(live.application()).ifPresent(spec -> {
+            catalog.application(live.application(), live.environment()).ifPresent(spec -> {
                 var context = new TargetContext(null, live.application(), live.environment(), spec);
                 try {
                     DeploymentTarget target = targets.of(context);
@@ -49,9 +49,19 @@ class LiveVersionReconciler implements ApplicationRunner {
                     String endpoint = target.deploy(context, live.slot(), live.version());
                     target.route(context, Traffic.all(live.slot(), endpoint));
                     releases.slot(live.application(), live.environment(), live.slot(), live.version(), endpoint, true);
-                    log.info("restored {} {} on slot {}", live.application(), live.version(), live.slot());
+                    log.info(
+                            "restored {} {} in {} on slot {}",
+                            live.application(),
+                            live.version(),
+                            live.environment(),
+                            live.slot());
                 } catch (DeploymentFailedException e) {
-                    log.warn("could not restore {} {}: {}", live.application(), live.version(), e.getMessage());
+                    log.warn(
+                            "could not restore {} {} in {}: {}",
+                            live.application(),
+                            live.version(),
+                            live.environment(),
+                            e.getMessage());
                 }
             });
         }

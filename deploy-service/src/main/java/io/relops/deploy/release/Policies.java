@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
-/** Reads the {@link Policy} of a release's application and environment from the catalog and its target. */
+/**
+ * Reads the {@link Policy} of a release's application and environment from the catalog (the environment's effective
+ * settings) and its target.
+ */
 @Component
 class Policies {
 
@@ -21,13 +24,14 @@ class Policies {
         this.targets = targets;
     }
 
-    Optional<ApplicationSpec> application(String name) {
-        return catalog.application(name);
+    /** The effective settings of {@code name} in {@code environment} (the application's for an undeclared one). */
+    Optional<ApplicationSpec> application(String name, String environment) {
+        return catalog.application(name, environment);
     }
 
     /** The policy of a release; an application that has left the catalog gets the defaults and no target. */
     Policy of(Release release) {
-        Optional<ApplicationSpec> found = catalog.application(release.application());
+        Optional<ApplicationSpec> found = catalog.application(release.application(), release.environment());
         if (found.isEmpty()) {
             return Policy.missing("application '" + release.application() + "' is no longer in the catalog");
         }

@@ -158,7 +158,7 @@ public class ReleaseEngine {
     private Set<String> rolesFor(RelopsEvent<?> event, UUID id) {
         if (event.data() instanceof ReleaseApproved || event.data() instanceof ReleaseRejected) {
             return releases.find(id)
-                    .flatMap(release -> policies.application(release.application())
+                    .flatMap(release -> policies.application(release.application(), release.environment())
                             .map(app -> app.approval(release.environment()).role()))
                     .map(role -> Set.copyOf(List.of(role, "admin"))) // the role may be admin itself
                     .orElse(Set.of("admin"));
@@ -201,7 +201,8 @@ public class ReleaseEngine {
         Promotion promotion = promotions
                 .check(request.application(), request.environment(), request.version())
                 .orElse(null);
-        Admission admission = Admission.of(request, policies.application(request.application()), running, promotion);
+        Admission admission = Admission.of(
+                request, policies.application(request.application(), request.environment()), running, promotion);
         if (admission.supersedes() != null) { // before this release exists: one in progress at a time
             decide(admission.supersedes().id(), new Supersede(admission.supersedeReason(request)), cause.id() + "/");
         }

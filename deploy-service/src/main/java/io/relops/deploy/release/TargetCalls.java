@@ -143,12 +143,12 @@ class TargetCalls {
     }
 
     @Nullable
-    ApplicationSpec specOrNull(String application) {
-        return catalog.application(application).orElse(null);
+    ApplicationSpec specOrNull(String application, String environment) {
+        return catalog.application(application, environment).orElse(null);
     }
 
     ApplicationSpec spec(Release release) {
-        return catalog.application(release.application())
+        return catalog.application(release.application(), release.environment())
                 .orElseThrow(() -> new DeploymentFailedException(
                         "application '" + release.application() + "' is no longer in the catalog"));
     }

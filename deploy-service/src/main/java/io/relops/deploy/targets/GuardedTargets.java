@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  * The deployment target of each application, by its catalog {@code target.type}, with every call
  * wrapped in Resilience4j: a retry with exponential backoff for {@link TargetUnavailableException}
  * (never for a {@link DeploymentFailedException}, which is a verdict), inside a circuit breaker per
- * application and target, so a backend that is down fails releases fast with a clear reason instead
+ * application, environment and target, so a backend that is down fails releases fast with a clear reason instead
  * of piling calls onto it.
  */
 @Component
@@ -56,7 +56,7 @@ public class GuardedTargets {
             throw new DeploymentFailedException("application " + context.application() + " uses deployment target '"
                     + type + "', which this deploy-service does not provide (available: " + byType.keySet() + ")");
         }
-        String name = context.application() + "-" + type;
+        String name = context.application() + "-" + context.environment() + "-" + type;
         return new Guarded(target, retries.retry(name), breakers.circuitBreaker(name));
     }
 

@@ -24,10 +24,11 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * The {@code process} deployment target: each slot of an application is a local OS process started
+ * The {@code process} deployment target: each slot of an application's environment is a local OS process started
  * from the catalog's command template (no shell; the request contributes only the validated
- * version), with its output in a log file per slot. The application's stable port is served by a
- * {@link StableRouter}. Processes are stopped gracefully (SIGTERM, then a kill after the catalog's
+ * version), with its output in a log file per slot ({@code <app>-<env>-<slot>.log}). The environment's stable port is
+ * served by a {@link StableRouter}. Processes, routers and logs are per application and environment: two environments
+ * (each with its own slots and stable port in the catalog) release side by side without touching each other. Processes are stopped gracefully (SIGTERM, then a kill after the catalog's
  * stop timeout), and all of them when deploy-service stops.
  */
 @Component
@@ -63,13 +64,15 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
     @Override
     public String deploy(TargetContext context, String slot, String version) {
         String application = context.application();
+        String environment = context.environment();
         ProcessSpec process = spec(context);
         SafeVersion.require(version);
         Integer port = process.slots().get(slot);
         if (port == null) {
-            throw new DeploymentFailedException(application + " has no slot '" + slot + "' in the catalog");
+            throw new DeploymentFailedException(
+                    application + " has no slot '" + slot + "' in " + environment + " in the catalog");
         }
-        router(application, process);
+        router(context, process);
         stop(context, slot);
         List<String> command = new ArrayList<>();
         for (String part : process.command()) {
@@ -77,9 +80,10 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
                     .replace("{version}", version)
                     .replace("{port}", Integer.toString(port))
                     .replace("{slot}", slot)
-                    .replace("{application}", application));
+                    .replace("{application}", application)
+                    .replace("{environment}", environment));
         }
-        Path logFile = logDirectory.resolve(application + "-" + slot + ".log");
+        Path logFile = logDirectory.resolve(application + "-" + environment + "-" + slot + ".log");
         Process started;
         try {
             Files.createDirectories(logDirectory);
@@ -97,11 +101,12 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
                             + e.getMessage(),
                     e);
         }
-        processes.put(key(application, slot), started);
+        processes.put(key(context, slot), started);
         log.info(
-                "started {} {} on slot {} (pid {}, port {}, log {})",
+                "started {} {} in {} on slot {} (pid {}, port {}, log {})",
                 application,
                 version,
+                environment,
                 slot,
                 started.pid(),
                 port,
@@ -148,26 +153,36 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
 
     @Override
     public void route(TargetContext context, Traffic traffic) {
-        router(context.application(), spec(context)).route(traffic);
+        router(context, spec(context)).route(traffic);
         if (traffic.canaryWeight() == 0) {
             log.info(
-                    "{}: all traffic to slot {} ({})",
+                    "{} in {}: all traffic to slot {} ({})",
                     context.application(),
+                    context.environment(),
                     traffic.stableSlot(),
                     traffic.stableEndpoint());
         } else {
             log.info(
-                    "{}: {}% of traffic to slot {}, the rest to slot {}",
-                    context.application(), traffic.canaryWeight(), traffic.canarySlot(), traffic.stableSlot());
+                    "{} in {}: {}% of traffic to slot {}, the rest to slot {}",
+                    context.application(),
+                    context.environment(),
+                    traffic.canaryWeight(),
+                    traffic.canarySlot(),
+                    traffic.stableSlot());
         }
     }
 
     @Override
     public void stop(TargetContext context, String slot) {
-        Process process = processes.remove(key(context.application(), slot));
+        Process process = processes.remove(key(context, slot));
         if (process != null) {
             terminate(process, spec(context).stopTimeout());
-            log.info("stopped {} on slot {} (pid {})", context.application(), slot, process.pid());
+            log.info(
+                    "stopped {} in {} on slot {} (pid {})",
+                    context.application(),
+                    context.environment(),
+                    slot,
+                    process.pid());
         }
     }
 
@@ -183,8 +198,10 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
         }
     }
 
-    private StableRouter router(String application, ProcessSpec process) {
-        return routers.computeIfAbsent(application, name -> {
+    /** The stable URL of the context's application and environment. */
+    private StableRouter router(TargetContext context, ProcessSpec process) {
+        return routers.computeIfAbsent(key(context, ""), key -> {
+            String name = context.application() + " in " + context.environment();
             StableRouter router = new StableRouter(name, process.stablePort());
             router.start();
             log.info("{}: stable URL http://127.0.0.1:{}/", name, router.port());
@@ -195,8 +212,8 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
     private static ProcessSpec spec(TargetContext context) {
         ApplicationSpec spec = context.spec();
         if (spec.target() == null || spec.target().process() == null) {
-            throw new DeploymentFailedException(
-                    "application " + context.application() + " has no target.process in the catalog");
+            throw new DeploymentFailedException("application " + context.application() + " has no target.process in "
+                    + context.environment() + " in the catalog");
         }
         return spec.target().process();
     }
@@ -208,8 +225,9 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
-    private static String key(String application, String slot) {
-        return application + "/" + slot;
+    /** Processes by application, environment and slot; routers by application and environment (no slot). */
+    private static String key(TargetContext context, String slot) {
+        return context.application() + "/" + context.environment() + "/" + slot;
     }
 
     @Override

@@ -1,14 +1,41 @@
 package io.relops.gateway.release;
 
+import io.relops.platform.catalog.EnvironmentCatalog;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
-import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
-/** The part of the application catalog the gateway validates requests against. */
-@ConfigurationProperties("relops")
+/**
+ * The part of the application catalog the gateway validates requests against: each application's environments
+ * (every one the catalog declares, also one that only overrides the application's settings) and their approval.
+ */
 public record GatewayCatalog(@Nullable Map<String, Application> applications) {
+
+    /** The catalog of the service's environment ({@code RELOPS_CATALOG}, imported by application.yml). */
+    public static GatewayCatalog of(org.springframework.core.env.Environment environment) {
+        EnvironmentCatalog<Application> catalog = EnvironmentCatalog.bind(environment, Application.class);
+        Map<String, Application> applications = new LinkedHashMap<>();
+        for (String name : catalog.applications()) {
+            Application bound = catalog.application(name).orElseThrow();
+            Map<String, GatewayCatalog.Environment> environments = new LinkedHashMap<>();
+            for (String declared : catalog.environments(name)) {
+                GatewayCatalog.Environment env = bound.environments() == null
+                        ? null
+                        : bound.environments().get(declared);
+                environments.put(declared, env != null ? env : NONE);
+            }
+            applications.put(name, new Application(environments));
+        }
+        return new GatewayCatalog(applications);
+    }
+
+    /** An environment that sets none of {@link Environment}'s keys (only overrides): declared all the same. */
+    private static final GatewayCatalog.Environment NONE = new Binder(new MapConfigurationPropertySource())
+            .bindOrCreate("environment", GatewayCatalog.Environment.class);
 
     public Optional<Application> application(String name) {
         return Optional.ofNullable(applications == null ? null : applications.get(name));

@@ -64,7 +64,7 @@ public class LiveSlots {
                 makeLive(shifted.releaseId(), null);
             }
         } else if (event.data() instanceof ReleaseCompleted completed) {
-            Duration window = catalog.health(completed.application())
+            Duration window = catalog.health(completed.application(), completed.environment())
                     .map(HealthSpec::watchWindow)
                     .orElse(Duration.ofMinutes(5));
             makeLive(completed.releaseId(), OffsetDateTime.now().plus(window));

@@ -145,7 +145,8 @@ public class Monitors implements SmartLifecycle {
         Set<String> wanted = new HashSet<>();
         Map<String, MonitorStates.Row> rows = null;
         for (LiveSlot slot : live) {
-            HealthSpec spec = catalog.health(slot.application()).orElse(null);
+            HealthSpec spec =
+                    catalog.health(slot.application(), slot.environment()).orElse(null);
             if (spec == null || !spec.monitor().enabled() || spec.probeList().isEmpty()) {
                 continue;
             }

@@ -1,24 +1,39 @@
 package io.relops.healthcheck.probe;
 
+import io.relops.platform.catalog.EnvironmentCatalog;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
-import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.core.env.Environment;
 
 /**
  * The part of the application catalog healthcheck-service needs: each application's probes, its
- * verification policy and its monitoring. docs/healthcheck-service.md describes every key.
+ * verification policy and its monitoring, per environment (the environment's {@code health} merged onto the
+ * application's: {@link EnvironmentCatalog}). docs/healthcheck-service.md describes every key.
  */
-@ConfigurationProperties("relops")
-public record HealthCatalog(@Nullable Map<String, ApplicationHealth> applications) {
+public final class HealthCatalog {
 
-    public Optional<HealthSpec> health(String application) {
-        return Optional.ofNullable(applications == null ? null : applications.get(application))
-                .map(ApplicationHealth::health);
+    private final EnvironmentCatalog<ApplicationHealth> catalog;
+
+    public HealthCatalog(EnvironmentCatalog<ApplicationHealth> catalog) {
+        this.catalog = catalog;
+    }
+
+    /** The catalog of the service's environment ({@code RELOPS_CATALOG}, imported by application.yml). */
+    public static HealthCatalog of(Environment environment) {
+        return new HealthCatalog(EnvironmentCatalog.bind(environment, ApplicationHealth.class));
+    }
+
+    /**
+     * The health settings of {@code application} in {@code environment}: the environment's effective ones, the
+     * application's for an environment the catalog does not declare.
+     */
+    public Optional<HealthSpec> health(String application, String environment) {
+        return catalog.effective(application, environment).map(ApplicationHealth::health);
     }
 
     public record ApplicationHealth(@DefaultValue HealthSpec health) {}

@@ -153,7 +153,8 @@ public class Verifier implements ApplicationRunner, DisposableBean {
     }
 
     private void start(Verification verification, @Nullable String traceparent) {
-        HealthSpec spec = catalog.health(verification.application()).orElse(null);
+        HealthSpec spec = catalog.health(verification.application(), verification.environment())
+                .orElse(null);
         if (spec == null || spec.probeList().isEmpty()) {
             finish(
                     verification,

@@ -48,6 +48,8 @@ public final class CatalogValidator {
 
     private static final JsonMapper JSON = new JsonMapper();
     private static final Pattern CAMEL = Pattern.compile("([a-z0-9])([A-Z])");
+    /** An environment's own keys, not overrides of the application's settings. */
+    private static final List<String> ENVIRONMENT_ONLY = List.of("approval", "promotion");
 
     private final Schema schema;
     private final JsonNode document;
@@ -104,10 +106,185 @@ public final class CatalogValidator {
             }
             JsonNode catalog = normalize(document, resolver, false);
             for (Error error : schema.validate(catalog)) {
-                problems.add(prefix + describe(error));
+                if (!isPartialOverride(error)) {
+                    problems.add(prefix + describe(error));
+                }
+            }
+            JsonNode applications = catalog.path("relops").path("applications");
+            if (applications.isObject()) {
+                for (Map.Entry<String, JsonNode> application : applications.properties()) {
+                    environmentProblems(application.getKey(), application.getValue())
+                            .forEach(problem -> problems.add(prefix + problem));
+                }
             }
         }
         return problems;
+    }
+
+    /**
+     * A key an environment's override leaves out ({@code target.process.command}): the merged settings of the
+     * environment have it, or {@link #environmentProblems} says they do not.
+     */
+    private static boolean isPartialOverride(Error error) {
+        if (!"required".equals(error.getKeyword())) {
+            return false;
+        }
+        NodePath location = error.getInstanceLocation();
+        return location.getNameCount() >= 6
+                && "environments".equals(String.valueOf(location.getElement(3)))
+                && !ENVIRONMENT_ONLY.contains(String.valueOf(location.getElement(5)));
+    }
+
+    /**
+     * What is wrong with each environment of {@code application} that its overrides alone do not show: a required
+     * key its merged settings lack (and the application's own settings do not lack already), a promotion from an
+     * environment the application does not have, promotions in a cycle.
+     */
+    private List<String> environmentProblems(String name, JsonNode application) {
+        JsonNode environments = application.path("environments");
+        if (!environments.isObject()) {
+            return List.of();
+        }
+        List<String> problems = new ArrayList<>();
+        ObjectNode own = ((ObjectNode) application).deepCopy();
+        own.remove("environments");
+        Set<String> ownRequirements = requirements(name, own);
+        Map<String, String> promotions = new LinkedHashMap<>();
+        Map<String, JsonNode> deployments = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> environment : environments.properties()) {
+            if (!environment.getValue().isObject()) {
+                deployments.put(environment.getKey(), own); // no override: the application's settings, checked already
+                continue;
+            }
+            ObjectNode overrides = ((ObjectNode) environment.getValue()).deepCopy();
+            JsonNode from = overrides.path("promotion").path("from");
+            if (from.isString()) {
+                promotions.put(environment.getKey(), from.asString());
+            }
+            overrides.remove(ENVIRONMENT_ONLY);
+            ObjectNode merged = merge(own.deepCopy(), overrides);
+            deployments.put(environment.getKey(), merged);
+            for (String requirement : requirements(name, merged)) {
+                if (!ownRequirements.contains(requirement)) {
+                    problems.add(requirement.replaceFirst(
+                            "^application '[^']*'",
+                            "application '" + name + "', environment '" + environment.getKey() + "'"));
+                }
+            }
+        }
+        Set<String> declared = new LinkedHashSet<>(environments.propertyNames());
+        promotions.forEach((environment, from) -> {
+            String key = "application '" + name + "': key 'environments." + environment + ".promotion.from': '" + from
+                    + "' ";
+            if (from.equals(environment)) {
+                problems.add(key + "is this environment itself; promote from another one of " + declared);
+            } else if (!declared.contains(from)) {
+                problems.add(key + "is not an environment of " + name + " (its environments: "
+                        + String.join(", ", declared) + ")");
+            }
+        });
+        problems.addAll(promotionCycles(name, promotions));
+        problems.addAll(sharedDeployments(name, deployments));
+        return problems;
+    }
+
+    /**
+     * Two environments of one application that would deploy onto each other: a port of the {@code process} target
+     * (a slot or the stable port), or the objects of the {@code kubernetes} target (one namespace and name).
+     */
+    private static List<String> sharedDeployments(String name, Map<String, JsonNode> settings) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> owners = new LinkedHashMap<>();
+        Set<String> pairs = new LinkedHashSet<>();
+        settings.forEach((environment, application) -> {
+            JsonNode target = application.path("target");
+            String type = target.path("type").isString() ? target.path("type").asString() : "process";
+            List<String> resources = new ArrayList<>();
+            String remedy;
+            if (type.equals("process")) {
+                JsonNode process = target.path("process");
+                process.path("slots").forEach(port -> resources.add("port " + port.asString()));
+                if (!process.path("stable-port").isMissingNode()) {
+                    resources.add("port " + process.path("stable-port").asString());
+                }
+                remedy = "give each environment its own target.process.slots and stable-port";
+            } else if (type.equals("kubernetes")) {
+                JsonNode kubernetes = target.path("kubernetes");
+                String namespace = kubernetes.path("namespace").isString()
+                        ? kubernetes.path("namespace").asString()
+                        : "default";
+                String objects = kubernetes.path("name").isString()
+                        ? kubernetes.path("name").asString()
+                        : name;
+                resources.add("the kubernetes objects " + namespace + "/" + objects);
+                remedy = "give each environment its own target.kubernetes.namespace or name";
+            } else {
+                return; // a webhook's external system tells environments apart by the payload's environment
+            }
+            for (String resource : resources) {
+                String owner = owners.putIfAbsent(resource, environment);
+                if (owner != null && !owner.equals(environment) && pairs.add(owner + "/" + environment)) {
+                    problems.add("application '" + name + "': environments '" + owner + "' and '" + environment
+                            + "' share " + resource + " (target." + type + "); " + remedy);
+                }
+            }
+        });
+        return problems;
+    }
+
+    /** Each cycle of {@code promotions} (environment to the one it promotes from), once. */
+    private static List<String> promotionCycles(String name, Map<String, String> promotions) {
+        List<String> problems = new ArrayList<>();
+        Set<String> reported = new LinkedHashSet<>();
+        for (String start : promotions.keySet()) {
+            List<String> path = new ArrayList<>();
+            String current = start;
+            while (current != null && !path.contains(current) && !reported.contains(current)) {
+                path.add(current);
+                current = promotions.get(current);
+            }
+            if (current != null && path.contains(current) && !reported.contains(current)) {
+                List<String> cycle = new ArrayList<>(path.subList(path.indexOf(current), path.size()));
+                reported.addAll(cycle);
+                if (cycle.size() > 1) { // one that promotes from itself is named on its own
+                    cycle.add(current);
+                    problems.add("application '" + name + "': key 'environments." + current
+                            + ".promotion.from': promotions form a cycle (" + String.join(" from ", cycle) + ")");
+                }
+            }
+            reported.addAll(path);
+        }
+        return problems;
+    }
+
+    /** The required keys {@code application}'s settings lack, each as {@code application '<name>': key '...': ...}. */
+    private Set<String> requirements(String name, ObjectNode application) {
+        ObjectNode document = JsonNodeFactory.instance.objectNode();
+        document.putObject("relops").putObject("applications").set(name, application);
+        Set<String> requirements = new LinkedHashSet<>();
+        for (Error error : schema.validate(document)) {
+            if ("required".equals(error.getKeyword())) {
+                requirements.add(describe(error));
+            }
+        }
+        return requirements;
+    }
+
+    /** {@code overrides} merged onto {@code settings}: sections key by key, recursively; lists and values replace. */
+    private static ObjectNode merge(ObjectNode settings, ObjectNode overrides) {
+        for (Map.Entry<String, JsonNode> override : overrides.properties()) {
+            JsonNode value = override.getValue();
+            JsonNode existing = settings.get(override.getKey());
+            if (value.isNull()) {
+                continue; // an empty section: nothing to override
+            }
+            if (existing instanceof ObjectNode section && value instanceof ObjectNode more) {
+                merge(section, more);
+            } else {
+                settings.set(override.getKey(), value);
+            }
+        }
+        return settings;
     }
 
     /** Throws {@link InvalidCatalogException} naming every problem of {@code file}. */

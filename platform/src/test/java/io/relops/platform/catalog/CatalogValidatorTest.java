@@ -355,7 +355,7 @@ class CatalogValidatorTest {
     }
 
     @Test
-    void anEnvironmentHasTheKeysOfToday() throws IOException {
+    void anEnvironmentNamesItsUnknownKeysWithTheKeysKnownThere() throws IOException {
         assertThat(problems("""
                         relops:
                           applications:
@@ -364,11 +364,173 @@ class CatalogValidatorTest {
                                 prod:
                                   approval: {required: true, role: release-manager, expiry: 12h}
                                   strategy: canary
+                                  stratgey: canary
                         """))
                 .singleElement()
                 .asString()
-                .endsWith("application 'demo-app': key 'environments.prod.strategy': not a catalog key (known here:"
-                        + " approval, promotion)");
+                .endsWith("application 'demo-app': key 'environments.prod.stratgey': not a catalog key (known here:"
+                        + " approval, promotion, strategy, target, blue-green, canary, progress-deadlines, health,"
+                        + " backup, alerts)");
+    }
+
+    /** demo-app with a complete process target and a probe, and {@code environments} (indented as its keys). */
+    static String processApp(String environments) {
+        return """
+                relops:
+                  applications:
+                    demo-app:
+                      target:
+                        process:
+                          command: [java, -jar, demo-app.jar]
+                          slots: {blue: 9001, green: 9002}
+                          stable-port: 9000
+                      health:
+                        allowed-hosts: [localhost]
+                        probes:
+                          - name: health
+                            url: "{endpoint}/health"
+                      environments:
+                %s
+                """.formatted(environments.indent(8).stripTrailing());
+    }
+
+    @Test
+    void anEnvironmentOverridesPartOfASection() throws IOException {
+        assertThat(problems(processApp("""
+                        staging:
+                          target:
+                            process:
+                              slots: {blue: 9101, green: 9102}
+                              stable-port: 9100
+                          health:
+                            monitor: {interval: 5s}
+                          backup:
+                            filesystem: {path: /data/staging}
+                        production:
+                          approval: {required: true}
+                          promotion: {from: staging, soak: 10m, not-rolled-back: true}
+                          strategy: canary
+                          canary:
+                            steps: [{weight: 10}, {weight: 100}]
+                          target:
+                            type: process
+                            process: {stable-port: 9200}
+                          alerts: {receiver: pager}
+                        """))).isEmpty();
+    }
+
+    @Test
+    void checksWhatASectionRequiresOnEachEnvironmentsMergedSettings() throws IOException {
+        Path file = catalog(processApp("""
+                staging:
+                  target:
+                    type: webhook
+                    webhook: {url: "https://deployer.example.com"}
+                  health:
+                    probes:
+                      - name: ready
+                  backup:
+                    driver: filesystem
+                production:
+                  target:
+                    type: process
+                    process: {stable-port: 9200}
+                  backup:
+                    filesystem: {path: /data/production}
+                """));
+
+        assertThat(VALIDATOR.problems(file, CatalogValidatorTest::resolve))
+                .containsExactlyInAnyOrder(
+                        "catalog " + file + ": application 'demo-app', environment 'staging': key"
+                                + " 'target.webhook.secret': is required",
+                        "catalog " + file + ": application 'demo-app', environment 'staging': key"
+                                + " 'health.probes[0].url': is required (by default type: http)",
+                        "catalog " + file + ": application 'demo-app', environment 'staging': key 'backup.filesystem':"
+                                + " is required (driver: filesystem)");
+    }
+
+    @Test
+    void aRequirementTheApplicationLacksIsNamedOnceForTheApplication() throws IOException {
+        assertThat(problems("""
+                        relops:
+                          applications:
+                            demo-app:
+                              target:
+                                process:
+                                  command: [java, -jar, demo-app.jar]
+                                  slots: {blue: 9001}
+                              environments:
+                                staging:
+                                  target:
+                                    process: {slots: {blue: 9101}}
+                                production:
+                                  target:
+                                    process: {stable-port: 9200}
+                        """))
+                .singleElement()
+                .asString()
+                .endsWith("application 'demo-app': key 'target.process.stable-port': is required");
+    }
+
+    /** demo-app with a webhook target (environments share it) and {@code environments} (indented as its keys). */
+    static String webhookEnvironments(String environments) {
+        return """
+                relops:
+                  applications:
+                    demo-app:
+                      target:
+                        type: webhook
+                        webhook: {url: "https://deployer.example.com", secret: s}
+                      environments:
+                %s
+                """.formatted(environments.indent(8).stripTrailing());
+    }
+
+    @Test
+    void environmentsDoNotDeployOntoEachOther() throws IOException {
+        Path file = catalog(processApp("""
+                local:
+                staging:
+                  target:
+                    process:
+                      slots: {blue: 9101, green: 9102}
+                      stable-port: 9100
+                production:
+                  target:
+                    process:
+                      slots: {blue: 9201, green: 9102}
+                      stable-port: 9000
+                """));
+
+        assertThat(VALIDATOR.problems(file, CatalogValidatorTest::resolve))
+                .containsExactly(
+                        "catalog " + file + ": application 'demo-app': environments 'staging' and 'production' share"
+                                + " port 9102 (target.process); give each environment its own target.process.slots"
+                                + " and stable-port",
+                        "catalog " + file + ": application 'demo-app': environments 'local' and 'production' share"
+                                + " port 9000 (target.process); give each environment its own target.process.slots"
+                                + " and stable-port");
+        assertThat(problems("""
+                        relops:
+                          applications:
+                            shop:
+                              target:
+                                type: kubernetes
+                                kubernetes: {image: registry.example.com/shop, namespace: shop}
+                              environments:
+                                staging:
+                                  target:
+                                    kubernetes: {name: shop-staging}
+                                production:
+                                  target:
+                                    kubernetes: {replicas: 3}
+                                qa:
+                        """))
+                .singleElement()
+                .asString()
+                .endsWith("application 'shop': environments 'production' and 'qa' share the kubernetes objects"
+                        + " shop/shop (target.kubernetes); give each environment its own target.kubernetes.namespace"
+                        + " or name");
     }
 
     @Test
@@ -395,6 +557,56 @@ class CatalogValidatorTest {
                 .anySatisfy(problem -> assertThat(problem).contains("key 'environments.production.promotion.from'"))
                 .anySatisfy(problem -> assertThat(problem)
                         .contains("key 'environments.production.promotion.soak': 'half an hour' is not a duration"));
+    }
+
+    @Test
+    void aPromotionIsFromAnotherEnvironmentOfTheApplication() throws IOException {
+        Path file = catalog(webhookEnvironments("""
+                staging:
+                  promotion: {from: stagin}
+                qa:
+                  promotion: {from: qa}
+                production:
+                  promotion: {soak: 1h}
+                """));
+
+        assertThat(VALIDATOR.problems(file, CatalogValidatorTest::resolve))
+                .containsExactlyInAnyOrder(
+                        "catalog " + file + ": application 'demo-app': key 'environments.production.promotion.from':"
+                                + " is required",
+                        "catalog " + file + ": application 'demo-app': key 'environments.staging.promotion.from':"
+                                + " 'stagin' is not an environment of demo-app (its environments: staging, qa,"
+                                + " production)",
+                        "catalog " + file + ": application 'demo-app': key 'environments.qa.promotion.from': 'qa' is"
+                                + " this environment itself; promote from another one of [staging, qa, production]");
+    }
+
+    @Test
+    void promotionsFormNoCycle() throws IOException {
+        assertThat(problems(webhookEnvironments("""
+                        dev:
+                        staging:
+                          promotion: {from: production}
+                        production:
+                          promotion: {from: canary}
+                        canary:
+                          promotion: {from: staging}
+                        eu:
+                          promotion: {from: production}
+                        """)))
+                .singleElement()
+                .asString()
+                .endsWith("application 'demo-app': key 'environments.staging.promotion.from': promotions form a cycle"
+                        + " (staging from production from canary from staging)");
+        assertThat(problems(webhookEnvironments("""
+                        dev:
+                        staging:
+                          promotion: {from: dev}
+                        production:
+                          promotion: {from: staging}
+                        eu:
+                          promotion: {from: production}
+                        """))).isEmpty();
     }
 
     @Test

@@ -202,7 +202,7 @@ public final class BackupRestoreBenchmark {
             Map<String, Long> countsBefore)
             throws Exception {
         long t0 = System.nanoTime();
-        BackupRecord requested = backups.request("bench-db", "benchmark");
+        BackupRecord requested = backups.request("bench-db", null, "benchmark");
         BackupRecord done = awaitBackup(repository, requested.id());
         double relopsBackup = seconds(t0);
         execute(server, "drop database \"" + database + "\" with (force)");

@@ -48,7 +48,9 @@ import org.springframework.stereotype.Component;
 /**
  * The {@code kubernetes} deployment target, with the fabric8 client. Each slot is a Deployment
  * {@code <app>-<slot>} (labels {@code app=<app>, slot=<slot>}) with a Service {@code <app>-<slot>}
- * in front of it; the stable Service {@code <app>} carries users' traffic:
+ * in front of it; the stable Service {@code <app>} carries users' traffic. {@code <app>} is the catalog's {@code
+ * target.kubernetes.name} of the release's environment, by default the application's name; the namespace is the
+ * environment's {@code target.kubernetes.namespace}:
  *
  * <ul>
  *   <li>blue-green: the stable Service's selector is switched to the serving slot;
@@ -99,7 +101,7 @@ public class KubernetesTarget implements DeploymentTarget {
     @Override
     public String deploy(TargetContext context, String slot, String version) {
         KubernetesSpec spec = spec(context);
-        String application = context.application();
+        String application = workload(context);
         checkSlot(application, slot);
         if (!SAFE_TAG.matcher(version).matches()) {
             throw new DeploymentFailedException("refusing version '" + version + "': not a valid image tag");
@@ -126,7 +128,7 @@ public class KubernetesTarget implements DeploymentTarget {
     }
 
     private Deployment deployment(TargetContext context, KubernetesSpec spec, String slot, String version) {
-        String application = context.application();
+        String application = workload(context);
         Map<String, String> selector = slotSelector(application, slot);
         Map<String, String> labels = new LinkedHashMap<>(selector);
         labels.put(MANAGED_BY_LABEL, "relops");
@@ -332,7 +334,7 @@ public class KubernetesTarget implements DeploymentTarget {
     @Override
     public void route(TargetContext context, Traffic traffic) {
         KubernetesSpec spec = spec(context);
-        String application = context.application();
+        String application = workload(context);
         int weight = traffic.canaryWeight();
         boolean split = weight > 0 && weight < 100;
         if (!split) {
@@ -393,9 +395,10 @@ public class KubernetesTarget implements DeploymentTarget {
     @Override
     public void stop(TargetContext context, String slot) {
         KubernetesSpec spec = spec(context);
-        checkSlot(context.application(), slot);
-        if (scale(context.application(), spec, slot, 0, false)) {
-            log.info("{}: Deployment {} scaled to 0", context.application(), slotName(context.application(), slot));
+        String application = workload(context);
+        checkSlot(application, slot);
+        if (scale(application, spec, slot, 0, false)) {
+            log.info("{}: Deployment {} scaled to 0", application, slotName(application, slot));
         }
     }
 
@@ -585,9 +588,19 @@ public class KubernetesTarget implements DeploymentTarget {
 
     private static KubernetesSpec spec(TargetContext context) {
         if (context.spec().target() == null || context.spec().target().kubernetes() == null) {
-            throw new DeploymentFailedException(
-                    "application " + context.application() + " has no target.kubernetes in the catalog");
+            throw new DeploymentFailedException("application " + context.application() + " has no target.kubernetes in "
+                    + context.environment() + " in the catalog");
         }
         return context.spec().target().kubernetes();
+    }
+
+    /**
+     * What the objects of the context's application and environment are named after (and their {@code app} label):
+     * {@code target.kubernetes.name}, by default the application's name. Two environments in one namespace set
+     * different names (the catalog check refuses them otherwise).
+     */
+    static String workload(TargetContext context) {
+        String name = spec(context).name();
+        return name == null || name.isBlank() ? context.application() : name;
     }
 }

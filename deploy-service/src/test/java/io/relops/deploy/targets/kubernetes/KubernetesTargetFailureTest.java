@@ -16,7 +16,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /** API failures through the real client: the mock server in expectations mode answers with errors. */
@@ -106,8 +105,7 @@ class KubernetesTargetFailureTest {
         properties.put(prefix + "type", "kubernetes");
         properties.put(prefix + "kubernetes.namespace", "shop-prod");
         properties.put(prefix + "kubernetes.image", "registry.example.com/shop");
-        DeployCatalog catalog =
-                new Binder(new MapConfigurationPropertySource(properties)).bindOrCreate("relops", DeployCatalog.class);
+        DeployCatalog catalog = DeployCatalog.of(new MapConfigurationPropertySource(properties));
         return new TargetContext(
                 UUID.randomUUID(), "shop", "prod", catalog.application("shop").orElseThrow());
     }

@@ -30,7 +30,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /** The kubernetes target against fabric8's mock API server in CRUD mode (no controller sets status). */
@@ -367,8 +366,53 @@ class KubernetesTargetTest {
         return weights;
     }
 
+    @Test
+    void anEnvironmentsObjectsAreNamedAfterItsNameWhereItSharesTheNamespace() {
+        Map<String, String> properties = properties(Map.of());
+        properties.put("relops.applications.shop.environments.prod.approval.required", "true");
+        properties.put("relops.applications.shop.environments.staging.target.kubernetes.name", "shop-staging");
+        properties.put("relops.applications.shop.environments.staging.target.kubernetes.replicas", "1");
+        DeployCatalog catalog = DeployCatalog.of(new MapConfigurationPropertySource(properties));
+        TargetContext staging = new TargetContext(
+                UUID.randomUUID(),
+                "shop",
+                "staging",
+                catalog.application("shop", "staging").orElseThrow());
+
+        CompletableFuture<String> deploy = CompletableFuture.supplyAsync(() -> target.deploy(staging, "blue", "2.0.0"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> deployment("shop-staging-blue").get() != null);
+        markReady("shop-staging-blue");
+
+        assertThat(deploy)
+                .succeedsWithin(Duration.ofSeconds(10))
+                .isEqualTo("http://shop-staging-blue.shop-prod.svc.cluster.local:8080");
+        Deployment deployment = deployment("shop-staging-blue").get();
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
+        assertThat(deployment.getSpec().getSelector().getMatchLabels())
+                .isEqualTo(Map.of("app", "shop-staging", "slot", "blue"));
+        assertThat(deployment("shop-blue").get()).as("prod's objects").isNull();
+        target.route(staging, Traffic.all("blue", "http://shop-staging-blue.shop-prod.svc.cluster.local:8080"));
+        assertThat(client.services()
+                        .inNamespace(NS)
+                        .withName("shop-staging")
+                        .get()
+                        .getSpec()
+                        .getSelector())
+                .isEqualTo(Map.of("app", "shop-staging", "slot", "blue"));
+        assertThat(client.services().inNamespace(NS).withName("shop").get())
+                .as("prod's stable Service")
+                .isNull();
+    }
+
     /** The catalog entry of application {@code shop}, bound like deploy-service binds catalog.yml. */
     private static TargetContext context(Map<String, String> kubernetes) {
+        DeployCatalog catalog = DeployCatalog.of(new MapConfigurationPropertySource(properties(kubernetes)));
+        return new TargetContext(
+                UUID.randomUUID(), "shop", "prod", catalog.application("shop").orElseThrow());
+    }
+
+    private static Map<String, String> properties(Map<String, String> kubernetes) {
         Map<String, String> properties = new HashMap<>();
         String prefix = "relops.applications.shop.target.";
         properties.put(prefix + "type", "kubernetes");
@@ -380,9 +424,6 @@ class KubernetesTargetTest {
         properties.put(prefix + "kubernetes.env.LOG_LEVEL", "debug");
         properties.put(prefix + "kubernetes.ready-timeout", "10s");
         kubernetes.forEach((key, value) -> properties.put(prefix + "kubernetes." + key, value));
-        DeployCatalog catalog =
-                new Binder(new MapConfigurationPropertySource(properties)).bindOrCreate("relops", DeployCatalog.class);
-        return new TargetContext(
-                UUID.randomUUID(), "shop", "prod", catalog.application("shop").orElseThrow());
+        return properties;
     }
 }

@@ -31,7 +31,6 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
@@ -256,8 +255,7 @@ class WebhookTargetTest {
         properties.put(prefix + "webhook.deadline", "10s");
         properties.put(prefix + "webhook.timeout", "2s");
         webhook.forEach((key, value) -> properties.put(prefix + "webhook." + key, value));
-        DeployCatalog catalog =
-                new Binder(new MapConfigurationPropertySource(properties)).bindOrCreate("relops", DeployCatalog.class);
+        DeployCatalog catalog = DeployCatalog.of(new MapConfigurationPropertySource(properties));
         return new TargetContext(
                 UUID.randomUUID(), "shop", "prod", catalog.application("shop").orElseThrow());
     }
