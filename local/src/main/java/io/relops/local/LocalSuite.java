@@ -39,6 +39,9 @@ public final class LocalSuite implements AutoCloseable {
     private final SuiteOptions options;
     private final Consumer<String> progress;
     private final List<Process> services = new ArrayList<>();
+    /** More instances of a service ({@link #startReplica}), by {@code <service>-<port>}. */
+    private final Map<String, Process> replicas = new LinkedHashMap<>();
+
     private @Nullable LocalKafka broker;
     private @Nullable EmbeddedPostgres postgres;
     private String kafkaBootstrap = "";
@@ -78,7 +81,7 @@ public final class LocalSuite implements AutoCloseable {
         startKafka();
         startPostgres();
         for (String service : options.servicePorts().keySet()) {
-            services.add(spawn(service, false));
+            services.add(spawn(service, options.servicePorts().get(service), logFile(service), false));
         }
         for (String service : options.servicePorts().keySet()) {
             awaitUp(service);
@@ -159,8 +162,8 @@ public final class LocalSuite implements AutoCloseable {
         return "relops_" + (name.equals("audit") ? "audit_owner" : name);
     }
 
-    /** Starts {@code service}; a restart appends to its log so that what came before the crash stays. */
-    private Process spawn(String service, boolean appendLog) {
+    /** Starts {@code service} on {@code port}; a restart appends to its log so that what came before the crash stays. */
+    private Process spawn(String service, int port, Path log, boolean appendLog) {
         List<String> command = List.of(
                 java(),
                 "-Xmx256m",
@@ -186,6 +189,10 @@ public final class LocalSuite implements AutoCloseable {
         env.put("RELOPS_AUDIT_URL", url("audit-service"));
         env.put("RELOPS_BACKUP_URL", url("backup-service"));
         env.put("RELOPS_ALERT_URL", url("alert-service"));
+        // the gateway's address as the world sees it: a webhook target's external system calls back there
+        if (options.servicePorts().containsKey("gateway-service")) {
+            env.put("RELOPS_GATEWAY_PUBLIC_URL", url("gateway-service"));
+        }
         // services are given the tokens' hashes only; the gateway alone holds its own token (for audit timelines)
         options.tokens()
                 .forEach((role, token) -> env.put(
@@ -199,16 +206,15 @@ public final class LocalSuite implements AutoCloseable {
         Path eventKey = options.dataDirectory().resolve(EventSigningKey.FILE_NAME);
         env.put("RELOPS_GATEWAY_EVENT_SIGNING_KEY_FILE", eventKey.toString());
         env.put("RELOPS_EVENT_SIGNING_PUBLIC_KEY", EventSigningKey.publicKeyBase64(EventSigningKey.ensure(eventKey)));
-        env.put(portVariable(service), Integer.toString(options.servicePorts().get(service)));
+        env.put(portVariable(service), Integer.toString(port));
         env.putAll(options.extraEnvironment());
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(options.home().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(
                         appendLog
-                                ? ProcessBuilder.Redirect.appendTo(
-                                        logFile(service).toFile())
-                                : ProcessBuilder.Redirect.to(logFile(service).toFile()));
+                                ? ProcessBuilder.Redirect.appendTo(log.toFile())
+                                : ProcessBuilder.Redirect.to(log.toFile()));
         // no plaintext token of the launching shell reaches a service
         builder.environment()
                 .keySet()
@@ -217,7 +223,7 @@ public final class LocalSuite implements AutoCloseable {
         builder.environment().putAll(env);
         try {
             Process process = builder.start();
-            progress.accept("started " + service + " (pid " + process.pid() + ", log " + logFile(service) + ")");
+            progress.accept("started " + service + " (pid " + process.pid() + ", port " + port + ", log " + log + ")");
             return process;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + service, e);
@@ -249,12 +255,29 @@ public final class LocalSuite implements AutoCloseable {
             if (old.isAlive()) {
                 throw new IllegalStateException(service + " is still running (pid " + old.pid() + "): kill it first");
             }
-            services.set(index(service), spawn(service, true));
+            services.set(index(service), spawn(service, options.servicePorts().get(service), logFile(service), true));
         }
         awaitUp(service);
     }
 
-    private Process process(String service) {
+    /**
+     * Starts one more instance of {@code service} on {@code port} (its log: {@code <service>-<port>.log}), with the
+     * same settings as the first, and returns it once it reports UP; it stops with the suite. For trying replicas:
+     * the services that share their work through PostgreSQL and Kafka (deploy-service among them) run as several.
+     */
+    public Process startReplica(String service, int port) {
+        Path log = options.dataDirectory().resolve("logs").resolve(service + "-" + port + ".log");
+        Process process;
+        synchronized (this) {
+            process = spawn(service, port, log, false);
+            replicas.put(service + "-" + port, process);
+        }
+        awaitUp(service, "http://localhost:" + port, process, log);
+        return process;
+    }
+
+    /** The process of {@code service}'s first instance (e.g. to match it with what a database row names). */
+    public synchronized Process process(String service) {
         return services.get(index(service));
     }
 
@@ -272,10 +295,13 @@ public final class LocalSuite implements AutoCloseable {
     }
 
     private void awaitUp(String service) {
+        awaitUp(service, url(service), process(service), logFile(service));
+    }
+
+    private void awaitUp(String service, String url, Process process, Path log) {
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        URI health = URI.create(url(service) + "/actuator/health");
-        Process process = process(service);
+        URI health = URI.create(url + "/actuator/health");
         Duration interval = Duration.ofMillis(500);
         Retry retry = Retry.of(
                 "up-" + service,
@@ -290,7 +316,7 @@ public final class LocalSuite implements AutoCloseable {
             retry.executeCallable(() -> {
                 if (!process.isAlive()) {
                     throw new IllegalStateException(service + " exited with code " + process.exitValue() + "; see "
-                            + logFile(service) + ", which ends:\n" + logTail(service));
+                            + log + ", which ends:\n" + logTail(log));
                 }
                 HttpResponse<String> response = http.send(
                         HttpRequest.newBuilder(health)
@@ -303,17 +329,17 @@ public final class LocalSuite implements AutoCloseable {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(
-                    service + " did not come up within " + START_TIMEOUT + "; see " + logFile(service)
-                            + ", which ends:\n" + logTail(service),
+                    service + " did not come up within " + START_TIMEOUT + "; see " + log + ", which ends:\n"
+                            + logTail(log),
                     e);
         }
-        progress.accept(service + " is up at " + url(service));
+        progress.accept(service + " is up at " + url);
     }
 
     /** The last lines of {@code service}'s log, so that a failed start says why where it is reported (CI). */
-    private String logTail(String service) {
+    private String logTail(Path log) {
         try {
-            List<String> lines = Files.readAllLines(logFile(service));
+            List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
         } catch (IOException | UncheckedIOException e) {
             return "(log unreadable: " + e.getMessage() + ")";
@@ -329,6 +355,8 @@ public final class LocalSuite implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        services.addAll(replicas.values());
+        replicas.clear();
         for (Process service : services) {
             service.destroy();
         }
