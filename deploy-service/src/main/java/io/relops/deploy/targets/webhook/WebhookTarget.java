@@ -41,7 +41,10 @@ import tools.jackson.databind.json.JsonMapper;
  * TargetUnavailableException}); any other refusal is final.
  *
  * <p>Calls are repeated after a crash (the contract of {@link DeploymentTarget}): the external
- * system must treat the same {@code action}, release, slot and version as the same request.
+ * system must treat the same {@code action}, release, slot and version as the same request. A deploy
+ * request is recorded in PostgreSQL ({@link WebhookDeploys}) before and after its POST, so a deploy call
+ * repeated after the request was sent, on this instance or another replica, only waits for the callback;
+ * the callback, received by any replica (through the gateway), is stored there too.
  */
 @Component
 public class WebhookTarget implements DeploymentTarget {
