@@ -105,6 +105,7 @@ public class ProcessHost implements SmartLifecycle {
                 onBecameHost.forEach(action -> new Thread(action, "process-host-restore").start());
                 return;
             }
+            stopStraySlots();
             String holder = holder().orElse("(none: the lease is being released)");
             if (!holder.equals(lastHolderLogged)) {
                 lastHolderLogged = holder;
@@ -121,7 +122,22 @@ public class ProcessHost implements SmartLifecycle {
                 lost("cannot renew its lease: " + e.getMessage());
             } else {
                 log.warn("process target: cannot read or take the lease {}: {}", LOCK, e.toString());
+                stopStraySlots();
             }
+        }
+    }
+
+    /**
+     * An instance that is not the host runs no slot: one a call started while the lease was being lost (after
+     * {@link #lost}'s stop) is stopped at the next renewal, before the lease can expire for another instance.
+     */
+    private void stopStraySlots() {
+        if (!processes.running().isEmpty()) {
+            log.warn(
+                    "process target: this instance ({}) is not the host but runs {}; stopping them",
+                    instance,
+                    processes.running());
+            processes.stopAll();
         }
     }
 

@@ -36,7 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
  * before the body is read. The callback is stored in PostgreSQL, where the deploy call waiting for it
  * (on this instance or another) finds it; a deploy request takes one callback.
  *
- * <p>202 when stored; 404 when no deploy request of that release was recorded; 401 for a wrong signature;
+ * <p>202 when stored; 404 when no deploy request of that release was recorded (or its application has no webhook
+ * target any more); 401 for a wrong signature;
  * 400 for a body that is not a valid callback (it must name {@code releaseId} and {@code slot}); 409 when
  * the deploy request already took its callback.
  */
@@ -92,7 +93,7 @@ class WebhookCallbackController {
         Optional<WebhookSpec> spec = webhookOf(first.application(), first.environment());
         if (spec.isEmpty() || spec.get().secret().isBlank()) {
             return problem(
-                    HttpStatus.CONFLICT,
+                    HttpStatus.NOT_FOUND,
                     first.application() + " (" + first.environment() + ") has no webhook target with a secret in"
                             + " the catalog any more: the callback of release " + id + " cannot be checked");
         }
