@@ -1,6 +1,7 @@
 package io.relops.deploy.testing;
 
 import io.relops.testkit.Postgres;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -12,6 +13,11 @@ public final class DeployDatabase {
 
     /** A new database ({@code <prefix>_<random>}) migrated to deploy-service's schema, as deploy-service uses it. */
     public static JdbcClient fresh(String prefix) {
+        return JdbcClient.create(freshDataSource(prefix));
+    }
+
+    /** The same, as a {@link DataSource} (for a component that takes one, e.g. a ShedLock provider). */
+    public static DataSource freshDataSource(String prefix) {
         String url = Postgres.freshDatabase(prefix);
         Postgres.Server server = Postgres.server();
         Flyway.configure()
@@ -19,8 +25,6 @@ public final class DeployDatabase {
                 .schemas("deploy")
                 .load()
                 .migrate();
-        DriverManagerDataSource dataSource =
-                new DriverManagerDataSource(url + "?currentSchema=deploy", server.username(), server.password());
-        return JdbcClient.create(dataSource);
+        return new DriverManagerDataSource(url + "?currentSchema=deploy", server.username(), server.password());
     }
 }
