@@ -69,6 +69,10 @@ class FaultInjectionIT {
     private static PostgresCluster postgres;
     private static TargetReceiver receiver;
     private static LocalSuite suite;
+    /** deploy-service's address for the gateway: its first instance, and the second one a scenario starts. */
+    private static FailoverProxy deployServices;
+
+    private static int secondDeployPort;
     private static ReleaseLoad load;
     private static Invariants invariants;
     private static final Map<String, String> tokens = new LinkedHashMap<>();
@@ -112,6 +116,8 @@ class FaultInjectionIT {
         Files.writeString(catalog, catalog(secret));
         Map<String, Integer> ports = new LinkedHashMap<>();
         SuiteOptions.DEFAULT_PORTS.keySet().forEach(service -> ports.put(service, freePort()));
+        secondDeployPort = freePort();
+        deployServices = new FailoverProxy(List.of(ports.get("deploy-service"), secondDeployPort));
         for (String role : List.of("operator", "approver", "auditor", "admin")) {
             tokens.put(role, "faults-" + role + "-" + run);
         }
@@ -126,7 +132,8 @@ class FaultInjectionIT {
                 0,
                 ports,
                 tokens,
-                Map.of());
+                // the gateway reaches deploy-service through one address, as through a Kubernetes Service
+                Map.of("RELOPS_DEPLOY_URL", deployServices.url()));
         suite = new LocalSuite(options, line -> System.out.println("[suite] " + line)).start();
         load = new ReleaseLoad(URI.create(suite.url("gateway-service")), tokens.get("operator"), APPLICATIONS);
         invariants = new Invariants(
@@ -153,6 +160,9 @@ class FaultInjectionIT {
         }
         if (receiver != null) {
             receiver.close();
+        }
+        if (deployServices != null) {
+            deployServices.close();
         }
         Path database = postgres == null ? null : postgres.directory();
         stopInfrastructure();
@@ -302,6 +312,45 @@ class FaultInjectionIT {
                 }
             }
         });
+    }
+
+    // 6. two deploy-service instances, and the one that sent a webhook deploy request killed before its callback
+
+    @Test
+    @Order(11)
+    void killOneOfTwoDeployServiceInstancesMidRelease() throws Exception {
+        int second = suite.startInstance("deploy-service", secondDeployPort);
+        String[] victim = new String[2];
+        underLoad("kill -9 of one of two deploy-service instances mid-release", () -> {
+            // the external system holds its callbacks, so that a deploy request is sent and not yet answered
+            receiver.holdCallbacks();
+            try {
+                await("a webhook deploy request sent and waiting for its callback")
+                        .atMost(Duration.ofMinutes(2))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> invariants
+                                .sentDeployInFlight()
+                                .map(found -> {
+                                    victim[0] = found[0];
+                                    victim[1] = found[1];
+                                    return true;
+                                })
+                                .orElse(false));
+                long pid = Long.parseLong(victim[1].substring(0, victim[1].indexOf('@')));
+                suite.kill("deploy-service", pid == suite.pid("deploy-service", 1) ? 1 : second);
+                System.out.printf(
+                        "[faults] killed the deploy-service instance (pid %d) that sent the deploy request of"
+                                + " release %s; the other one carries on%n",
+                        pid, victim[0]);
+            } finally {
+                receiver.releaseCallbacks();
+            }
+        });
+        assertThat(receiver.targetCalls().stream()
+                        .filter(call -> call.action().equals("deploy") && victim[0].equals(call.releaseId()))
+                        .toList())
+                .as("deploy requests of release %s, whose instance was killed before its callback", victim[0])
+                .hasSize(1);
     }
 
     /** Not JSON, JSON of the wrong schema (a valid envelope whose data breaks the event's schema), and huge. */

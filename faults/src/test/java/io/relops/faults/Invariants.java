@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -160,6 +161,22 @@ final class Invariants {
             throw new IOException("GET /api/audit/verify answered " + response.statusCode() + ": " + response.body());
         }
         return EventJson.mapper().readTree(response.body());
+    }
+
+    /**
+     * A webhook deploy call in flight whose request deploy-service recorded as sent: its release and the lease owner
+     * of the call ({@code <pid>@<host>/<id>}, the instance that sent it).
+     */
+    Optional<String[]> sentDeployInFlight() throws SQLException {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
+                ResultSet rows = connection.createStatement().executeQuery("""
+                        select t.release_id, t.lease_owner from deploy.release_task t
+                        join deploy.webhook_deploy w on w.release_id = t.release_id and w.slot = t.slot
+                        where t.kind = 'DEPLOY' and t.lease_owner is not null and w.state = 'sent'
+                        order by t.id limit 1
+                        """)) {
+            return rows.next() ? Optional.of(new String[] {rows.getString(1), rows.getString(2)}) : Optional.empty();
+        }
     }
 
     /** Backups per release, from backup-service's table. */

@@ -31,7 +31,8 @@ import tools.jackson.databind.JsonNode;
  * Where relops' side effects land, counted: the webhook deployment target of the suite's applications
  * (docs/deploy-targets.md: it answers 202 and calls back "ready" with the slot's endpoint), the slots'
  * health endpoints (503 for a version containing "broken"), and alert-service's webhook channel, which
- * can be made to answer 503 for a while (a notification channel outage). It records every request;
+ * can be made to answer 503 for a while (a notification channel outage). Its callbacks (to the callback URL
+ * relops sent: the gateway's) are retried while relops cannot answer, and can be held back until a test says. It records every request;
  * what a receiver applies is one per idempotency key (FaultInjectionIT counts that way).
  */
 final class TargetReceiver implements AutoCloseable {
@@ -71,6 +72,10 @@ final class TargetReceiver implements AutoCloseable {
     private final List<TargetCall> targetCalls = new ArrayList<>();
     private final List<Notification> notifications = new ArrayList<>();
     private final Map<String, String> slotVersions = new ConcurrentHashMap<>();
+    private final Map<String, HttpRequest> lastCallbacks = new ConcurrentHashMap<>();
+    private final List<Integer> callbackAnswers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> heldCallbacks = new ArrayList<>();
+    private boolean holdCallbacks;
     private volatile Instant alertsDownUntil = Instant.MIN;
     private volatile int refusedNotifications;
 
@@ -139,20 +144,82 @@ final class TargetReceiver implements AutoCloseable {
         body.put("status", "ready");
         body.put("endpoint", url("/apps/" + call.application() + "/" + call.slot()));
         byte[] bytes = EventJson.mapper().writeValueAsBytes(body);
-        try {
-            http.send(
-                    HttpRequest.newBuilder(URI.create(callbackUrl))
-                            .timeout(Duration.ofSeconds(10))
-                            .header("Content-Type", "application/json")
-                            .header("X-Relops-Signature", sign(bytes))
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
-                            .build(),
-                    HttpResponse.BodyHandlers.discarding());
-        } catch (IOException e) {
-            // deploy-service is down: after its restart it repeats the deploy, and that gets a callback
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(callbackUrl))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .header("X-Relops-Signature", sign(bytes))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                .build();
+        lastCallbacks.put(String.valueOf(call.releaseId()), request);
+        Runnable send = () -> callbackAnswers.add(send(request));
+        synchronized (this) {
+            if (holdCallbacks) {
+                heldCallbacks.add(send);
+                return;
+            }
         }
+        send.run();
+    }
+
+    /**
+     * Sends a callback as the contract asks of an external system (docs/deploy-targets.md): again, a second apart,
+     * while the answer is a connection failure or 5xx (relops or the gateway is down or restarting), until it is
+     * definitive (2xx, or 4xx such as 409 for one taken before) or 10 minutes have passed.
+     */
+    private int send(HttpRequest request) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (true) {
+            try {
+                int status = http.send(request, HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
+                if (status < 500 || System.nanoTime() > deadline) {
+                    return status;
+                }
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    return -1;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        }
+    }
+
+    /** From now on, callbacks wait until {@link #releaseCallbacks}. */
+    synchronized void holdCallbacks() {
+        holdCallbacks = true;
+    }
+
+    /** Sends the callbacks held, and lets the next ones go at once. */
+    void releaseCallbacks() {
+        List<Runnable> held;
+        synchronized (this) {
+            holdCallbacks = false;
+            held = List.copyOf(heldCallbacks);
+            heldCallbacks.clear();
+        }
+        held.forEach(callbacks::submit);
+    }
+
+    /** The final answers to the callbacks sent so far (HTTP status, -1 for none). */
+    List<Integer> callbackAnswers() {
+        return List.copyOf(callbackAnswers);
+    }
+
+    /** Sends the last callback of {@code releaseId} once more, exactly as before (a replay); returns the answer. */
+    int replayCallback(String releaseId) throws IOException, InterruptedException {
+        HttpRequest request = lastCallbacks.get(releaseId);
+        if (request == null) {
+            throw new IllegalStateException("no callback was sent for release " + releaseId);
+        }
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private void health(HttpExchange exchange) throws IOException {

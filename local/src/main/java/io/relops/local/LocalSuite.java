@@ -91,13 +91,40 @@ public final class LocalSuite implements AutoCloseable {
         return instance(service, instance).process.pid();
     }
 
-    private int port(String service, int instance) {
+    private synchronized int port(String service, int instance) {
+        for (Instance running : instances) {
+            if (running.service.equals(service) && running.number == instance) {
+                return running.port;
+            }
+        }
         List<Integer> ports = options.ports(service);
         if (instance < 1 || instance > ports.size()) {
             throw new IllegalArgumentException(
                     service + " has no instance " + instance + " (it runs " + ports.size() + ")");
         }
         return ports.get(instance - 1);
+    }
+
+    /**
+     * Starts one more instance of {@code service} on {@code port} while the suite runs (the fault suite adds a second
+     * deploy-service this way for one scenario), supervised like the others; returns its number once it is UP.
+     */
+    public int startInstance(String service, int port) {
+        Instance instance;
+        synchronized (this) {
+            int number = (int) instances.stream()
+                            .filter(running -> running.service.equals(service))
+                            .count()
+                    + 1;
+            instance = new Instance(service, number, port);
+            instance.process = spawn(instance, false);
+            instances.add(instance);
+            if (supervisor != null) {
+                watch(instance);
+            }
+        }
+        awaitUp(instance);
+        return instance.number;
     }
 
     /** How an instance is named in messages and log files: the service for the first, {@code service-n} after. */
@@ -240,6 +267,10 @@ public final class LocalSuite implements AutoCloseable {
                         env.put(variable, url(other));
                     }
                 });
+        // the gateway's address as the world sees it: a webhook target's external system calls back there
+        if (options.servicePorts().containsKey("gateway-service")) {
+            env.put("RELOPS_GATEWAY_PUBLIC_URL", url("gateway-service"));
+        }
         // services are given the tokens' hashes only; the gateway alone holds its own token (for audit timelines)
         options.tokens()
                 .forEach((role, token) -> env.put(

@@ -1,25 +1,23 @@
 package io.relops.deploy.release;
 
 import io.relops.deploy.catalog.DeployCatalog;
-import io.relops.deploy.targets.DeploymentFailedException;
 import io.relops.deploy.targets.DeploymentTarget;
 import io.relops.deploy.targets.GuardedTargets;
+import io.relops.deploy.targets.ProcessHost;
 import io.relops.deploy.targets.TargetContext;
 import io.relops.deploy.targets.Traffic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
 import org.springframework.stereotype.Component;
 
 /**
- * On start, brings every live version back where deploy-service left it, for targets whose
- * workloads do not outlive deploy-service (the local process target): the live versions are started
- * and routed again, and every other slot is known to be stopped. Kubernetes and webhook workloads
- * keep running on their own and are left alone.
+ * When this instance becomes the {@link ProcessHost} (at start, or when it takes over from a host that died),
+ * brings every live version back where deploy-service left it, for targets whose workloads do not outlive
+ * deploy-service (the local process target): the live versions are started and routed again, and every other slot
+ * is known to be stopped. Kubernetes and webhook workloads keep running on their own and are left alone.
  */
 @Component
-class LiveVersionReconciler implements ApplicationRunner {
+class LiveVersionReconciler {
 
     private static final Logger log = LoggerFactory.getLogger(LiveVersionReconciler.class);
 
@@ -27,14 +25,14 @@ class LiveVersionReconciler implements ApplicationRunner {
     private final DeployCatalog catalog;
     private final GuardedTargets targets;
 
-    LiveVersionReconciler(ReleaseRepository releases, DeployCatalog catalog, GuardedTargets targets) {
+    LiveVersionReconciler(ReleaseRepository releases, DeployCatalog catalog, GuardedTargets targets, ProcessHost host) {
         this.releases = releases;
         this.catalog = catalog;
         this.targets = targets;
+        host.onBecameHost(this::restore);
     }
 
-    @Override
-    public void run(ApplicationArguments args) {
+    void restore() {
         for (LiveVersion live : releases.allLive()) {
             catalog.application(live.application(), live.environment()).ifPresent(spec -> {
                 var context = new TargetContext(null, live.application(), live.environment(), spec);
@@ -55,7 +53,7 @@ class LiveVersionReconciler implements ApplicationRunner {
                             live.version(),
                             live.environment(),
                             live.slot());
-                } catch (DeploymentFailedException e) {
+                } catch (RuntimeException e) {
                     log.warn(
                             "could not restore {} {} in {}: {}",
                             live.application(),

@@ -321,7 +321,7 @@ public class ReleaseEngine {
         } else if (decision.refused()) {
             log.info("release {}: {}", after.id(), decision.refusal());
         }
-        decision.work().forEach(work -> tasks.add(after.appKey(), work.task(), work.delay()));
+        decision.work().forEach(work -> tasks.add(after, work.task(), work.delay()));
         decision.emissions()
                 .forEach(emission -> outbox.append(RelopsEvent.withId(
                         RelopsEvent.derivedId(causeKey, emission.purpose().idPart()), SOURCE, emission.data())));

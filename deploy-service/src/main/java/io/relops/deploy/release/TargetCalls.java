@@ -138,6 +138,18 @@ class TargetCalls {
         return Optional.of(new Stopped(slot));
     }
 
+    /**
+     * Whether the release's calls must run on the process host: its target's workloads are children of the
+     * deploy-service instance that starts them (the process target), not something that outlives it.
+     */
+    boolean hostBound(Release release) {
+        try {
+            return !targets.of(context(release)).outlivesDeployService();
+        } catch (DeploymentFailedException e) {
+            return false; // no target: the call fails wherever it runs
+        }
+    }
+
     private TargetContext context(Release release) {
         return new TargetContext(release.id(), release.application(), release.environment(), spec(release));
     }

@@ -46,22 +46,28 @@ class TaskQueue {
     private final JdbcClient jdbc;
     private final Runnable wakeUp;
     private final TraceContexts traces;
+    private final TargetCalls calls;
 
-    TaskQueue(JdbcClient jdbc, TaskWakeUp wakeUp, TraceContexts traces) {
+    TaskQueue(JdbcClient jdbc, TaskWakeUp wakeUp, TraceContexts traces, TargetCalls calls) {
         this.jdbc = jdbc;
         this.wakeUp = wakeUp;
         this.traces = traces;
+        this.calls = calls;
     }
 
-    /** Adds a task in the caller's transaction; the runner is woken when it commits. */
-    void add(String appKey, ReleaseTask task, Duration delay) {
+    /**
+     * Adds a task of {@code release} in the caller's transaction; the runner is woken when it commits. A task of an
+     * application whose target runs on the process host is marked {@code host_bound}.
+     */
+    void add(Release release, ReleaseTask task, Duration delay) {
         jdbc.sql("""
                         insert into release_task (app_key, release_id, kind, due_at, seq, slot, version, step, weight,
-                                                  final_status, reason, cause_time, traceparent)
+                                                  final_status, reason, cause_time, traceparent, host_bound)
                         values (:appKey, :releaseId, :kind, now() + :delayMs * interval '1 millisecond', :seq, :slot,
-                                :version, :step, :weight, :finalStatus, :reason, :causeTime, :traceparent)
+                                :version, :step, :weight, :finalStatus, :reason, :causeTime, :traceparent, :hostBound)
                         """)
-                .param("appKey", appKey)
+                .param("appKey", release.appKey())
+                .param("hostBound", calls.hostBound(release))
                 .param("releaseId", task.releaseId())
                 .param("kind", task.kind().name())
                 .param("delayMs", delay.toMillis())
@@ -89,9 +95,10 @@ class TaskQueue {
 
     /**
      * Leases the next due call no other call of its application is ahead of (a call whose lease expired is due
-     * again and counts one more attempt). Commits on its own: the call then runs with no transaction open.
+     * again and counts one more attempt). Calls bound to the process host are leased only by the {@code host}.
+     * Commits on its own: the call then runs with no transaction open.
      */
-    Optional<ReleaseTask> leaseNextCall(String owner, Duration lease) {
+    Optional<ReleaseTask> leaseNextCall(String owner, Duration lease, boolean host) {
         return jdbc.sql("""
                         update release_task
                         set lease_owner = :owner, lease_until = now() + :leaseMs * interval '1 millisecond',
@@ -99,6 +106,7 @@ class TaskQueue {
                         where id = (select t.id from release_task t
                                     where t.kind in (:calls) and t.due_at <= now()
                                       and (t.lease_until is null or t.lease_until < now())
+                                      and (not t.host_bound or :host)
                                       and not exists (select 1 from release_task e
                                                       where e.app_key = t.app_key and e.id < t.id
                                                         and e.kind in (:calls) and e.due_at <= now())
@@ -110,6 +118,7 @@ class TaskQueue {
                 .param("owner", owner)
                 .param("leaseMs", lease.toMillis())
                 .param("calls", CALLS)
+                .param("host", host)
                 .query(TaskQueue::task)
                 .optional();
     }
@@ -125,16 +134,20 @@ class TaskQueue {
                         """).param("timers", TIMERS).query(TaskQueue::task).optional();
     }
 
-    /** Extends the leases {@code owner} holds on {@code ids}; returns the ids it still holds. */
-    List<Long> renew(String owner, Collection<Long> ids, Duration lease) {
+    /**
+     * Extends the leases {@code owner} holds on {@code ids}; returns the ids it still holds. An instance that is no
+     * longer the process {@code host} loses the calls bound to it.
+     */
+    List<Long> renew(String owner, Collection<Long> ids, Duration lease, boolean host) {
         if (ids.isEmpty()) {
             return List.of();
         }
         return jdbc.sql("""
                         update release_task set lease_until = now() + :leaseMs * interval '1 millisecond'
-                        where id in (:ids) and lease_owner = :owner
+                        where id in (:ids) and lease_owner = :owner and (not host_bound or :host)
                         returning id
                         """)
+                .param("host", host)
                 .param("leaseMs", lease.toMillis())
                 .param("ids", ids)
                 .param("owner", owner)

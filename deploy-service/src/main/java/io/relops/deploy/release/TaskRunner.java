@@ -1,6 +1,7 @@
 package io.relops.deploy.release;
 
 import io.github.resilience4j.core.IntervalFunction;
+import io.relops.deploy.targets.ProcessHost;
 import io.relops.platform.tracing.TraceContexts;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -35,6 +36,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * interrupted, which ends a webhook's wait for its callback, an HTTP exchange or a process target's readiness
  * wait, and its outcome, if any, is recorded as late. A call that fails unexpectedly is retried with
  * exponential backoff; after {@code relops.deploy.task-max-attempts} its release fails with the error.
+ *
+ * <p>Calls of applications on the process target are taken only while this instance is the {@link ProcessHost};
+ * one that stops being the host loses their leases at its next renewal, and they are cancelled.
  */
 @Component
 class TaskRunner implements SmartLifecycle {
@@ -48,6 +52,7 @@ class TaskRunner implements SmartLifecycle {
     private final TransactionTemplate tx;
     private final TaskWakeUp wakeUp;
     private final TraceContexts traces;
+    private final ProcessHost host;
     private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
     private final ThreadPoolTaskExecutor callThreads = new ThreadPoolTaskExecutor();
     private final Semaphore callPermits;
@@ -68,6 +73,7 @@ class TaskRunner implements SmartLifecycle {
             TransactionTemplate tx,
             TaskWakeUp wakeUp,
             TraceContexts traces,
+            ProcessHost host,
             @Value("${relops.deploy.max-concurrent-calls:64}") int maxCalls,
             @Value("${relops.deploy.task-poll-interval:250ms}") Duration pollInterval,
             @Value("${relops.deploy.task-lease:15s}") Duration lease,
@@ -79,6 +85,7 @@ class TaskRunner implements SmartLifecycle {
         this.tx = tx;
         this.wakeUp = wakeUp;
         this.traces = traces;
+        this.host = host;
         this.pollInterval = pollInterval;
         this.lease = lease;
         this.maxAttempts = maxAttempts;
@@ -195,8 +202,8 @@ class TaskRunner implements SmartLifecycle {
         }
         Optional<ReleaseTask> call = Optional.empty();
         try {
-            call = Optional.ofNullable(
-                    tx.execute(status -> queue.leaseNextCall(owner, lease).orElse(null)));
+            call = Optional.ofNullable(tx.execute(
+                    status -> queue.leaseNextCall(owner, lease, host.runsHere()).orElse(null)));
         } finally {
             if (call.isEmpty()) {
                 callPermits.release();
@@ -269,7 +276,7 @@ class TaskRunner implements SmartLifecycle {
             return;
         }
         try {
-            List<Long> held = queue.renew(owner, ids, lease);
+            List<Long> held = queue.renew(owner, ids, lease, host.runsHere());
             ids.removeAll(held);
             cancel(ids);
         } catch (RuntimeException e) {

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -230,10 +232,30 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
         return context.application() + "/" + context.environment() + "/" + slot;
     }
 
-    @Override
-    public void destroy() {
+    /** The slots this instance runs now ({@code <application>/<slot>}). */
+    public Set<String> running() {
+        Set<String> running = new TreeSet<>();
+        processes.forEach((key, process) -> {
+            if (process.isAlive()) {
+                running.add(key);
+            }
+        });
+        return running;
+    }
+
+    /**
+     * Stops every slot and stable router this instance runs: when deploy-service stops, and when this instance is
+     * no longer the process host ({@link ProcessHost}), whose new holder starts the live versions again.
+     */
+    public void stopAll() {
         processes.values().forEach(process -> terminate(process, Duration.ofSeconds(5)));
         processes.clear();
         routers.values().forEach(StableRouter::stop);
+        routers.clear();
+    }
+
+    @Override
+    public void destroy() {
+        stopAll();
     }
 }

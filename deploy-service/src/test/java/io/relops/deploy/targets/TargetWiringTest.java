@@ -3,17 +3,22 @@ package io.relops.deploy.targets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.relops.deploy.catalog.DeployCatalog;
 import io.relops.deploy.targets.kubernetes.KubernetesTarget;
 import io.relops.deploy.targets.webhook.WebhookTarget;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.FilterType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /** The kubernetes and webhook targets wire from deploy-service's auto-configuration, without a cluster. */
 class TargetWiringTest {
@@ -22,14 +27,29 @@ class TargetWiringTest {
     @ComponentScan(
             basePackageClasses = {KubernetesTarget.class, WebhookTarget.class},
             excludeFilters = @ComponentScan.Filter(type = FilterType.REGEX, pattern = ".*Test.*"))
-    static class Targets {}
+    static class Targets {
+
+        /** The webhook target keeps its deploy requests in PostgreSQL: a client that connects only when used. */
+        @Bean
+        JdbcClient jdbcClient() {
+            return JdbcClient.create(new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:9/none"));
+        }
+
+        @Bean
+        DeployCatalog deployCatalog() {
+            return new DeployCatalog(null);
+        }
+    }
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(
                     JacksonAutoConfiguration.class,
                     HttpMessageConvertersAutoConfiguration.class,
                     RestClientAutoConfiguration.class))
-            .withUserConfiguration(Targets.class);
+            .withUserConfiguration(Targets.class)
+            // "10m" and the like as Duration, as in the application
+            .withInitializer(context ->
+                    context.getBeanFactory().setConversionService(ApplicationConversionService.getSharedInstance()));
 
     @Test
     void providesBothTargetsAndBuildsNoKubernetesClientUntilOneIsUsed() {

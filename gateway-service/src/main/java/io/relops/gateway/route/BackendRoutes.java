@@ -42,6 +42,8 @@ import org.springframework.web.servlet.function.ServerResponse;
  * {@code X-Relops-Actor} is always the authenticated caller. A backend that cannot be reached answers a
  * problem+json naming it: 503 when it refuses or is unknown, 504 when it does not answer in time, 502 otherwise.
  * The gateway's own {@code /api/releases/**} controllers are untouched: these routes match other paths only.
+ * {@code POST /api/targets/webhook/callback/{releaseId}} is relayed to deploy-service too, without a bearer token
+ * (the webhook's HMAC signature is its credential).
  */
 @Configuration(proxyBeanMethods = false)
 class BackendRoutes {
@@ -91,6 +93,24 @@ class BackendRoutes {
     RouterFunction<ServerResponse> applicationRoutes(GatewayProperties properties) {
         return backend("deploy-service", properties.deployUrl(), "/api/applications", "/api/applications/*");
     }
+
+    /**
+     * The webhook target's callbacks, relayed to deploy-service (any of its instances). The external system holds
+     * no relops token: the gateway lets the call through without one (GatewayAuthorization) and deploy-service
+     * checks the HMAC signature of the body, which passes byte for byte (the size limit's cached copy, streamed).
+     */
+    @Bean
+    RouterFunction<ServerResponse> webhookCallbackRoutes(GatewayProperties properties) {
+        return route("deploy-service-webhook-callback")
+                .route(RequestPredicates.POST(WEBHOOK_CALLBACK), http())
+                .before(uri(properties.deployUrl()))
+                .before(actor())
+                .onError(RestClientException.class, (e, request) -> unreachable("deploy-service", e, request))
+                .build();
+    }
+
+    /** Where an external deployment system reports a webhook deploy (docs/deploy-targets.md). */
+    static final String WEBHOOK_CALLBACK = "/api/targets/webhook/callback/{releaseId}";
 
     private static RouterFunction<ServerResponse> backend(String name, URI url, String... patterns) {
         return route(name)

@@ -2,6 +2,7 @@ package io.relops.gateway.security;
 
 import static io.relops.platform.security.AuthorizationMatrix.Access.anyOf;
 import static io.relops.platform.security.AuthorizationMatrix.Access.authenticated;
+import static io.relops.platform.security.AuthorizationMatrix.Access.signed;
 import static io.relops.platform.security.Roles.ADMIN;
 import static io.relops.platform.security.Roles.APPROVER;
 import static io.relops.platform.security.Roles.AUDITOR;
@@ -67,6 +68,9 @@ class GatewayAuthorization {
                 .get("/api/dora", PEOPLE)
                 .get("/api/applications", PEOPLE)
                 .get("/api/applications/{application}", PEOPLE)
+                // an external deployment system calling back: no bearer token, deploy-service checks the HMAC
+                // signature of the body (route/BackendRoutes)
+                .post("/api/targets/webhook/callback/{releaseId}", signed())
                 .build();
     }
 }

@@ -48,6 +48,9 @@ class BackendRoutesIT {
     private static final AtomicReference<String> seenActor = new AtomicReference<>();
     private static final AtomicReference<String> seenQuery = new AtomicReference<>();
     private static final AtomicReference<String> seenBody = new AtomicReference<>();
+    private static final AtomicReference<String> seenSignature = new AtomicReference<>();
+    private static final AtomicReference<String> seenPath = new AtomicReference<>();
+    private static final AtomicReference<byte[]> seenBytes = new AtomicReference<>();
     private static final AtomicLong exportWritten = new AtomicLong();
     private static volatile CountDownLatch firstChunkReceived = new CountDownLatch(1);
     private static final HttpServer backend = startBackend();
@@ -67,6 +70,7 @@ class BackendRoutesIT {
         registry.add("relops.database.url", () -> database);
         registry.add("relops.gateway.backup-url", () -> url);
         registry.add("relops.gateway.audit-url", () -> url);
+        registry.add("relops.gateway.deploy-url", () -> url);
         registry.add("relops.gateway.alert-url", () -> "http://localhost:" + downPort);
         TestCredentials.properties().forEach((key, value) -> registry.add(key, () -> value));
     }
@@ -103,6 +107,25 @@ class BackendRoutesIT {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         assertThat(response.headers().firstValue("Location")).hasValue("/api/backups/42");
         assertThat(seenBody.get()).isEqualTo("{\"application\":\"demo-app\"}");
+    }
+
+    @Test
+    void relaysAWebhookCallbackWithoutATokenAndItsBodyByteForByte() throws Exception {
+        // what an external system signs: odd spacing, unicode and no trailing newline must all arrive as sent
+        byte[] body = "{ \"releaseId\":\"4f1c\",\t\"slot\":\"green\", \"message\":\"déployé ✓\" }"
+                .getBytes(StandardCharsets.UTF_8);
+        seenAuthorization.set("unset");
+        HttpResponse<String> response = send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/targets/webhook/callback/4f1c"))
+                        .header("Content-Type", "application/json")
+                        .header("X-Relops-Signature", "sha256=abc")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        assertThat(seenPath.get()).isEqualTo("/api/targets/webhook/callback/4f1c");
+        assertThat(seenBytes.get()).isEqualTo(body);
+        assertThat(seenSignature.get()).isEqualTo("sha256=abc");
+        assertThat(seenAuthorization.get()).isNull();
     }
 
     @Test
@@ -195,6 +218,7 @@ class BackendRoutesIT {
             HttpServer server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
             server.createContext("/api/backups", BackendRoutesIT::backups);
             server.createContext("/api/audit/export", BackendRoutesIT::export);
+            server.createContext("/api/targets/webhook/callback/", BackendRoutesIT::callback);
             server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
             server.start();
             return server;
@@ -217,6 +241,15 @@ class BackendRoutesIT {
         } else {
             respond(exchange, 404, "application/problem+json", PROBLEM);
         }
+    }
+
+    private static void callback(HttpExchange exchange) throws IOException {
+        seenAuthorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
+        seenSignature.set(exchange.getRequestHeaders().getFirst("X-Relops-Signature"));
+        seenPath.set(exchange.getRequestURI().getPath());
+        seenBytes.set(exchange.getRequestBody().readAllBytes());
+        exchange.sendResponseHeaders(202, -1);
+        exchange.close();
     }
 
     private static void export(HttpExchange exchange) throws IOException {

@@ -7,18 +7,18 @@ import io.relops.deploy.targets.SafeVersion;
 import io.relops.deploy.targets.TargetContext;
 import io.relops.deploy.targets.TargetUnavailableException;
 import io.relops.deploy.targets.Traffic;
-import io.relops.deploy.targets.webhook.WebhookCallbacks.Waiting;
+import io.relops.deploy.targets.webhook.WebhookDeploys.Request;
+import io.relops.deploy.targets.webhook.WebhookDeploys.State;
 import io.relops.platform.redaction.Redaction;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -41,7 +41,10 @@ import tools.jackson.databind.json.JsonMapper;
  * TargetUnavailableException}); any other refusal is final.
  *
  * <p>Calls are repeated after a crash (the contract of {@link DeploymentTarget}): the external
- * system must treat the same {@code action}, release, slot and version as the same request.
+ * system must treat the same {@code action}, release, slot and version as the same request. A deploy
+ * request is recorded in PostgreSQL ({@link WebhookDeploys}) before and after its POST, so a deploy call
+ * repeated after the request was sent, on this instance or another replica, only waits for the callback;
+ * the callback, received by any replica (through the gateway), is stored there too.
  */
 @Component
 public class WebhookTarget implements DeploymentTarget {
@@ -53,20 +56,22 @@ public class WebhookTarget implements DeploymentTarget {
 
     private final RestClient.Builder http;
     private final JsonMapper json;
-    private final WebhookCallbacks callbacks;
+    private final WebhookDeploys deploys;
     private final String callbackBaseUrl;
+    private final Duration pollInterval;
     private final Map<Duration, RestClient> clients = new ConcurrentHashMap<>();
 
     public WebhookTarget(
             RestClient.Builder http,
             JsonMapper json,
-            WebhookCallbacks callbacks,
-            @Value("${relops.deploy.webhook.callback-base-url:http://127.0.0.1:${server.port:8081}}")
-                    String callbackBaseUrl) {
+            WebhookDeploys deploys,
+            @Value("${relops.deploy.webhook.callback-base-url:http://127.0.0.1:8080}") String callbackBaseUrl,
+            @Value("${relops.deploy.webhook.callback-poll-interval:250ms}") Duration pollInterval) {
         this.http = http;
         this.json = json;
-        this.callbacks = callbacks;
+        this.deploys = deploys;
         this.callbackBaseUrl = callbackBaseUrl;
+        this.pollInterval = pollInterval;
     }
 
     @Override
@@ -79,6 +84,11 @@ public class WebhookTarget implements DeploymentTarget {
         return SLOTS;
     }
 
+    /**
+     * Asks the external system to deploy, unless this deploy request was already sent (the call is repeated after
+     * a crash, by this instance or another): then it only waits. The wait polls PostgreSQL for the callback, which
+     * whichever instance receives it stores, until the catalog's deadline counted from when the request was sent.
+     */
     @Override
     public String deploy(TargetContext context, String slot, String version) {
         WebhookSpec spec = spec(context);
@@ -87,17 +97,31 @@ public class WebhookTarget implements DeploymentTarget {
         SafeVersion.require(version);
         // without a release (restoring live versions after a restart) the callback still needs an id
         UUID id = context.releaseId() != null ? context.releaseId() : UUID.randomUUID();
-        String base = spec.callbackBaseUrl() != null ? spec.callbackBaseUrl() : callbackBaseUrl;
-        String callbackUrl = stripSlash(base) + WebhookCallbackController.PATH + "/" + id;
-        Map<String, Object> payload = payload("deploy", context);
-        payload.put("releaseId", id);
-        payload.put("slot", slot);
-        payload.put("version", version);
-        payload.put("callbackUrl", callbackUrl);
-
-        Waiting waiting = callbacks.register(id, application, slot, spec.secret());
-        try {
+        Request request = deploys.record(id, slot, version, application, context.environment());
+        if (!request.version().equals(version)) {
+            throw new DeploymentFailedException(application + " release " + id + " already asked for version "
+                    + request.version() + " on slot " + slot + ", not " + version);
+        }
+        Instant sentAt;
+        if (request.state() == State.SENT && request.sentAt() != null) {
+            sentAt = request.sentAt().toInstant();
+            log.info(
+                    "{}: {} on slot {} was asked of {} at {}; waiting for its callback without asking again",
+                    application,
+                    version,
+                    slot,
+                    shown(spec),
+                    sentAt);
+        } else {
+            String base = spec.callbackBaseUrl() != null ? spec.callbackBaseUrl() : callbackBaseUrl;
+            Map<String, Object> payload = payload("deploy", context);
+            payload.put("releaseId", id);
+            payload.put("slot", slot);
+            payload.put("version", version);
+            payload.put("callbackUrl", stripSlash(base) + WebhookCallbackController.PATH + "/" + id);
             post(spec, "deploy", payload);
+            deploys.sent(id, slot);
+            sentAt = Instant.now();
             log.info(
                     "{}: asked {} to deploy {} on slot {}, waiting up to {} for its callback",
                     application,
@@ -105,28 +129,34 @@ public class WebhookTarget implements DeploymentTarget {
                     version,
                     slot,
                     spec.deadline());
-            WebhookCallback callback = waiting.result().get(spec.deadline().toMillis(), TimeUnit.MILLISECONDS);
-            if (!callback.ready()) {
-                throw new DeploymentFailedException(application + " " + version + " on slot " + slot
-                        + ": the webhook system reported the deploy failed: "
-                        + (callback.message() == null ? "(no message)" : Redaction.redact(callback.message())));
+        }
+        WebhookCallback callback = awaitCallback(id, slot, sentAt.plus(spec.deadline()))
+                .orElseThrow(() -> new DeploymentFailedException(application + " " + version + " on slot " + slot + ": "
+                        + shown(spec) + " did not call back within the deadline of " + spec.deadline()));
+        if (!callback.ready()) {
+            throw new DeploymentFailedException(application + " " + version + " on slot " + slot
+                    + ": the webhook system reported the deploy failed: "
+                    + (callback.message() == null ? "(no message)" : Redaction.redact(callback.message())));
+        }
+        log.info("{}: {} on slot {} is ready at {}", application, version, slot, callback.endpoint());
+        return String.valueOf(callback.endpoint());
+    }
+
+    /** Polls for the callback until {@code deadline}; an interrupt (the call cancelled) ends the wait. */
+    private Optional<WebhookCallback> awaitCallback(UUID id, String slot, Instant deadline) {
+        while (true) {
+            Optional<WebhookCallback> callback = deploys.callback(id, slot);
+            Duration left = Duration.between(Instant.now(), deadline);
+            if (callback.isPresent() || left.isNegative() || left.isZero()) {
+                return callback;
             }
-            log.info("{}: {} on slot {} is ready at {}", application, version, slot, callback.endpoint());
-            return String.valueOf(callback.endpoint());
-        } catch (TimeoutException e) {
-            throw new DeploymentFailedException(application + " " + version + " on slot " + slot + ": " + shown(spec)
-                    + " did not call back within the deadline of " + spec.deadline());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DeploymentFailedException(
-                    "interrupted while waiting for the webhook callback of " + application + " on slot " + slot, e);
-        } catch (ExecutionException e) {
-            throw new DeploymentFailedException(
-                    "the webhook callback of " + application + " on slot " + slot + " failed: "
-                            + Redaction.redact(String.valueOf(e.getCause())),
-                    e);
-        } finally {
-            callbacks.unregister(id, waiting);
+            try {
+                Thread.sleep(Math.min(pollInterval.toMillis(), left.toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DeploymentFailedException(
+                        "interrupted while waiting for the webhook callback of release " + id + " on slot " + slot, e);
+            }
         }
     }
 

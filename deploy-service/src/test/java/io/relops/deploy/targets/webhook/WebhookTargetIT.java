@@ -12,6 +12,7 @@ import io.relops.deploy.targets.DeploymentFailedException;
 import io.relops.deploy.targets.TargetContext;
 import io.relops.deploy.targets.TargetUnavailableException;
 import io.relops.deploy.targets.Traffic;
+import io.relops.deploy.testing.DeployDatabase;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import org.springframework.web.client.RestClient;
@@ -42,14 +44,17 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The webhook target against a real HTTP server standing in for the external system: it checks
  * every request's signature itself (its own HMAC, not relops' code) and calls back through the
- * callback controller (Spring MVC, in-process) as the external system would over HTTP.
+ * callback controller (Spring MVC, in-process) as the external system would over HTTP. Deploy requests
+ * and callbacks live in a real PostgreSQL (deploy-service's schema), as with several instances.
  */
-class WebhookTargetTest {
+class WebhookTargetIT {
 
     private static final String SECRET = "shared-secret-of-shop";
 
     private final JsonMapper json = JsonMapper.builder().build();
-    private final WebhookCallbacks callbacks = new WebhookCallbacks();
+    private static final JdbcClient jdbc = DeployDatabase.fresh("deploy_webhook");
+
+    private final WebhookDeploys deploys = new WebhookDeploys(jdbc);
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final List<Integer> callbackStatuses = new CopyOnWriteArrayList<>();
     private MockMvc deployService;
@@ -65,13 +70,12 @@ class WebhookTargetTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        deployService = MockMvcBuilders.standaloneSetup(new WebhookCallbackController(callbacks, json))
-                .build();
         external = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         external.setExecutor(Executors.newCachedThreadPool());
         external.createContext("/hooks/shop", this::handle);
         external.start();
-        target = new WebhookTarget(RestClient.builder(), json, callbacks, "http://deploy-service.test:8081");
+        target = new WebhookTarget(
+                RestClient.builder(), json, deploys, "http://deploy-service.test:8081", Duration.ofMillis(50));
     }
 
     @AfterEach
@@ -115,7 +119,8 @@ class WebhookTargetTest {
     void deployPostsTheSignedReleaseAndReturnsTheEndpointOfTheCallback() {
         behaviour = request -> new Answer(
                 202,
-                "{\"slot\":\"" + request.get("slot").asString()
+                "{\"releaseId\":\"" + request.get("releaseId").asString() + "\",\"slot\":\""
+                        + request.get("slot").asString()
                         + "\",\"status\":\"ready\",\"endpoint\":\"https://green.shop.example.com\"}");
         TargetContext context = context(Map.of());
 
@@ -140,7 +145,9 @@ class WebhookTargetTest {
     @Test
     void aFailedCallbackFailsTheDeployWithTheExternalMessage() {
         behaviour = request -> new Answer(
-                200, "{\"slot\":\"blue\",\"status\":\"failed\",\"message\":\"quota exceeded in eu-west-1\"}");
+                200,
+                "{\"releaseId\":\"" + request.get("releaseId").asString()
+                        + "\",\"slot\":\"blue\",\"status\":\"failed\",\"message\":\"quota exceeded in eu-west-1\"}");
 
         assertThatThrownBy(() -> target.deploy(context(Map.of()), "blue", "3.1.0"))
                 .isInstanceOf(DeploymentFailedException.class)
@@ -156,10 +163,61 @@ class WebhookTargetTest {
                 .isInstanceOf(DeploymentFailedException.class)
                 .hasMessageContaining("did not call back within the deadline of PT1S");
 
-        // a late callback finds nobody waiting
-        String late = "{\"slot\":\"blue\",\"status\":\"ready\",\"endpoint\":\"http://late.example\"}";
+        // a late callback is taken (the deploy request exists) but changes nothing: the deploy gave up; a replay is 409
+        String late = "{\"releaseId\":\"" + context.releaseId()
+                + "\",\"slot\":\"blue\",\"status\":\"ready\",\"endpoint\":\"http://late.example\"}";
         callBack("http://deploy-service.test:8081/api/targets/webhook/callback/" + context.releaseId(), late);
-        assertThat(callbackStatuses).containsExactly(404);
+        callBack("http://deploy-service.test:8081/api/targets/webhook/callback/" + context.releaseId(), late);
+        assertThat(callbackStatuses).containsExactly(202, 409);
+    }
+
+    @Test
+    void aDeployCallRepeatedOnAnotherInstanceWaitsForTheCallbackWithoutAskingAgain() throws Exception {
+        TargetContext context = context(Map.of());
+        // the first instance sends the request and waits; it is cancelled (its lease lost, or it died)
+        CompletableFuture<Thread> waiting = new CompletableFuture<>();
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
+            waiting.complete(Thread.currentThread());
+            return target.deploy(context, "green", "3.1.0");
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 1);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> deploys.request(context.releaseId(), "green")
+                        .map(request -> request.state() == WebhookDeploys.State.SENT)
+                        .orElse(false));
+        waiting.get().interrupt();
+        assertThatThrownBy(first::join).hasRootCauseInstanceOf(InterruptedException.class);
+
+        // another instance takes the call up: it finds the request sent and only waits for the callback
+        WebhookTarget other = new WebhookTarget(
+                RestClient.builder(),
+                json,
+                new WebhookDeploys(jdbc),
+                "http://deploy-service.test:8081",
+                Duration.ofMillis(50));
+        CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> other.deploy(context, "green", "3.1.0"));
+        await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !second.isDone());
+        callBack(
+                "http://deploy-service.test:8081/api/targets/webhook/callback/" + context.releaseId(),
+                "{\"releaseId\":\"" + context.releaseId()
+                        + "\",\"slot\":\"green\",\"status\":\"ready\",\"endpoint\":\"https://green.example\"}");
+
+        assertThat(second.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("https://green.example");
+        assertThat(received).as("deploy requests at the external system").hasSize(1);
+    }
+
+    @Test
+    void aRequestRecordedButNotYetSentIsSentAgain() {
+        // the instance died between recording the request and the external system's answer: at least once
+        TargetContext context = context(Map.of());
+        deploys.record(context.releaseId(), "blue", "3.1.0", "shop", "prod");
+        behaviour = request -> new Answer(
+                202,
+                "{\"releaseId\":\"" + request.get("releaseId").asString()
+                        + "\",\"slot\":\"blue\",\"status\":\"ready\",\"endpoint\":\"https://blue.example\"}");
+
+        assertThat(target.deploy(context, "blue", "3.1.0")).isEqualTo("https://blue.example");
+        assertThat(received).hasSize(1);
     }
 
     @Test
@@ -256,6 +314,9 @@ class WebhookTargetTest {
         properties.put(prefix + "webhook.timeout", "2s");
         webhook.forEach((key, value) -> properties.put(prefix + "webhook." + key, value));
         DeployCatalog catalog = DeployCatalog.of(new MapConfigurationPropertySource(properties));
+        deployService = MockMvcBuilders.standaloneSetup(
+                        new WebhookCallbackController(deploys, catalog, json, Duration.ofMinutes(10)))
+                .build();
         return new TargetContext(
                 UUID.randomUUID(), "shop", "prod", catalog.application("shop").orElseThrow());
     }
