@@ -8,17 +8,22 @@ import io.relops.deploy.catalog.DeployCatalog.ProcessSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -52,7 +57,11 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
         return "process";
     }
 
-    /** Its processes are deploy-service's children: they stop with it. */
+    /**
+     * Its processes are deploy-service's children: a graceful stop stops them. A deploy-service killed with SIGKILL
+     * (or by the OOM killer) can leave them running with their ports; {@link #deploy} then refuses to start a slot
+     * whose port is taken rather than take the leftover for the new version.
+     */
     @Override
     public boolean outlivesDeployService() {
         return false;
@@ -76,6 +85,8 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
         }
         router(context, process);
         stop(context, slot);
+        stopLeftover(context, slot, process.stopTimeout());
+        requireFree(application, environment, slot, port);
         List<String> command = new ArrayList<>();
         for (String part : process.command()) {
             command.add(part.replace("{java}", javaExecutable())
@@ -104,6 +115,7 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
                     e);
         }
         processes.put(key(context, slot), started);
+        writePidFile(context, slot, started);
         log.info(
                 "started {} {} in {} on slot {} (pid {}, port {}, log {})",
                 application,
@@ -115,6 +127,98 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
                 logFile);
         awaitReady(application, slot, version, port, started, process.readyTimeout(), logFile);
         return "http://127.0.0.1:" + port;
+    }
+
+    /**
+     * A slot's process as a file ({@code <app>-<env>-<slot>.pid} beside its log: pid and start time), so that one left
+     * running by a deploy-service killed with SIGKILL is stopped by the next instance that deploys the slot. The start
+     * time guards against a reused pid: a process that is not the one recorded is never touched.
+     */
+    private void writePidFile(TargetContext context, String slot, Process process) {
+        long started = process.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+        try {
+            Files.writeString(
+                    pidFile(context.application(), context.environment(), slot), process.pid() + " " + started + "\n");
+        } catch (IOException e) {
+            log.warn("cannot record the pid of {} on slot {}: {}", context.application(), slot, e.getMessage());
+        }
+    }
+
+    private void deletePidFile(String application, String environment, String slot) {
+        try {
+            Files.deleteIfExists(pidFile(application, environment, slot));
+        } catch (IOException e) {
+            log.warn("cannot delete the pid file of {} on slot {}: {}", application, slot, e.getMessage());
+        }
+    }
+
+    private Path pidFile(String application, String environment, String slot) {
+        return logDirectory.resolve(application + "-" + environment + "-" + slot + ".pid");
+    }
+
+    /** Stops the slot's process recorded by an earlier deploy-service that did not stop it (killed). */
+    private void stopLeftover(TargetContext context, String slot, Duration grace) {
+        Path file = pidFile(context.application(), context.environment(), slot);
+        Optional<ProcessHandle> leftover;
+        try {
+            leftover = Files.exists(file) ? recorded(Files.readString(file)) : Optional.empty();
+        } catch (IOException e) {
+            leftover = Optional.empty();
+        }
+        leftover.ifPresent(process -> {
+            log.warn(
+                    "{} in {}: slot {} still runs pid {}, left by a deploy-service that did not stop it; stopping it",
+                    context.application(),
+                    context.environment(),
+                    slot,
+                    process.pid());
+            process.destroy();
+            try {
+                process.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                process.destroyForcibly();
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        });
+        deletePidFile(context.application(), context.environment(), slot);
+    }
+
+    /** The live process a pid file names, when its start time is the one recorded (no reused pid). */
+    private static Optional<ProcessHandle> recorded(String line) {
+        String[] parts = line.strip().split(" ");
+        if (parts.length != 2) {
+            return Optional.empty();
+        }
+        try {
+            long pid = Long.parseLong(parts[0]);
+            long started = Long.parseLong(parts[1]);
+            return ProcessHandle.of(pid)
+                    .filter(ProcessHandle::isAlive)
+                    .filter(handle -> handle.info()
+                                    .startInstant()
+                                    .map(Instant::toEpochMilli)
+                                    .orElse(-1L)
+                            == started);
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Readiness is "something accepts connections on the port": a process left over by a killed deploy-service would
+     * pass it for the version being deployed. So a slot starts only on a port nobody listens on.
+     */
+    private static void requireFree(String application, String environment, String slot, int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress("127.0.0.1", port));
+        } catch (IOException e) {
+            throw new DeploymentFailedException(application + " (" + environment + "): port " + port + " of slot "
+                    + slot + " is in use by a process deploy-service did not start (a slot left over by a"
+                    + " deploy-service that was killed?); stop it, e.g. `fuser -k " + port + "/tcp`, and retry");
+        }
     }
 
     private void awaitReady(
@@ -178,6 +282,7 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
     public void stop(TargetContext context, String slot) {
         Process process = processes.remove(key(context, slot));
         if (process != null) {
+            deletePidFile(context.application(), context.environment(), slot);
             terminate(process, spec(context).stopTimeout());
             log.info(
                     "stopped {} in {} on slot {} (pid {})",

@@ -132,7 +132,9 @@ class WebhookCallbackController {
      * place that reads them from the catalog for a callback.
      */
     private Optional<WebhookSpec> webhookOf(String application, String environment) {
-        return catalog.application(application, environment).map(ApplicationSpec::target).map(TargetSpec::webhook);
+        return catalog.application(application, environment)
+                .map(ApplicationSpec::target)
+                .map(TargetSpec::webhook);
     }
 
     private @Nullable String invalid(@Nullable WebhookCallback callback, UUID id, List<Request> requests) {
