@@ -3,7 +3,7 @@
 # examples/ci/github-actions.yml, in POSIX sh.
 #   1. docker build and push IMAGE:VERSION (skipped with SKIP_IMAGE=1: the image exists already),
 #   2. relops release create APP VERSION -e staging --wait,
-#   3. relops release promote-env APP staging production --wait (waits for the approver, then for the release).
+#   3. relops release promote-env APP staging production --version VERSION --wait (waits for the approver, then for the release).
 # It stops at the first step that fails, with that step's exit code, so the CI job fails with it.
 #
 # Environment:
@@ -83,6 +83,6 @@ step "release $APP $VERSION to staging" \
   $RELOPS release create "$APP" "$VERSION" -e staging --wait --timeout "${STAGING_TIMEOUT:-20m}"
 
 step "promote $APP from staging to production (waits for the approver)" \
-  $RELOPS release promote-env "$APP" staging production --wait --timeout "${PRODUCTION_TIMEOUT:-8h}"
+  $RELOPS release promote-env "$APP" staging production --version "$VERSION" --wait --timeout "${PRODUCTION_TIMEOUT:-8h}"
 
 echo "release.sh: $APP $VERSION released to staging and production"

@@ -190,7 +190,8 @@ final class ReleaseCommand {
             description = {
                 "Requests a release to TO of the version FROM runs now (read from GET /api/applications/{app}).",
                 "TO's promotion rule is checked by the gateway: refused with exit 5 naming what is missing.",
-                "Exit 1 when FROM runs no version. With --wait, like 'release create --wait' (an approval is waited for)."
+                "Exit 1 when FROM runs no version, or with --version another one than FROM runs.",
+                "With --wait, like 'release create --wait' (an approval is waited for)."
             })
     static final class PromoteEnvironment extends GatewayCommand {
 
@@ -202,6 +203,14 @@ final class ReleaseCommand {
 
         @Parameters(index = "2", paramLabel = "TO", description = "The environment to release it to.")
         String to;
+
+        @picocli.CommandLine.Option(
+                names = "--version",
+                paramLabel = "VERSION",
+                description = "Promote only if FROM runs this version (a pipeline's own build): exit 1 otherwise, e.g."
+                        + " when FROM was rolled back to an older one since.")
+        @Nullable
+        String expected;
 
         @picocli.CommandLine.Mixin
         Waiting waiting = new Waiting();
@@ -221,6 +230,12 @@ final class ReleaseCommand {
                         ExitCode.FAILED,
                         from + " runs no version of " + application + ": release one there first (relops release"
                                 + " create " + application + " VERSION -e " + from + ")");
+            }
+            if (expected != null && !expected.equals(version)) {
+                throw new GatewayException(
+                        ExitCode.FAILED,
+                        from + " runs " + application + " " + version + ", not " + expected
+                                + " (rolled back, or released again since?): nothing promoted");
             }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("application", application);

@@ -88,6 +88,43 @@ class PromoteEnvironmentTest {
     }
 
     @Test
+    void withAVersionPromotesOnlyWhenTheSourceEnvironmentStillRunsIt() throws Exception {
+        String url = gateway(DEMO_APP, 202, "{\"releaseId\":\"r9\",\"status\":\"REQUESTED\"}");
+
+        assertThat(relops(
+                        "--server",
+                        url,
+                        "--token",
+                        "t",
+                        "release",
+                        "promote-env",
+                        "demo-app",
+                        "staging",
+                        "production",
+                        "--version",
+                        "1.2.0"))
+                .isEqualTo(ExitCode.FAILED);
+        assertThat(err.toString()).contains("staging runs demo-app 1.1.0, not 1.2.0");
+        assertThat(seen).allMatch(request -> request.startsWith("GET "));
+
+        assertThat(relops(
+                        "--server",
+                        url,
+                        "--token",
+                        "t",
+                        "release",
+                        "promote-env",
+                        "demo-app",
+                        "staging",
+                        "production",
+                        "--version",
+                        "1.1.0"))
+                .as(err.toString())
+                .isZero();
+        assertThat(seen).last().asString().startsWith("POST /api/releases");
+    }
+
+    @Test
     void aRefusedPromotionExitsWithTheConflictCodeAndTheGatewaysReason() throws Exception {
         String url = gateway(
                 DEMO_APP,
