@@ -33,7 +33,8 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The gateway in front of three deploy-service instances, one of them down (its port refuses connections) and two
  * stand-ins that record what reaches them: the routes and the gateway's own calls keep answering, a request that
- * the dead instance refused goes to a live one, and a POST reaches exactly one instance.
+ * the dead instance refused goes to a live one, and a POST reaches exactly one instance, even when that instance
+ * fails after receiving it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class DeployServiceInstancesIT {
@@ -117,6 +118,29 @@ class DeployServiceInstancesIT {
     }
 
     @Test
+    void neverSendsAgainAPostThatReachedAnInstanceEvenWhenItFailed() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            // the instance reads the body, then drops the connection without answering: it may have acted on it
+            HttpResponse<String> response = send(HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + port + "/api/targets/webhook/callback/drop-" + i))
+                    .header("Content-Type", "application/json")
+                    .header("X-Relops-Signature", "sha256=abc")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"releaseId\":\"drop-" + i + "\"}")));
+
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(502);
+            assertThat(response.body()).contains("\"backend\":\"deploy-service\"");
+        }
+
+        List<String> delivered = new java.util.ArrayList<>(first.requests);
+        delivered.addAll(second.requests);
+        assertThat(delivered)
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 4)
+                        .mapToObj(i ->
+                                "POST /api/targets/webhook/callback/drop-" + i + " {\"releaseId\":\"drop-" + i + "\"}")
+                        .toList());
+    }
+
+    @Test
     void theGatewaysOwnCallsReachALiveInstance() {
         for (int i = 0; i < CALLS; i++) {
             List<Map<String, Object>> applications = backends.applications();
@@ -157,7 +181,9 @@ class DeployServiceInstancesIT {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String path = exchange.getRequestURI().getPath();
             requests.add(exchange.getRequestMethod() + " " + path + (body.isEmpty() ? "" : " " + body));
-            if (path.startsWith("/api/targets/webhook/callback/")) {
+            if (path.startsWith("/api/targets/webhook/callback/drop-")) {
+                exchange.close();
+            } else if (path.startsWith("/api/targets/webhook/callback/")) {
                 respond(exchange, 202, "");
             } else if (path.equals("/api/applications")) {
                 respond(exchange, 200, "[{\"application\":\"demo-app\"}]");
