@@ -30,8 +30,8 @@ import org.springframework.util.FileSystemUtils;
 
 /**
  * The acceptance test of deploy-service with replicas (docs/deploy-service.md, "Replicas"): two deploy-service
- * processes on one PostgreSQL and Kafka, behind one address for the gateway (as a Kubernetes Service), the gateway,
- * healthcheck-service, and a webhook target whose external system calls back <b>through the gateway</b>. The
+ * processes on one PostgreSQL and Kafka, both given to the gateway (which load-balances over them and skips the one
+ * that is down), healthcheck-service, and a webhook target whose external system calls back <b>through the gateway</b>. The
  * instance that sent the deploy request is killed with SIGKILL while the external system holds its callback; the
  * callback then reaches the other instance, which holds the deploy call once its lease expires: the release
  * completes exactly once and the target received exactly one deploy request. A replay of the callback is refused.
@@ -43,7 +43,6 @@ class DeployServiceReplicasIT {
 
     private static Path work;
     private static TargetReceiver receiver;
-    private static FailoverProxy deployServices;
     private static LocalSuite suite;
     private static int replica;
     private static String operatorToken;
@@ -65,7 +64,6 @@ class DeployServiceReplicasIT {
             ports.put(service, freePort());
         }
         int replicaPort = freePort();
-        deployServices = new FailoverProxy(List.of(ports.get("deploy-service"), replicaPort));
         Path catalog = work.resolve("catalog.yml");
         Files.writeString(catalog, catalog(secret));
         Map<String, String> tokens = new LinkedHashMap<>();
@@ -85,9 +83,9 @@ class DeployServiceReplicasIT {
                 ports,
                 tokens,
                 Map.of(
-                        // the gateway reaches deploy-service through one address in front of both instances
+                        // the gateway balances over both instances; the second starts after the suite
                         "RELOPS_DEPLOY_URL",
-                        deployServices.url(),
+                        "http://localhost:" + ports.get("deploy-service") + ",http://localhost:" + replicaPort,
                         // the services this test does not run: nothing listens there
                         "RELOPS_AUDIT_URL",
                         "http://127.0.0.1:9",
@@ -109,9 +107,6 @@ class DeployServiceReplicasIT {
         }
         if (receiver != null) {
             receiver.close();
-        }
-        if (deployServices != null) {
-            deployServices.close();
         }
         if (passed) {
             FileSystemUtils.deleteRecursively(work.toFile());
@@ -199,18 +194,27 @@ class DeployServiceReplicasIT {
         return EventJson.mapper().readTree(answer.body()).path("releaseId").asString();
     }
 
-    /** The release's status from deploy-service (either instance); the gateway's release page needs audit-service. */
+    /**
+     * The release's status through the gateway's release list (deploy-service, whichever instance is alive; the
+     * release page would need audit-service, which this test does not run).
+     */
     private String status(String releaseId) throws IOException, InterruptedException {
         HttpResponse<String> answer = http.send(
-                HttpRequest.newBuilder(URI.create(deployServices.url() + "/api/releases/" + releaseId))
+                HttpRequest.newBuilder(URI.create(suite.url("gateway-service") + "/api/releases?application="
+                                + APPLICATION + "&limit=50"))
                         .timeout(Duration.ofSeconds(10))
                         .header("Authorization", "Bearer " + operatorToken)
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (answer.statusCode() != 200) {
-            throw new IOException("GET /api/releases/" + releaseId + " answered " + answer.statusCode());
+            throw new IOException("GET /api/releases answered " + answer.statusCode() + ": " + answer.body());
         }
-        return EventJson.mapper().readTree(answer.body()).path("status").asString();
+        for (var release : EventJson.mapper().readTree(answer.body())) {
+            if (release.path("releaseId").asString().equals(releaseId)) {
+                return release.path("status").asString();
+            }
+        }
+        throw new IOException("release " + releaseId + " is not in the gateway's list: " + answer.body());
     }
 
     /** The first column of the first row, as text. */

@@ -70,9 +70,8 @@ class FaultInjectionIT {
     private static TargetReceiver receiver;
     private static LocalSuite suite;
     /** deploy-service's address for the gateway: its first instance, and the second one a scenario starts. */
-    private static FailoverProxy deployServices;
-
     private static int secondDeployPort;
+
     private static ReleaseLoad load;
     private static Invariants invariants;
     private static final Map<String, String> tokens = new LinkedHashMap<>();
@@ -117,7 +116,6 @@ class FaultInjectionIT {
         Map<String, Integer> ports = new LinkedHashMap<>();
         SuiteOptions.DEFAULT_PORTS.keySet().forEach(service -> ports.put(service, freePort()));
         secondDeployPort = freePort();
-        deployServices = new FailoverProxy(List.of(ports.get("deploy-service"), secondDeployPort));
         for (String role : List.of("operator", "approver", "auditor", "admin")) {
             tokens.put(role, "faults-" + role + "-" + run);
         }
@@ -132,8 +130,10 @@ class FaultInjectionIT {
                 0,
                 ports,
                 tokens,
-                // the gateway reaches deploy-service through one address, as through a Kubernetes Service
-                Map.of("RELOPS_DEPLOY_URL", deployServices.url()));
+                // the gateway balances over deploy-service's first instance and the second one a scenario starts
+                Map.of(
+                        "RELOPS_DEPLOY_URL",
+                        "http://localhost:" + ports.get("deploy-service") + ",http://localhost:" + secondDeployPort));
         suite = new LocalSuite(options, line -> System.out.println("[suite] " + line)).start();
         load = new ReleaseLoad(URI.create(suite.url("gateway-service")), tokens.get("operator"), APPLICATIONS);
         invariants = new Invariants(
@@ -160,9 +160,6 @@ class FaultInjectionIT {
         }
         if (receiver != null) {
             receiver.close();
-        }
-        if (deployServices != null) {
-            deployServices.close();
         }
         Path database = postgres == null ? null : postgres.directory();
         stopInfrastructure();

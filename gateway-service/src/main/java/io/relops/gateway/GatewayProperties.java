@@ -1,13 +1,18 @@
 package io.relops.gateway;
 
+import jakarta.validation.constraints.NotEmpty;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.bind.Name;
+import org.springframework.validation.annotation.Validated;
 
 /**
- * @param deployUrl base URL of deploy-service
+ * @param deployUrls base URLs of deploy-service's instances (property {@code deploy-url}, comma-separated): one URL is
+ *     called as it is; several are load-balanced, an instance that refuses the connection skipped (deploy/DeployService)
  * @param auditUrl base URL of audit-service ({@code /api/audit/**} is routed there)
  * @param serviceToken the gateway's own bearer token (role {@code timeline} at audit-service) for the
  *     release timeline it composes into {@code GET /api/releases/{id}}; blank: the caller's token is
@@ -17,8 +22,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param routes how the query routes reach their backends
  */
 @ConfigurationProperties("relops.gateway")
+@Validated
 public record GatewayProperties(
-        URI deployUrl,
+        @Name("deploy-url") @NotEmpty List<URI> deployUrls,
         URI auditUrl,
         @Nullable String serviceToken,
         @DefaultValue("http://localhost:8083") URI backupUrl,

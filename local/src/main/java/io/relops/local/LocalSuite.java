@@ -67,7 +67,7 @@ public final class LocalSuite implements AutoCloseable {
         return jdbcUrl;
     }
 
-    /** The URL of {@code service}'s first instance (the one the other services and the gateway call). */
+    /** The URL of {@code service}'s first instance (the one the other services call; the gateway calls them all). */
     public String url(String service) {
         return url(service, 1);
     }
@@ -256,7 +256,7 @@ public final class LocalSuite implements AutoCloseable {
                 postgres != null
                         ? databaseRole(service)
                         : options.jdbcUser() == null ? "postgres" : options.jdbcUser());
-        // the other services are called at their first instance (docs/cli.md, Replicas)
+        // the other services are called at their first instance (docs/cli.md, Replicas); the gateway: below
         Map.of(
                         "RELOPS_DEPLOY_URL", "deploy-service",
                         "RELOPS_AUDIT_URL", "audit-service",
@@ -267,6 +267,14 @@ public final class LocalSuite implements AutoCloseable {
                         env.put(variable, url(other));
                     }
                 });
+        // the gateway balances over every deploy-service instance, skipping one that is down (docs/cli.md, Replicas)
+        if (service.equals("gateway-service") && options.servicePorts().containsKey("deploy-service")) {
+            env.put(
+                    "RELOPS_DEPLOY_URL",
+                    options.ports("deploy-service").stream()
+                            .map(port -> "http://localhost:" + port)
+                            .collect(java.util.stream.Collectors.joining(",")));
+        }
         // the gateway's address as the world sees it: a webhook target's external system calls back there
         if (options.servicePorts().containsKey("gateway-service")) {
             env.put("RELOPS_GATEWAY_PUBLIC_URL", url("gateway-service"));

@@ -1,6 +1,7 @@
 package io.relops.gateway.console;
 
 import io.relops.gateway.GatewayProperties;
+import io.relops.gateway.deploy.DeployService;
 import java.io.OutputStream;
 import java.net.URI;
 import java.time.Duration;
@@ -42,26 +43,28 @@ class ConsoleBackends {
     private final RestClient deploy;
     private final JsonMapper json;
 
-    ConsoleBackends(RestClient.Builder builder, GatewayProperties properties, JsonMapper json) {
+    ConsoleBackends(
+            RestClient.Builder builder, GatewayProperties properties, DeployService deployService, JsonMapper json) {
         this.json = json;
         var requestFactory = ClientHttpRequestFactoryBuilder.jdk()
                 .build(HttpClientSettings.defaults()
                         .withConnectTimeout(Duration.ofSeconds(2))
                         .withReadTimeout(Duration.ofSeconds(10)));
-        this.backup = client(builder, "backup-service", properties.backupUrl(), requestFactory);
-        this.alert = client(builder, "alert-service", properties.alertUrl(), requestFactory);
-        this.audit = client(builder, "audit-service", properties.auditUrl(), requestFactory);
-        this.deploy = client(builder, "deploy-service", properties.deployUrl(), requestFactory);
+        this.backup = client(at(builder, properties.backupUrl()), "backup-service", requestFactory);
+        this.alert = client(at(builder, properties.alertUrl()), "alert-service", requestFactory);
+        this.audit = client(at(builder, properties.auditUrl()), "audit-service", requestFactory);
+        this.deploy = client(deployService.client(builder.clone()), "deploy-service", requestFactory);
+    }
+
+    private static RestClient.Builder at(RestClient.Builder builder, URI base) {
+        return builder.clone().baseUrl(base.toString());
     }
 
     private RestClient client(
             RestClient.Builder builder,
             String name,
-            URI base,
             org.springframework.http.client.ClientHttpRequestFactory requestFactory) {
-        return builder.clone()
-                .baseUrl(base.toString())
-                .requestFactory(requestFactory)
+        return builder.requestFactory(requestFactory)
                 .defaultStatusHandler(HttpStatusCode::isError, (request, response) -> {
                     throw problem(name, response);
                 })

@@ -1,6 +1,7 @@
 package io.relops.gateway.release;
 
 import io.relops.gateway.GatewayProperties;
+import io.relops.gateway.deploy.DeployService;
 import io.relops.gateway.security.CallerCredentials;
 import java.time.Duration;
 import java.util.List;
@@ -31,13 +32,17 @@ public class Backends {
     private final RestClient deploy;
     private final RestClient audit;
 
-    Backends(RestClient.Builder builder, GatewayProperties properties, CallerCredentials callerCredentials) {
+    Backends(
+            RestClient.Builder builder,
+            GatewayProperties properties,
+            DeployService deployService,
+            CallerCredentials callerCredentials) {
         var requestFactory = org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder.jdk()
                 .build(HttpClientSettings.defaults()
                         .withConnectTimeout(Duration.ofSeconds(2))
                         .withReadTimeout(Duration.ofSeconds(5)));
-        this.deploy = builder.clone()
-                .baseUrl(properties.deployUrl().toString())
+        this.deploy = deployService
+                .client(builder.clone())
                 .requestFactory(requestFactory)
                 .requestInterceptor(callerCredentials)
                 .build();

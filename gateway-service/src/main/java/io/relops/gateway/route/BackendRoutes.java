@@ -5,6 +5,7 @@ import static org.springframework.cloud.gateway.server.mvc.handler.GatewayRouter
 import static org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctions.http;
 
 import io.relops.gateway.GatewayProperties;
+import io.relops.gateway.deploy.DeployService;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;
@@ -27,6 +28,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
+import org.springframework.web.servlet.function.HandlerFilterFunction;
 import org.springframework.web.servlet.function.RequestPredicate;
 import org.springframework.web.servlet.function.RequestPredicates;
 import org.springframework.web.servlet.function.RouterFunction;
@@ -43,7 +45,8 @@ import org.springframework.web.servlet.function.ServerResponse;
  * problem+json naming it: 503 when it refuses or is unknown, 504 when it does not answer in time, 502 otherwise.
  * The gateway's own {@code /api/releases/**} controllers are untouched: these routes match other paths only.
  * {@code POST /api/targets/webhook/callback/{releaseId}} is relayed to deploy-service too, without a bearer token
- * (the webhook's HMAC signature is its credential).
+ * (the webhook's HMAC signature is its credential). deploy-service may be several instances (deploy/DeployService):
+ * a request an instance did not take goes to the next one.
  */
 @Configuration(proxyBeanMethods = false)
 class BackendRoutes {
@@ -84,14 +87,14 @@ class BackendRoutes {
     }
 
     @Bean
-    RouterFunction<ServerResponse> doraRoutes(GatewayProperties properties) {
-        return backend("deploy-service", properties.deployUrl(), "/api/dora");
+    RouterFunction<ServerResponse> doraRoutes(DeployService deployService) {
+        return backend("deploy-service", deployService.route(), "/api/dora");
     }
 
     /** Applications at a glance: per environment the live version, last release and promotion readiness. */
     @Bean
-    RouterFunction<ServerResponse> applicationRoutes(GatewayProperties properties) {
-        return backend("deploy-service", properties.deployUrl(), "/api/applications", "/api/applications/*");
+    RouterFunction<ServerResponse> applicationRoutes(DeployService deployService) {
+        return backend("deploy-service", deployService.route(), "/api/applications", "/api/applications/*");
     }
 
     /**
@@ -100,12 +103,12 @@ class BackendRoutes {
      * checks the HMAC signature of the body, which passes byte for byte (the size limit's cached copy, streamed).
      */
     @Bean
-    RouterFunction<ServerResponse> webhookCallbackRoutes(GatewayProperties properties) {
+    RouterFunction<ServerResponse> webhookCallbackRoutes(DeployService deployService) {
         return route("deploy-service-webhook-callback")
                 .route(RequestPredicates.POST(WEBHOOK_CALLBACK), http())
-                .before(uri(properties.deployUrl()))
+                .filter(unreachableAsProblem("deploy-service"))
                 .before(actor())
-                .onError(RestClientException.class, (e, request) -> unreachable("deploy-service", e, request))
+                .filter(deployService.route())
                 .build();
     }
 
@@ -113,6 +116,12 @@ class BackendRoutes {
     static final String WEBHOOK_CALLBACK = "/api/targets/webhook/callback/{releaseId}";
 
     private static RouterFunction<ServerResponse> backend(String name, URI url, String... patterns) {
+        return backend(name, HandlerFilterFunction.ofRequestProcessor(uri(url)::apply), patterns);
+    }
+
+    /** A route to backend {@code name}, {@code to} choosing the instance. */
+    private static RouterFunction<ServerResponse> backend(
+            String name, HandlerFilterFunction<ServerResponse, ServerResponse> to, String... patterns) {
         return route(name)
                 .route(
                         Arrays.stream(patterns)
@@ -120,10 +129,27 @@ class BackendRoutes {
                                 .reduce(RequestPredicate::or)
                                 .orElseThrow(),
                         http())
-                .before(uri(url))
+                .filter(unreachableAsProblem(name))
                 .before(actor())
-                .onError(RestClientException.class, (e, request) -> unreachable(name, e, request))
+                .filter(to)
                 .build();
+    }
+
+    /**
+     * Outermost (around the choice of instance and its retries, which {@code onError} handlers would not be): a
+     * backend that could not be called or failed to answer becomes a problem naming it.
+     */
+    private static HandlerFilterFunction<ServerResponse, ServerResponse> unreachableAsProblem(String backend) {
+        return (request, next) -> {
+            try {
+                return next.handle(request);
+            } catch (Exception e) {
+                if (causedBy(e, RestClientException.class)) {
+                    return unreachable(backend, e, request);
+                }
+                throw e;
+            }
+        };
     }
 
     /** Replaces whatever {@code X-Relops-Actor} the caller sent with the authenticated principal's name. */
