@@ -289,13 +289,9 @@ public class ReleaseEngine {
     private Facts facts(Release release, LifecycleInput input) {
         OffsetDateTime now = OffsetDateTime.now();
         if (input instanceof Start || input instanceof Approve) {
-            return new Facts(
-                            now,
-                            false,
-                            null,
-                            releases.backupOutcome(release.id()).orElse(null),
-                            null)
-                    .withPromotion(promotionNow(release));
+            ReleaseRepository.BackupOutcome backup =
+                    releases.backupOutcome(release.id()).orElse(null);
+            return new Facts(now, false, null, backup, promotionNow(release));
         }
         if (input instanceof BackupDone) {
             return Facts.at(now).withPromotion(promotionNow(release));
