@@ -27,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  * completed release resolves everything of its environment; {@code backup.completed} / {@code
  * restore.completed} resolve their failures. {@code release.completed} also fires an informational
  * {@code ReleaseCompleted} alert that resolves by itself after the resolve timeout (it is notified
- * only where a route sends {@code severity="info"} to a receiver).
+ * only where a route sends {@code severity="info"} to a receiver). A {@code deployment.failed} that marks a refusal
+ * ({@code refused}: the environment's promotion rule turned the release down, nothing was deployed) fires nothing.
  */
 public final class AlertRules {
 
@@ -43,7 +44,10 @@ public final class AlertRules {
         List<AlertSignal> out = new ArrayList<>();
         Object data = event.data();
         String app = event.subject();
-        if (data instanceof DeploymentFailed f) {
+        if (data instanceof DeploymentFailed f && Boolean.TRUE.equals(f.refused())) {
+            // a release refused by its environment's promotion rule (REJECTED, nothing deployed): not a failed
+            // deployment, and nobody is paged; the refusal stays on the release's timeline and in the audit log
+        } else if (data instanceof DeploymentFailed f) {
             out.add(fire(
                     event,
                     "DeploymentFailed",

@@ -14,11 +14,13 @@ import io.relops.common.codec.CloudEventCodec;
 import io.relops.common.codec.EncodedEvent;
 import io.relops.common.codec.EventJson;
 import io.relops.common.event.AlertAcknowledged;
+import io.relops.common.event.DeploymentFailed;
 import io.relops.common.event.EventData;
 import io.relops.common.event.HealthFailed;
 import io.relops.common.event.HealthVerified;
 import io.relops.common.event.ProbeResult;
 import io.relops.common.event.RelopsEvent;
+import io.relops.common.event.RollbackFailed;
 import io.relops.common.event.SilenceCreated;
 import io.relops.common.event.SilenceExpired;
 import io.relops.common.event.SilenceUpdated;
@@ -332,6 +334,35 @@ class AlertingIT {
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() ->
                         assertThat(receivers.delivered("/slack/team", app)).hasSize(1));
+    }
+
+    @Test
+    void aRefusedPromotionIsNotAFailedDeploymentAndPagesNobody() throws Exception {
+        String app = "refused-" + RUN;
+        String releaseTopic = "relops.release." + RUN;
+        send(
+                releaseTopic,
+                new DeploymentFailed(
+                        UUID.randomUUID(),
+                        app,
+                        "production",
+                        "3.0.0",
+                        null,
+                        "promotion to production refused: " + app + " 3.0.0 was rolled back in staging",
+                        true));
+        // then an alerting event of the same application on the same topic (same key, same partition): once its
+        // alert is there, the refusal before it has been consumed
+        send(releaseTopic, new RollbackFailed(UUID.randomUUID(), app, "production", "router down"));
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(getJson("/api/alerts?application=" + app))
+                        .extracting(
+                                alert -> alert.path("labels").path("alertname").asString())
+                        .contains("RollbackFailed"));
+        assertThat(getJson("/api/alerts?application=" + app))
+                .as("the refusal raised no DeploymentFailed alert")
+                .extracting(alert -> alert.path("labels").path("alertname").asString())
+                .containsExactly("RollbackFailed");
     }
 
     @Test

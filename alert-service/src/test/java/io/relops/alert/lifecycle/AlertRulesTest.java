@@ -2,6 +2,7 @@ package io.relops.alert.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.relops.common.event.DeploymentFailed;
 import io.relops.common.event.DeploymentReady;
 import io.relops.common.event.HealthFailed;
 import io.relops.common.event.ProbeResult;
@@ -72,6 +73,27 @@ class AlertRulesTest {
                             .contains("2.0.0-broken was rolled back")
                             .contains("serving 1.1.0");
                 });
+    }
+
+    @Test
+    void aFailedDeploymentFiresACriticalAlertButARefusedPromotionFiresNothing() {
+        var failed = rules.signals(event(
+                new DeploymentFailed(RELEASE, "demo-app", "production", "2.0.0", "green", "exited with code 1", null)));
+        var refused = rules.signals(event(new DeploymentFailed(
+                RELEASE,
+                "demo-app",
+                "production",
+                "2.0.0",
+                null,
+                "promotion to production refused: demo-app 2.0.0 has not completed in staging",
+                true)));
+
+        assertThat(failed).singleElement().satisfies(s -> {
+            assertThat(s.firing()).isTrue();
+            assertThat(s.alertname()).isEqualTo("DeploymentFailed");
+            assertThat(s.severity()).isEqualTo("critical");
+        });
+        assertThat(refused).as("a refusal is not a failed deployment").isEmpty();
     }
 
     @Test

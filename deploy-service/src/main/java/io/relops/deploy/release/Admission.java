@@ -105,7 +105,8 @@ record Admission(
                                 release.environment(),
                                 release.version(),
                                 null,
-                                String.valueOf(refusal)))),
+                                String.valueOf(refusal),
+                                refusedAs == ReleaseStatus.REJECTED ? Boolean.TRUE : null))),
                 List.of(),
                 List.of(new Effect.Outcome(ReleaseOutcome.REFUSED)),
                 null);

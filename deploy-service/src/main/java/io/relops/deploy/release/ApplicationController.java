@@ -53,7 +53,8 @@ class ApplicationController {
 
     /**
      * Whether {@code version} may be released to {@code environment} now: {@code ready} and, when not, what is missing
-     * ({@code not-completed}, {@code rolled-back}, {@code soak}); an environment without a promotion rule is always
+     * ({@code not-completed}, {@code rolled-back}, {@code rolling-back}, {@code rollback-failed}, {@code soak}); an
+     * environment without a promotion rule is always
      * ready ({@code from} null).
      */
     @GetMapping("/{application}/environments/{environment}/promotion")

@@ -1,5 +1,6 @@
 package io.relops.deploy.release;
 
+import io.relops.common.release.ReleaseStatus;
 import io.relops.deploy.catalog.DeployCatalog.PromotionSpec;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -17,7 +18,9 @@ import org.jspecify.annotations.Nullable;
  *       time of completion the start of the soak;
  *   <li>with {@code notRolledBack} (the default), no release of that version in {@code from} ended ROLLED_BACK at or
  *       after that time: neither the source itself (a manual rollback of the live release, or {@code health.failed}
- *       in its watch window) nor a later release of the same version;
+ *       in its watch window) nor a later release of the same version; and no such release is ROLLING_BACK now, or
+ *       had a rollback that failed (a restore that failed leaves it COMPLETED, still serving a version found bad;
+ *       a rollback past its deadline ends it FAILED) — a rollback started at or after that time counts;
  *   <li>at least {@code soak} has passed since that time.
  * </ol>
  *
@@ -41,6 +44,8 @@ record Promotion(
         NONE,
         NOT_COMPLETED,
         ROLLED_BACK,
+        ROLLING_BACK,
+        ROLLBACK_FAILED,
         SOAK;
 
         String wireName() {
@@ -48,8 +53,25 @@ record Promotion(
         }
     }
 
-    /** What {@code from} knows about the version: its newest completed release, and its newest rollback. */
-    record Evidence(@Nullable Completed completed, @Nullable OffsetDateTime rolledBackAt) {}
+    /**
+     * What {@code from} knows about the version: its newest completed release, its newest rollback (ended
+     * ROLLED_BACK), and its newest rollback that did not end ROLLED_BACK (in progress, or failed).
+     */
+    record Evidence(
+            @Nullable Completed completed,
+            @Nullable OffsetDateTime rolledBackAt,
+            @Nullable Unsettled unsettled) {
+
+        Evidence(@Nullable Completed completed, @Nullable OffsetDateTime rolledBackAt) {
+            this(completed, rolledBackAt, null);
+        }
+    }
+
+    /**
+     * A release of the version whose rollback started at {@code since} and did not end ROLLED_BACK: it is
+     * ROLLING_BACK still, or its rollback failed (COMPLETED again after a failed restore, or FAILED).
+     */
+    record Unsettled(UUID releaseId, ReleaseStatus status, OffsetDateTime since) {}
 
     /** A release of the version that reached COMPLETED, and when. */
     record Completed(UUID releaseId, OffsetDateTime at) {}
@@ -87,6 +109,22 @@ record Promotion(
                     Missing.ROLLED_BACK,
                     refused + what + " was rolled back in " + rule.from() + " at " + rolledBack
                             + ", after it completed there (release " + done.releaseId() + ")",
+                    done.releaseId(),
+                    done.at(),
+                    null);
+        }
+        Unsettled unsettled = evidence.unsettled();
+        if (rule.notRolledBack() && unsettled != null && !unsettled.since().isBefore(done.at())) {
+            boolean rolling = unsettled.status() == ReleaseStatus.ROLLING_BACK;
+            return new Promotion(
+                    application,
+                    environment,
+                    rule.from(),
+                    version,
+                    rolling ? Missing.ROLLING_BACK : Missing.ROLLBACK_FAILED,
+                    refused + what + (rolling ? " is being rolled back in " : " had a rollback that failed in ")
+                            + rule.from() + " (started at " + unsettled.since() + ", release " + unsettled.releaseId()
+                            + (rolling ? "" : ", now " + unsettled.status()) + ")",
                     done.releaseId(),
                     done.at(),
                     null);

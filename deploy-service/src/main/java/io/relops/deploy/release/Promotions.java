@@ -31,7 +31,8 @@ class Promotions {
     Promotion check(String application, String environment, PromotionSpec rule, String version) {
         Promotion.Evidence evidence = new Promotion.Evidence(
                 releases.completed(application, rule.from(), version).orElse(null),
-                releases.rolledBack(application, rule.from(), version).orElse(null));
+                releases.rolledBack(application, rule.from(), version).orElse(null),
+                releases.rollbackUnsettled(application, rule.from(), version).orElse(null));
         return Promotion.check(application, environment, rule, version, evidence, OffsetDateTime.now());
     }
 }

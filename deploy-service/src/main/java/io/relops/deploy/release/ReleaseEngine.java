@@ -289,8 +289,12 @@ public class ReleaseEngine {
     private Facts facts(Release release, LifecycleInput input) {
         OffsetDateTime now = OffsetDateTime.now();
         if (input instanceof Start || input instanceof Approve) {
-            return new Facts(
-                    now, false, null, releases.backupOutcome(release.id()).orElse(null));
+            ReleaseRepository.BackupOutcome backup =
+                    releases.backupOutcome(release.id()).orElse(null);
+            return new Facts(now, false, null, backup, promotionNow(release));
+        }
+        if (input instanceof BackupDone) {
+            return Facts.at(now).withPromotion(promotionNow(release));
         }
         boolean restoring = release.status() == ReleaseStatus.COMPLETED
                 && (input instanceof Rollback || input instanceof LifecycleInput.HealthFailed);
@@ -303,7 +307,23 @@ public class ReleaseEngine {
         Release other = releases.inProgress(release.application(), release.environment())
                 .filter(r -> !r.id().equals(release.id()))
                 .orElse(null);
-        return new Facts(now, live, other, null);
+        return new Facts(now, live, other, null, null);
+    }
+
+    /**
+     * The promotion check of a release that has not deployed yet, for the inputs that may start its deploy: the
+     * lifecycle refuses (REJECTED) when the version is no longer promotable (rolled back in the source environment
+     * while this release waited for approval or its backup).
+     */
+    private @Nullable Promotion promotionNow(Release release) {
+        if (release.status() != ReleaseStatus.REQUESTED
+                && release.status() != ReleaseStatus.AWAITING_APPROVAL
+                && release.status() != ReleaseStatus.AWAITING_BACKUP) {
+            return null;
+        }
+        return promotions
+                .check(release.application(), release.environment(), release.version())
+                .orElse(null);
     }
 
     private void apply(Release before, Decision decision, String causeKey) {

@@ -70,9 +70,11 @@ final class ReleaseLifecycle {
     private static Map<ReleaseStatus, Set<ReleaseStatus>> allowed() {
         Map<ReleaseStatus, Set<ReleaseStatus>> table = new EnumMap<>(ReleaseStatus.class);
         Set<ReleaseStatus> notDeployed = EnumSet.of(FAILED, ABORTED, ROLLED_BACK);
-        table.put(REQUESTED, union(notDeployed, AWAITING_APPROVAL, AWAITING_BACKUP, DEPLOYING));
+        // REJECTED before deploying: refused by the environment's approver, or by its promotion rule checked again
+        // right before the deploy starts
+        table.put(REQUESTED, union(notDeployed, REJECTED, AWAITING_APPROVAL, AWAITING_BACKUP, DEPLOYING));
         table.put(AWAITING_APPROVAL, union(notDeployed, REJECTED, AWAITING_BACKUP, DEPLOYING));
-        table.put(AWAITING_BACKUP, union(notDeployed, DEPLOYING));
+        table.put(AWAITING_BACKUP, union(notDeployed, REJECTED, DEPLOYING));
         table.put(DEPLOYING, union(notDeployed, VERIFYING));
         table.put(VERIFYING, union(notDeployed, PROMOTING, ROLLING_BACK, COMPLETED));
         table.put(PROMOTING, union(notDeployed, PROMOTING, VERIFYING, ROLLING_BACK, COMPLETED));

@@ -6,6 +6,7 @@ import static io.relops.common.release.ReleaseStatus.COMPLETED;
 import static io.relops.common.release.ReleaseStatus.DEPLOYING;
 import static io.relops.common.release.ReleaseStatus.FAILED;
 import static io.relops.common.release.ReleaseStatus.PROMOTING;
+import static io.relops.common.release.ReleaseStatus.REJECTED;
 import static io.relops.common.release.ReleaseStatus.REQUESTED;
 import static io.relops.common.release.ReleaseStatus.ROLLED_BACK;
 import static io.relops.common.release.ReleaseStatus.ROLLING_BACK;
@@ -65,6 +66,11 @@ abstract class ReleasePhases extends DecisionBuilder {
     }
 
     void startDeploy() {
+        Promotion promotion = facts.promotion();
+        if (promotion != null && !promotion.ready()) {
+            promotionLost(promotion);
+            return;
+        }
         if (policy.targetProblem() != null) {
             fail(policy.targetProblem());
             return;
@@ -91,6 +97,22 @@ abstract class ReleasePhases extends DecisionBuilder {
                         before.promotedFrom()));
         call(ReleaseTask.of(before.id(), Kind.DEPLOY, draft.seq).slot(slot).version(before.version()));
         timer(Kind.DEADLINE, policy.deadlines().deploy());
+    }
+
+    /**
+     * The version is no longer promotable when the deploy would start (checked again after the approval and the
+     * pre-deploy backup, which may take hours): the release ends REJECTED like a refusal at admission, nothing
+     * deployed; its {@code deployment.failed} says it was refused, which alerting does not page on.
+     */
+    private void promotionLost(Promotion promotion) {
+        String reason = promotion.reason() + " (checked again before deploying, after the release was admitted"
+                + (draft.approvedBy == null ? "" : " and approved by " + draft.approvedBy) + ")";
+        transition(REJECTED, reason + "; nothing was deployed");
+        emit(
+                Purpose.FAILED,
+                new DeploymentFailed(
+                        before.id(), before.application(), before.environment(), before.version(), null, reason, true));
+        effects.add(new Effect.Outcome(ReleaseOutcome.REFUSED));
     }
 
     void shift(int step) {
@@ -231,7 +253,13 @@ abstract class ReleasePhases extends DecisionBuilder {
         emit(
                 Purpose.FAILED,
                 new DeploymentFailed(
-                        before.id(), before.application(), before.environment(), before.version(), draft.slot, reason));
+                        before.id(),
+                        before.application(),
+                        before.environment(),
+                        before.version(),
+                        draft.slot,
+                        reason,
+                        null));
     }
 
     RollbackFailed rollbackFailed(String reason) {

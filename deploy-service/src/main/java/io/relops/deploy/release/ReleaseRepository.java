@@ -180,6 +180,28 @@ public class ReleaseRepository {
                 .optional();
     }
 
+    /**
+     * The newest release of {@code version} in the environment whose rollback started (a ROLLING_BACK timeline
+     * entry, the newest of them is {@code since}) and did not end ROLLED_BACK: rolling back now, back in COMPLETED
+     * after a failed restore, or FAILED. Aborted releases are left out: an abort is an operator's choice, not a
+     * verdict on the version.
+     */
+    Optional<Promotion.Unsettled> rollbackUnsettled(String application, String environment, String version) {
+        return jdbc.sql("""
+                        select r.id, r.status, max(h.at) as since
+                        from release r join release_history h on h.release_id = r.id and h.status = 'ROLLING_BACK'
+                        where r.application = ? and r.environment = ? and r.version = ?
+                          and r.status in ('ROLLING_BACK', 'COMPLETED', 'FAILED')
+                        group by r.id, r.status order by since desc limit 1
+                        """)
+                .params(application, environment, version)
+                .query((rs, row) -> new Promotion.Unsettled(
+                        rs.getObject("id", UUID.class),
+                        ReleaseStatus.valueOf(rs.getString("status")),
+                        rs.getObject("since", OffsetDateTime.class)))
+                .optional();
+    }
+
     /** The newest release of each environment of {@code application}. */
     public List<Release> lastReleases(String application) {
         return jdbc.sql("""

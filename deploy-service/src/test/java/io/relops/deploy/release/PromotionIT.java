@@ -9,6 +9,7 @@ import io.relops.common.event.ReleaseApproved;
 import io.relops.common.event.RollbackRequested;
 import io.relops.common.release.ReleaseStatus;
 import io.relops.deploy.DeployServiceApplication;
+import io.relops.deploy.targets.RecordingTarget;
 import io.relops.testkit.EventStream;
 import io.relops.testkit.Postgres;
 import io.relops.testkit.ReleaseDriver;
@@ -78,6 +79,7 @@ class PromotionIT {
         assertThat(refused.reason())
                 .isEqualTo("promotion to production refused: promo-app 1.0.0 has not completed in staging"
                         + " (production takes only versions released to staging first)");
+        assertThat(refused.refused()).as("a refusal, not a failed deployment").isTrue();
         assertThat(release(unstaged).status()).isEqualTo(ReleaseStatus.REJECTED);
         assertThat(release(unstaged).reason()).isEqualTo(refused.reason());
 
@@ -138,6 +140,64 @@ class PromotionIT {
                 .startsWith("promotion to production refused: promo-app 2.1.0 was rolled back in staging at ");
         assertThat(events.all(DeploymentStarted.class, e -> e.releaseId().equals(refused)))
                 .isEmpty();
+    }
+
+    @Test
+    void anApprovalAfterStagingRolledTheVersionBackRejectsTheProductionReleaseAndDeploysNothing() {
+        staging.establish("late-app", "2.9.0");
+        UUID staged = staging.establish("late-app", "3.0.0");
+        UUID waiting = production.request("late-app", "3.0.0");
+        await().atMost(WAIT).until(() -> status(waiting) == ReleaseStatus.AWAITING_APPROVAL);
+
+        staging.act(TOPICS.release(), new RollbackRequested(staged, "late-app", "bob", "bad", false), "operator");
+        await().atMost(WAIT).until(() -> status(staged) == ReleaseStatus.ROLLED_BACK);
+        production.act(TOPICS.release(), new ReleaseApproved(waiting, "late-app", "bob", "ok"), "approver");
+
+        DeploymentFailed refused = events.await(
+                        DeploymentFailed.class, e -> e.releaseId().equals(waiting), WAIT)
+                .data();
+        assertThat(refused.refused()).isTrue();
+        assertThat(refused.reason())
+                .startsWith("promotion to production refused: late-app 3.0.0 was rolled back in staging at ")
+                .contains("checked again before deploying, after the release was admitted and approved by bob");
+        assertThat(release(waiting).status()).isEqualTo(ReleaseStatus.REJECTED);
+        assertThat(release(waiting).slot()).isNull();
+        assertThat(events.all(DeploymentStarted.class, e -> e.releaseId().equals(waiting)))
+                .isEmpty();
+        assertThat(RecordingTarget.calls("late-app"))
+                .as("3.0.0 deployed once, to staging")
+                .filteredOn(call -> call.startsWith("deploy ") && call.endsWith(" 3.0.0"))
+                .hasSize(1);
+    }
+
+    @Test
+    void aVersionWhoseRollbackFailedInStagingCannotBePromotedThoughItStillServesThere() {
+        staging.establish("guard-app", "5.0.0-old");
+        UUID bad = staging.establish("guard-app", "5.1.0-bad");
+        await().atMost(WAIT).until(() -> RecordingTarget.calls("guard-app").contains("stop blue"));
+        RecordingTarget.failing().add("5.0.0-old"); // the previous version's slot is gone and will not come back
+        try {
+            staging.fail(staging.awaitShift(bad, 1), "503 after the release");
+            await().atMost(WAIT)
+                    .until(() -> deploy.getBean(ReleaseRepository.class).history(bad).stream()
+                            .anyMatch(step -> step.message().startsWith("rollback failed: ")));
+        } finally {
+            RecordingTarget.failing().remove("5.0.0-old");
+        }
+        assertThat(status(bad)).as("the restore failed: 5.1.0-bad still serves").isEqualTo(ReleaseStatus.COMPLETED);
+
+        UUID refused = production.request("guard-app", "5.1.0-bad");
+        await().atMost(WAIT).until(() -> status(refused) == ReleaseStatus.REJECTED);
+        assertThat(release(refused).reason())
+                .startsWith(
+                        "promotion to production refused: guard-app 5.1.0-bad had a rollback that failed in staging")
+                .contains("release " + bad + ", now COMPLETED");
+        JsonNode check = api.get()
+                .uri("/api/applications/guard-app/environments/production/promotion?version=5.1.0-bad")
+                .retrieve()
+                .body(JsonNode.class);
+        assertThat(check.path("ready").asBoolean()).isFalse();
+        assertThat(check.path("missing").asString()).isEqualTo("rollback-failed");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.relops.deploy.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.relops.common.event.DeploymentFailed;
 import io.relops.common.event.ReleaseRequested;
 import io.relops.common.release.ReleaseStatus;
 import io.relops.common.release.Strategy;
@@ -17,6 +18,7 @@ import io.relops.deploy.catalog.DeployCatalog.WatchSpec;
 import io.relops.deploy.release.Promotion.Completed;
 import io.relops.deploy.release.Promotion.Evidence;
 import io.relops.deploy.release.Promotion.Missing;
+import io.relops.deploy.release.Promotion.Unsettled;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
@@ -89,6 +91,85 @@ class PromotionTest {
                 check(FROM_STAGING, new Evidence(new Completed(STAGED, completed), completed.minusSeconds(1)));
 
         assertThat(promotion.ready()).isTrue();
+    }
+
+    @Test
+    void refusesAVersionBeingRolledBackInTheSourceEnvironment() {
+        OffsetDateTime completed = NOW.minusMinutes(30);
+        UUID rolling = UUID.randomUUID();
+        Promotion promotion = check(
+                FROM_STAGING,
+                new Evidence(
+                        new Completed(STAGED, completed),
+                        null,
+                        new Unsettled(rolling, ReleaseStatus.ROLLING_BACK, completed.plusMinutes(10))));
+
+        assertThat(promotion.ready()).isFalse();
+        assertThat(promotion.missing()).isEqualTo(Missing.ROLLING_BACK);
+        assertThat(promotion.missing().wireName()).isEqualTo("rolling-back");
+        assertThat(promotion.reason())
+                .isEqualTo(
+                        "promotion to production refused: demo-app 1.2.0 is being rolled back in staging (started at "
+                                + completed.plusMinutes(10) + ", release " + rolling + ")");
+    }
+
+    @Test
+    void refusesAVersionWhoseRollbackFailedInTheSourceEnvironmentThoughItStillServesThere() {
+        OffsetDateTime completed = NOW.minusMinutes(30);
+        Promotion promotion = check(
+                FROM_STAGING,
+                new Evidence(
+                        new Completed(STAGED, completed),
+                        null,
+                        new Unsettled(STAGED, ReleaseStatus.COMPLETED, completed.plusMinutes(2))));
+
+        assertThat(promotion.ready()).isFalse();
+        assertThat(promotion.missing()).isEqualTo(Missing.ROLLBACK_FAILED);
+        assertThat(promotion.reason())
+                .isEqualTo("promotion to production refused: demo-app 1.2.0 had a rollback that failed in staging"
+                        + " (started at " + completed.plusMinutes(2) + ", release " + STAGED + ", now COMPLETED)");
+    }
+
+    @Test
+    void aRollbackUnsettledBeforeTheVersionCompletedOrAllowedByTheRuleDoesNotCount() {
+        OffsetDateTime completed = NOW.minusMinutes(30);
+        Unsettled earlier = new Unsettled(UUID.randomUUID(), ReleaseStatus.FAILED, completed.minusMinutes(1));
+        Unsettled later = new Unsettled(UUID.randomUUID(), ReleaseStatus.ROLLING_BACK, completed.plusMinutes(1));
+
+        assertThat(check(FROM_STAGING, new Evidence(new Completed(STAGED, completed), null, earlier))
+                        .ready())
+                .isTrue();
+        assertThat(check(ROLLBACKS_ALLOWED, new Evidence(new Completed(STAGED, completed), null, later))
+                        .ready())
+                .isTrue();
+    }
+
+    @Test
+    void admissionRejectionOfAPromotionIsMarkedRefusedInItsDeploymentFailed() {
+        Promotion refused = check(FROM_STAGING, new Evidence(null, null));
+        Admission admission = Admission.of(REQUEST, Optional.of(app()), Optional.empty(), refused);
+        Release release = Release.requested(
+                REQUEST, Strategy.BLUE_GREEN, Optional.empty(), ReleaseStatus.REJECTED, refused.reason(), NOW);
+
+        DeploymentFailed failed =
+                (DeploymentFailed) admission.refused(release).emissions().get(0).data();
+
+        assertThat(failed.refused()).isTrue();
+        assertThat(failed.reason()).isEqualTo(refused.reason());
+    }
+
+    @Test
+    void otherAdmissionRefusalsAreNotMarkedRefusedAndStillAlert() {
+        ReleaseRequested unknown =
+                new ReleaseRequested(UUID.randomUUID(), "demo-app", "1.2.0", "qa", null, "alice", null, null);
+        Admission admission = Admission.of(unknown, Optional.of(app()), Optional.empty(), null);
+        Release release = Release.requested(
+                unknown, Strategy.BLUE_GREEN, Optional.empty(), ReleaseStatus.FAILED, admission.refusal(), NOW);
+
+        DeploymentFailed failed =
+                (DeploymentFailed) admission.refused(release).emissions().get(0).data();
+
+        assertThat(failed.refused()).isNull();
     }
 
     @Test

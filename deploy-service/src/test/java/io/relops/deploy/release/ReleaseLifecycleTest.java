@@ -3,6 +3,7 @@ package io.relops.deploy.release;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.relops.common.event.DeploymentFailed;
 import io.relops.common.event.ReleaseRequested;
 import io.relops.common.event.RollbackCompleted;
 import io.relops.common.release.ReleaseStatus;
@@ -10,6 +11,7 @@ import io.relops.common.release.Strategy;
 import io.relops.deploy.catalog.DeployCatalog.ApprovalSpec;
 import io.relops.deploy.catalog.DeployCatalog.CanaryStep;
 import io.relops.deploy.catalog.DeployCatalog.DeadlineSpec;
+import io.relops.deploy.catalog.DeployCatalog.PromotionSpec;
 import io.relops.deploy.release.Decision.Effect;
 import io.relops.deploy.release.Decision.Purpose;
 import io.relops.deploy.release.LifecycleInput.Abort;
@@ -76,6 +78,25 @@ class ReleaseLifecycleTest {
     }
 
     private static final Policy PLAIN = policy(false, false);
+
+    private static final PromotionSpec FROM_STAGING = new PromotionSpec("staging", Duration.ZERO, true);
+
+    /** The release's version completed in staging two hours ago and was rolled back there five minutes ago. */
+    private static final Promotion LOST_PROMOTION = Promotion.check(
+            "demo-app",
+            "prod",
+            FROM_STAGING,
+            "2.0.0",
+            new Promotion.Evidence(new Promotion.Completed(UUID.randomUUID(), T0.minusHours(2)), T0.minusMinutes(5)),
+            T0);
+
+    private static final Promotion STILL_PROMOTABLE = Promotion.check(
+            "demo-app",
+            "prod",
+            FROM_STAGING,
+            "2.0.0",
+            new Promotion.Evidence(new Promotion.Completed(UUID.randomUUID(), T0.minusHours(2)), null),
+            T0);
 
     /** A release of demo-app 2.0.0 replacing 1.0.0 on blue, in {@code status} with the fields that status has. */
     static Release in(ReleaseStatus status, Strategy strategy) {
@@ -161,9 +182,15 @@ class ReleaseLifecycleTest {
     @ParameterizedTest(name = "{0} {1} + {2}")
     @MethodSource("everyStatusAndInput")
     void decidesEveryInputInEveryStatusWithinTheTable(ReleaseStatus status, Strategy strategy, LifecycleInput input) {
-        Release release = in(status, strategy);
-        Facts facts = new Facts(T0.plusSeconds(1), true, null, null);
+        Facts plain = new Facts(T0.plusSeconds(1), true, null, null, null);
+        for (Facts facts : List.of(plain, plain.withPromotion(LOST_PROMOTION))) {
+            decidesWithinTheTable(status, strategy, input, facts);
+        }
+    }
 
+    private static void decidesWithinTheTable(
+            ReleaseStatus status, Strategy strategy, LifecycleInput input, Facts facts) {
+        Release release = in(status, strategy);
         Decision decision = ReleaseLifecycle.decide(release, input, PLAIN, facts);
 
         ReleaseStatus from = status;
@@ -210,6 +237,67 @@ class ReleaseLifecycleTest {
                                     ? java.util.Set.of(ReleaseStatus.ROLLING_BACK)
                                     : java.util.Set.of());
         }
+    }
+
+    @Test
+    void anApprovalAfterTheSourceEnvironmentRolledTheVersionBackRejectsTheReleaseAndDeploysNothing() {
+        Facts facts = new Facts(T0.plusSeconds(1), false, null, null, null).withPromotion(LOST_PROMOTION);
+
+        Decision decision = ReleaseLifecycle.decide(
+                in(ReleaseStatus.AWAITING_APPROVAL, Strategy.BLUE_GREEN),
+                new Approve("bob", "ok"),
+                policy(true, false),
+                facts);
+
+        assertPromotionLost(decision);
+        assertThat(decision.release().reason()).contains("approved by bob");
+    }
+
+    @Test
+    void aBackupOutcomeAfterTheSourceEnvironmentRolledTheVersionBackRejectsTheReleaseAndDeploysNothing() {
+        Facts facts = Facts.at(T0.plusSeconds(1)).withPromotion(LOST_PROMOTION);
+
+        Decision decision = ReleaseLifecycle.decide(
+                in(ReleaseStatus.AWAITING_BACKUP, Strategy.BLUE_GREEN),
+                new BackupDone(new BackupOutcome(UUID.randomUUID(), true, "abc", null)),
+                policy(false, true),
+                facts);
+
+        assertPromotionLost(decision);
+    }
+
+    @Test
+    void anApprovalDeploysWhenTheVersionIsStillPromotable() {
+        Facts facts = Facts.at(T0.plusSeconds(1)).withPromotion(STILL_PROMOTABLE);
+
+        Decision decision = ReleaseLifecycle.decide(
+                in(ReleaseStatus.AWAITING_APPROVAL, Strategy.BLUE_GREEN),
+                new Approve("bob", "ok"),
+                policy(true, false),
+                facts);
+
+        assertThat(decision.release().status()).isEqualTo(ReleaseStatus.DEPLOYING);
+        assertThat(decision.work()).extracting(work -> work.task().kind()).contains(Kind.DEPLOY);
+    }
+
+    private static void assertPromotionLost(Decision decision) {
+        assertThat(decision.release().status()).isEqualTo(ReleaseStatus.REJECTED);
+        assertThat(decision.release().slot()).isNull();
+        assertThat(decision.release().reason())
+                .startsWith("promotion to prod refused: demo-app 2.0.0 was rolled back in staging at ")
+                .contains("checked again before deploying");
+        assertThat(decision.timeline())
+                .last()
+                .satisfies(entry -> assertThat(entry.message()).endsWith("; nothing was deployed"));
+        assertThat(decision.work()).extracting(work -> work.task().kind()).doesNotContain(Kind.DEPLOY);
+        assertThat(decision.emissions()).singleElement().satisfies(emission -> {
+            assertThat(emission.purpose()).isEqualTo(Purpose.FAILED);
+            DeploymentFailed failed = (DeploymentFailed) emission.data();
+            assertThat(failed.refused()).isTrue();
+            assertThat(failed.slot()).isNull();
+            assertThat(failed.reason()).contains("rolled back in staging");
+        });
+        assertThat(decision.effects()).contains(new Effect.Outcome(Decision.ReleaseOutcome.REFUSED));
     }
 
     @Test
@@ -272,7 +360,7 @@ class ReleaseLifecycleTest {
                 in(ReleaseStatus.COMPLETED, Strategy.BLUE_GREEN),
                 new Rollback("dave", true, null, T0),
                 PLAIN,
-                new Facts(T0, true, other, null));
+                new Facts(T0, true, other, null, null));
 
         assertThat(decision.effects())
                 .contains(new Effect.Preempt(
@@ -336,7 +424,8 @@ class ReleaseLifecycleTest {
                     random.nextInt(4) == 0 ? in(ReleaseStatus.VERIFYING, Strategy.BLUE_GREEN) : null,
                     random.nextBoolean()
                             ? new BackupOutcome(UUID.randomUUID(), random.nextBoolean(), "abc", "disk full")
-                            : null);
+                            : null,
+                    random.nextInt(4) == 0 ? LOST_PROMOTION : null);
             Decision[] decision = new Decision[1];
             assertThatCode(() -> decision[0] = ReleaseLifecycle.decide(release, input, policy, facts))
                     .as("%s + %s after %s", release.status(), input, trace)
@@ -432,6 +521,6 @@ class ReleaseLifecycleTest {
     }
 
     private static Decision decide(Release release, LifecycleInput input) {
-        return ReleaseLifecycle.decide(release, input, PLAIN, new Facts(T0.plusSeconds(1), true, null, null));
+        return ReleaseLifecycle.decide(release, input, PLAIN, new Facts(T0.plusSeconds(1), true, null, null, null));
     }
 }

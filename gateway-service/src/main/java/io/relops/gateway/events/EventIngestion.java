@@ -14,6 +14,7 @@ import io.relops.common.event.RelopsEvent;
 import io.relops.common.event.RestoreRequested;
 import io.relops.common.security.EventAuthority;
 import io.relops.gateway.release.GatewayCatalog;
+import io.relops.gateway.release.PromotionGate;
 import io.relops.platform.events.EventPublisher;
 import io.relops.platform.web.InvalidRequest;
 import java.net.URI;
@@ -41,9 +42,11 @@ import org.springframework.web.server.ResponseStatusException;
  * the body; structured mode: {@code Content-Type: application/cloudevents+json}) for producers that
  * cannot reach Kafka. Each event is decoded and validated by the one relops codec (type known, data
  * valid against its JSON Schema, subject = application, release id consistent), authorized for the
- * caller's role and type, checked like an API request (catalog, actor = caller), then published to
- * its channel's topic with {@code acks=all} before the answer {@code 202}. Anything wrong: {@code
- * 400}/{@code 403} naming the problem, and nothing is published.
+ * caller's role and type, checked like an API request (catalog, actor = caller; a {@code release.requested} to an
+ * environment with a promotion rule passes the same {@link PromotionGate} as {@code POST /api/releases}), then
+ * published to its channel's topic with {@code acks=all} before the answer {@code 202}. Anything wrong: {@code
+ * 400}/{@code 403}/{@code 409} naming the problem ({@code 503} when the promotion cannot be checked), and nothing is
+ * published.
  */
 @RestController
 class EventIngestion {
@@ -62,11 +65,13 @@ class EventIngestion {
     private final EventPublisher publisher;
     private final GatewayCatalog catalog;
     private final EventSigner signer;
+    private final PromotionGate promotions;
 
-    EventIngestion(EventPublisher publisher, GatewayCatalog catalog, EventSigner signer) {
+    EventIngestion(EventPublisher publisher, GatewayCatalog catalog, EventSigner signer, PromotionGate promotions) {
         this.publisher = publisher;
         this.catalog = catalog;
         this.signer = signer;
+        this.promotions = promotions;
     }
 
     @PostMapping("/api/events")
@@ -159,7 +164,10 @@ class EventIngestion {
         }
     }
 
-    /** The same checks as an API request: a UUID event id, an application and environment of the catalog. */
+    /**
+     * The same checks as an API request: a UUID event id, an application and environment of the catalog, and for a
+     * release request the environment's promotion rule.
+     */
     private void check(RelopsEvent<?> event) {
         try {
             UUID.fromString(event.id());
@@ -173,6 +181,9 @@ class EventIngestion {
             throw new InvalidRequest(
                     "data.environment",
                     "application '" + release.application() + "' has no environment '" + release.environment() + "'");
+        }
+        if (event.data() instanceof ReleaseRequested release) { // 409 when the version may not go there (yet)
+            promotions.require(application, release.application(), release.environment(), release.version());
         }
     }
 

@@ -5,8 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.relops.common.event.ReleaseRequested;
 import io.relops.testkit.EventStream;
+import io.relops.testkit.TestCredentials;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,11 +19,14 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code POST /api/releases} to an environment with a promotion rule asks deploy-service first: refused → 409
  * problem naming environment, version and what is missing, nothing published; deploy-service gone → 503, nothing
- * published; ready → published. The real gateway on the real broker and PostgreSQL ({@link TestGateway}).
+ * published; ready → published. A {@code release.requested} sent to {@code POST /api/events} passes the same check. The real gateway on the real broker and PostgreSQL ({@link TestGateway}).
  */
 class PromotionGateIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The ready version {@link #aReleaseRequestedOverTheEventsEndpointPassesTheSameCheck} publishes. */
+    private static final String INGESTED_READY = "3.3.0";
+
     private static TestGateway gateway;
     private static EventStream events;
 
@@ -82,8 +88,65 @@ class PromotionGateIT {
                                 ReleaseRequested.class,
                                 r -> r.application().equals("shelf")
                                         && r.environment().equals("production")
-                                        && !r.version().equals("3.0.0"))
+                                        && !r.version().equals("3.0.0")
+                                        && !r.version().equals(INGESTED_READY)) // published by the test below
                         .isEmpty());
+    }
+
+    @Test
+    void aReleaseRequestedOverTheEventsEndpointPassesTheSameCheck() throws Exception {
+        gateway.promotion("3.2.0", """
+                {"ready":false,"missing":"rolled-back","reason":"promotion to production refused: shelf 3.2.0 was\
+                 rolled back in staging at 2026-12-07T10:00Z, after it completed there"}
+                """);
+        gateway.promotion(INGESTED_READY, """
+                {"ready":true,"missing":"none","reason":"shelf 3.3.0 completed in staging"}
+                """);
+        UUID refusedId = UUID.randomUUID();
+        UUID readyId = UUID.randomUUID();
+
+        HttpResponse<String> refused = ingest(refusedId, "3.2.0");
+        HttpResponse<String> ready = ingest(readyId, INGESTED_READY);
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        JsonNode problem = JSON.readTree(refused.body());
+        assertThat(problem.path("title").asString()).isEqualTo("Promotion refused");
+        assertThat(problem.path("detail").asString())
+                .isEqualTo("promotion to production refused: shelf 3.2.0 was rolled back in staging at"
+                        + " 2026-12-07T10:00Z, after it completed there");
+        assertThat(problem.path("environment").asString()).isEqualTo("production");
+        assertThat(problem.path("version").asString()).isEqualTo("3.2.0");
+        assertThat(problem.path("missing").asString()).isEqualTo("rolled-back");
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(202);
+        events.await(ReleaseRequested.class, r -> r.releaseId().equals(readyId), Duration.ofSeconds(10));
+        await().during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> events.all(
+                                ReleaseRequested.class, r -> r.releaseId().equals(refusedId))
+                        .isEmpty());
+    }
+
+    /** A CI pipeline's release request as a structured-mode CloudEvent, with the ingest role. */
+    private static HttpResponse<String> ingest(UUID releaseId, String version) throws Exception {
+        String data = JSON.writeValueAsString(Map.of(
+                "releaseId",
+                releaseId.toString(),
+                "application",
+                "shelf",
+                "version",
+                version,
+                "environment",
+                "production",
+                "requestedBy",
+                TestCredentials.name("ingest")));
+        String event = """
+                {"specversion":"1.0","id":"%s","type":"io.relops.release.requested","source":"urn:ci:build",
+                 "subject":"shelf","datacontenttype":"application/json","data":%s}
+                """.formatted(UUID.randomUUID(), data);
+        return gateway.post(
+                "/api/events", TestCredentials.token("ingest"), null, "application/cloudevents+json", event);
     }
 
     @Test
