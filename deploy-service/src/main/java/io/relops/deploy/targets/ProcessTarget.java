@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -42,9 +43,26 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
     private final Path logDirectory;
     private final Map<String, Process> processes = new ConcurrentHashMap<>();
     private final Map<String, StableRouter> routers = new ConcurrentHashMap<>();
+    private final Object slots = new Object();
+    private volatile BooleanSupplier mayRun = () -> true;
 
     public ProcessTarget(@Value("${relops.deploy.log-dir}") Path logDirectory) {
         this.logDirectory = logDirectory;
+    }
+
+    /**
+     * Whether this instance may run slots now (the {@link ProcessHost} sets it): a deploy or route that finds it false
+     * fails instead of starting a process or a stable router that nothing would stop.
+     */
+    void guardedBy(BooleanSupplier mayRun) {
+        this.mayRun = mayRun;
+    }
+
+    private void requireHost(TargetContext context) {
+        if (!mayRun.getAsBoolean()) {
+            throw new DeploymentFailedException("this instance is not the process host (any more): it runs no slot of "
+                    + context.application() + " in " + context.environment());
+        }
     }
 
     @Override
@@ -103,7 +121,13 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
                             + e.getMessage(),
                     e);
         }
-        processes.put(key(context, slot), started);
+        synchronized (slots) {
+            if (!mayRun.getAsBoolean()) {
+                started.destroyForcibly();
+                requireHost(context);
+            }
+            processes.put(key(context, slot), started);
+        }
         log.info(
                 "started {} {} in {} on slot {} (pid {}, port {}, log {})",
                 application,
@@ -202,6 +226,13 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
 
     /** The stable URL of the context's application and environment. */
     private StableRouter router(TargetContext context, ProcessSpec process) {
+        synchronized (slots) {
+            requireHost(context);
+            return routerOf(context, process);
+        }
+    }
+
+    private StableRouter routerOf(TargetContext context, ProcessSpec process) {
         return routers.computeIfAbsent(key(context, ""), key -> {
             String name = context.application() + " in " + context.environment();
             StableRouter router = new StableRouter(name, process.stablePort());
@@ -232,7 +263,10 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
         return context.application() + "/" + context.environment() + "/" + slot;
     }
 
-    /** The slots this instance runs now ({@code <application>/<slot>}). */
+    /**
+     * The slots ({@code <application>/<environment>/<slot>}) and stable routers ({@code
+     * <application>/<environment>/router}) this instance runs now.
+     */
     public Set<String> running() {
         Set<String> running = new TreeSet<>();
         processes.forEach((key, process) -> {
@@ -240,6 +274,7 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
                 running.add(key);
             }
         });
+        routers.keySet().forEach(key -> running.add(key + "router"));
         return running;
     }
 
@@ -248,10 +283,17 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
      * no longer the process host ({@link ProcessHost}), whose new holder starts the live versions again.
      */
     public void stopAll() {
-        processes.values().forEach(process -> terminate(process, Duration.ofSeconds(5)));
-        processes.clear();
-        routers.values().forEach(StableRouter::stop);
-        routers.clear();
+        List<Process> stopping;
+        List<StableRouter> closing;
+        synchronized (slots) {
+            stopping = List.copyOf(processes.values());
+            processes.clear();
+            closing = List.copyOf(routers.values());
+            routers.clear();
+        }
+        stopping.forEach(Process::destroy);
+        stopping.forEach(process -> terminate(process, Duration.ofSeconds(5)));
+        closing.forEach(StableRouter::stop);
     }
 
     @Override
