@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import net.javacrumbs.shedlock.core.LockConfiguration;
@@ -148,6 +149,31 @@ class ProcessHostLeaseIT {
         host.renew(); // the retry succeeds
         assertThat(host.runsHere()).isTrue();
         assertThat(processes.stops.get()).isZero();
+    }
+
+    @Test
+    void hostBoundCallsAreTakenOnlyOnceTheLiveVersionsAreRestored() throws Exception {
+        CountDownLatch restoring = new CountDownLatch(1);
+        CountDownLatch restore = new CountDownLatch(1);
+        ProcessHost host = host("restorer");
+        host.onBecameHost(() -> {
+            restoring.countDown();
+            try {
+                restore.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+
+        host.renew();
+        assertThat(restoring.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(host.runsHere()).as("it runs the slots: it restores them").isTrue();
+        assertThat(host.takesCalls())
+                .as("no release's call races with the restore")
+                .isFalse();
+
+        restore.countDown();
+        await().atMost(LEASE).until(host::takesCalls);
     }
 
     private ProcessHost host(String name) {
