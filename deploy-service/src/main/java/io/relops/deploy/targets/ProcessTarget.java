@@ -39,6 +39,8 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessTarget.class);
     private static final Duration READY_POLL = Duration.ofMillis(100);
+    private static final int STOP_ALL_GRACE_SECONDS = 3;
+    private static final Duration STOP_ALL_GRACE = Duration.ofSeconds(STOP_ALL_GRACE_SECONDS);
 
     private final Path logDirectory;
     private final Map<String, Process> processes = new ConcurrentHashMap<>();
@@ -280,7 +282,10 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
 
     /**
      * Stops every slot and stable router this instance runs: when deploy-service stops, and when this instance is
-     * no longer the process host ({@link ProcessHost}), whose new holder starts the live versions again.
+     * no longer the process host ({@link ProcessHost}), whose new holder starts the live versions again. The routers
+     * close first; the processes get SIGTERM together and those still alive {@value #STOP_ALL_GRACE_SECONDS} s later
+     * are killed, so stopping takes less than the margin the host keeps before its lease ends (a third of the
+     * default 15 s lease).
      */
     public void stopAll() {
         List<Process> stopping;
@@ -291,9 +296,21 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
             closing = List.copyOf(routers.values());
             routers.clear();
         }
-        stopping.forEach(Process::destroy);
-        stopping.forEach(process -> terminate(process, Duration.ofSeconds(5)));
         closing.forEach(StableRouter::stop);
+        // SIGTERM to all at once, then one grace period for all of them, then a kill
+        stopping.forEach(Process::destroy);
+        long deadline = System.nanoTime() + STOP_ALL_GRACE.toNanos();
+        try {
+            for (Process process : stopping) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !process.waitFor(left, TimeUnit.NANOSECONDS)) {
+                    process.destroyForcibly();
+                }
+            }
+        } catch (InterruptedException e) {
+            stopping.forEach(Process::destroyForcibly);
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
