@@ -47,7 +47,7 @@ class TargetCalls {
 
     /** @return the outcome, or empty when there was nothing to do */
     Optional<LifecycleInput> call(ReleaseTask task, Release release) {
-        TargetContext context = context(release);
+        TargetContext context = context(release).forCall(task.id());
         return switch (task.kind()) {
             case DEPLOY -> Optional.of(deploy(context, task));
             case SHIFT -> Optional.of(shift(context, task, release));

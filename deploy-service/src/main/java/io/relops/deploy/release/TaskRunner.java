@@ -31,14 +31,19 @@ import org.springframework.transaction.support.TransactionTemplate;
  * connection pool nor a hanging target bounds how many releases progress at once
  * ({@code relops.deploy.max-concurrent-calls}); their outcomes go back to the {@link ReleaseEngine}.
  *
- * <p>While a call runs its lease is renewed every third of {@code relops.deploy.task-lease}. A call whose
+ * <p>While a call runs its lease is renewed every quarter of {@code relops.deploy.task-lease}. A call whose
  * task a transition deleted (a deadline, an abort) or whose lease was lost is cancelled: its thread is
  * interrupted, which ends a webhook's wait for its callback, an HTTP exchange or a process target's readiness
- * wait, and its outcome, if any, is recorded as late. A call that fails unexpectedly is retried with
+ * wait, and its outcome, if any, is recorded as late. A call whose lease ran out here without a successful renewal
+ * (the database could not be reached, or renewing hung) is cancelled as well, by a watchdog of its own, once the time
+ * the last successful renewal (or the lease) started plus the lease, less a third of it, has passed: another
+ * instance may take the call once the lease is over. Its outcome is not recorded at all; the task stays for whoever
+ * leases it next. A call that fails unexpectedly is retried with
  * exponential backoff; after {@code relops.deploy.task-max-attempts} its release fails with the error.
  *
- * <p>Calls of applications on the process target are taken only while this instance is the {@link ProcessHost};
- * one that stops being the host loses their leases at its next renewal, and they are cancelled.
+ * <p>Calls of applications on the process target are taken only while this instance is the {@link ProcessHost}
+ * and has restored the live versions after becoming it ({@link ProcessHost#takesCalls()}); one that stops being the
+ * host loses their leases at its next renewal, and they are cancelled.
  */
 @Component
 class TaskRunner implements SmartLifecycle {
@@ -54,6 +59,7 @@ class TaskRunner implements SmartLifecycle {
     private final TraceContexts traces;
     private final ProcessHost host;
     private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+    private final ThreadPoolTaskScheduler watchdog = new ThreadPoolTaskScheduler();
     private final ThreadPoolTaskExecutor callThreads = new ThreadPoolTaskExecutor();
     private final Semaphore callPermits;
     private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
@@ -92,6 +98,8 @@ class TaskRunner implements SmartLifecycle {
         this.callPermits = new Semaphore(maxCalls);
         scheduler.setPoolSize(2);
         scheduler.setThreadNamePrefix("release-tasks-");
+        watchdog.setPoolSize(1);
+        watchdog.setThreadNamePrefix("release-call-watchdog-");
         callThreads.setCorePoolSize(maxCalls);
         callThreads.setMaxPoolSize(maxCalls);
         callThreads.setAllowCoreThreadTimeOut(true);
@@ -103,6 +111,7 @@ class TaskRunner implements SmartLifecycle {
     @Override
     public void start() {
         scheduler.initialize();
+        watchdog.initialize();
         callThreads.initialize();
         running = true;
         engine.onCancelled(this::cancel);
@@ -112,7 +121,14 @@ class TaskRunner implements SmartLifecycle {
             }
         });
         scheduler.scheduleWithFixedDelay(this::drain, pollInterval);
-        scheduler.scheduleWithFixedDelay(this::renewLeases, lease.dividedBy(3));
+        // twice before a lease runs out here (validFor): one failed renewal does not cancel the calls
+        scheduler.scheduleWithFixedDelay(this::renewLeases, lease.dividedBy(4));
+        watchdog.scheduleWithFixedDelay(this::cancelLapsed, checkInterval());
+    }
+
+    private Duration checkInterval() {
+        Duration interval = lease.dividedBy(15);
+        return interval.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : interval;
     }
 
     /**
@@ -124,6 +140,7 @@ class TaskRunner implements SmartLifecycle {
         running = false;
         wakeUp.onWake(() -> {});
         scheduler.shutdown();
+        watchdog.shutdown();
         cancel(List.copyOf(inFlight.keySet()));
         callThreads.shutdown();
         try {
@@ -201,9 +218,10 @@ class TaskRunner implements SmartLifecycle {
             return false;
         }
         Optional<ReleaseTask> call = Optional.empty();
+        long leasing = System.nanoTime();
         try {
-            call = Optional.ofNullable(tx.execute(
-                    status -> queue.leaseNextCall(owner, lease, host.runsHere()).orElse(null)));
+            call = Optional.ofNullable(tx.execute(status ->
+                    queue.leaseNextCall(owner, lease, host.takesCalls()).orElse(null)));
         } finally {
             if (call.isEmpty()) {
                 callPermits.release();
@@ -213,7 +231,7 @@ class TaskRunner implements SmartLifecycle {
             return false;
         }
         ReleaseTask task = call.get();
-        InFlight flight = new InFlight();
+        InFlight flight = new InFlight(leasing + validFor());
         inFlight.put(task.id(), flight);
         callThreads.execute(() -> run(task, flight));
         return true;
@@ -227,6 +245,14 @@ class TaskRunner implements SmartLifecycle {
                 try {
                     Release release = releases.find(task.releaseId()).orElseThrow();
                     Optional<LifecycleInput> outcome = flight.call(() -> calls.call(task, release));
+                    if (flight.lapsed()) {
+                        log.warn(
+                                "release {}: the lease of {} ran out here without renewal; its outcome is not"
+                                        + " recorded, whoever leases it next calls again",
+                                task.releaseId(),
+                                task.kind());
+                        return;
+                    }
                     engine.outcome(task, owner, outcome.orElse(null));
                 } catch (RuntimeException e) {
                     failed(task, flight, e);
@@ -242,6 +268,14 @@ class TaskRunner implements SmartLifecycle {
 
     private void failed(ReleaseTask task, InFlight flight, RuntimeException e) {
         String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+        if (flight.lapsed()) {
+            log.warn(
+                    "release {}: {} ended with {} after its lease ran out here without renewal; not recorded",
+                    task.releaseId(),
+                    task.kind(),
+                    error);
+            return;
+        }
         if (flight.cancelled()) {
             log.info("release {}: cancelled {} ended with {}", task.releaseId(), task.kind(), error);
             return;
@@ -275,13 +309,35 @@ class TaskRunner implements SmartLifecycle {
         if (ids.isEmpty()) {
             return;
         }
+        long renewing = System.nanoTime();
         try {
-            List<Long> held = queue.renew(owner, ids, lease, host.runsHere());
+            List<Long> held = queue.renew(owner, ids, lease, host.takesCalls());
+            for (Long id : held) {
+                InFlight flight = inFlight.get(id);
+                if (flight != null) {
+                    flight.renewedUntil(renewing + validFor());
+                }
+            }
             ids.removeAll(held);
             cancel(ids);
         } catch (RuntimeException e) {
             log.warn("cannot renew the leases of {} release calls: {}", ids.size(), e.toString());
         }
+    }
+
+    /** How long after a lease (or renewal) started its call may run here: the lease, less a third of it. */
+    private long validFor() {
+        return lease.minus(lease.dividedBy(3)).toNanos();
+    }
+
+    /** The watchdog: cancels the calls whose lease ran out here without a successful renewal. */
+    private void cancelLapsed() {
+        long now = System.nanoTime();
+        inFlight.forEach((id, flight) -> {
+            if (flight.lapse(now)) {
+                log.warn("release call {} cancelled: its lease ran out without a successful renewal", id);
+            }
+        });
     }
 
     /** Cancels the calls of {@code ids} that run here. */
@@ -306,6 +362,33 @@ class TaskRunner implements SmartLifecycle {
     private static final class InFlight {
         private @Nullable Thread calling;
         private boolean cancelled;
+        private boolean lapsed;
+        // System.nanoTime() until which the call may run here
+        private long validUntil;
+
+        InFlight(long validUntil) {
+            this.validUntil = validUntil;
+        }
+
+        synchronized void renewedUntil(long until) {
+            if (!lapsed && until - validUntil > 0) {
+                validUntil = until;
+            }
+        }
+
+        /** Cancels the call when its lease ran out by {@code now}; true when it did just now. */
+        synchronized boolean lapse(long now) {
+            if (lapsed || now - validUntil < 0) {
+                return false;
+            }
+            lapsed = true;
+            cancel();
+            return true;
+        }
+
+        synchronized boolean lapsed() {
+            return lapsed;
+        }
 
         <T> T call(java.util.function.Supplier<T> call) {
             synchronized (this) {

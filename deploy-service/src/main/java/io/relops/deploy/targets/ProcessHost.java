@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.core.SimpleLock;
@@ -22,9 +23,17 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  * instance. With several instances on one database, the one holding the ShedLock lease {@value #LOCK} (at most
  * {@code relops.deploy.process-host.lease}, renewed every third of it) is the <em>process host</em>: it alone
  * leases the calls of applications on a target whose workloads do not outlive deploy-service (see {@code
- * TaskQueue}), and it starts their live versions when it becomes the host. An instance that cannot renew the lease
- * stops its slots at once, before the lease expires and another instance takes it; one that stops stops its slots,
- * then releases the lease. Each instance says at start which instance runs the slots.
+ * TaskQueue}), and it starts their live versions when it becomes the host.
+ *
+ * <p>The lease is fenced by time, not by the renewal call returning: each renewal that succeeds makes this instance
+ * the host until the time that renewal <em>started</em> plus the lease, less a margin of a third of it ({@link
+ * #validUntil}). {@link #runsHere()} is false after that time, and a watchdog (a thread of its own, never behind a
+ * hanging renewal) stops the slots then, whatever the renewal thread does; the database's lease cannot have passed to
+ * another instance before. A renewal that fails is tried again about every second until that time, so one
+ * transient error does not stop the slots. A renewal that succeeds after the slots were stopped makes this instance
+ * the host anew (its live versions are started again). Host-bound calls are leased only once those live versions
+ * are restored ({@link #takesCalls()}). One that stops stops its slots, then releases the lease. Each instance says
+ * at start which instance runs the slots.
  */
 public class ProcessHost implements SmartLifecycle {
 
@@ -36,10 +45,23 @@ public class ProcessHost implements SmartLifecycle {
     private final JdbcClient jdbc;
     private final ProcessTarget processes;
     private final Duration lease;
+    private final Duration margin;
     private final String instance;
     private final List<Runnable> onBecameHost = new CopyOnWriteArrayList<>();
     private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-    private volatile @Nullable SimpleLock held;
+    private final ThreadPoolTaskScheduler watchdog = new ThreadPoolTaskScheduler();
+    private final Object state = new Object();
+    // guarded by state
+    private @Nullable SimpleLock held;
+    // System.nanoTime() until which this instance is the host; meaningful only while held != null
+    private volatile long validUntil;
+    private volatile boolean hosting;
+    private volatile boolean restored;
+    private long term;
+    private volatile long lastRenewalStarted;
+    private volatile boolean failedSinceLastRenewal;
+    private volatile boolean stopped;
+    private @Nullable ScheduledFuture<?> expiry;
     private @Nullable String lastHolderLogged;
     private volatile boolean running;
 
@@ -48,9 +70,16 @@ public class ProcessHost implements SmartLifecycle {
         this.jdbc = jdbc;
         this.processes = processes;
         this.lease = lease;
+        this.margin = lease.dividedBy(3);
         this.instance = instance;
         scheduler.setPoolSize(1);
         scheduler.setThreadNamePrefix("process-host-");
+        watchdog.setPoolSize(1);
+        watchdog.setThreadNamePrefix("process-host-watchdog-");
+        watchdog.setDaemon(true);
+        watchdog.initialize();
+        this.lastRenewalStarted = System.nanoTime() - margin.toNanos();
+        processes.guardedBy(this::runsHere);
     }
 
     /**
@@ -62,16 +91,31 @@ public class ProcessHost implements SmartLifecycle {
                 + UUID.randomUUID().toString().substring(0, 4);
     }
 
-    /** Whether this instance holds the lease now: only then may it start, route or stop process slots. */
+    /**
+     * Whether this instance holds the lease now, by the clock: only then may it start, route or stop process slots.
+     * False once the last successful renewal's start plus the lease, less the margin, has passed, even while a
+     * renewal is still under way.
+     */
     public boolean runsHere() {
-        return held != null;
+        return hosting && System.nanoTime() - validUntil < 0;
+    }
+
+    /**
+     * Whether this instance may lease (and keep) the calls bound to the process host: it runs here and the live
+     * versions it restored on becoming the host are back, so no release's call races with that restore.
+     */
+    public boolean takesCalls() {
+        return restored && runsHere();
     }
 
     public String instance() {
         return instance;
     }
 
-    /** Runs {@code action} (on a thread of its own) each time this instance becomes the process host. */
+    /**
+     * Runs {@code action} (on a thread of its own, after the other actions) each time this instance becomes the
+     * process host; host-bound calls are leased once all have ended.
+     */
     public void onBecameHost(Runnable action) {
         onBecameHost.add(action);
     }
@@ -80,31 +124,49 @@ public class ProcessHost implements SmartLifecycle {
     public void start() {
         scheduler.initialize();
         running = true;
-        scheduler.scheduleWithFixedDelay(this::renew, lease.dividedBy(3));
+        scheduler.scheduleWithFixedDelay(this::tick, retryInterval());
+    }
+
+    /** Renews a third of the lease after the last successful renewal, and at once again after a failed one. */
+    private void tick() {
+        long sinceLast = System.nanoTime() - lastRenewalStarted;
+        if (failedSinceLastRenewal || sinceLast >= margin.toNanos()) {
+            renew();
+        }
+    }
+
+    private Duration retryInterval() {
+        Duration interval = lease.dividedBy(15);
+        return interval.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : interval;
     }
 
     /** Takes, keeps or loses the lease; says so when who runs the slots changes. */
     synchronized void renew() {
-        SimpleLock lock = held;
+        long started = System.nanoTime();
+        lastRenewalStarted = started;
+        SimpleLock lock;
+        long termAtStart;
+        synchronized (state) {
+            lock = held;
+            termAtStart = term;
+        }
         try {
             if (lock != null) {
                 Optional<SimpleLock> extended = lock.extend(lease, Duration.ZERO);
                 if (extended.isPresent()) {
-                    held = extended.get();
+                    renewed(extended.get(), started, termAtStart);
                 } else {
-                    lost("its lease " + LOCK + " was taken over");
+                    lost("its lease " + LOCK + " was taken over or has expired");
                 }
                 return;
             }
             Optional<SimpleLock> acquired =
                     locks.lock(new LockConfiguration(Instant.now(), LOCK, lease, Duration.ZERO));
             if (acquired.isPresent()) {
-                held = acquired.get();
-                lastHolderLogged = instance;
-                log.info("process target: this instance ({}) runs the slots (lease {}, {})", instance, LOCK, lease);
-                onBecameHost.forEach(action -> new Thread(action, "process-host-restore").start());
+                renewed(acquired.get(), started, termAtStart);
                 return;
             }
+            failedSinceLastRenewal = false;
             stopStraySlots();
             String holder = holder().orElse("(none: the lease is being released)");
             if (!holder.equals(lastHolderLogged)) {
@@ -117,9 +179,13 @@ public class ProcessHost implements SmartLifecycle {
                         lease);
             }
         } catch (RuntimeException e) {
+            failedSinceLastRenewal = true;
             if (lock != null) {
-                // without a renewed lease this instance must not assume it is still the host
-                lost("cannot renew its lease: " + e.getMessage());
+                // the slots keep running until validUntil; the watchdog stops them then unless a retry succeeds
+                log.warn(
+                        "process target: cannot renew the lease {} ({}); trying again until it runs out",
+                        LOCK,
+                        e.toString());
             } else {
                 log.warn("process target: cannot read or take the lease {}: {}", LOCK, e.toString());
                 stopStraySlots();
@@ -128,11 +194,79 @@ public class ProcessHost implements SmartLifecycle {
     }
 
     /**
+     * A renewal (or the first lock) that started at {@code started} succeeded: this instance is the host until
+     * {@code started + lease - margin}. When it was not the host when that renewal started, or the watchdog stopped
+     * its slots meanwhile, it has just become the host: its live versions are restored.
+     */
+    private void renewed(SimpleLock lock, long started, long termAtStart) {
+        failedSinceLastRenewal = false;
+        boolean becameHost;
+        long newTerm;
+        synchronized (state) {
+            if (stopped) {
+                lock.unlock();
+                return;
+            }
+            becameHost = !hosting || term != termAtStart;
+            held = lock;
+            validUntil = started + lease.minus(margin).toNanos();
+            if (becameHost) {
+                term++;
+                restored = false;
+            }
+            newTerm = term;
+            hosting = true;
+            if (expiry != null) {
+                expiry.cancel(false);
+            }
+            expiry = watchdog.schedule(() -> expire(newTerm), Instant.now().plusNanos(validUntil - System.nanoTime()));
+        }
+        if (becameHost) {
+            lastHolderLogged = instance;
+            log.info("process target: this instance ({}) runs the slots (lease {}, {})", instance, LOCK, lease);
+            new Thread(() -> restore(newTerm), "process-host-restore").start();
+        }
+    }
+
+    private void restore(long forTerm) {
+        for (Runnable action : onBecameHost) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                log.warn("process target: restoring after becoming the host failed: {}", e.toString());
+            }
+        }
+        synchronized (state) {
+            if (term == forTerm && hosting) {
+                restored = true;
+            }
+        }
+    }
+
+    /** The watchdog: the lease of term {@code forTerm} ran out without a renewal; its slots stop now. */
+    private void expire(long forTerm) {
+        synchronized (state) {
+            if (term != forTerm || !hosting || System.nanoTime() - validUntil < 0) {
+                return;
+            }
+            hosting = false;
+            restored = false;
+            term++;
+        }
+        lastHolderLogged = null;
+        log.warn(
+                "process target: this instance ({}) could not renew its lease {} in time; stopping its slots",
+                instance,
+                LOCK);
+        processes.stopAll();
+    }
+
+    /**
      * An instance that is not the host runs no slot: one a call started while the lease was being lost (after
      * {@link #lost}'s stop) is stopped at the next renewal, before the lease can expire for another instance.
      */
     private void stopStraySlots() {
-        if (!processes.running().isEmpty()) {
+        if (!runsHere() && !processes.running().isEmpty()) {
             log.warn(
                     "process target: this instance ({}) is not the host but runs {}; stopping them",
                     instance,
@@ -142,7 +276,16 @@ public class ProcessHost implements SmartLifecycle {
     }
 
     private void lost(String why) {
-        held = null;
+        failedSinceLastRenewal = false;
+        synchronized (state) {
+            held = null;
+            hosting = false;
+            restored = false;
+            term++;
+            if (expiry != null) {
+                expiry.cancel(false);
+            }
+        }
         lastHolderLogged = null;
         log.warn("process target: this instance ({}) no longer runs the slots ({}); stopping them", instance, why);
         processes.stopAll();
@@ -157,13 +300,24 @@ public class ProcessHost implements SmartLifecycle {
 
     /** Stops the slots first, then releases the lease, so that the next host never runs them beside this one. */
     @Override
-    public synchronized void stop() {
+    public void stop() {
         running = false;
         scheduler.shutdown();
-        SimpleLock lock = held;
-        if (lock != null) {
+        SimpleLock lock;
+        synchronized (state) {
+            stopped = true;
+            lock = held;
             held = null;
-            processes.stopAll();
+            hosting = false;
+            restored = false;
+            term++;
+            if (expiry != null) {
+                expiry.cancel(false);
+            }
+        }
+        watchdog.shutdown();
+        processes.stopAll();
+        if (lock != null) {
             try {
                 lock.unlock();
                 log.info("process target: this instance ({}) stopped its slots and released {}", instance, LOCK);

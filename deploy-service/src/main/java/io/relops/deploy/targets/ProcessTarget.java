@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -43,13 +44,32 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessTarget.class);
     private static final Duration READY_POLL = Duration.ofMillis(100);
+    private static final int STOP_ALL_GRACE_SECONDS = 3;
+    private static final Duration STOP_ALL_GRACE = Duration.ofSeconds(STOP_ALL_GRACE_SECONDS);
 
     private final Path logDirectory;
     private final Map<String, Process> processes = new ConcurrentHashMap<>();
     private final Map<String, StableRouter> routers = new ConcurrentHashMap<>();
+    private final Object slots = new Object();
+    private volatile BooleanSupplier mayRun = () -> true;
 
     public ProcessTarget(@Value("${relops.deploy.log-dir}") Path logDirectory) {
         this.logDirectory = logDirectory;
+    }
+
+    /**
+     * Whether this instance may run slots now (the {@link ProcessHost} sets it): a deploy or route that finds it false
+     * fails instead of starting a process or a stable router that nothing would stop.
+     */
+    void guardedBy(BooleanSupplier mayRun) {
+        this.mayRun = mayRun;
+    }
+
+    private void requireHost(TargetContext context) {
+        if (!mayRun.getAsBoolean()) {
+            throw new DeploymentFailedException("this instance is not the process host (any more): it runs no slot of "
+                    + context.application() + " in " + context.environment());
+        }
     }
 
     @Override
@@ -114,7 +134,13 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
                             + e.getMessage(),
                     e);
         }
-        processes.put(key(context, slot), started);
+        synchronized (slots) {
+            if (!mayRun.getAsBoolean()) {
+                started.destroyForcibly();
+                requireHost(context);
+            }
+            processes.put(key(context, slot), started);
+        }
         writePidFile(context, slot, started);
         log.info(
                 "started {} {} in {} on slot {} (pid {}, port {}, log {})",
@@ -307,6 +333,13 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
 
     /** The stable URL of the context's application and environment. */
     private StableRouter router(TargetContext context, ProcessSpec process) {
+        synchronized (slots) {
+            requireHost(context);
+            return routerOf(context, process);
+        }
+    }
+
+    private StableRouter routerOf(TargetContext context, ProcessSpec process) {
         return routers.computeIfAbsent(key(context, ""), key -> {
             String name = context.application() + " in " + context.environment();
             StableRouter router = new StableRouter(name, process.stablePort());
@@ -337,7 +370,10 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
         return context.application() + "/" + context.environment() + "/" + slot;
     }
 
-    /** The slots this instance runs now ({@code <application>/<slot>}). */
+    /**
+     * The slots ({@code <application>/<environment>/<slot>}) and stable routers ({@code
+     * <application>/<environment>/router}) this instance runs now.
+     */
     public Set<String> running() {
         Set<String> running = new TreeSet<>();
         processes.forEach((key, process) -> {
@@ -345,18 +381,41 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
                 running.add(key);
             }
         });
+        routers.keySet().forEach(key -> running.add(key + "router"));
         return running;
     }
 
     /**
      * Stops every slot and stable router this instance runs: when deploy-service stops, and when this instance is
-     * no longer the process host ({@link ProcessHost}), whose new holder starts the live versions again.
+     * no longer the process host ({@link ProcessHost}), whose new holder starts the live versions again. The routers
+     * close first; the processes get SIGTERM together and those still alive {@value #STOP_ALL_GRACE_SECONDS} s later
+     * are killed, so stopping takes less than the margin the host keeps before its lease ends (a third of the
+     * default 15 s lease).
      */
     public void stopAll() {
-        processes.values().forEach(process -> terminate(process, Duration.ofSeconds(5)));
-        processes.clear();
-        routers.values().forEach(StableRouter::stop);
-        routers.clear();
+        List<Process> stopping;
+        List<StableRouter> closing;
+        synchronized (slots) {
+            stopping = List.copyOf(processes.values());
+            processes.clear();
+            closing = List.copyOf(routers.values());
+            routers.clear();
+        }
+        closing.forEach(StableRouter::stop);
+        // SIGTERM to all at once, then one grace period for all of them, then a kill
+        stopping.forEach(Process::destroy);
+        long deadline = System.nanoTime() + STOP_ALL_GRACE.toNanos();
+        try {
+            for (Process process : stopping) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !process.waitFor(left, TimeUnit.NANOSECONDS)) {
+                    process.destroyForcibly();
+                }
+            }
+        } catch (InterruptedException e) {
+            stopping.forEach(Process::destroyForcibly);
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

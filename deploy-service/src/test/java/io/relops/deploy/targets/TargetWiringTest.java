@@ -6,8 +6,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.relops.deploy.catalog.DeployCatalog;
 import io.relops.deploy.targets.kubernetes.KubernetesTarget;
 import io.relops.deploy.targets.webhook.WebhookTarget;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -37,7 +39,7 @@ class TargetWiringTest {
 
         @Bean
         DeployCatalog deployCatalog() {
-            return new DeployCatalog(null);
+            return DeployCatalog.of(new MapConfigurationPropertySource(Map.of()));
         }
     }
 

@@ -9,7 +9,9 @@ import org.jspecify.annotations.Nullable;
  * {@code endpoint}) or {@code failed} (with a {@code message} for a person). {@code releaseId} and
  * {@code slot} are required: they bind the signed body to one deploy request, whose callback is
  * taken once. {@code timestamp}, when sent, must be recent ({@code
- * relops.deploy.webhook.callback-max-age}).
+ * relops.deploy.webhook.callback-max-age}). {@code attempt}, when sent, must be the request's (the deploy request
+ * carries it): a callback of an earlier request for the same release and slot is then refused instead of answering
+ * the new one; without it the callback answers the current request.
  */
 public record WebhookCallback(
         @Nullable UUID releaseId,
@@ -17,7 +19,8 @@ public record WebhookCallback(
         @Nullable String status,
         @Nullable String endpoint,
         @Nullable String message,
-        @Nullable Instant timestamp) {
+        @Nullable Instant timestamp,
+        @Nullable Integer attempt) {
 
     public static final String READY = "ready";
     public static final String FAILED = "failed";

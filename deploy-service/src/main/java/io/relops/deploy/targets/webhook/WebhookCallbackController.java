@@ -39,7 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>202 when stored; 404 when no deploy request of that release was recorded (or its application has no webhook
  * target any more); 401 for a wrong signature;
  * 400 for a body that is not a valid callback (it must name {@code releaseId} and {@code slot}); 409 when
- * the deploy request already took its callback.
+ * the deploy request already took its callback, or the callback names an {@code attempt} the request is no longer
+ * at (a later request for the same release and slot replaced it).
  */
 @RestController
 class WebhookCallbackController {
@@ -115,8 +116,24 @@ class WebhookCallbackController {
             return problem(HttpStatus.BAD_REQUEST, invalid);
         }
         String slot = String.valueOf(callback.slot());
-        if (!deploys.take(id, callback)) {
-            String when = deploys.takenAt(id, slot).map(Object::toString).orElse("before");
+        Request request =
+                requests.stream().filter(r -> r.slot().equals(slot)).findFirst().orElseThrow();
+        if (callback.attempt() != null && callback.attempt() != request.attempt()) {
+            log.warn(
+                    "refused a webhook callback for release {} slot {}: attempt {}, the request is at attempt {}",
+                    id,
+                    slot,
+                    callback.attempt(),
+                    request.attempt());
+            return problem(
+                    HttpStatus.CONFLICT,
+                    "the callback answers attempt " + callback.attempt() + " of the deploy of release " + id
+                            + " on slot '" + slot + "'; that request was replaced by attempt " + request.attempt());
+        }
+        if (!deploys.take(id, request.attempt(), callback)) {
+            String when = deploys.takenAt(id, slot, request.attempt())
+                    .map(Object::toString)
+                    .orElse("before");
             log.warn("refused a second webhook callback for release {} slot {}", id, slot);
             return problem(
                     HttpStatus.CONFLICT,

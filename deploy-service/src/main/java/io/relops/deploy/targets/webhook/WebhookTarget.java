@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -43,8 +44,11 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Calls are repeated after a crash (the contract of {@link DeploymentTarget}): the external
  * system must treat the same {@code action}, release, slot and version as the same request. A deploy
  * request is recorded in PostgreSQL ({@link WebhookDeploys}) before and after its POST, so a deploy call
- * repeated after the request was sent, on this instance or another replica, only waits for the callback;
- * the callback, received by any replica (through the gateway), is stored there too.
+ * repeated after the request was sent (the same call: the release's task), on this instance or another replica,
+ * only waits for the callback; the callback, received by any replica (through the gateway), is stored there too.
+ * Another call of the release for the same slot (a second rollback re-deploying the previous slot), or any call
+ * finding the request finished (its callback taken, or its deadline passed), asks again: a new {@code attempt} of
+ * the request, which the payload carries and a callback may echo.
  */
 @Component
 public class WebhookTarget implements DeploymentTarget {
@@ -97,10 +101,24 @@ public class WebhookTarget implements DeploymentTarget {
         SafeVersion.require(version);
         // without a release (restoring live versions after a restart) the callback still needs an id
         UUID id = context.releaseId() != null ? context.releaseId() : UUID.randomUUID();
-        Request request = deploys.record(id, slot, version, application, context.environment());
-        if (!request.version().equals(version)) {
+        Long call = context.callId();
+        Request request = deploys.record(id, slot, version, application, context.environment(), call);
+        boolean sameCall = call != null && call.equals(request.taskId());
+        if (sameCall && !request.version().equals(version)) {
             throw new DeploymentFailedException(application + " release " + id + " already asked for version "
-                    + request.version() + " on slot " + slot + ", not " + version);
+                    + request.version() + " on slot " + slot + " in this call, not " + version);
+        }
+        if (!sameCall
+                && (finished(request, spec)
+                        || anotherCall(request, call)
+                        || !request.version().equals(version))) {
+            log.info(
+                    "{}: the request {} of release {} on slot {} is finished or another call's; asking again",
+                    application,
+                    request.attempt(),
+                    id,
+                    slot);
+            request = deploys.again(request, version, call);
         }
         Instant sentAt;
         if (request.state() == State.SENT && request.sentAt() != null) {
@@ -118,9 +136,10 @@ public class WebhookTarget implements DeploymentTarget {
             payload.put("releaseId", id);
             payload.put("slot", slot);
             payload.put("version", version);
+            payload.put("attempt", request.attempt());
             payload.put("callbackUrl", stripSlash(base) + WebhookCallbackController.PATH + "/" + id);
             post(spec, "deploy", payload);
-            deploys.sent(id, slot);
+            deploys.sent(id, slot, request.attempt());
             sentAt = Instant.now();
             log.info(
                     "{}: asked {} to deploy {} on slot {}, waiting up to {} for its callback",
@@ -130,7 +149,7 @@ public class WebhookTarget implements DeploymentTarget {
                     slot,
                     spec.deadline());
         }
-        WebhookCallback callback = awaitCallback(id, slot, sentAt.plus(spec.deadline()))
+        WebhookCallback callback = awaitCallback(id, slot, request.attempt(), sentAt.plus(spec.deadline()))
                 .orElseThrow(() -> new DeploymentFailedException(application + " " + version + " on slot " + slot + ": "
                         + shown(spec) + " did not call back within the deadline of " + spec.deadline()));
         if (!callback.ready()) {
@@ -142,10 +161,29 @@ public class WebhookTarget implements DeploymentTarget {
         return String.valueOf(callback.endpoint());
     }
 
+    /**
+     * Whether the request is over: its callback was taken, or it was sent and its deadline has passed. A call of the
+     * release that finds it so asks again (a new attempt) instead of taking its outcome.
+     */
+    private boolean finished(Request request, WebhookSpec spec) {
+        if (deploys.takenAt(request.releaseId(), request.slot(), request.attempt())
+                .isPresent()) {
+            return true;
+        }
+        return request.state() == State.SENT
+                && request.sentAt() != null
+                && !request.sentAt().toInstant().plus(spec.deadline()).isAfter(Instant.now());
+    }
+
+    /** Whether the request was made by another call of the release (both known): a new call asks anew. */
+    private static boolean anotherCall(Request request, @Nullable Long call) {
+        return call != null && request.taskId() != null && !call.equals(request.taskId());
+    }
+
     /** Polls for the callback until {@code deadline}; an interrupt (the call cancelled) ends the wait. */
-    private Optional<WebhookCallback> awaitCallback(UUID id, String slot, Instant deadline) {
+    private Optional<WebhookCallback> awaitCallback(UUID id, String slot, int attempt, Instant deadline) {
         while (true) {
-            Optional<WebhookCallback> callback = deploys.callback(id, slot);
+            Optional<WebhookCallback> callback = deploys.callback(id, slot, attempt);
             Duration left = Duration.between(Instant.now(), deadline);
             if (callback.isPresent() || left.isNegative() || left.isZero()) {
                 return callback;

@@ -16,7 +16,6 @@ import java.util.UUID;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -41,15 +40,14 @@ class WebhookCallbackControllerIT {
 
     @BeforeEach
     void setUp() {
-        DeployCatalog catalog = new Binder(new MapConfigurationPropertySource(Map.of(
-                        "relops.applications.shop.target.type", "webhook",
-                        "relops.applications.shop.target.webhook.url", "http://cd.example/hooks",
-                        "relops.applications.shop.target.webhook.secret", SECRET)))
-                .bindOrCreate("relops", DeployCatalog.class);
+        DeployCatalog catalog = DeployCatalog.of(new MapConfigurationPropertySource(Map.of(
+                "relops.applications.shop.target.type", "webhook",
+                "relops.applications.shop.target.webhook.url", "http://cd.example/hooks",
+                "relops.applications.shop.target.webhook.secret", SECRET)));
         mvc = MockMvcBuilders.standaloneSetup(new WebhookCallbackController(
                         deploys, catalog, JsonMapper.builder().build(), Duration.ofMinutes(10)))
                 .build();
-        deploys.record(releaseId, "green", "2.0.0", "shop", "prod");
+        deploys.record(releaseId, "green", "2.0.0", "shop", "prod", null);
     }
 
     @Test
@@ -59,7 +57,7 @@ class WebhookCallbackControllerIT {
         send(releaseId.toString(), body, WebhookSignature.sign(SECRET, bytes(body)))
                 .andExpect(status().isAccepted());
 
-        WebhookCallback callback = deploys.callback(releaseId, "green").orElseThrow();
+        WebhookCallback callback = deploys.callback(releaseId, "green", 1).orElseThrow();
         assertThat(callback.endpoint()).isEqualTo("http://shop-green.internal:8080");
         assertThat(callback.ready()).isTrue();
     }
@@ -78,7 +76,8 @@ class WebhookCallbackControllerIT {
         send(releaseId.toString(), failed, WebhookSignature.sign(SECRET, bytes(failed)))
                 .andExpect(status().isConflict());
 
-        assertThat(deploys.callback(releaseId, "green").orElseThrow().ready()).isTrue();
+        assertThat(deploys.callback(releaseId, "green", 1).orElseThrow().ready())
+                .isTrue();
     }
 
     @Test
@@ -92,7 +91,7 @@ class WebhookCallbackControllerIT {
                 .andExpect(jsonPath("$.detail").value(Matchers.containsString("X-Relops-Signature")));
         send(releaseId.toString(), body, null).andExpect(status().isUnauthorized());
 
-        assertThat(deploys.callback(releaseId, "green")).isEmpty();
+        assertThat(deploys.callback(releaseId, "green", 1)).isEmpty();
     }
 
     @Test
@@ -126,7 +125,7 @@ class WebhookCallbackControllerIT {
                 "is older than PT10M");
         send("not-a-uuid", "{}", WebhookSignature.sign(SECRET, bytes("{}"))).andExpect(status().isBadRequest());
 
-        assertThat(deploys.callback(releaseId, "green")).isEmpty();
+        assertThat(deploys.callback(releaseId, "green", 1)).isEmpty();
     }
 
     @Test
@@ -137,7 +136,8 @@ class WebhookCallbackControllerIT {
         send(releaseId.toString(), body, WebhookSignature.sign(SECRET, bytes(body)))
                 .andExpect(status().isAccepted());
 
-        assertThat(deploys.callback(releaseId, "green").orElseThrow().message()).isEqualTo("no quota");
+        assertThat(deploys.callback(releaseId, "green", 1).orElseThrow().message())
+                .isEqualTo("no quota");
     }
 
     private String body(String slot, String status, String endpoint) {

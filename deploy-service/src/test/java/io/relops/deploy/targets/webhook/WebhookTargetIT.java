@@ -173,7 +173,7 @@ class WebhookTargetIT {
 
     @Test
     void aDeployCallRepeatedOnAnotherInstanceWaitsForTheCallbackWithoutAskingAgain() throws Exception {
-        TargetContext context = context(Map.of());
+        TargetContext context = context(Map.of()).forCall(5); // the same call (task) on both instances
         // the first instance sends the request and waits; it is cancelled (its lease lost, or it died)
         CompletableFuture<Thread> waiting = new CompletableFuture<>();
         CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
@@ -207,10 +207,62 @@ class WebhookTargetIT {
     }
 
     @Test
+    void anotherCallForTheSameReleaseAndSlotAsksAgainOnceTheFirstRequestFailed() {
+        // a rollback restores the previous version on its slot; the system says it failed
+        TargetContext context = context(Map.of());
+        behaviour = request -> new Answer(
+                202,
+                "{\"releaseId\":\"" + request.get("releaseId").asString()
+                        + "\",\"slot\":\"blue\",\"status\":\"failed\",\"message\":\"no capacity\"}");
+        assertThatThrownBy(() -> target.deploy(context.forCall(11), "blue", "3.0.0"))
+                .isInstanceOf(DeploymentFailedException.class)
+                .hasMessageContaining("no capacity");
+
+        // a second rollback of the release restores it again: a new request, not the first one's failed callback
+        behaviour = request -> new Answer(202, null);
+        CompletableFuture<String> second =
+                CompletableFuture.supplyAsync(() -> target.deploy(context.forCall(12), "blue", "3.0.0"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 2 || second.isDone());
+        assertThat(second).as("the second call waits for its own callback").isNotDone();
+        assertThat(received.get(1).body().get("attempt").asInt()).isEqualTo(2);
+        assertThat(received.get(0).body().get("attempt").asInt()).isEqualTo(1);
+
+        String url = "http://deploy-service.test:8081/api/targets/webhook/callback/" + context.releaseId();
+        // a callback answering the first request (its attempt) is refused: it does not answer the new one
+        callBack(
+                url,
+                "{\"releaseId\":\"" + context.releaseId()
+                        + "\",\"slot\":\"blue\",\"attempt\":1,\"status\":\"failed\",\"message\":\"old\"}");
+        await().atMost(Duration.ofSeconds(5)).until(() -> callbackStatuses.contains(409));
+        callBack(
+                url,
+                "{\"releaseId\":\"" + context.releaseId()
+                        + "\",\"slot\":\"blue\",\"attempt\":2,\"status\":\"ready\","
+                        + "\"endpoint\":\"https://blue.example\"}");
+
+        assertThat(second.join()).isEqualTo("https://blue.example");
+        assertThat(received).as("deploy requests at the external system").hasSize(2);
+    }
+
+    @Test
+    void aCallFindingItsRequestPastItsDeadlineAsksAgain() {
+        TargetContext context = context(Map.of("deadline", "1s"));
+        assertThatThrownBy(() -> target.deploy(context, "green", "3.1.0"))
+                .hasMessageContaining("did not call back within the deadline");
+
+        behaviour = request -> new Answer(
+                202,
+                "{\"releaseId\":\"" + request.get("releaseId").asString()
+                        + "\",\"slot\":\"green\",\"status\":\"ready\",\"endpoint\":\"https://green.example\"}");
+        assertThat(target.deploy(context, "green", "3.1.0")).isEqualTo("https://green.example");
+        assertThat(received).hasSize(2);
+    }
+
+    @Test
     void aRequestRecordedButNotYetSentIsSentAgain() {
         // the instance died between recording the request and the external system's answer: at least once
         TargetContext context = context(Map.of());
-        deploys.record(context.releaseId(), "blue", "3.1.0", "shop", "prod");
+        deploys.record(context.releaseId(), "blue", "3.1.0", "shop", "prod", null);
         behaviour = request -> new Answer(
                 202,
                 "{\"releaseId\":\"" + request.get("releaseId").asString()
