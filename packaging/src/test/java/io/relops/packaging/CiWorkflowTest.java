@@ -83,7 +83,8 @@ class CiWorkflowTest {
                 .contains("exit \"$code\"");
         assertThat(needs(jobs.get("production"))).contains("staging");
         assertThat(run(jobs.get("production")))
-                .contains("relops release promote-env \"$APP\" staging production --wait --timeout ")
+                .contains(
+                        "relops release promote-env \"$APP\" staging production --version \"$VERSION\" --wait --timeout ")
                 .contains("exit \"$code\"");
         assertThat(Repository.read(WORKFLOW)).contains("RELOPS_TOKEN: ${{ secrets.RELOPS_TOKEN }}");
     }
@@ -96,7 +97,7 @@ class CiWorkflowTest {
                 .startsWith("#!/bin/sh\n")
                 .contains("\nset -eu\n")
                 .contains("release create \"$APP\" \"$VERSION\" -e staging --wait --timeout ")
-                .contains("release promote-env \"$APP\" staging production --wait --timeout ")
+                .contains("release promote-env \"$APP\" staging production --version \"$VERSION\" --wait --timeout ")
                 .contains("docker build -t \"$IMAGE:$VERSION\"")
                 .contains("docker push \"$IMAGE:$VERSION\"")
                 .contains("SKIP_IMAGE")
