@@ -163,11 +163,14 @@ final class UpCommand implements Callable<Integer> {
             }
             for (int instance = 2; instance <= options.replicas(service); instance++) {
                 out.printf(
-                        "  %-18s %s   (instance %d of %d; the gateway calls the first)%n",
+                        "  %-18s %s   (instance %d of %d; %s)%n",
                         LocalSuite.label(service, instance),
                         suite.url(service, instance),
                         instance,
-                        options.replicas(service));
+                        options.replicas(service),
+                        service.equals("deploy-service")
+                                ? "the gateway calls every instance"
+                                : "the other services call the first");
             }
         }
         out.println("  demo-app (stable)  http://localhost:9000/ (local), :9100 (staging), :9200 (production)");
