@@ -380,11 +380,13 @@ class FilesystemBackupIT {
                 .param(id)
                 .update();
 
-        await().atMost(Duration.ofSeconds(10))
-                .untilAsserted(() -> assertThat(artifact).doesNotExist());
-        assertThat(artifactDeletionRecorded(id))
-                .as("artifact deletion recorded")
-                .isTrue();
+        // the file goes first, then its deletion is recorded: wait for both
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(artifact).doesNotExist();
+            assertThat(artifactDeletionRecorded(id))
+                    .as("artifact deletion recorded")
+                    .isTrue();
+        });
     }
 
     private boolean artifactDeletionRecorded(String backupId) {
