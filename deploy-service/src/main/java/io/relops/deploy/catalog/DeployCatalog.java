@@ -95,6 +95,7 @@ public final class DeployCatalog {
                 all,
                 spec.strategy(),
                 spec.target(),
+                spec.router(),
                 spec.blueGreen(),
                 spec.canary(),
                 spec.progressDeadlines(),
@@ -106,6 +107,7 @@ public final class DeployCatalog {
             @Nullable Map<String, EnvironmentSpec> environments,
             @DefaultValue(BLUE_GREEN) String strategy,
             @Nullable TargetSpec target,
+            @DefaultValue RouterSpec router,
             @DefaultValue BlueGreenSpec blueGreen,
             @DefaultValue CanarySpec canary,
             @DefaultValue DeadlineSpec progressDeadlines,
@@ -197,7 +199,87 @@ public final class DeployCatalog {
             @DefaultValue("process") String type,
             @Nullable ProcessSpec process,
             @Nullable KubernetesSpec kubernetes,
-            @Nullable WebhookSpec webhook) {}
+            @Nullable WebhookSpec webhook,
+            @Nullable ComposeSpec compose) {}
+
+    /**
+     * Who splits the stable URL's traffic between the slots the target runs (docs/deploy-targets.md, "Routers"):
+     * {@code builtin} (deploy-service's own proxy, the process target's default), {@code nginx}, {@code haproxy},
+     * {@code kubernetes} (the kubernetes target's Service selector / HTTPRoute, its default) or {@code webhook} (the
+     * webhook target's route call, its default). Unset: the target's own router. {@code match} sends the requests that
+     * carry a header (or cookie) to the canary slot whatever its weight, from the moment it is deployed.
+     */
+    public record RouterSpec(
+            @Nullable String type,
+            @Nullable MatchSpec match,
+            @Nullable NginxRouterSpec nginx,
+            @Nullable HaproxyRouterSpec haproxy) {
+
+        public static final String BUILTIN = "builtin";
+
+        /** The router's type: {@code type}, or the one the target {@code targetType} brings. */
+        public String typeFor(String targetType) {
+            if (type != null && !type.isBlank()) {
+                return type;
+            }
+            return switch (targetType) {
+                case "process" -> BUILTIN;
+                default -> targetType;
+            };
+        }
+    }
+
+    /**
+     * Requests that carry header {@code header} with value {@code value}, or cookie {@code cookie} with value
+     * {@code value}, go to the canary slot (testers reach it before any weight is shifted).
+     */
+    public record MatchSpec(
+            @Nullable String header,
+            @Nullable String cookie,
+            @DefaultValue("always") String value) {}
+
+    /**
+     * The {@code nginx} router: relops writes the upstream {@code upstream} (by default {@code
+     * relops_<application>_<environment>}, {@code -} as {@code _}) into {@code includeFile}, which the user's nginx
+     * configuration includes in its {@code http} block, checks the configuration with {@code testCommand} and applies
+     * it with {@code reloadCommand} (no shell; each bounded by {@code timeout}).
+     */
+    public record NginxRouterSpec(
+            String includeFile,
+            @Nullable String upstream,
+            @DefaultValue({"nginx", "-t"}) List<String> testCommand,
+            @DefaultValue({"nginx", "-s", "reload"}) List<String> reloadCommand,
+            @DefaultValue("10s") Duration timeout) {}
+
+    /**
+     * The {@code haproxy} router: the weights and states of the servers of {@code backend} (by default the
+     * application's name), one server per slot ({@code servers}: slot to server name, by default the slot's name),
+     * set through HAProxy's Runtime API on {@code socket} (a unix socket path, or {@code host:port}); no reload.
+     */
+    public record HaproxyRouterSpec(
+            String socket,
+            @Nullable String backend,
+            @Nullable Map<String, String> servers,
+            @DefaultValue("5s") Duration timeout) {}
+
+    /**
+     * The {@code compose} target: the services {@code <application>-<slot>} ({@code service}, placeholders {@code
+     * {application}}, {@code {environment}}, {@code {slot}}) of the user's compose {@code file}, driven with {@code
+     * command} ({@code docker compose} or {@code podman compose}): {@code up -d --no-deps <service>} with the version in
+     * the environment variable {@code versionVariable} (the compose file's image tag), {@code stop <service>}. Each
+     * slot's endpoint ({@code slots}: slot to its URL on this host) must accept connections within {@code readyTimeout}.
+     * Its routing is a router's ({@code router.type: nginx} or {@code haproxy}).
+     */
+    public record ComposeSpec(
+            @DefaultValue({"docker", "compose"}) List<String> command,
+            String file,
+            @Nullable String project,
+            @DefaultValue("{application}-{slot}") String service,
+            @DefaultValue("VERSION") String versionVariable,
+            Map<String, String> slots,
+            @Nullable Map<String, String> environment,
+            @DefaultValue("120s") Duration readyTimeout,
+            @DefaultValue("10s") Duration stopTimeout) {}
 
     /**
      * The {@code process} target: one OS process per slot, started from a command template.

@@ -2,6 +2,7 @@ package io.relops.deploy.release;
 
 import io.relops.common.release.ReleaseStatus;
 import io.relops.deploy.release.ReleaseRepository.BackupOutcome;
+import io.relops.deploy.targets.Routed;
 import java.time.OffsetDateTime;
 import org.jspecify.annotations.Nullable;
 
@@ -40,7 +41,13 @@ sealed interface LifecycleInput {
 
     record DeployFailed(String slot, String version, String error) implements LifecycleInput {}
 
-    record Shifted(int step, int weight) implements LifecycleInput {}
+    /** The router confirmed {@code routed} for step {@code step} (asked: {@code weight} percent to the new slot). */
+    record Shifted(int step, int weight, @Nullable Routed routed) implements LifecycleInput {
+
+        Shifted(int step, int weight) {
+            this(step, weight, null);
+        }
+    }
 
     record ShiftFailed(String error) implements LifecycleInput {}
 

@@ -45,7 +45,7 @@ class LiveVersionReconciler {
                         releases.slotStopped(live.application(), live.environment(), slot);
                     }
                     String endpoint = target.deploy(context, live.slot(), live.version());
-                    target.route(context, Traffic.all(live.slot(), endpoint));
+                    targets.router(context).route(context, Traffic.all(live.slot(), endpoint));
                     releases.slot(live.application(), live.environment(), live.slot(), live.version(), endpoint, true);
                     log.info(
                             "restored {} {} in {} on slot {}",

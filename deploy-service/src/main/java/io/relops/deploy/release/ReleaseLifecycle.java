@@ -394,7 +394,10 @@ final class ReleaseLifecycle {
                             slot,
                             Objects.requireNonNull(draft.endpoint),
                             shifted.weight(),
-                            shifted.step()));
+                            shifted.step(),
+                            shifted.routed() == null ? null : shifted.routed().router(),
+                            shifted.routed() == null ? null : shifted.routed().weights(),
+                            shifted.routed() == null ? null : shifted.routed().note()));
             if (isCanary(before)) {
                 transition(
                         VERIFYING,

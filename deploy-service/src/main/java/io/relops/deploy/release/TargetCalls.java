@@ -1,5 +1,6 @@
 package io.relops.deploy.release;
 
+import io.relops.common.release.Strategy;
 import io.relops.deploy.catalog.DeployCatalog;
 import io.relops.deploy.catalog.DeployCatalog.ApplicationSpec;
 import io.relops.deploy.release.LifecycleInput.DeployFailed;
@@ -49,7 +50,7 @@ class TargetCalls {
     Optional<LifecycleInput> call(ReleaseTask task, Release release) {
         TargetContext context = context(release).forCall(task.id());
         return switch (task.kind()) {
-            case DEPLOY -> Optional.of(deploy(context, task));
+            case DEPLOY -> Optional.of(deploy(context, task, release));
             case SHIFT -> Optional.of(shift(context, task, release));
             case ROLLBACK -> Optional.of(returnTraffic(context, task, release));
             case RESTORE -> Optional.of(restore(context, task, release));
@@ -64,14 +65,38 @@ class TargetCalls {
         return targets.of(context).slots(context);
     }
 
-    private LifecycleInput deploy(TargetContext context, ReleaseTask task) {
+    private LifecycleInput deploy(TargetContext context, ReleaseTask task, Release release) {
         String slot = Objects.requireNonNull(task.slot());
         String version = Objects.requireNonNull(task.version());
         try {
-            return new Deployed(slot, version, targets.of(context).deploy(context, slot, version));
+            String endpoint = targets.of(context).deploy(context, slot, version);
+            preview(context, release, slot, endpoint);
+            return new Deployed(slot, version, endpoint);
         } catch (DeploymentFailedException e) {
             return new DeployFailed(slot, version, String.valueOf(e.getMessage()));
         }
+    }
+
+    /**
+     * With the catalog's {@code router.match}, a canary is reachable by the matching requests as soon as it runs,
+     * before any weight is shifted to it (testers try it with the header or cookie).
+     */
+    private void preview(TargetContext context, Release release, String slot, String endpoint) {
+        if (context.spec().router().match() == null
+                || release.strategy() != Strategy.CANARY
+                || release.stableSlot() == null
+                || slot.equals(release.stableSlot())) {
+            return;
+        }
+        targets.router(context)
+                .route(
+                        context,
+                        Traffic.split(
+                                release.stableSlot(),
+                                Objects.requireNonNull(release.stableEndpoint()),
+                                slot,
+                                endpoint,
+                                0));
     }
 
     private LifecycleInput shift(TargetContext context, ReleaseTask task, Release release) {
@@ -84,8 +109,7 @@ class TargetCalls {
                 : Traffic.split(
                         release.stableSlot(), Objects.requireNonNull(release.stableEndpoint()), slot, endpoint, weight);
         try {
-            targets.of(context).route(context, traffic);
-            return new Shifted(step, weight);
+            return new Shifted(step, weight, targets.router(context).route(context, traffic));
         } catch (DeploymentFailedException e) {
             return new ShiftFailed(String.valueOf(e.getMessage()));
         }
@@ -95,7 +119,7 @@ class TargetCalls {
         String reason = Objects.requireNonNullElse(task.reason(), "rolled back");
         try {
             if (release.stableSlot() != null) {
-                targets.of(context)
+                targets.router(context)
                         .route(
                                 context,
                                 Traffic.all(release.stableSlot(), Objects.requireNonNull(release.stableEndpoint())));
@@ -116,7 +140,7 @@ class TargetCalls {
             if (!releases.slotRuns(release.application(), release.environment(), slot, version)) {
                 endpoint = target.deploy(context, slot, version);
             }
-            target.route(context, Traffic.all(slot, endpoint));
+            targets.router(context).route(context, Traffic.all(slot, endpoint));
             return new Restored(
                     slot,
                     version,
@@ -140,11 +164,14 @@ class TargetCalls {
 
     /**
      * Whether the release's calls must run on the process host: its target's workloads are children of the
-     * deploy-service instance that starts them (the process target), not something that outlives it.
+     * deploy-service instance that starts them (the process target), not something that outlives it, or its router
+     * works on that host (a local nginx configuration, a local HAProxy admin socket).
      */
     boolean hostBound(Release release) {
         try {
-            return !targets.of(context(release)).outlivesDeployService();
+            TargetContext context = context(release);
+            return !targets.of(context).outlivesDeployService()
+                    || targets.router(context).hostBound();
         } catch (DeploymentFailedException e) {
             return false; // no target: the call fails wherever it runs
         }

@@ -1,6 +1,7 @@
 package io.relops.deploy.targets;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where an application's versions run, chosen per application by the catalog's {@code target.type}:
@@ -31,10 +32,22 @@ public interface DeploymentTarget {
     String deploy(TargetContext context, String slot, String version);
 
     /**
-     * Splits the application's traffic as {@code traffic} says. Requests in flight finish where they
-     * started; the previous slot keeps running until {@link #stop}.
+     * The target's own routing (its router type {@link #routerType()}): splits the application's traffic as {@code
+     * traffic} says. Requests in flight finish where they started; the previous slot keeps running until {@link
+     * #stop}. A catalog whose {@code router.type} names another router ({@code nginx}, {@code haproxy}) never calls
+     * it: that {@link TrafficRouter} does.
+     *
+     * @return the weights the target confirmed
      */
-    void route(TargetContext context, Traffic traffic);
+    Routed route(TargetContext context, Traffic traffic);
+
+    /**
+     * The {@code router.type} of this target's own routing ({@link #route}), the application's router when the
+     * catalog names none; {@code null} when the target has none and needs a {@link TrafficRouter}.
+     */
+    default @Nullable String routerType() {
+        return type();
+    }
 
     /** Stops what runs on {@code slot} (gracefully, then forcibly); a no-op when nothing does. */
     void stop(TargetContext context, String slot);

@@ -9,15 +9,19 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
- * The deployment target of each application, by its catalog {@code target.type}, with every call
+ * The deployment target of each application, by its catalog {@code target.type}, and its traffic router, by {@code
+ * router.type} (by default the target's own routing), with every call
  * wrapped in Resilience4j: a retry with exponential backoff for {@link TargetUnavailableException}
  * (never for a {@link DeploymentFailedException}, which is a verdict), inside a circuit breaker per
  * application, environment and target, so a backend that is down fails releases fast with a clear reason instead
@@ -27,11 +31,13 @@ import org.springframework.stereotype.Component;
 public class GuardedTargets {
 
     private final Map<String, DeploymentTarget> byType;
+    private final Map<String, TrafficRouter> routers;
     private final RetryRegistry retries;
     private final CircuitBreakerRegistry breakers;
 
-    public GuardedTargets(List<DeploymentTarget> targets) {
+    public GuardedTargets(List<DeploymentTarget> targets, List<TrafficRouter> routers) {
         this.byType = targets.stream().collect(Collectors.toMap(DeploymentTarget::type, Function.identity()));
+        this.routers = routers.stream().collect(Collectors.toMap(TrafficRouter::type, Function.identity()));
         this.retries = RetryRegistry.of(RetryConfig.custom()
                 .maxAttempts(4)
                 .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(200), 2.0))
@@ -60,6 +66,72 @@ public class GuardedTargets {
         return new Guarded(target, retries.retry(name), breakers.circuitBreaker(name));
     }
 
+    /**
+     * The guarded router of {@code context}'s application: the catalog's {@code router.type}, by default the target's
+     * own routing ({@link DeploymentTarget#routerType()}).
+     */
+    public TrafficRouter router(TargetContext context) {
+        DeploymentTarget target = of(context);
+        String own = target.routerType();
+        String type = context.spec().router().typeFor(target.type());
+        TrafficRouter router;
+        if (type.equals(own)) {
+            router = new TargetRouter(own, target);
+        } else {
+            router = routers.get(type);
+            if (router == null) {
+                boolean another = byType.values().stream().anyMatch(t -> type.equals(t.routerType()));
+                throw new DeploymentFailedException("application " + context.application() + " in "
+                        + context.environment() + " uses router '" + type + "', which "
+                        + (another ? "routes only its own target, not " + target.type() : "this deploy-service lacks")
+                        + " (routers for target " + target.type() + ": " + available(own) + ")");
+            }
+        }
+        String name = context.application() + "-" + context.environment() + "-router-" + type;
+        return new GuardedRouter(router, retries.retry(name), breakers.circuitBreaker(name));
+    }
+
+    private List<String> available(@Nullable String own) {
+        List<String> names = new ArrayList<>();
+        if (own != null) {
+            names.add(own);
+        }
+        names.addAll(new TreeSet<>(routers.keySet()));
+        return names;
+    }
+
+    /** A target's own routing as a router. */
+    private record TargetRouter(String type, DeploymentTarget target) implements TrafficRouter {
+
+        @Override
+        public Routed route(TargetContext context, Traffic traffic) {
+            return target.route(context, traffic);
+        }
+
+        @Override
+        public boolean hostBound() {
+            return !target.outlivesDeployService();
+        }
+    }
+
+    private record GuardedRouter(TrafficRouter router, Retry retry, CircuitBreaker breaker) implements TrafficRouter {
+
+        @Override
+        public String type() {
+            return router.type();
+        }
+
+        @Override
+        public boolean hostBound() {
+            return router.hostBound();
+        }
+
+        @Override
+        public Routed route(TargetContext context, Traffic traffic) {
+            return guarded("the " + router.type() + " router", retry, breaker, () -> router.route(context, traffic));
+        }
+    }
+
     private record Guarded(DeploymentTarget target, Retry retry, CircuitBreaker breaker) implements DeploymentTarget {
 
         @Override
@@ -83,11 +155,13 @@ public class GuardedTargets {
         }
 
         @Override
-        public void route(TargetContext context, Traffic traffic) {
-            call(() -> {
-                target.route(context, traffic);
-                return null;
-            });
+        public Routed route(TargetContext context, Traffic traffic) {
+            return call(() -> target.route(context, traffic));
+        }
+
+        @Override
+        public @Nullable String routerType() {
+            return target.routerType();
         }
 
         @Override
@@ -99,18 +173,22 @@ public class GuardedTargets {
         }
 
         private <T> T call(Supplier<T> call) {
-            try {
-                return Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(breaker, call))
-                        .get();
-            } catch (CallNotPermittedException e) {
-                throw new DeploymentFailedException("the " + target.type() + " target is failing: circuit breaker "
-                        + breaker.getName() + " is open; calls resume after a pause");
-            } catch (TargetUnavailableException e) {
-                throw new DeploymentFailedException(
-                        "the " + target.type() + " target is unavailable after "
-                                + retry.getRetryConfig().getMaxAttempts() + " attempts: " + e.getMessage(),
-                        e);
-            }
+            return guarded("the " + target.type() + " target", retry, breaker, call);
+        }
+    }
+
+    private static <T> T guarded(String what, Retry retry, CircuitBreaker breaker, Supplier<T> call) {
+        try {
+            return Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(breaker, call))
+                    .get();
+        } catch (CallNotPermittedException e) {
+            throw new DeploymentFailedException(what + " is failing: circuit breaker " + breaker.getName()
+                    + " is open; calls resume after a pause");
+        } catch (TargetUnavailableException e) {
+            throw new DeploymentFailedException(
+                    what + " is unavailable after " + retry.getRetryConfig().getMaxAttempts() + " attempts: "
+                            + e.getMessage(),
+                    e);
         }
     }
 }

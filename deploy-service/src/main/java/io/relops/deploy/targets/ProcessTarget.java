@@ -284,7 +284,13 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
     }
 
     @Override
-    public void route(TargetContext context, Traffic traffic) {
+    public String routerType() {
+        return "builtin";
+    }
+
+    /** The {@code builtin} router: deploy-service's own proxy on the environment's stable port. */
+    @Override
+    public Routed route(TargetContext context, Traffic traffic) {
         router(context, spec(context)).route(traffic);
         if (traffic.canaryWeight() == 0) {
             log.info(
@@ -302,6 +308,7 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
                     traffic.canarySlot(),
                     traffic.stableSlot());
         }
+        return Routed.exactly(routerType(), traffic);
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.relops.deploy.catalog.DeployCatalog.CanarySpec;
 import io.relops.deploy.catalog.DeployCatalog.DeadlineSpec;
 import io.relops.deploy.catalog.DeployCatalog.EnvironmentSpec;
 import io.relops.deploy.catalog.DeployCatalog.PromotionSpec;
+import io.relops.deploy.catalog.DeployCatalog.RouterSpec;
 import io.relops.deploy.catalog.DeployCatalog.WatchSpec;
 import io.relops.deploy.release.Promotion.Completed;
 import io.relops.deploy.release.Promotion.Evidence;
@@ -219,6 +220,7 @@ class PromotionTest {
                 environments,
                 "blue-green",
                 null,
+                new RouterSpec(null, null, null, null),
                 new BlueGreenSpec(Duration.ofSeconds(60), Duration.ofSeconds(2)),
                 new CanarySpec(null),
                 new DeadlineSpec(

@@ -59,7 +59,9 @@ public class BarrierTarget implements DeploymentTarget {
     }
 
     @Override
-    public void route(TargetContext context, Traffic traffic) {}
+    public Routed route(TargetContext context, Traffic traffic) {
+        return Routed.exactly(type(), traffic);
+    }
 
     @Override
     public void stop(TargetContext context, String slot) {}

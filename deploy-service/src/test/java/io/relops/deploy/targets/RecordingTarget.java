@@ -57,12 +57,13 @@ public class RecordingTarget implements DeploymentTarget {
     }
 
     @Override
-    public void route(TargetContext context, Traffic traffic) {
+    public Routed route(TargetContext context, Traffic traffic) {
         String split = traffic.canaryWeight() == 0
                 ? traffic.stableSlot() + "=100"
                 : traffic.stableSlot() + "=" + (100 - traffic.canaryWeight()) + "," + traffic.canarySlot() + "="
                         + traffic.canaryWeight();
         CALLS.add(new Call(context.application(), "route " + split));
+        return Routed.exactly(type(), traffic);
     }
 
     @Override

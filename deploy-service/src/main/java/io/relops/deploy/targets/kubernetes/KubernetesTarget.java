@@ -25,6 +25,7 @@ import io.relops.deploy.catalog.DeployCatalog.KubernetesSpec;
 import io.relops.deploy.catalog.DeployCatalog.KubernetesTraffic;
 import io.relops.deploy.targets.DeploymentFailedException;
 import io.relops.deploy.targets.DeploymentTarget;
+import io.relops.deploy.targets.Routed;
 import io.relops.deploy.targets.TargetContext;
 import io.relops.deploy.targets.TargetUnavailableException;
 import io.relops.deploy.targets.Traffic;
@@ -332,7 +333,7 @@ public class KubernetesTarget implements DeploymentTarget {
     }
 
     @Override
-    public void route(TargetContext context, Traffic traffic) {
+    public Routed route(TargetContext context, Traffic traffic) {
         KubernetesSpec spec = spec(context);
         String application = workload(context);
         int weight = traffic.canaryWeight();
@@ -352,7 +353,7 @@ public class KubernetesTarget implements DeploymentTarget {
                 applyRoute(application, spec, Map.of(serving, 100));
             }
             log.info("{}: all traffic to slot {}", application, serving);
-            return;
+            return Routed.exactly(type(), traffic);
         }
         String stable = traffic.stableSlot();
         String canary = Objects.requireNonNull(traffic.canarySlot());
@@ -368,6 +369,7 @@ public class KubernetesTarget implements DeploymentTarget {
             weights.put(canary, weight);
             applyRoute(application, spec, weights);
             log.info("{}: HTTPRoute sends {}% to slot {}, the rest to slot {}", application, weight, canary, stable);
+            return Routed.exactly(type(), traffic);
         } else {
             int[] replicas = replicaSplit(spec.replicas(), weight);
             // grow first, then shrink, so the application never has fewer pods than it needs
@@ -375,9 +377,19 @@ public class KubernetesTarget implements DeploymentTarget {
             scale(application, spec, stable, replicas[0], true);
             applyService(
                     spec, stableService(application, Map.of(APP_LABEL, application), spec), "Service " + application);
+            int total = replicas[0] + replicas[1];
+            int confirmed = Math.round(100f * replicas[1] / total);
+            String note = confirmed == weight
+                    ? null
+                    : "approximate: " + weight + "% asked, " + replicas[1] + " of " + total + " pods is " + confirmed
+                            + "% (traffic: service splits by replicas)";
             log.info(
                     "{}: {}% to slot {} approximated by replicas {} (canary) / {} (stable)",
                     application, weight, canary, replicas[1], replicas[0]);
+            Map<String, Integer> weights = new LinkedHashMap<>();
+            weights.put(stable, 100 - confirmed);
+            weights.put(canary, confirmed);
+            return new Routed(type(), weights, note);
         }
     }
 

@@ -3,6 +3,7 @@ package io.relops.deploy.targets.webhook;
 import io.relops.deploy.catalog.DeployCatalog.WebhookSpec;
 import io.relops.deploy.targets.DeploymentFailedException;
 import io.relops.deploy.targets.DeploymentTarget;
+import io.relops.deploy.targets.Routed;
 import io.relops.deploy.targets.SafeVersion;
 import io.relops.deploy.targets.TargetContext;
 import io.relops.deploy.targets.TargetUnavailableException;
@@ -199,7 +200,7 @@ public class WebhookTarget implements DeploymentTarget {
     }
 
     @Override
-    public void route(TargetContext context, Traffic traffic) {
+    public Routed route(TargetContext context, Traffic traffic) {
         WebhookSpec spec = spec(context);
         Map<String, Object> payload = payload("route", context);
         payload.put("stableSlot", traffic.stableSlot());
@@ -211,6 +212,7 @@ public class WebhookTarget implements DeploymentTarget {
         log.info(
                 "{}: webhook routed {}% to {}, the rest to {}",
                 context.application(), traffic.canaryWeight(), traffic.canarySlot(), traffic.stableSlot());
+        return Routed.exactly(type(), traffic);
     }
 
     @Override
