@@ -291,7 +291,7 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
     /** The {@code builtin} router: deploy-service's own proxy on the environment's stable port. */
     @Override
     public Routed route(TargetContext context, Traffic traffic) {
-        router(context, spec(context)).route(traffic);
+        router(context, spec(context)).route(traffic, context.spec().router().match());
         if (traffic.canaryWeight() == 0) {
             log.info(
                     "{} in {}: all traffic to slot {} ({})",
