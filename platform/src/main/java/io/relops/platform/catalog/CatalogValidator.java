@@ -212,8 +212,8 @@ public final class CatalogValidator {
      * What is wrong with the router of {@code settings} (an application's, or an environment's merged settings) for
      * its target, each as {@code key '<key>': <what is wrong>}: a target's own routing ({@code builtin}, {@code
      * kubernetes}, {@code webhook}) named for another target, a compose target without {@code nginx} or {@code
-     * haproxy}, a {@code router.match} its router cannot apply. A missing {@code router.nginx} or {@code
-     * router.haproxy} is the schema's (a requirement).
+     * haproxy}, the builtin router without the process target's {@code stable-port}, a {@code router.match} its router
+     * cannot apply. A missing {@code router.nginx} or {@code router.haproxy} is the schema's (a requirement).
      */
     private static List<String> routingProblems(JsonNode settings) {
         JsonNode target = settings.path("target").path("type");
@@ -235,6 +235,11 @@ public final class CatalogValidator {
                             ? ""
                             : ", or leave it unset for the " + targetType + " target's own routing"));
             return problems;
+        }
+        JsonNode process = settings.path("target").path("process");
+        if (type.equals("builtin") && process.isObject() && !process.has("stable-port")) {
+            problems.add("key 'target.process.stable-port': is required by the builtin router (the port of its stable"
+                    + " URL); or set router.type nginx or haproxy");
         }
         JsonNode match = router.path("match");
         if (!match.isMissingNode() && !match.isNull() && !ROUTERS_WITH_MATCH.contains(type)) {

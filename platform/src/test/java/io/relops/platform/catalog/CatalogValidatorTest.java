@@ -191,7 +191,8 @@ class CatalogValidatorTest {
                         "catalog " + directory.resolve("catalog.yml")
                                 + ": application 'shop': key 'target.kubernetes': is required (type: kubernetes)",
                         "catalog " + directory.resolve("catalog.yml")
-                                + ": application 'billing': key 'target.process.stable-port': is required",
+                                + ": application 'billing': key 'target.process.stable-port': is required by the"
+                                + " builtin router (the port of its stable URL); or set router.type nginx or haproxy",
                         "catalog " + directory.resolve("catalog.yml")
                                 + ": application 'ledger': key 'target.process': is required (by default type: process)");
     }
@@ -469,7 +470,8 @@ class CatalogValidatorTest {
                         """))
                 .singleElement()
                 .asString()
-                .endsWith("application 'demo-app': key 'target.process.stable-port': is required");
+                .endsWith("application 'demo-app': key 'target.process.stable-port': is required by the builtin"
+                        + " router (the port of its stable URL); or set router.type nginx or haproxy");
     }
 
     /** demo-app with a webhook target (environments share it) and {@code environments} (indented as its keys). */
@@ -715,6 +717,31 @@ class CatalogValidatorTest {
                         """)))
                 .as("builtin on the process target, nginx on any")
                 .isEmpty();
+    }
+
+    @Test
+    void onlyTheBuiltinRouterNeedsTheProcessTargetsStablePort() throws IOException {
+        Path file = catalog("""
+                relops:
+                  applications:
+                    demo-app:
+                      target:
+                        process:
+                          command: [java, -jar, demo-app.jar]
+                          slots: {blue: 9001, green: 9002}
+                      router: {type: nginx, nginx: {include-file: /etc/nginx/relops/demo-app.conf}}
+                      environments:
+                        production:
+                        local:
+                          target:
+                            process: {slots: {blue: 9101, green: 9102}}
+                          router: {type: builtin}
+                """);
+
+        assertThat(VALIDATOR.problems(file, CatalogValidatorTest::resolve))
+                .containsExactly("catalog " + file + ": application 'demo-app', environment 'local': key"
+                        + " 'target.process.stable-port': is required by the builtin router (the port of its stable"
+                        + " URL); or set router.type nginx or haproxy");
     }
 
     @Test
