@@ -195,6 +195,7 @@ public class ComposeTarget implements DeploymentTarget {
         String shown = "`" + String.join(" ", command) + "`";
         Path logFile =
                 logDirectory.resolve(context.application() + "-" + context.environment() + "-" + slot + ".compose.log");
+        log.info("{} in {}: running {} (output in {})", context.application(), context.environment(), shown, logFile);
         long from;
         Process process;
         try {
@@ -222,7 +223,10 @@ public class ComposeTarget implements DeploymentTarget {
         if (!exited) {
             kill(process);
             throw new DeploymentFailedException(where + ": " + shown + " did not finish within " + bound
-                    + " (target.compose." + (action.get(0).equals("stop") ? "stop" : "ready") + "-timeout); killed"
+                    + (action.get(0).equals("stop")
+                            ? " (target.compose.stop-timeout + " + STOP_MARGIN.toSeconds() + "s)"
+                            : " (target.compose.ready-timeout)")
+                    + "; killed"
                     + " it. Its last output:" + lastLines(logFile, from) + "\n(all of it in " + logFile + ")");
         }
         if (process.exitValue() != 0) {
