@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -17,6 +18,8 @@ import io.fabric8.kubernetes.client.dsl.RollableScalableResource;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.relops.deploy.catalog.DeployCatalog;
 import io.relops.deploy.targets.DeploymentFailedException;
+import io.relops.deploy.targets.DeploymentTarget;
+import io.relops.deploy.targets.GuardedTargets;
 import io.relops.deploy.targets.TargetContext;
 import io.relops.deploy.targets.TargetUnavailableException;
 import io.relops.deploy.targets.Traffic;
@@ -129,6 +132,87 @@ class KubernetesTargetTest {
     }
 
     @Test
+    void failsTheReleasesDeployWhenReplicasStayUnavailablePastTheReadyTimeout() {
+        TargetContext context = context(Map.of("ready-timeout", "2s"));
+        for (String pod : List.of("shop-green-7d9f-aaaaa", "shop-green-7d9f-bbbbb")) {
+            boolean crashing = pod.endsWith("bbbbb");
+            client.pods()
+                    .inNamespace(NS)
+                    .resource(new PodBuilder()
+                            .withNewMetadata()
+                            .withName(pod)
+                            .withLabels(Map.of("app", "shop", "slot", "green"))
+                            .endMetadata()
+                            .withNewStatus()
+                            .withPhase("Running")
+                            .addNewContainerStatus()
+                            .withName("shop")
+                            .withReady(!crashing)
+                            .withNewState()
+                            .withWaiting(
+                                    crashing
+                                            ? new ContainerStateWaiting(
+                                                    "back-off 40s restarting failed container=shop", "CrashLoopBackOff")
+                                            : null)
+                            .endState()
+                            .endContainerStatus()
+                            .endStatus()
+                            .build())
+                    .create();
+        }
+        // the call a release's deploy step makes: guarded, and a verdict is not retried
+        DeploymentTarget guarded = new GuardedTargets(List.of(target), List.of()).of(context);
+        CompletableFuture<String> deploy =
+                CompletableFuture.supplyAsync(() -> guarded.deploy(context, "green", "3.0.0"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> deployment("shop-green").get() != null);
+        deployment("shop-green")
+                .editStatus(d -> new DeploymentBuilder(d)
+                        .withNewStatus()
+                        .withObservedGeneration(d.getMetadata().getGeneration())
+                        .withReplicas(2)
+                        .withUpdatedReplicas(2)
+                        .withReadyReplicas(1)
+                        .withAvailableReplicas(0)
+                        .withUnavailableReplicas(2)
+                        .endStatus()
+                        .build());
+
+        assertThat(deploy)
+                .failsWithin(Duration.ofSeconds(10))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .havingCause()
+                .isInstanceOf(DeploymentFailedException.class)
+                .withMessage("shop 3.0.0 on slot green (Deployment shop-prod/shop-green) was not ready within the"
+                        + " deadline of PT2S: 1/2 replicas ready, 0 available, 2 updated, 2 unavailable; pods:"
+                        + " shop-green-7d9f-aaaaa Running, shop-green-7d9f-bbbbb Running (CrashLoopBackOff: back-off"
+                        + " 40s restarting failed container=shop)");
+    }
+
+    @Test
+    void aReadyReplicaCountsOnlyOnceItIsAvailable() {
+        Deployment deployment = new DeploymentBuilder()
+                .withNewMetadata()
+                .withName("shop-blue")
+                .withGeneration(3L)
+                .endMetadata()
+                .withNewStatus()
+                .withObservedGeneration(3L)
+                .withReplicas(2)
+                .withUpdatedReplicas(2)
+                .withReadyReplicas(2)
+                .withAvailableReplicas(1)
+                .endStatus()
+                .build();
+
+        assertThat(KubernetesTarget.rolledOut(deployment, 2)).isFalse();
+        deployment.getStatus().setAvailableReplicas(2);
+        assertThat(KubernetesTarget.rolledOut(deployment, 2)).isTrue();
+        deployment.getStatus().setReplicas(3); // an old replica is left
+        assertThat(KubernetesTarget.rolledOut(deployment, 2)).isFalse();
+    }
+
+    @Test
     void failsAtOnceWhenTheDeploymentReportsItsProgressDeadlineExceeded() {
         TargetContext context = context(Map.of("ready-timeout", "30s"));
         CompletableFuture<String> deploy =
@@ -157,7 +241,7 @@ class KubernetesTargetTest {
                 .withThrowableOfType(java.util.concurrent.ExecutionException.class)
                 .havingCause()
                 .isInstanceOf(DeploymentFailedException.class)
-                .withMessageContaining("failed its rollout: 0/2 replicas ready, 2 updated")
+                .withMessageContaining("failed its rollout: 0/2 replicas ready, 0 available, 2 updated")
                 .withMessageContaining("has timed out progressing");
     }
 
@@ -269,7 +353,8 @@ class KubernetesTargetTest {
 
         assertThat(deployment("shop-green").get().getSpec().getReplicas()).isEqualTo(1);
         assertThat(deployment("shop-blue").get().getSpec().getReplicas()).isEqualTo(3);
-        assertThat(stableService().getSpec().getSelector()).isEqualTo(Map.of("app", "shop"));
+        assertThat(stableService().getSpec().getSelector())
+                .isEqualTo(Map.of("app", "shop", "app.kubernetes.io/managed-by", "relops"));
 
         target.route(context, Traffic.split("blue", blue, "green", green, 50));
         assertThat(deployment("shop-green").get().getSpec().getReplicas()).isEqualTo(2);
