@@ -32,7 +32,10 @@ final class GatewayRoutes {
 
     private GatewayRoutes() {}
 
-    /** The rules of a route relops creates: one catch-all rule with the weighted slot Services. */
+    /**
+     * The rules of a route relops creates: one catch-all rule with the weighted slot Services, and the header-match
+     * rule when there is a {@code canarySlot} and a {@code match}.
+     */
     static List<HTTPRouteRule> created(
             String application,
             int port,
@@ -53,7 +56,7 @@ final class GatewayRoutes {
     /**
      * A copy of {@code current} with the slot Services weighted as {@code weights} (slot to percent; a slot without weight is left
      * out) in every rule that sends to a Service relops owns, and the header-match rule (present only with {@code
-     * canarySlot} and {@code match}).
+     * canarySlot} and {@code match}; without a canary slot, {@code match} still identifies an old one to remove).
      *
      * @throws DeploymentFailedException when no rule sends to a Service relops owns: relops will not guess which
      *     of the user's rules carries the application

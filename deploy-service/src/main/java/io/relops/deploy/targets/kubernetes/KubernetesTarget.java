@@ -1,26 +1,20 @@
 package io.relops.deploy.targets.kubernetes;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentSpec;
 import io.fabric8.kubernetes.api.model.apps.DeploymentSpecBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.RollableScalableResource;
@@ -43,10 +37,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,10 +87,12 @@ public class KubernetesTarget implements DeploymentTarget {
     static final List<String> SLOTS = List.of("blue", "green");
 
     private final KubernetesClient client;
+    private final Rollouts rollouts;
 
     /** The client is resolved on first use: applications on other targets never need a cluster. */
     public KubernetesTarget(@Lazy KubernetesClient client) {
         this.client = client;
+        this.rollouts = new Rollouts(client);
     }
 
     @Override
@@ -145,7 +139,7 @@ public class KubernetesTarget implements DeploymentTarget {
                 main.getImage(),
                 spec.replicas(),
                 spec.readyTimeout());
-        awaitRollout(application, spec, slot, version);
+        rollouts.await(application, spec, slot, version);
         return endpoint(application, slot, spec);
     }
 
@@ -256,143 +250,6 @@ public class KubernetesTarget implements DeploymentTarget {
         });
     }
 
-    private void awaitRollout(String application, KubernetesSpec spec, String slot, String version) {
-        String name = slotName(application, slot);
-        RollableScalableResource<Deployment> resource =
-                client.apps().deployments().inNamespace(spec.namespace()).withName(name);
-        Deployment seen;
-        try {
-            seen = resource.waitUntilCondition(
-                    d -> rolledOut(d, spec.replicas()) || progressDeadlineExceeded(d),
-                    spec.readyTimeout().toMillis(),
-                    TimeUnit.MILLISECONDS);
-        } catch (KubernetesClientTimeoutException e) {
-            throw new DeploymentFailedException(application + " " + version + " on slot " + slot + " (Deployment "
-                    + spec.namespace() + "/" + name + ") was not ready within the deadline of "
-                    + spec.readyTimeout() + ": " + describe(resource.get(), spec) + "; "
-                    + pods(application, slot, spec));
-        } catch (KubernetesClientException e) {
-            throw translate("watch the rollout of Deployment " + spec.namespace() + "/" + name, e);
-        }
-        if (!rolledOut(seen, spec.replicas())) {
-            throw new DeploymentFailedException(application + " " + version + " on slot " + slot + " (Deployment "
-                    + spec.namespace() + "/" + name + ") failed its rollout: " + describe(seen, spec) + "; "
-                    + pods(application, slot, spec));
-        }
-        log.info("{}: Deployment {}/{} is ready ({} replicas)", application, spec.namespace(), name, spec.replicas());
-    }
-
-    /**
-     * Rolled out as {@code kubectl rollout status} means it: the controller has seen the current
-     * spec and every replica runs the new template, is ready (its readiness probe passes) and available (ready for
-     * the Deployment's {@code minReadySeconds}), with no old one left.
-     */
-    static boolean rolledOut(@Nullable Deployment deployment, int replicas) {
-        if (deployment == null || deployment.getStatus() == null) {
-            return false;
-        }
-        DeploymentStatus status = deployment.getStatus();
-        Long generation = deployment.getMetadata().getGeneration();
-        if (generation != null
-                && (status.getObservedGeneration() == null || status.getObservedGeneration() < generation)) {
-            return false;
-        }
-        return count(status.getUpdatedReplicas()) >= replicas
-                && count(status.getReadyReplicas()) >= replicas
-                && count(status.getAvailableReplicas()) >= replicas
-                && count(status.getReplicas()) == count(status.getUpdatedReplicas());
-    }
-
-    private static boolean progressDeadlineExceeded(@Nullable Deployment deployment) {
-        if (deployment == null
-                || deployment.getStatus() == null
-                || deployment.getStatus().getConditions() == null) {
-            return false;
-        }
-        for (DeploymentCondition condition : deployment.getStatus().getConditions()) {
-            if ("Progressing".equals(condition.getType())
-                    && "False".equals(condition.getStatus())
-                    && "ProgressDeadlineExceeded".equals(condition.getReason())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String describe(@Nullable Deployment deployment, KubernetesSpec spec) {
-        if (deployment == null) {
-            return "the Deployment no longer exists";
-        }
-        DeploymentStatus status = deployment.getStatus();
-        if (status == null) {
-            return "0/" + spec.replicas() + " replicas ready (no status reported by the Deployment controller)";
-        }
-        StringBuilder text = new StringBuilder()
-                .append(count(status.getReadyReplicas()))
-                .append('/')
-                .append(spec.replicas())
-                .append(" replicas ready, ")
-                .append(count(status.getAvailableReplicas()))
-                .append(" available, ")
-                .append(count(status.getUpdatedReplicas()))
-                .append(" updated");
-        if (count(status.getUnavailableReplicas()) > 0) {
-            text.append(", ").append(status.getUnavailableReplicas()).append(" unavailable");
-        }
-        if (status.getConditions() != null) {
-            for (DeploymentCondition condition : status.getConditions()) {
-                if ("False".equals(condition.getStatus()) && condition.getMessage() != null) {
-                    text.append(", ").append(condition.getType()).append(": ").append(condition.getMessage());
-                }
-            }
-        }
-        return text.toString();
-    }
-
-    /** The state of the slot's pods, for a person reading why a rollout failed. */
-    private String pods(String application, String slot, KubernetesSpec spec) {
-        List<Pod> pods;
-        try {
-            pods = client.pods()
-                    .inNamespace(spec.namespace())
-                    .withLabels(slotSelector(application, slot))
-                    .list()
-                    .getItems();
-        } catch (KubernetesClientException e) {
-            return "pods unknown (" + e.getMessage() + ")";
-        }
-        if (pods.isEmpty()) {
-            return "no pods exist for it";
-        }
-        return "pods: " + pods.stream().map(KubernetesTarget::podState).collect(Collectors.joining(", "));
-    }
-
-    private static String podState(Pod pod) {
-        String name = pod.getMetadata().getName();
-        if (pod.getStatus() == null) {
-            return name + " (no status)";
-        }
-        StringBuilder text =
-                new StringBuilder(name).append(' ').append(pod.getStatus().getPhase());
-        List<ContainerStatus> containers = pod.getStatus().getContainerStatuses();
-        if (containers != null) {
-            for (ContainerStatus container : containers) {
-                ContainerStateWaiting waiting = container.getState() == null
-                        ? null
-                        : container.getState().getWaiting();
-                if (waiting != null) {
-                    text.append(" (")
-                            .append(waiting.getReason())
-                            .append(waiting.getMessage() == null ? "" : ": " + waiting.getMessage())
-                            .append(')');
-                } else if (!Boolean.TRUE.equals(container.getReady())) {
-                    text.append(" (container ").append(container.getName()).append(" not ready)");
-                }
-            }
-        }
-        return text.toString();
-    }
-
     @Override
     public Routed route(TargetContext context, Traffic traffic) {
         KubernetesSpec spec = spec(context);
@@ -404,7 +261,7 @@ public class KubernetesTarget implements DeploymentTarget {
         boolean split =
                 canary != null && !canary.equals(traffic.stableSlot()) && weight < 100 && (weight > 0 || match != null);
         if (!split || (weight == 0 && spec.traffic() == KubernetesTraffic.SERVICE)) {
-            return routeAll(application, spec, traffic.servingSlot(), traffic, split);
+            return routeAll(application, spec, traffic.servingSlot(), traffic, match, split);
         }
         String stable = traffic.stableSlot();
         checkSlot(application, stable);
@@ -452,7 +309,12 @@ public class KubernetesTarget implements DeploymentTarget {
 
     /** Every request to {@code serving}: the stable Service selects it, the route and Ingress send to it alone. */
     private Routed routeAll(
-            String application, KubernetesSpec spec, String serving, Traffic traffic, boolean matchAsked) {
+            String application,
+            KubernetesSpec spec,
+            String serving,
+            Traffic traffic,
+            @Nullable MatchSpec match,
+            boolean matchAsked) {
         checkSlot(application, serving);
         if (spec.traffic() == KubernetesTraffic.SERVICE) {
             // undo a replica ratio: the serving slot runs at full size again
@@ -461,7 +323,8 @@ public class KubernetesTarget implements DeploymentTarget {
         applyService(
                 spec, stableService(application, slotSelector(application, serving), spec), "Service " + application);
         if (spec.traffic() == KubernetesTraffic.GATEWAY_API) {
-            applyRoute(application, spec, Map.of(serving, 100), null, null);
+            // the match tells relops' match rule apart where the cluster's Gateway API drops rule names
+            applyRoute(application, spec, Map.of(serving, 100), null, match);
         } else if (spec.traffic() == KubernetesTraffic.INGRESS_NGINX) {
             applyIngresses(application, spec, serving, null, 0, null);
         }
@@ -743,7 +606,7 @@ public class KubernetesTarget implements DeploymentTarget {
         return "http://" + slotName(application, slot) + "." + spec.namespace() + ".svc.cluster.local:" + spec.port();
     }
 
-    private static Map<String, String> slotSelector(String application, String slot) {
+    static Map<String, String> slotSelector(String application, String slot) {
         Map<String, String> selector = new LinkedHashMap<>();
         selector.put(APP_LABEL, application);
         selector.put(SLOT_LABEL, slot);
@@ -769,11 +632,7 @@ public class KubernetesTarget implements DeploymentTarget {
         }
     }
 
-    private static int count(@Nullable Integer value) {
-        return value == null ? 0 : value;
-    }
-
-    private static <T> T call(String what, Supplier<T> call) {
+    static <T> T call(String what, Supplier<T> call) {
         try {
             return call.get();
         } catch (KubernetesClientException e) {

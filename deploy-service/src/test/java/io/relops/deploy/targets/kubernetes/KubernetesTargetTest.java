@@ -205,11 +205,11 @@ class KubernetesTargetTest {
                 .endStatus()
                 .build();
 
-        assertThat(KubernetesTarget.rolledOut(deployment, 2)).isFalse();
+        assertThat(Rollouts.rolledOut(deployment, 2)).isFalse();
         deployment.getStatus().setAvailableReplicas(2);
-        assertThat(KubernetesTarget.rolledOut(deployment, 2)).isTrue();
+        assertThat(Rollouts.rolledOut(deployment, 2)).isTrue();
         deployment.getStatus().setReplicas(3); // an old replica is left
-        assertThat(KubernetesTarget.rolledOut(deployment, 2)).isFalse();
+        assertThat(Rollouts.rolledOut(deployment, 2)).isFalse();
     }
 
     @Test

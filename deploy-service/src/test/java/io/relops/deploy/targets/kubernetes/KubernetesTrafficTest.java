@@ -11,12 +11,15 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteSpec;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteSpecBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.relops.deploy.catalog.DeployCatalog;
+import io.relops.deploy.catalog.DeployCatalog.MatchSpec;
 import io.relops.deploy.targets.DeploymentFailedException;
 import io.relops.deploy.targets.Routed;
 import io.relops.deploy.targets.TargetContext;
@@ -124,6 +127,22 @@ class KubernetesTrafficTest {
         assertThat(pattern.matcher("canary=never").matches()).isFalse();
         assertThat(pattern.matcher("nocanary=always").matches()).isFalse();
         assertThat(weights(rules.get(1))).isEqualTo(Map.of("shop-legacy", 10, "shop-blue", 100));
+    }
+
+    @Test
+    void theMatchRuleIsRemovedEvenWhereTheClustersGatewayApiDroppedItsName() {
+        MatchSpec match = new MatchSpec("X-Canary", null, "always");
+        HTTPRouteSpec created = new HTTPRouteSpecBuilder()
+                .withRules(GatewayRoutes.created("shop", 8080, Map.of("blue", 90, "green", 10), "green", match))
+                .build();
+        created.getRules().get(0).setName(null); // a Gateway API before rule names prunes the field
+
+        HTTPRouteSpec edited =
+                GatewayRoutes.edited(created, "shop", 8080, Map.of("green", 100), null, match, "shop-prod/shop");
+
+        assertThat(edited.getRules())
+                .singleElement()
+                .satisfies(rule -> assertThat(weights(rule)).isEqualTo(Map.of("shop-green", 100)));
     }
 
     @Test
