@@ -23,6 +23,7 @@ import io.relops.deploy.targets.GuardedTargets;
 import io.relops.deploy.targets.TargetContext;
 import io.relops.deploy.targets.TargetUnavailableException;
 import io.relops.deploy.targets.Traffic;
+import io.relops.deploy.testing.KubernetesFixtures;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -30,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -39,7 +39,7 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 @EnableKubernetesMockClient(crud = true)
 class KubernetesTargetTest {
 
-    private static final String NS = "shop-prod";
+    private static final String NS = KubernetesFixtures.NS;
 
     KubernetesClient client;
 
@@ -405,35 +405,11 @@ class KubernetesTargetTest {
     }
 
     private String deployWhileMarkingReady(TargetContext context, String slot, String version) {
-        String name = "shop-" + slot;
-        Deployment before = deployment(name).get();
-        Long previous = before == null ? null : before.getMetadata().getGeneration();
-        CompletableFuture<Void> controller = CompletableFuture.runAsync(() -> {
-            await().atMost(Duration.ofSeconds(10)).until(() -> {
-                Deployment now = deployment(name).get();
-                return now != null
-                        && (previous == null
-                                || !previous.equals(now.getMetadata().getGeneration()));
-            });
-            markReady(name);
-        });
-        String endpoint = target.deploy(context, slot, version);
-        controller.orTimeout(10, TimeUnit.SECONDS).join();
-        return endpoint;
+        return KubernetesFixtures.deployWhileMarkingReady(target, client, context, slot, version);
     }
 
-    /** What the Deployment controller would do once every pod is ready. */
     private void markReady(String name) {
-        deployment(name)
-                .editStatus(d -> new DeploymentBuilder(d)
-                        .withNewStatus()
-                        .withObservedGeneration(d.getMetadata().getGeneration())
-                        .withReplicas(d.getSpec().getReplicas())
-                        .withUpdatedReplicas(d.getSpec().getReplicas())
-                        .withReadyReplicas(d.getSpec().getReplicas())
-                        .withAvailableReplicas(d.getSpec().getReplicas())
-                        .endStatus()
-                        .build());
+        KubernetesFixtures.markReady(client, name);
     }
 
     private RollableScalableResource<Deployment> deployment(String name) {
