@@ -153,18 +153,18 @@ public class KubernetesTarget implements DeploymentTarget {
         if (context.releaseId() != null) {
             annotations.put(RELEASE_ANNOTATION, context.releaseId().toString());
         }
-        DeploymentSpec from = null;
+        @Nullable DeploymentSpec from = null;
         PodTemplateSpec base;
         String source;
         WorkloadRef ref = spec.workloadRef();
         if (ref != null) {
             Deployment user = workloadRef(application, spec, ref);
             source = "the Deployment " + namespace(spec, ref) + "/" + ref.name() + " (target.kubernetes.workload-ref)";
-            from = user.getSpec();
-            base = from == null ? null : from.getTemplate();
-            if (base == null) {
+            if (user.getSpec() == null || user.getSpec().getTemplate() == null) {
                 throw new DeploymentFailedException(application + ": " + source + " has no pod template");
             }
+            from = user.getSpec();
+            base = from.getTemplate();
         } else if (spec.podTemplate() != null && !spec.podTemplate().isBlank()) {
             source = "target.kubernetes.pod-template";
             base = SlotTemplates.parse(application, spec.podTemplate());
