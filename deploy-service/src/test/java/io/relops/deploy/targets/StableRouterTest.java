@@ -2,18 +2,22 @@ package io.relops.deploy.targets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.relops.deploy.catalog.DeployCatalog.MatchSpec;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,19 +25,14 @@ import org.junit.jupiter.api.Test;
 /** The builtin router over real HTTP: exact weights, and the header or cookie that reaches the canary. */
 class StableRouterTest {
 
-    static {
-        // the JDK's server otherwise waits for delayed ACKs (40 ms a request)
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-
     private final HttpClient http = HttpClient.newHttpClient();
-    private HttpServer blue;
-    private HttpServer green;
+    private Server blue;
+    private Server green;
     private StableRouter router;
     private URI stable;
 
     @BeforeEach
-    void start() throws IOException {
+    void start() throws Exception {
         blue = slot("blue");
         green = slot("green");
         int port;
@@ -46,10 +45,10 @@ class StableRouterTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         router.stop();
-        blue.stop(0);
-        green.stop(0);
+        blue.stop();
+        green.stop();
     }
 
     @Test
@@ -99,19 +98,21 @@ class StableRouterTest {
         return bySlot;
     }
 
-    private static HttpServer slot(String name) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> {
-            byte[] body = name.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
+    /** A slot answering its name (Jetty, as the proxy: the JDK's server would wait for delayed ACKs). */
+    private static Server slot(String name) throws Exception {
+        Server server = new Server(new InetSocketAddress("127.0.0.1", 0));
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                Content.Sink.write(response, true, name, callback);
+                return true;
+            }
         });
         server.start();
         return server;
     }
 
-    private static String endpoint(HttpServer server) {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+    private static String endpoint(Server server) {
+        return "http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
 }
