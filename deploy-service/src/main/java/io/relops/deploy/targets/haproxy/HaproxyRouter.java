@@ -105,7 +105,17 @@ public class HaproxyRouter implements TrafficRouter {
             }
             raised.add(slot);
         }
-        backend.awaitServing(raised, spec.timeout());
+        try {
+            backend.awaitServing(raised, spec.timeout());
+        } catch (DeploymentFailedException e) {
+            for (String slot : raised) { // not UP now, it must not take requests when it comes UP later either
+                int weight = before.get(backend.server(slot)).weight();
+                if (weight < asked.get(slot)) {
+                    backend.set(slot, "weight " + weight);
+                }
+            }
+            throw e;
+        }
         for (String slot : backend.slots()) {
             int weight = asked.getOrDefault(slot, 0);
             if (weight < before.get(backend.server(slot)).weight()) {
@@ -276,8 +286,8 @@ public class HaproxyRouter implements TrafficRouter {
             if (!down.isEmpty()) {
                 throw new DeploymentFailedException("HAProxy backend " + name + " at " + api.socket() + " of "
                         + context.application() + " in " + context.environment() + ": server "
-                        + String.join(", ", down) + " did not come UP within " + timeout
-                        + " (its health check fails?); traffic stays where it was");
+                        + String.join(", ", down) + " did not come UP within " + RuntimeApi.format(timeout)
+                        + " (its health check fails?); its weight is back where it was, traffic stays where it was");
             }
         }
 
@@ -289,8 +299,8 @@ public class HaproxyRouter implements TrafficRouter {
                     })
                     .map(slot -> {
                         ServerState server = state.get(server(slot));
-                        return server(slot) + " (slot " + slot + ": " + (server == null ? "gone" : server.describe())
-                                + ")";
+                        return name + "/" + server(slot) + " (slot " + slot + ": "
+                                + (server == null ? "gone" : server.describe()) + ")";
                     })
                     .toList();
         }

@@ -101,10 +101,16 @@ final class RuntimeApi {
         long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (left <= 0 || selector.select(left) == 0) {
             throw new TargetUnavailableException(
-                    "HAProxy's Runtime API at " + socket + " did not answer `" + command + "` within " + timeout,
-                    new SocketTimeoutException("no answer within " + timeout));
+                    "HAProxy's Runtime API at " + socket + " did not answer `" + command + "` within "
+                            + format(timeout),
+                    new SocketTimeoutException("no answer within " + format(timeout)));
         }
         selector.selectedKeys().clear();
+    }
+
+    /** {@code 5s}, {@code 500ms}: a duration as the catalog writes it. */
+    static String format(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
     }
 
     private SocketAddress address() {
