@@ -23,10 +23,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * Debian's HAProxy ({@code /usr/sbin/haproxy}, or {@code $HAPROXY}) run by a test as the current user, in the
  * foreground as a child process: a configuration in its own temporary directory, a frontend on a free port in front of
- * one backend, an admin socket ({@code stats socket ... level admin}) there too. The backend's servers get an HTTP
- * health check of {@code /health} every 200 ms (one success marks a server UP, two failures DOWN), as the user's
- * haproxy.cfg of docs/deploy-targets.md has them. {@link #close} (a test's {@code @AfterAll}) stops it and deletes the
- * directory.
+ * one backend, an admin socket ({@code stats socket ... level admin}) there too. The backend's servers get a health
+ * check every 200 ms (one success marks a server UP, two failures DOWN): a TCP connect, not an HTTP check of {@code
+ * /health}, so that a version whose health fails still gets its canary share and relops' own verdict (not HAProxy's)
+ * rolls it back, as {@link RouterScenario} expects. {@link #close} (a test's {@code @AfterAll}) stops it and deletes
+ * the directory.
  */
 public final class RealHaproxy implements AutoCloseable {
 
@@ -71,7 +72,6 @@ public final class RealHaproxy implements AutoCloseable {
                     .append("\nbackend ")
                     .append(backend)
                     .append("\n    balance roundrobin\n")
-                    .append("    option httpchk GET /health\n")
                     .append("    default-server check inter 200ms fall 2 rise 1\n");
             boolean first = true;
             for (Map.Entry<String, String> server : servers.entrySet()) {
