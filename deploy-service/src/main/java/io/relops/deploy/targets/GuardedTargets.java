@@ -68,15 +68,16 @@ public class GuardedTargets {
 
     /**
      * The guarded router of {@code context}'s application: the catalog's {@code router.type}, by default the target's
-     * own routing ({@link DeploymentTarget#routerType()}).
+     * own routing ({@link DeploymentTarget#routerType()}). A target without routing of its own (compose) and no
+     * {@code router.type}: its route call, which says the router it needs.
      */
     public TrafficRouter router(TargetContext context) {
         DeploymentTarget target = of(context);
         String own = target.routerType();
         String type = context.spec().router().typeFor(target.type());
         TrafficRouter router;
-        if (type.equals(own)) {
-            router = new TargetRouter(own, target);
+        if (type.equals(own) || (own == null && type.equals(target.type()))) {
+            router = new TargetRouter(type, target);
         } else {
             router = routers.get(type);
             if (router == null) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.relops.deploy.catalog.DeployCatalog;
+import io.relops.deploy.targets.compose.ComposeTarget;
 import io.relops.deploy.targets.kubernetes.KubernetesTarget;
 import io.relops.deploy.targets.webhook.WebhookTarget;
 import java.util.Map;
@@ -22,12 +23,12 @@ import org.springframework.context.annotation.FilterType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
-/** The kubernetes and webhook targets wire from deploy-service's auto-configuration, without a cluster. */
+/** The kubernetes, webhook and compose targets wire from deploy-service's auto-configuration, without a cluster. */
 class TargetWiringTest {
 
     @Configuration(proxyBeanMethods = false)
     @ComponentScan(
-            basePackageClasses = {KubernetesTarget.class, WebhookTarget.class},
+            basePackageClasses = {KubernetesTarget.class, WebhookTarget.class, ComposeTarget.class},
             excludeFilters = @ComponentScan.Filter(type = FilterType.REGEX, pattern = ".*Test.*"))
     static class Targets {
 
@@ -49,17 +50,18 @@ class TargetWiringTest {
                     HttpMessageConvertersAutoConfiguration.class,
                     RestClientAutoConfiguration.class))
             .withUserConfiguration(Targets.class)
+            .withPropertyValues("relops.deploy.log-dir=target/wiring-logs")
             // "10m" and the like as Duration, as in the application
             .withInitializer(context ->
                     context.getBeanFactory().setConversionService(ApplicationConversionService.getSharedInstance()));
 
     @Test
-    void providesBothTargetsAndBuildsNoKubernetesClientUntilOneIsUsed() {
+    void providesTheTargetsAndBuildsNoKubernetesClientUntilOneIsUsed() {
         runner.run(context -> {
             assertThat(context).hasNotFailed();
             assertThat(context.getBeansOfType(DeploymentTarget.class).values())
                     .extracting(DeploymentTarget::type)
-                    .containsExactlyInAnyOrder("kubernetes", "webhook");
+                    .containsExactlyInAnyOrder("kubernetes", "webhook", "compose");
             assertThat(context.getBeanFactory().containsSingleton("kubernetesClient"))
                     .isFalse();
             assertThat(context.getBeanNamesForType(KubernetesClient.class)).containsExactly("kubernetesClient");

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -50,6 +53,13 @@ public final class CatalogValidator {
     private static final Pattern CAMEL = Pattern.compile("([a-z0-9])([A-Z])");
     /** An environment's own keys, not overrides of the application's settings. */
     private static final List<String> ENVIRONMENT_ONLY = List.of("approval", "promotion");
+    /** The routers that are a target's own routing, by the target they route. */
+    private static final Map<String, String> OWN_ROUTERS =
+            Map.of("builtin", "process", "kubernetes", "kubernetes", "webhook", "webhook");
+    /** The routers that drive a proxy the user runs, for any target (the compose target needs one). */
+    private static final List<String> ROUTERS_FOR_ANY_TARGET = List.of("nginx", "haproxy");
+    /** The routers that can send requests with a header or cookie to the canary ({@code router.match}). */
+    private static final List<String> ROUTERS_WITH_MATCH = List.of("nginx", "kubernetes", "builtin");
 
     private final Schema schema;
     private final JsonNode document;
@@ -141,13 +151,18 @@ public final class CatalogValidator {
      * environment the application does not have, promotions in a cycle.
      */
     private List<String> environmentProblems(String name, JsonNode application) {
-        JsonNode environments = application.path("environments");
-        if (!environments.isObject()) {
+        if (!application.isObject()) {
             return List.of();
         }
         List<String> problems = new ArrayList<>();
         ObjectNode own = ((ObjectNode) application).deepCopy();
         own.remove("environments");
+        List<String> ownRouting = routingProblems(own);
+        ownRouting.forEach(problem -> problems.add("application '" + name + "': " + problem));
+        JsonNode environments = application.path("environments");
+        if (!environments.isObject()) {
+            return problems;
+        }
         Set<String> ownRequirements = requirements(name, own);
         Map<String, String> promotions = new LinkedHashMap<>();
         Map<String, JsonNode> deployments = new LinkedHashMap<>();
@@ -171,6 +186,11 @@ public final class CatalogValidator {
                             "application '" + name + "', environment '" + environment.getKey() + "'"));
                 }
             }
+            for (String problem : routingProblems(merged)) {
+                if (!ownRouting.contains(problem)) {
+                    problems.add("application '" + name + "', environment '" + environment.getKey() + "': " + problem);
+                }
+            }
         }
         Set<String> declared = new LinkedHashSet<>(environments.propertyNames());
         promotions.forEach((environment, from) -> {
@@ -189,8 +209,56 @@ public final class CatalogValidator {
     }
 
     /**
+     * What is wrong with the router of {@code settings} (an application's, or an environment's merged settings) for
+     * its target, each as {@code key '<key>': <what is wrong>}: a target's own routing ({@code builtin}, {@code
+     * kubernetes}, {@code webhook}) named for another target, a compose target without {@code nginx} or {@code
+     * haproxy}, the builtin router without the process target's {@code stable-port}, a {@code router.match} its router
+     * cannot apply. A missing {@code router.nginx} or {@code router.haproxy} is the schema's (a requirement).
+     */
+    private static List<String> routingProblems(JsonNode settings) {
+        JsonNode target = settings.path("target").path("type");
+        String targetType = target.isString() ? target.asString() : "process";
+        JsonNode router = settings.path("router");
+        String declared = router.path("type").isString() ? router.path("type").asString() : null;
+        String type = declared != null ? declared : targetType.equals("process") ? "builtin" : targetType;
+        List<String> problems = new ArrayList<>();
+        String owner = OWN_ROUTERS.get(type);
+        if (targetType.equals("compose") && !ROUTERS_FOR_ANY_TARGET.contains(type)) {
+            problems.add("key 'router.type': " + (declared == null ? "not set" : "'" + declared + "'")
+                    + ": the compose target needs router.type nginx or haproxy (it has no routing of its own)");
+            return problems;
+        }
+        if (owner != null && !owner.equals(targetType)) {
+            problems.add("key 'router.type': '" + type + "' is the " + owner + " target's own routing, not the "
+                    + targetType + " target's; use router.type nginx or haproxy"
+                    + (targetType.equals("compose")
+                            ? ""
+                            : ", or leave it unset for the " + targetType + " target's own routing"));
+            return problems;
+        }
+        JsonNode process = settings.path("target").path("process");
+        if (type.equals("builtin") && process.isObject() && !process.has("stable-port")) {
+            problems.add("key 'target.process.stable-port': is required by the builtin router (the port of its stable"
+                    + " URL); or set router.type nginx or haproxy");
+        }
+        JsonNode match = router.path("match");
+        if (!match.isMissingNode() && !match.isNull() && !ROUTERS_WITH_MATCH.contains(type)) {
+            problems.add("key 'router.match': "
+                    + (type.equals("haproxy")
+                            ? "the haproxy router sets its servers' weights through the Runtime API and cannot send"
+                                    + " matching requests to the canary: route them with an ACL in your HAProxy"
+                                    + " configuration (e.g. use-server on the header) and drop router.match, or use"
+                                    + " router.type nginx"
+                            : "router '" + type + "' cannot send matching requests to the canary; router.match"
+                                    + " works with router types " + String.join(", ", ROUTERS_WITH_MATCH)));
+        }
+        return problems;
+    }
+
+    /**
      * Two environments of one application that would deploy onto each other: a port of the {@code process} target
-     * (a slot or the stable port), or the objects of the {@code kubernetes} target (one namespace and name).
+     * (a slot or the stable port) or of a {@code compose} target's slot URL on this host, a service of the compose
+     * file, or the objects of the {@code kubernetes} target (one namespace and name).
      */
     private static List<String> sharedDeployments(String name, Map<String, JsonNode> settings) {
         List<String> problems = new ArrayList<>();
@@ -208,6 +276,18 @@ public final class CatalogValidator {
                     resources.add("port " + process.path("stable-port").asString());
                 }
                 remedy = "give each environment its own target.process.slots and stable-port";
+            } else if (type.equals("compose")) {
+                JsonNode compose = target.path("compose");
+                compose.path("slots").properties().forEach(slot -> {
+                    portOf(slot.getValue().asString()).ifPresent(resources::add);
+                    resources.add("the compose service " + service(compose, name, environment, slot.getKey()) + " of "
+                            + compose.path("file").asString("?")
+                            + (compose.path("project").isString()
+                                    ? " (project " + compose.path("project").asString() + ")"
+                                    : ""));
+                });
+                remedy = "give each environment its own target.compose.slots (ports) and services ({environment} in"
+                        + " target.compose.service, or its own target.compose.project)";
             } else if (type.equals("kubernetes")) {
                 JsonNode kubernetes = target.path("kubernetes");
                 String namespace = kubernetes.path("namespace").isString()
@@ -230,6 +310,37 @@ public final class CatalogValidator {
             }
         });
         return problems;
+    }
+
+    /**
+     * The port of a compose slot's URL as {@code port <n>} when it is on this host (the ports of process targets'
+     * slots too), else {@code address <host>:<port>}; empty when the URL does not parse (the schema names it).
+     */
+    private static Optional<String> portOf(String url) {
+        try {
+            URI uri = new URI(url);
+            String host = uri.getHost();
+            if (host == null) {
+                return Optional.empty();
+            }
+            int port = uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+            boolean local = host.equals("localhost")
+                    || host.startsWith("127.")
+                    || host.equals("[::1]")
+                    || host.equals("0.0.0.0");
+            return Optional.of(local ? "port " + port : "address " + host + ":" + port);
+        } catch (URISyntaxException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A compose slot's service: {@code target.compose.service} (by default {@code {application}-{slot}}) filled in. */
+    private static String service(JsonNode compose, String application, String environment, String slot) {
+        JsonNode service = compose.path("service");
+        return (service.isString() ? service.asString() : "{application}-{slot}")
+                .replace("{application}", application)
+                .replace("{environment}", environment)
+                .replace("{slot}", slot);
     }
 
     /** Each cycle of {@code promotions} (environment to the one it promotes from), once. */

@@ -191,7 +191,8 @@ class CatalogValidatorTest {
                         "catalog " + directory.resolve("catalog.yml")
                                 + ": application 'shop': key 'target.kubernetes': is required (type: kubernetes)",
                         "catalog " + directory.resolve("catalog.yml")
-                                + ": application 'billing': key 'target.process.stable-port': is required",
+                                + ": application 'billing': key 'target.process.stable-port': is required by the"
+                                + " builtin router (the port of its stable URL); or set router.type nginx or haproxy",
                         "catalog " + directory.resolve("catalog.yml")
                                 + ": application 'ledger': key 'target.process': is required (by default type: process)");
     }
@@ -369,8 +370,8 @@ class CatalogValidatorTest {
                 .singleElement()
                 .asString()
                 .endsWith("application 'demo-app': key 'environments.prod.stratgey': not a catalog key (known here:"
-                        + " approval, promotion, strategy, target, blue-green, canary, progress-deadlines, health,"
-                        + " backup, alerts)");
+                        + " approval, promotion, strategy, target, router, blue-green, canary, progress-deadlines,"
+                        + " health, backup, alerts)");
     }
 
     /** demo-app with a complete process target and a probe, and {@code environments} (indented as its keys). */
@@ -469,7 +470,8 @@ class CatalogValidatorTest {
                         """))
                 .singleElement()
                 .asString()
-                .endsWith("application 'demo-app': key 'target.process.stable-port': is required");
+                .endsWith("application 'demo-app': key 'target.process.stable-port': is required by the builtin"
+                        + " router (the port of its stable URL); or set router.type nginx or haproxy");
     }
 
     /** demo-app with a webhook target (environments share it) and {@code environments} (indented as its keys). */
@@ -607,6 +609,253 @@ class CatalogValidatorTest {
                         eu:
                           promotion: {from: production}
                         """))).isEmpty();
+    }
+
+    /**
+     * demo-app on the compose target (slots on 9311 and 9312) behind {@code router}, with {@code environments}
+     * (each indented as the application's keys).
+     */
+    static String composeApp(String router, String environments) {
+        return """
+                relops:
+                  applications:
+                    demo-app:
+                      target:
+                        type: compose
+                        compose:
+                          file: deploy/compose.yml
+                          slots: {blue: "http://127.0.0.1:9311", green: "http://127.0.0.1:9312"}
+                %s
+                      environments:
+                %s
+                """.formatted(
+                        router.indent(6).stripTrailing(), environments.indent(8).stripTrailing());
+    }
+
+    @Test
+    void aComposeTargetBehindNginxOrHaproxyIsValid() throws IOException {
+        assertThat(problems(composeApp(
+                        "router: {type: nginx, nginx: {include-file: /etc/nginx/relops/demo-app.conf}}", """
+                        production:
+                          router:
+                            match: {header: X-Canary}
+                        staging:
+                          target:
+                            compose:
+                              service: "{application}-{environment}-{slot}"
+                              slots: {blue: "http://127.0.0.1:9411", green: "http://127.0.0.1:9412"}
+                          router:
+                            type: haproxy
+                            haproxy: {socket: /run/haproxy/admin.sock}
+                        """)))
+                .isEmpty();
+    }
+
+    @Test
+    void aComposeTargetNeedsTheNginxOrHaproxyRouter() throws IOException {
+        Path file = catalog(composeApp("", """
+                production:
+                  router: {type: nginx, nginx: {include-file: /etc/nginx/relops/demo-app.conf}}
+                staging:
+                  target:
+                    compose:
+                      slots: {blue: "http://127.0.0.1:9411", green: "http://127.0.0.1:9412"}
+                      project: staging
+                  router: {type: builtin}
+                """));
+
+        assertThat(VALIDATOR.problems(file, CatalogValidatorTest::resolve))
+                .containsExactly(
+                        "catalog " + file + ": application 'demo-app': key 'router.type': not set: the compose target"
+                                + " needs router.type nginx or haproxy (it has no routing of its own)",
+                        "catalog " + file + ": application 'demo-app', environment 'staging': key 'router.type':"
+                                + " 'builtin': the compose target needs router.type nginx or haproxy (it has no"
+                                + " routing of its own)");
+    }
+
+    @Test
+    void aTargetsOwnRoutingIsOnlyForThatTarget() throws IOException {
+        Path file = catalog(processApp("""
+                local:
+                staging:
+                  target:
+                    type: webhook
+                    webhook: {url: "https://deployer.example.com", secret: s}
+                  router: {type: builtin}
+                production:
+                  target:
+                    process: {slots: {blue: 9101, green: 9102}, stable-port: 9100}
+                  router: {type: kubernetes}
+                qa:
+                  target:
+                    type: kubernetes
+                    kubernetes: {image: registry.example.com/demo-app}
+                  router: {type: webhook}
+                """));
+
+        assertThat(VALIDATOR.problems(file, CatalogValidatorTest::resolve))
+                .containsExactly(
+                        "catalog " + file + ": application 'demo-app', environment 'staging': key 'router.type':"
+                                + " 'builtin' is the process target's own routing, not the webhook target's; use"
+                                + " router.type nginx or haproxy, or leave it unset for the webhook target's own"
+                                + " routing",
+                        "catalog " + file + ": application 'demo-app', environment 'production': key 'router.type':"
+                                + " 'kubernetes' is the kubernetes target's own routing, not the process target's;"
+                                + " use router.type nginx or haproxy, or leave it unset for the process target's own"
+                                + " routing",
+                        "catalog " + file + ": application 'demo-app', environment 'qa': key 'router.type':"
+                                + " 'webhook' is the webhook target's own routing, not the kubernetes target's; use"
+                                + " router.type nginx or haproxy, or leave it unset for the kubernetes target's own"
+                                + " routing");
+        assertThat(problems(processApp("""
+                        local:
+                          router: {type: builtin}
+                        production:
+                          target:
+                            process: {slots: {blue: 9101, green: 9102}, stable-port: 9100}
+                          router: {type: nginx, nginx: {include-file: /etc/nginx/relops/demo-app.conf}}
+                        """)))
+                .as("builtin on the process target, nginx on any")
+                .isEmpty();
+    }
+
+    @Test
+    void onlyTheBuiltinRouterNeedsTheProcessTargetsStablePort() throws IOException {
+        Path file = catalog("""
+                relops:
+                  applications:
+                    demo-app:
+                      target:
+                        process:
+                          command: [java, -jar, demo-app.jar]
+                          slots: {blue: 9001, green: 9002}
+                      router: {type: nginx, nginx: {include-file: /etc/nginx/relops/demo-app.conf}}
+                      environments:
+                        production:
+                        local:
+                          target:
+                            process: {slots: {blue: 9101, green: 9102}}
+                          router: {type: builtin}
+                """);
+
+        assertThat(VALIDATOR.problems(file, CatalogValidatorTest::resolve))
+                .containsExactly("catalog " + file + ": application 'demo-app', environment 'local': key"
+                        + " 'target.process.stable-port': is required by the builtin router (the port of its stable"
+                        + " URL); or set router.type nginx or haproxy");
+    }
+
+    @Test
+    void aProxyRouterNeedsItsSectionInEachEnvironment() throws IOException {
+        Path file = catalog(webhookEnvironments("""
+                production:
+                  router: {type: nginx}
+                staging:
+                  router: {type: haproxy}
+                """));
+
+        assertThat(VALIDATOR.problems(file, CatalogValidatorTest::resolve))
+                .containsExactly(
+                        "catalog " + file + ": application 'demo-app', environment 'production': key 'router.nginx':"
+                                + " is required (type: nginx)",
+                        "catalog " + file + ": application 'demo-app', environment 'staging': key 'router.haproxy':"
+                                + " is required (type: haproxy)");
+    }
+
+    @Test
+    void aHeaderMatchNeedsARouterThatCanRouteByHeader() throws IOException {
+        Path file = catalog(processApp("""
+                local:
+                  router:
+                    match: {header: X-Canary}
+                staging:
+                  target:
+                    process: {slots: {blue: 9101, green: 9102}, stable-port: 9100}
+                  router:
+                    type: nginx
+                    nginx: {include-file: /etc/nginx/relops/demo-app.conf}
+                    match: {cookie: canary, value: "yes"}
+                production:
+                  target:
+                    process: {slots: {blue: 9201, green: 9202}, stable-port: 9200}
+                  router:
+                    type: haproxy
+                    haproxy: {socket: /run/haproxy/admin.sock}
+                    match: {header: X-Canary}
+                """));
+
+        assertThat(VALIDATOR.problems(file, CatalogValidatorTest::resolve))
+                .containsExactly("catalog " + file + ": application 'demo-app', environment 'production': key"
+                        + " 'router.match': the haproxy router sets its servers' weights through the Runtime API and"
+                        + " cannot send matching requests to the canary: route them with an ACL in your HAProxy"
+                        + " configuration (e.g. use-server on the header) and drop router.match, or use router.type"
+                        + " nginx");
+        assertThat(problems("""
+                        relops:
+                          applications:
+                            ledger:
+                              target:
+                                type: webhook
+                                webhook: {url: "https://deployer.example.com", secret: s}
+                              router:
+                                match: {header: X-Canary}
+                        """))
+                .singleElement()
+                .asString()
+                .endsWith("application 'ledger': key 'router.match': router 'webhook' cannot send matching requests"
+                        + " to the canary; router.match works with router types nginx, kubernetes, builtin");
+    }
+
+    @Test
+    void environmentsDoNotShareAComposeSlotsPortOrService() throws IOException {
+        String nginx = "router: {type: nginx, nginx: {include-file: /etc/nginx/relops/demo-app.conf}}";
+        Path file = catalog(composeApp(nginx, """
+                production:
+                staging:
+                  target:
+                    compose:
+                      slots: {blue: "http://localhost:9411", green: "http://127.0.0.1:9312"}
+                      service: "{application}-{environment}-{slot}"
+                qa:
+                  target:
+                    compose:
+                      slots: {blue: "http://127.0.0.1:9511", green: "http://127.0.0.1:9512"}
+                """));
+
+        assertThat(VALIDATOR.problems(file, CatalogValidatorTest::resolve))
+                .containsExactly(
+                        "catalog " + file + ": application 'demo-app': environments 'production' and 'staging' share"
+                                + " port 9312 (target.compose); give each environment its own target.compose.slots"
+                                + " (ports) and services ({environment} in target.compose.service, or its own"
+                                + " target.compose.project)",
+                        "catalog " + file + ": application 'demo-app': environments 'production' and 'qa' share the"
+                                + " compose service demo-app-blue of deploy/compose.yml (target.compose); give each"
+                                + " environment its own target.compose.slots (ports) and services ({environment} in"
+                                + " target.compose.service, or its own target.compose.project)");
+        assertThat(problems("""
+                        relops:
+                          applications:
+                            demo-app:
+                              target:
+                                process:
+                                  command: [java, -jar, demo-app.jar]
+                                  slots: {blue: 9311, green: 9002}
+                                  stable-port: 9000
+                              environments:
+                                local:
+                                production:
+                                  target:
+                                    type: compose
+                                    compose:
+                                      file: deploy/compose.yml
+                                      slots: {blue: "http://127.0.0.1:9311/", green: "http://127.0.0.1:9312"}
+                                  %s
+                        """.formatted(nginx)))
+                .as("a process slot's port and a compose slot's URL on this host")
+                .singleElement()
+                .asString()
+                .endsWith("environments 'local' and 'production' share port 9311 (target.compose); give each"
+                        + " environment its own target.compose.slots (ports) and services ({environment} in"
+                        + " target.compose.service, or its own target.compose.project)");
     }
 
     @Test
