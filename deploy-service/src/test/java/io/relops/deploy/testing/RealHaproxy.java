@@ -58,6 +58,9 @@ public final class RealHaproxy implements AutoCloseable {
                     .append("    stats socket ")
                     .append(directory.resolve("admin.sock"))
                     .append(" mode 600 level admin\n")
+                    .append("    stats socket ")
+                    .append(directory.resolve("operator.sock"))
+                    .append(" mode 600 level operator\n")
                     .append("    stats socket ipv4@127.0.0.1:")
                     .append(adminPort)
                     .append(" level admin\n")
@@ -111,6 +114,11 @@ public final class RealHaproxy implements AutoCloseable {
     /** The admin socket's path. */
     public Path socket() {
         return directory.resolve("admin.sock");
+    }
+
+    /** A socket at {@code level operator}, which may read but not set servers. */
+    public Path operatorSocket() {
+        return directory.resolve("operator.sock");
     }
 
     /** The admin socket's TCP address, {@code 127.0.0.1:<port>}. */

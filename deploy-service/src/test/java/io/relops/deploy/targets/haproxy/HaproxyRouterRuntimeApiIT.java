@@ -143,6 +143,18 @@ class HaproxyRouterRuntimeApiIT {
     }
 
     @Test
+    void aSocketBelowLevelAdminIsRefusedWithTheLevelItNeeds() {
+        Map<String, String> operator = Map.of("socket", haproxy.operatorSocket().toString());
+
+        assertThatThrownBy(() -> router.route(
+                        context(operator), Traffic.split("blue", endpoint(blue), "green", endpoint(green), 25)))
+                .isInstanceOf(DeploymentFailedException.class)
+                .hasMessageContaining("refused `set server shop/green ") // addr (the placeholder) or weight
+                .hasMessageContaining("for shop in local: Permission denied")
+                .hasMessageContaining("needs `level admin`");
+    }
+
+    @Test
     void anAbsentSocketIsUnavailable() {
         String absent = haproxy.socket().resolveSibling("absent.sock").toString();
 
