@@ -301,29 +301,56 @@ public final class DeployCatalog {
     /**
      * The {@code kubernetes} target: Deployments {@code <app>-<slot>} running {@code image:<version>}
      * in {@code namespace}, a Service per slot and the stable Service {@code <app>}; {@code <app>} is {@code name},
-     * by default the application's name (two environments in one namespace set different names). {@code traffic}
-     * says how a canary weight is applied: {@code gateway-api} writes the weights of the HTTPRoute
-     * {@code <app>} (attached to {@code gateway}); {@code service} approximates them by the ratio of
-     * replicas, the stable Service selecting the pods of both slots. docs/deploy-targets.md has the
-     * objects created.
+     * by default the application's name (two environments in one namespace set different names). The slots' pod
+     * template is the user's own Deployment's ({@code workloadRef}), or {@code podTemplate} (a PodTemplateSpec as YAML
+     * text), or a bare one from {@code image}, {@code port} and {@code env}; only the image tag of the main container
+     * ({@code container}, by default the first) and the labels relops owns change. {@code image} (the repository) is
+     * needed only when neither gives the main container's image. {@code traffic} says how a canary weight is applied:
+     * {@code gateway-api} writes the weights of the HTTPRoute {@code <app>} (attached to {@code gateway});
+     * {@code ingress-nginx} writes a canary Ingress beside the user's Ingress {@code <app>}; {@code service}
+     * approximates them by the ratio of replicas. docs/deploy-targets.md has the objects created.
      */
     public record KubernetesSpec(
             @DefaultValue("default") String namespace,
             @Nullable String name,
-            String image,
+            @Nullable String image,
             @DefaultValue("1") int replicas,
             @DefaultValue("8080") int port,
             @Nullable Map<String, String> env,
             @DefaultValue("service") KubernetesTraffic traffic,
             @Nullable GatewayRef gateway,
-            @DefaultValue("5m") Duration readyTimeout) {}
+            @DefaultValue("5m") Duration readyTimeout,
+            @Nullable WorkloadRef workloadRef,
+            @Nullable String podTemplate,
+            @Nullable String container) {}
 
     /** How the kubernetes target splits traffic for a canary. */
     public enum KubernetesTraffic {
-        /** Blue-green by the stable Service's selector; a canary weight by the ratio of replicas. */
+        /** Blue-green by the stable Service's selector; a canary weight by the ratio of replicas (approximate). */
         SERVICE,
-        /** Blue-green by the stable Service's selector; a canary weight by HTTPRoute backendRef weights. */
-        GATEWAY_API
+        /** Blue-green by the stable Service's selector; a canary weight by HTTPRoute backendRef weights (exact). */
+        GATEWAY_API,
+        /** Blue-green by the stable Service's selector; a canary weight by an ingress-nginx canary Ingress (exact). */
+        INGRESS_NGINX
+    }
+
+    /**
+     * The user's own workload (as Argo Rollouts' {@code workloadRef}): the Deployment {@code name} in {@code namespace}
+     * (by default the target's), whose pod template the slots run. {@code scaleDown}: {@code never} (the default)
+     * leaves it alone; {@code on-success} scales it to 0 once all traffic is on a relops slot.
+     */
+    public record WorkloadRef(
+            @DefaultValue("Deployment") String kind,
+            String name,
+            @Nullable String namespace,
+            @DefaultValue("never") ScaleDown scaleDown) {}
+
+    /** What happens to the Deployment a {@link WorkloadRef} names. */
+    public enum ScaleDown {
+        /** Left as it is: the user (or Helm) owns it. */
+        NEVER,
+        /** Scaled to 0 once all traffic is on a relops slot. */
+        ON_SUCCESS
     }
 
     /** The Gateway the application's HTTPRoute attaches to (its {@code parentRefs}). */

@@ -489,6 +489,52 @@ class CatalogValidatorTest {
     }
 
     @Test
+    void aKubernetesTargetTakesItsImageFromTheCatalogAWorkloadRefOrAPodTemplate() throws IOException {
+        assertThat(problems("""
+                        relops:
+                          applications:
+                            shop:
+                              target:
+                                type: kubernetes
+                                kubernetes:
+                                  workload-ref: {name: shop, scale-down: on-success}
+                                  container: app
+                                  traffic: ingress-nginx
+                            billing:
+                              target:
+                                type: kubernetes
+                                kubernetes:
+                                  pod-template: |
+                                    spec:
+                                      containers:
+                                        - name: billing
+                                          image: registry.example.com/billing
+                        """)).isEmpty();
+        assertThat(problems("""
+                        relops:
+                          applications:
+                            shop:
+                              target:
+                                type: kubernetes
+                                kubernetes: {namespace: shop}
+                            billing:
+                              target:
+                                type: kubernetes
+                                kubernetes:
+                                  workload-ref: {name: billing, scale-down: always}
+                                  pod-template: {spec: {containers: []}}
+                        """))
+                .anySatisfy(problem ->
+                        assertThat(problem).contains("application 'shop': key 'target.kubernetes.image': is required"))
+                .anySatisfy(problem -> assertThat(problem)
+                        .contains("application 'billing': key 'target.kubernetes.workload-ref.scale-down': 'always'"
+                                + " is not one of"))
+                .anySatisfy(problem -> assertThat(problem)
+                        .contains("application 'billing': key 'target.kubernetes.pod-template':")
+                        .contains("is a section, not"));
+    }
+
+    @Test
     void environmentsDoNotDeployOntoEachOther() throws IOException {
         Path file = catalog(processApp("""
                 local:

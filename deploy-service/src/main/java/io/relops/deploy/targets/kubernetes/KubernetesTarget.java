@@ -1,28 +1,29 @@
 package io.relops.deploy.targets.kubernetes;
 
-import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRefBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentSpec;
+import io.fabric8.kubernetes.api.model.apps.DeploymentSpecBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.RollableScalableResource;
 import io.relops.deploy.catalog.DeployCatalog.GatewayRef;
 import io.relops.deploy.catalog.DeployCatalog.KubernetesSpec;
 import io.relops.deploy.catalog.DeployCatalog.KubernetesTraffic;
+import io.relops.deploy.catalog.DeployCatalog.MatchSpec;
+import io.relops.deploy.catalog.DeployCatalog.ScaleDown;
+import io.relops.deploy.catalog.DeployCatalog.WorkloadRef;
 import io.relops.deploy.targets.DeploymentFailedException;
 import io.relops.deploy.targets.DeploymentTarget;
 import io.relops.deploy.targets.Routed;
@@ -30,16 +31,14 @@ import io.relops.deploy.targets.TargetContext;
 import io.relops.deploy.targets.TargetUnavailableException;
 import io.relops.deploy.targets.Traffic;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,15 +50,20 @@ import org.springframework.stereotype.Component;
  * {@code <app>-<slot>} (labels {@code app=<app>, slot=<slot>}) with a Service {@code <app>-<slot>}
  * in front of it; the stable Service {@code <app>} carries users' traffic. {@code <app>} is the catalog's {@code
  * target.kubernetes.name} of the release's environment, by default the application's name; the namespace is the
- * environment's {@code target.kubernetes.namespace}:
+ * environment's {@code target.kubernetes.namespace}. The slots' pod template is the user's own Deployment's ({@code
+ * workload-ref}), the catalog's {@code pod-template}, or a bare one ({@link SlotTemplates}); a deploy completes when
+ * every replica of the new template is ready and available.
  *
  * <ul>
  *   <li>blue-green: the stable Service's selector is switched to the serving slot;
- *   <li>canary with {@code traffic: gateway-api}: the weights of the HTTPRoute {@code <app>}'s
- *       backendRefs (the two slot Services) are set to the split;
+ *   <li>canary with {@code traffic: gateway-api}: the weights of the backendRefs relops owns in the HTTPRoute
+ *       {@code <app>} (the two slot Services, {@link GatewayRoutes}), exact, and a header-match rule for {@code
+ *       router.match};
+ *   <li>canary with {@code traffic: ingress-nginx}: a canary Ingress {@code <app>-canary} beside the user's Ingress
+ *       {@code <app>} ({@link NginxCanaryIngresses}), exact, header or cookie by ingress-nginx's annotations;
  *   <li>canary with {@code traffic: service}: the split is approximated by the ratio of the two
  *       Deployments' replicas, the stable Service selecting the pods of both slots by their
- *       {@code app} label only.
+ *       {@code app} and {@code managed-by} labels; the route call warns by how much it is off.
  * </ul>
  *
  * <p>Every call is idempotent (objects are created or replaced to the wanted state). Transient API
@@ -80,13 +84,15 @@ public class KubernetesTarget implements DeploymentTarget {
     /** An image tag: what Docker accepts, so a version can never smuggle in another image reference. */
     private static final Pattern SAFE_TAG = Pattern.compile("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$");
 
-    private static final List<String> SLOTS = List.of("blue", "green");
+    static final List<String> SLOTS = List.of("blue", "green");
 
     private final KubernetesClient client;
+    private final Rollouts rollouts;
 
     /** The client is resolved on first use: applications on other targets never need a cluster. */
     public KubernetesTarget(@Lazy KubernetesClient client) {
         this.client = client;
+        this.rollouts = new Rollouts(client);
     }
 
     @Override
@@ -115,16 +121,25 @@ public class KubernetesTarget implements DeploymentTarget {
         Deployment deployment = deployment(context, spec, slot, version);
         applyDeployment(spec, deployment);
         applyService(spec, slotService(application, slot, spec), "Service " + name);
+        Container main = SlotTemplates.main(
+                application, deployment.getSpec().getTemplate(), spec.container(), "the slot's pod template");
+        if (main.getReadinessProbe() == null) {
+            log.warn(
+                    "{}: the container {} of Deployment {}/{} has no readinessProbe: ready then only means started",
+                    application,
+                    main.getName(),
+                    spec.namespace(),
+                    name);
+        }
         log.info(
-                "{}: Deployment {}/{} runs {}:{} ({} replicas), waiting up to {} for its rollout",
+                "{}: Deployment {}/{} runs {} ({} replicas), waiting up to {} for its rollout",
                 application,
                 spec.namespace(),
                 name,
-                spec.image(),
-                version,
+                main.getImage(),
                 spec.replicas(),
                 spec.readyTimeout());
-        awaitRollout(application, spec, slot, version);
+        rollouts.await(application, spec, slot, version);
         return endpoint(application, slot, spec);
     }
 
@@ -138,9 +153,39 @@ public class KubernetesTarget implements DeploymentTarget {
         if (context.releaseId() != null) {
             annotations.put(RELEASE_ANNOTATION, context.releaseId().toString());
         }
-        List<EnvVar> env = new ArrayList<>();
-        if (spec.env() != null) {
-            new TreeMap<>(spec.env()).forEach((key, value) -> env.add(new EnvVar(key, value, null)));
+        @Nullable DeploymentSpec from = null;
+        PodTemplateSpec base;
+        String source;
+        WorkloadRef ref = spec.workloadRef();
+        if (ref != null) {
+            Deployment user = workloadRef(application, spec, ref);
+            source = "the Deployment " + namespace(spec, ref) + "/" + ref.name() + " (target.kubernetes.workload-ref)";
+            if (user.getSpec() == null || user.getSpec().getTemplate() == null) {
+                throw new DeploymentFailedException(application + ": " + source + " has no pod template");
+            }
+            from = user.getSpec();
+            base = from.getTemplate();
+        } else if (spec.podTemplate() != null && !spec.podTemplate().isBlank()) {
+            source = "target.kubernetes.pod-template";
+            base = SlotTemplates.parse(application, spec.podTemplate());
+        } else {
+            source = "target.kubernetes";
+            base = SlotTemplates.bare(application, spec);
+        }
+        PodTemplateSpec template = SlotTemplates.forSlot(application, base, spec, labels, version, source);
+        DeploymentSpecBuilder deploymentSpec = new DeploymentSpecBuilder()
+                .withReplicas(spec.replicas())
+                .withNewSelector()
+                .withMatchLabels(selector)
+                .endSelector()
+                .withTemplate(template);
+        if (from != null) {
+            // how the user's Deployment rolls out: readiness (minReadySeconds) and its deadline included
+            deploymentSpec
+                    .withMinReadySeconds(from.getMinReadySeconds())
+                    .withProgressDeadlineSeconds(from.getProgressDeadlineSeconds())
+                    .withRevisionHistoryLimit(from.getRevisionHistoryLimit())
+                    .withStrategy(from.getStrategy());
         }
         return new DeploymentBuilder()
                 .withNewMetadata()
@@ -149,30 +194,33 @@ public class KubernetesTarget implements DeploymentTarget {
                 .withLabels(labels)
                 .withAnnotations(annotations)
                 .endMetadata()
-                .withNewSpec()
-                .withReplicas(spec.replicas())
-                .withNewSelector()
-                .withMatchLabels(selector)
-                .endSelector()
-                .withNewTemplate()
-                .withNewMetadata()
-                .withLabels(labels)
-                .withAnnotations(Map.of(VERSION_ANNOTATION, version))
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName(application)
-                .withImage(spec.image() + ":" + version)
-                .addNewPort()
-                .withName("http")
-                .withContainerPort(spec.port())
-                .endPort()
-                .withEnv(env)
-                .endContainer()
-                .endSpec()
-                .endTemplate()
-                .endSpec()
+                .withSpec(deploymentSpec.build())
                 .build();
+    }
+
+    /** The user's Deployment that {@code target.kubernetes.workload-ref} names. */
+    private Deployment workloadRef(String application, KubernetesSpec spec, WorkloadRef ref) {
+        if (!"Deployment".equals(ref.kind())) {
+            throw new DeploymentFailedException(application + ": target.kubernetes.workload-ref.kind '" + ref.kind()
+                    + "' is not supported (only Deployment)");
+        }
+        String namespace = namespace(spec, ref);
+        Deployment user = call(
+                "read Deployment " + namespace + "/" + ref.name(),
+                () -> client.apps()
+                        .deployments()
+                        .inNamespace(namespace)
+                        .withName(ref.name())
+                        .get());
+        if (user == null) {
+            throw new DeploymentFailedException(application + ": target.kubernetes.workload-ref names the Deployment "
+                    + namespace + "/" + ref.name() + ", which does not exist");
+        }
+        return user;
+    }
+
+    private static String namespace(KubernetesSpec spec, WorkloadRef ref) {
+        return ref.namespace() == null || ref.namespace().isBlank() ? spec.namespace() : ref.namespace();
     }
 
     /**
@@ -202,195 +250,155 @@ public class KubernetesTarget implements DeploymentTarget {
         });
     }
 
-    private void awaitRollout(String application, KubernetesSpec spec, String slot, String version) {
-        String name = slotName(application, slot);
-        RollableScalableResource<Deployment> resource =
-                client.apps().deployments().inNamespace(spec.namespace()).withName(name);
-        Deployment seen;
-        try {
-            seen = resource.waitUntilCondition(
-                    d -> rolledOut(d, spec.replicas()) || progressDeadlineExceeded(d),
-                    spec.readyTimeout().toMillis(),
-                    TimeUnit.MILLISECONDS);
-        } catch (KubernetesClientTimeoutException e) {
-            throw new DeploymentFailedException(application + " " + version + " on slot " + slot + " (Deployment "
-                    + spec.namespace() + "/" + name + ") was not ready within the deadline of "
-                    + spec.readyTimeout() + ": " + describe(resource.get(), spec) + "; "
-                    + pods(application, slot, spec));
-        } catch (KubernetesClientException e) {
-            throw translate("watch the rollout of Deployment " + spec.namespace() + "/" + name, e);
-        }
-        if (!rolledOut(seen, spec.replicas())) {
-            throw new DeploymentFailedException(application + " " + version + " on slot " + slot + " (Deployment "
-                    + spec.namespace() + "/" + name + ") failed its rollout: " + describe(seen, spec) + "; "
-                    + pods(application, slot, spec));
-        }
-        log.info("{}: Deployment {}/{} is ready ({} replicas)", application, spec.namespace(), name, spec.replicas());
-    }
-
-    /**
-     * Rolled out as {@code kubectl rollout status} means it: the controller has seen the current
-     * spec and every replica runs the new template and is ready, with no old one left.
-     */
-    static boolean rolledOut(@Nullable Deployment deployment, int replicas) {
-        if (deployment == null || deployment.getStatus() == null) {
-            return false;
-        }
-        DeploymentStatus status = deployment.getStatus();
-        Long generation = deployment.getMetadata().getGeneration();
-        if (generation != null
-                && (status.getObservedGeneration() == null || status.getObservedGeneration() < generation)) {
-            return false;
-        }
-        return count(status.getUpdatedReplicas()) >= replicas
-                && count(status.getReadyReplicas()) >= replicas
-                && count(status.getReplicas()) == count(status.getUpdatedReplicas());
-    }
-
-    private static boolean progressDeadlineExceeded(@Nullable Deployment deployment) {
-        if (deployment == null
-                || deployment.getStatus() == null
-                || deployment.getStatus().getConditions() == null) {
-            return false;
-        }
-        for (DeploymentCondition condition : deployment.getStatus().getConditions()) {
-            if ("Progressing".equals(condition.getType())
-                    && "False".equals(condition.getStatus())
-                    && "ProgressDeadlineExceeded".equals(condition.getReason())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String describe(@Nullable Deployment deployment, KubernetesSpec spec) {
-        if (deployment == null) {
-            return "the Deployment no longer exists";
-        }
-        DeploymentStatus status = deployment.getStatus();
-        if (status == null) {
-            return "0/" + spec.replicas() + " replicas ready (no status reported by the Deployment controller)";
-        }
-        StringBuilder text = new StringBuilder()
-                .append(count(status.getReadyReplicas()))
-                .append('/')
-                .append(spec.replicas())
-                .append(" replicas ready, ")
-                .append(count(status.getUpdatedReplicas()))
-                .append(" updated");
-        if (status.getConditions() != null) {
-            for (DeploymentCondition condition : status.getConditions()) {
-                if ("False".equals(condition.getStatus()) && condition.getMessage() != null) {
-                    text.append(", ").append(condition.getType()).append(": ").append(condition.getMessage());
-                }
-            }
-        }
-        return text.toString();
-    }
-
-    /** The state of the slot's pods, for a person reading why a rollout failed. */
-    private String pods(String application, String slot, KubernetesSpec spec) {
-        List<Pod> pods;
-        try {
-            pods = client.pods()
-                    .inNamespace(spec.namespace())
-                    .withLabels(slotSelector(application, slot))
-                    .list()
-                    .getItems();
-        } catch (KubernetesClientException e) {
-            return "pods unknown (" + e.getMessage() + ")";
-        }
-        if (pods.isEmpty()) {
-            return "no pods exist for it";
-        }
-        return "pods: " + pods.stream().map(KubernetesTarget::podState).collect(Collectors.joining(", "));
-    }
-
-    private static String podState(Pod pod) {
-        String name = pod.getMetadata().getName();
-        if (pod.getStatus() == null) {
-            return name + " (no status)";
-        }
-        StringBuilder text =
-                new StringBuilder(name).append(' ').append(pod.getStatus().getPhase());
-        List<ContainerStatus> containers = pod.getStatus().getContainerStatuses();
-        if (containers != null) {
-            for (ContainerStatus container : containers) {
-                ContainerStateWaiting waiting = container.getState() == null
-                        ? null
-                        : container.getState().getWaiting();
-                if (waiting != null) {
-                    text.append(" (")
-                            .append(waiting.getReason())
-                            .append(waiting.getMessage() == null ? "" : ": " + waiting.getMessage())
-                            .append(')');
-                } else if (!Boolean.TRUE.equals(container.getReady())) {
-                    text.append(" (container ").append(container.getName()).append(" not ready)");
-                }
-            }
-        }
-        return text.toString();
-    }
-
     @Override
     public Routed route(TargetContext context, Traffic traffic) {
         KubernetesSpec spec = spec(context);
         String application = workload(context);
+        MatchSpec match = context.spec().router().match();
         int weight = traffic.canaryWeight();
-        boolean split = weight > 0 && weight < 100;
-        if (!split) {
-            String serving = traffic.servingSlot();
-            checkSlot(application, serving);
-            if (spec.traffic() == KubernetesTraffic.SERVICE) {
-                // undo a replica ratio: the serving slot runs at full size again
-                scale(application, spec, serving, spec.replicas(), false);
-            }
-            applyService(
-                    spec,
-                    stableService(application, slotSelector(application, serving), spec),
-                    "Service " + application);
-            if (spec.traffic() == KubernetesTraffic.GATEWAY_API) {
-                applyRoute(application, spec, Map.of(serving, 100));
-            }
-            log.info("{}: all traffic to slot {}", application, serving);
-            return Routed.exactly(type(), traffic);
+        String canary = traffic.canarySlot();
+        // a canary at weight 0 with router.match: only the matching requests reach it
+        boolean split =
+                canary != null && !canary.equals(traffic.stableSlot()) && weight < 100 && (weight > 0 || match != null);
+        if (!split || (weight == 0 && spec.traffic() == KubernetesTraffic.SERVICE)) {
+            return routeAll(application, spec, traffic.servingSlot(), traffic, match, split);
         }
         String stable = traffic.stableSlot();
-        String canary = Objects.requireNonNull(traffic.canarySlot());
         checkSlot(application, stable);
         checkSlot(application, canary);
-        if (spec.traffic() == KubernetesTraffic.GATEWAY_API) {
-            applyService(
-                    spec,
-                    stableService(application, slotSelector(application, stable), spec),
-                    "Service " + application);
-            Map<String, Integer> weights = new LinkedHashMap<>();
-            weights.put(stable, 100 - weight);
-            weights.put(canary, weight);
-            applyRoute(application, spec, weights);
-            log.info("{}: HTTPRoute sends {}% to slot {}, the rest to slot {}", application, weight, canary, stable);
-            return Routed.exactly(type(), traffic);
-        } else {
-            int[] replicas = replicaSplit(spec.replicas(), weight);
-            // grow first, then shrink, so the application never has fewer pods than it needs
-            scale(application, spec, canary, replicas[1], true);
-            scale(application, spec, stable, replicas[0], true);
-            applyService(
-                    spec, stableService(application, Map.of(APP_LABEL, application), spec), "Service " + application);
-            int total = replicas[0] + replicas[1];
-            int confirmed = Math.round(100f * replicas[1] / total);
-            String note = confirmed == weight
-                    ? null
-                    : "approximate: " + weight + "% asked, " + replicas[1] + " of " + total + " pods is " + confirmed
-                            + "% (traffic: service splits by replicas)";
-            log.info(
-                    "{}: {}% to slot {} approximated by replicas {} (canary) / {} (stable)",
-                    application, weight, canary, replicas[1], replicas[0]);
-            Map<String, Integer> weights = new LinkedHashMap<>();
-            weights.put(stable, 100 - confirmed);
-            weights.put(canary, confirmed);
-            return new Routed(type(), weights, note);
+        switch (spec.traffic()) {
+            case GATEWAY_API -> {
+                applyService(
+                        spec,
+                        stableService(application, slotSelector(application, stable), spec),
+                        "Service " + application);
+                applyRoute(application, spec, slotWeights(stable, 100 - weight, canary, weight), canary, match);
+                log.info(
+                        "{}: HTTPRoute {}/{} sends {}% to slot {}, the rest to slot {}{}",
+                        application,
+                        spec.namespace(),
+                        application,
+                        weight,
+                        canary,
+                        stable,
+                        match == null ? "" : ", and the requests matching router.match to slot " + canary);
+                return Routed.exactly(type(), traffic);
+            }
+            case INGRESS_NGINX -> {
+                applyService(
+                        spec,
+                        stableService(application, slotSelector(application, stable), spec),
+                        "Service " + application);
+                applyIngresses(application, spec, stable, canary, weight, match);
+                log.info(
+                        "{}: Ingress {}/{} sends {}% to slot {}, the rest to slot {}{}",
+                        application,
+                        spec.namespace(),
+                        NginxCanaryIngresses.canaryName(application),
+                        weight,
+                        canary,
+                        stable,
+                        match == null ? "" : ", and the requests matching router.match to slot " + canary);
+                return Routed.exactly(type(), traffic);
+            }
+            default -> {
+                return routeByReplicas(application, spec, stable, canary, weight);
+            }
         }
+    }
+
+    /** Every request to {@code serving}: the stable Service selects it, the route and Ingress send to it alone. */
+    private Routed routeAll(
+            String application,
+            KubernetesSpec spec,
+            String serving,
+            Traffic traffic,
+            @Nullable MatchSpec match,
+            boolean matchAsked) {
+        checkSlot(application, serving);
+        if (spec.traffic() == KubernetesTraffic.SERVICE) {
+            // undo a replica ratio: the serving slot runs at full size again
+            scale(application, spec, serving, spec.replicas(), false);
+        }
+        applyService(
+                spec, stableService(application, slotSelector(application, serving), spec), "Service " + application);
+        if (spec.traffic() == KubernetesTraffic.GATEWAY_API) {
+            // the match tells relops' match rule apart where the cluster's Gateway API drops rule names
+            applyRoute(application, spec, Map.of(serving, 100), null, match);
+        } else if (spec.traffic() == KubernetesTraffic.INGRESS_NGINX) {
+            applyIngresses(application, spec, serving, null, 0, null);
+        }
+        if (spec.workloadRef() != null && spec.workloadRef().scaleDown() == ScaleDown.ON_SUCCESS) {
+            scaleDownWorkloadRef(application, spec, spec.workloadRef());
+        }
+        log.info("{}: all traffic to slot {}", application, serving);
+        if (matchAsked) {
+            return new Routed(
+                    type(),
+                    Routed.weightsOf(traffic),
+                    "router.match is not applied: traffic: service cannot route by header or cookie"
+                            + " (traffic: gateway-api or ingress-nginx can)");
+        }
+        return Routed.exactly(type(), traffic);
+    }
+
+    /** {@code traffic: service}: the weight approximated by the ratio of the slots' replicas, with a warning. */
+    private Routed routeByReplicas(String application, KubernetesSpec spec, String stable, String canary, int weight) {
+        int[] replicas = replicaSplit(spec.replicas(), weight);
+        // grow first, then shrink, so the application never has fewer pods than it needs
+        scale(application, spec, canary, replicas[1], true);
+        scale(application, spec, stable, replicas[0], true);
+        applyService(
+                spec,
+                stableService(application, Map.of(APP_LABEL, application, MANAGED_BY_LABEL, "relops"), spec),
+                "Service " + application);
+        int total = replicas[0] + replicas[1];
+        int confirmed = Math.round(100f * replicas[1] / total);
+        String note = null;
+        if (confirmed != weight) {
+            note = "approximate: " + weight + "% asked, " + replicas[1] + " of " + total + " pods is " + confirmed
+                    + "% (" + Math.abs(confirmed - weight) + " points off; traffic: service splits by replicas)";
+            log.warn(
+                    "{}: traffic: service cannot send exactly {}% to slot {}: {} of {} pods get about {}%, {} points"
+                            + " off (traffic: gateway-api or ingress-nginx give exact weights)",
+                    application, weight, canary, replicas[1], total, confirmed, Math.abs(confirmed - weight));
+        }
+        log.info(
+                "{}: {}% to slot {} approximated by replicas {} (canary) / {} (stable)",
+                application, weight, canary, replicas[1], replicas[0]);
+        return new Routed(type(), slotWeights(stable, 100 - confirmed, canary, confirmed), note);
+    }
+
+    private static Map<String, Integer> slotWeights(String stable, int stableWeight, String canary, int canaryWeight) {
+        Map<String, Integer> weights = new LinkedHashMap<>();
+        weights.put(stable, stableWeight);
+        weights.put(canary, canaryWeight);
+        return weights;
+    }
+
+    /** {@code scale-down: on-success}: the user's Deployment scaled to 0 once a relops slot serves everything. */
+    private void scaleDownWorkloadRef(String application, KubernetesSpec spec, WorkloadRef ref) {
+        String namespace = namespace(spec, ref);
+        RollableScalableResource<Deployment> resource =
+                client.apps().deployments().inNamespace(namespace).withName(ref.name());
+        Deployment user = call("read Deployment " + namespace + "/" + ref.name(), resource::get);
+        if (user == null
+                || user.getSpec() == null
+                || Objects.equals(user.getSpec().getReplicas(), 0)) {
+            return;
+        }
+        call(
+                "scale Deployment " + namespace + "/" + ref.name() + " to 0",
+                () -> resource.edit(d -> new DeploymentBuilder(d)
+                        .editSpec()
+                        .withReplicas(0)
+                        .endSpec()
+                        .build()));
+        log.info(
+                "{}: the workload-ref Deployment {}/{} scaled to 0 (scale-down: on-success)",
+                application,
+                namespace,
+                ref.name());
     }
 
     /**
@@ -494,23 +502,36 @@ public class KubernetesTarget implements DeploymentTarget {
                 .build();
     }
 
-    /** The HTTPRoute {@code <app>}: one rule whose backendRefs are the slot Services, weighted. */
-    private void applyRoute(String application, KubernetesSpec spec, Map<String, Integer> weights) {
+    /**
+     * The HTTPRoute {@code <app>}: the user's, edited in its backendRefs to the Services relops owns only (see {@link
+     * GatewayRoutes}), or, when there is none, a route relops creates with one catch-all rule attached to {@code
+     * gateway}.
+     */
+    private void applyRoute(
+            String application,
+            KubernetesSpec spec,
+            Map<String, Integer> weights,
+            @Nullable String canarySlot,
+            @Nullable MatchSpec match) {
+        String where = spec.namespace() + "/" + application;
+        Resource<HTTPRoute> resource =
+                client.resources(HTTPRoute.class).inNamespace(spec.namespace()).withName(application);
+        HTTPRoute current = call("read HTTPRoute " + where, resource::get);
+        if (current != null) {
+            // validate before the edit, so that a refusal is a verdict naming the route
+            GatewayRoutes.edited(current.getSpec(), application, spec.port(), weights, canarySlot, match, where);
+            call(
+                    "edit HTTPRoute " + where,
+                    () -> resource.edit(route -> new HTTPRouteBuilder(route)
+                            .withSpec(GatewayRoutes.edited(
+                                    route.getSpec(), application, spec.port(), weights, canarySlot, match, where))
+                            .build()));
+            return;
+        }
         GatewayRef gateway = spec.gateway();
         if (gateway == null) {
-            throw new DeploymentFailedException(application
-                    + " uses traffic: gateway-api but has no target.kubernetes.gateway.name for its HTTPRoute");
-        }
-        List<HTTPBackendRef> backends = new ArrayList<>();
-        for (String slot : SLOTS) {
-            Integer weight = weights.get(slot);
-            if (weight != null) {
-                backends.add(new HTTPBackendRefBuilder()
-                        .withName(slotName(application, slot))
-                        .withPort(spec.port())
-                        .withWeight(weight)
-                        .build());
-            }
+            throw new DeploymentFailedException(application + " uses traffic: gateway-api, but no HTTPRoute " + where
+                    + " exists and target.kubernetes.gateway.name is not set for the one relops would create");
         }
         HTTPRoute route = new HTTPRouteBuilder()
                 .withNewMetadata()
@@ -523,16 +544,61 @@ public class KubernetesTarget implements DeploymentTarget {
                 .withName(gateway.name())
                 .withNamespace(gateway.namespace())
                 .endParentRef()
-                .addNewRule()
-                .withBackendRefs(backends)
-                .endRule()
+                .withRules(GatewayRoutes.created(application, spec.port(), weights, canarySlot, match))
                 .endSpec()
                 .build();
         call(
-                "apply HTTPRoute " + spec.namespace() + "/" + application,
+                "create HTTPRoute " + where,
                 () -> client.resources(HTTPRoute.class)
                         .inNamespace(spec.namespace())
                         .resource(route)
+                        .create());
+    }
+
+    /**
+     * {@code traffic: ingress-nginx}: the user's Ingress {@code <app>} sends to the stable slot's Service; with a
+     * {@code canary} slot, the canary Ingress {@code <app>-canary} sends {@code weight} percent (and the requests
+     * matching {@code match}) to the canary's; without one, the canary Ingress is deleted.
+     */
+    private void applyIngresses(
+            String application,
+            KubernetesSpec spec,
+            String stable,
+            @Nullable String canary,
+            int weight,
+            @Nullable MatchSpec match) {
+        String where = spec.namespace() + "/" + application;
+        Resource<Ingress> user =
+                client.network().v1().ingresses().inNamespace(spec.namespace()).withName(application);
+        Ingress current = call("read Ingress " + where, user::get);
+        if (current == null || current.getSpec() == null) {
+            throw new DeploymentFailedException(application + " uses traffic: ingress-nginx, but the Ingress " + where
+                    + " (its host and paths, the class of the ingress-nginx controller) does not exist");
+        }
+        String stableService = slotName(application, stable);
+        NginxCanaryIngresses.pointedAt(current.getSpec(), application, stableService, spec.port(), where);
+        call(
+                "edit Ingress " + where,
+                () -> user.edit(ingress -> new IngressBuilder(ingress)
+                        .withSpec(NginxCanaryIngresses.pointedAt(
+                                ingress.getSpec(), application, stableService, spec.port(), where))
+                        .build()));
+        String canaryName = NginxCanaryIngresses.canaryName(application);
+        Resource<Ingress> canaryIngress =
+                client.network().v1().ingresses().inNamespace(spec.namespace()).withName(canaryName);
+        if (canary == null) {
+            call("delete Ingress " + spec.namespace() + "/" + canaryName, canaryIngress::delete);
+            return;
+        }
+        Ingress wanted = NginxCanaryIngresses.canary(
+                current, application, spec.namespace(), slotName(application, canary), spec.port(), weight, match);
+        call(
+                "apply Ingress " + spec.namespace() + "/" + canaryName,
+                () -> client.network()
+                        .v1()
+                        .ingresses()
+                        .inNamespace(spec.namespace())
+                        .resource(wanted)
                         .createOr(NonDeletingOperation::update));
     }
 
@@ -540,7 +606,7 @@ public class KubernetesTarget implements DeploymentTarget {
         return "http://" + slotName(application, slot) + "." + spec.namespace() + ".svc.cluster.local:" + spec.port();
     }
 
-    private static Map<String, String> slotSelector(String application, String slot) {
+    static Map<String, String> slotSelector(String application, String slot) {
         Map<String, String> selector = new LinkedHashMap<>();
         selector.put(APP_LABEL, application);
         selector.put(SLOT_LABEL, slot);
@@ -551,6 +617,14 @@ public class KubernetesTarget implements DeploymentTarget {
         return application + "-" + slot;
     }
 
+    /** The Services relops owns, whose backendRefs (HTTPRoute) and backends (Ingress) it may rewrite. */
+    static Set<String> ownedServices(String application) {
+        Set<String> owned = new LinkedHashSet<>();
+        owned.add(application);
+        SLOTS.forEach(slot -> owned.add(slotName(application, slot)));
+        return owned;
+    }
+
     private static void checkSlot(String application, String slot) {
         if (!SLOTS.contains(slot)) {
             throw new DeploymentFailedException(
@@ -558,11 +632,7 @@ public class KubernetesTarget implements DeploymentTarget {
         }
     }
 
-    private static int count(@Nullable Integer value) {
-        return value == null ? 0 : value;
-    }
-
-    private static <T> T call(String what, Supplier<T> call) {
+    static <T> T call(String what, Supplier<T> call) {
         try {
             return call.get();
         } catch (KubernetesClientException e) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -17,9 +18,12 @@ import io.fabric8.kubernetes.client.dsl.RollableScalableResource;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.relops.deploy.catalog.DeployCatalog;
 import io.relops.deploy.targets.DeploymentFailedException;
+import io.relops.deploy.targets.DeploymentTarget;
+import io.relops.deploy.targets.GuardedTargets;
 import io.relops.deploy.targets.TargetContext;
 import io.relops.deploy.targets.TargetUnavailableException;
 import io.relops.deploy.targets.Traffic;
+import io.relops.deploy.testing.KubernetesFixtures;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -27,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -36,7 +39,7 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 @EnableKubernetesMockClient(crud = true)
 class KubernetesTargetTest {
 
-    private static final String NS = "shop-prod";
+    private static final String NS = KubernetesFixtures.NS;
 
     KubernetesClient client;
 
@@ -129,6 +132,87 @@ class KubernetesTargetTest {
     }
 
     @Test
+    void failsTheReleasesDeployWhenReplicasStayUnavailablePastTheReadyTimeout() {
+        TargetContext context = context(Map.of("ready-timeout", "2s"));
+        for (String pod : List.of("shop-green-7d9f-aaaaa", "shop-green-7d9f-bbbbb")) {
+            boolean crashing = pod.endsWith("bbbbb");
+            client.pods()
+                    .inNamespace(NS)
+                    .resource(new PodBuilder()
+                            .withNewMetadata()
+                            .withName(pod)
+                            .withLabels(Map.of("app", "shop", "slot", "green"))
+                            .endMetadata()
+                            .withNewStatus()
+                            .withPhase("Running")
+                            .addNewContainerStatus()
+                            .withName("shop")
+                            .withReady(!crashing)
+                            .withNewState()
+                            .withWaiting(
+                                    crashing
+                                            ? new ContainerStateWaiting(
+                                                    "back-off 40s restarting failed container=shop", "CrashLoopBackOff")
+                                            : null)
+                            .endState()
+                            .endContainerStatus()
+                            .endStatus()
+                            .build())
+                    .create();
+        }
+        // the call a release's deploy step makes: guarded, and a verdict is not retried
+        DeploymentTarget guarded = new GuardedTargets(List.of(target), List.of()).of(context);
+        CompletableFuture<String> deploy =
+                CompletableFuture.supplyAsync(() -> guarded.deploy(context, "green", "3.0.0"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> deployment("shop-green").get() != null);
+        deployment("shop-green")
+                .editStatus(d -> new DeploymentBuilder(d)
+                        .withNewStatus()
+                        .withObservedGeneration(d.getMetadata().getGeneration())
+                        .withReplicas(2)
+                        .withUpdatedReplicas(2)
+                        .withReadyReplicas(1)
+                        .withAvailableReplicas(0)
+                        .withUnavailableReplicas(2)
+                        .endStatus()
+                        .build());
+
+        assertThat(deploy)
+                .failsWithin(Duration.ofSeconds(10))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .havingCause()
+                .isInstanceOf(DeploymentFailedException.class)
+                .withMessage("shop 3.0.0 on slot green (Deployment shop-prod/shop-green) was not ready within the"
+                        + " deadline of PT2S: 1/2 replicas ready, 0 available, 2 updated, 2 unavailable; pods:"
+                        + " shop-green-7d9f-aaaaa Running, shop-green-7d9f-bbbbb Running (CrashLoopBackOff: back-off"
+                        + " 40s restarting failed container=shop)");
+    }
+
+    @Test
+    void aReadyReplicaCountsOnlyOnceItIsAvailable() {
+        Deployment deployment = new DeploymentBuilder()
+                .withNewMetadata()
+                .withName("shop-blue")
+                .withGeneration(3L)
+                .endMetadata()
+                .withNewStatus()
+                .withObservedGeneration(3L)
+                .withReplicas(2)
+                .withUpdatedReplicas(2)
+                .withReadyReplicas(2)
+                .withAvailableReplicas(1)
+                .endStatus()
+                .build();
+
+        assertThat(Rollouts.rolledOut(deployment, 2)).isFalse();
+        deployment.getStatus().setAvailableReplicas(2);
+        assertThat(Rollouts.rolledOut(deployment, 2)).isTrue();
+        deployment.getStatus().setReplicas(3); // an old replica is left
+        assertThat(Rollouts.rolledOut(deployment, 2)).isFalse();
+    }
+
+    @Test
     void failsAtOnceWhenTheDeploymentReportsItsProgressDeadlineExceeded() {
         TargetContext context = context(Map.of("ready-timeout", "30s"));
         CompletableFuture<String> deploy =
@@ -157,7 +241,7 @@ class KubernetesTargetTest {
                 .withThrowableOfType(java.util.concurrent.ExecutionException.class)
                 .havingCause()
                 .isInstanceOf(DeploymentFailedException.class)
-                .withMessageContaining("failed its rollout: 0/2 replicas ready, 2 updated")
+                .withMessageContaining("failed its rollout: 0/2 replicas ready, 0 available, 2 updated")
                 .withMessageContaining("has timed out progressing");
     }
 
@@ -269,7 +353,8 @@ class KubernetesTargetTest {
 
         assertThat(deployment("shop-green").get().getSpec().getReplicas()).isEqualTo(1);
         assertThat(deployment("shop-blue").get().getSpec().getReplicas()).isEqualTo(3);
-        assertThat(stableService().getSpec().getSelector()).isEqualTo(Map.of("app", "shop"));
+        assertThat(stableService().getSpec().getSelector())
+                .isEqualTo(Map.of("app", "shop", "app.kubernetes.io/managed-by", "relops"));
 
         target.route(context, Traffic.split("blue", blue, "green", green, 50));
         assertThat(deployment("shop-green").get().getSpec().getReplicas()).isEqualTo(2);
@@ -320,35 +405,11 @@ class KubernetesTargetTest {
     }
 
     private String deployWhileMarkingReady(TargetContext context, String slot, String version) {
-        String name = "shop-" + slot;
-        Deployment before = deployment(name).get();
-        Long previous = before == null ? null : before.getMetadata().getGeneration();
-        CompletableFuture<Void> controller = CompletableFuture.runAsync(() -> {
-            await().atMost(Duration.ofSeconds(10)).until(() -> {
-                Deployment now = deployment(name).get();
-                return now != null
-                        && (previous == null
-                                || !previous.equals(now.getMetadata().getGeneration()));
-            });
-            markReady(name);
-        });
-        String endpoint = target.deploy(context, slot, version);
-        controller.orTimeout(10, TimeUnit.SECONDS).join();
-        return endpoint;
+        return KubernetesFixtures.deployWhileMarkingReady(target, client, context, slot, version);
     }
 
-    /** What the Deployment controller would do once every pod is ready. */
     private void markReady(String name) {
-        deployment(name)
-                .editStatus(d -> new DeploymentBuilder(d)
-                        .withNewStatus()
-                        .withObservedGeneration(d.getMetadata().getGeneration())
-                        .withReplicas(d.getSpec().getReplicas())
-                        .withUpdatedReplicas(d.getSpec().getReplicas())
-                        .withReadyReplicas(d.getSpec().getReplicas())
-                        .withAvailableReplicas(d.getSpec().getReplicas())
-                        .endStatus()
-                        .build());
+        KubernetesFixtures.markReady(client, name);
     }
 
     private RollableScalableResource<Deployment> deployment(String name) {
