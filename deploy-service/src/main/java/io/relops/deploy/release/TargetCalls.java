@@ -171,7 +171,7 @@ class TargetCalls {
         try {
             TargetContext context = context(release);
             return !targets.of(context).outlivesDeployService()
-                    || targets.router(context).hostBound();
+                    || targets.router(context).hostBound(context);
         } catch (DeploymentFailedException e) {
             return false; // no target: the call fails wherever it runs
         }

@@ -128,6 +128,11 @@ public class GuardedTargets {
         }
 
         @Override
+        public boolean hostBound(TargetContext context) {
+            return router.hostBound(context);
+        }
+
+        @Override
         public Routed route(TargetContext context, Traffic traffic) {
             return guarded("the " + router.type() + " router", retry, breaker, () -> router.route(context, traffic));
         }

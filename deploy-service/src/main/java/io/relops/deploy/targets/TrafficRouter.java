@@ -30,4 +30,12 @@ public interface TrafficRouter {
     default boolean hostBound() {
         return false;
     }
+
+    /**
+     * {@link #hostBound()} for {@code context}'s application, whose catalog settings may decide it (HAProxy's admin
+     * socket: a unix socket path is host-bound, {@code host:port} is not).
+     */
+    default boolean hostBound(TargetContext context) {
+        return hostBound();
+    }
 }
