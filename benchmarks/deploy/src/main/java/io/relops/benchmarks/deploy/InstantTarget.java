@@ -1,6 +1,7 @@
 package io.relops.benchmarks.deploy;
 
 import io.relops.deploy.targets.DeploymentTarget;
+import io.relops.deploy.targets.Routed;
 import io.relops.deploy.targets.TargetContext;
 import io.relops.deploy.targets.Traffic;
 import java.util.List;
@@ -24,7 +25,9 @@ public class InstantTarget implements DeploymentTarget {
     }
 
     @Override
-    public void route(TargetContext context, Traffic traffic) {}
+    public Routed route(TargetContext context, Traffic traffic) {
+        return Routed.exactly(type(), traffic);
+    }
 
     @Override
     public void stop(TargetContext context, String slot) {}

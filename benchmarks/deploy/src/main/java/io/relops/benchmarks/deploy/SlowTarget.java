@@ -2,6 +2,7 @@ package io.relops.benchmarks.deploy;
 
 import io.relops.deploy.targets.DeploymentFailedException;
 import io.relops.deploy.targets.DeploymentTarget;
+import io.relops.deploy.targets.Routed;
 import io.relops.deploy.targets.TargetContext;
 import io.relops.deploy.targets.Traffic;
 import java.time.Duration;
@@ -43,7 +44,9 @@ public class SlowTarget implements DeploymentTarget {
     }
 
     @Override
-    public void route(TargetContext context, Traffic traffic) {}
+    public Routed route(TargetContext context, Traffic traffic) {
+        return Routed.exactly(type(), traffic);
+    }
 
     @Override
     public void stop(TargetContext context, String slot) {}
