@@ -123,8 +123,9 @@ final class ReleaseWatcher {
 
     private static String summary(JsonNode data) {
         StringBuilder text = new StringBuilder();
-        for (String field :
-                new String[] {"version", "slot", "weight", "restoredVersion", "approvedBy", "reason", "receiver"}) {
+        for (String field : new String[] {
+            "version", "slot", "weight", "router", "restoredVersion", "approvedBy", "reason", "receiver", "note"
+        }) {
             JsonNode value = data.get(field);
             if (value != null && !value.isNull()) {
                 text.append(field).append('=').append(value.asString()).append(' ');

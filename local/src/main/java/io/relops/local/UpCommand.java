@@ -173,7 +173,12 @@ final class UpCommand implements Callable<Integer> {
                                 : "the other services call the first");
             }
         }
-        out.println("  demo-app (stable)  http://localhost:9000/ (local), :9100 (staging), :9200 (production)");
+        if (catalogFile.equals(home.resolve(DEFAULT_CATALOG))) {
+            out.println("  demo-app (stable)  http://localhost:9000/ (local), :9100 (staging), :9200 (production)");
+        } else {
+            out.println("  applications       those of " + catalogFile.getFileName()
+                    + ", on the stable URLs of their routers (`relops app status APP`)");
+        }
         out.println("  Kafka bootstrap    " + suite.kafkaBootstrap());
         out.println("  PostgreSQL         " + suite.jdbcUrl() + "   (user postgres)");
         out.println("  logs               " + data.resolve("logs"));

@@ -285,14 +285,16 @@ public final class DeployCatalog {
      * The {@code process} target: one OS process per slot, started from a command template.
      * Placeholders: {@code {java}} (this JVM's java), {@code {version}}, {@code {port}}, {@code
      * {slot}}, {@code {application}}, {@code {environment}}. The command runs without a shell. Each environment
-     * has its own slots (ports) and stable port: the environments' ports never overlap (the catalog check).
+     * has its own slots (ports) and stable port: the environments' ports never overlap (the catalog check). The
+     * stable port is the {@code builtin} router's: with another router ({@code nginx}, {@code haproxy}) it is not
+     * needed, and deploy-service opens none.
      */
     public record ProcessSpec(
             List<String> command,
             @DefaultValue(".") String workingDirectory,
             @Nullable Map<String, String> environment,
             Map<String, Integer> slots,
-            int stablePort,
+            @Nullable Integer stablePort,
             @DefaultValue("60s") Duration readyTimeout,
             @DefaultValue("10s") Duration stopTimeout) {}
 

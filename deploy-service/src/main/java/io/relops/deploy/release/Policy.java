@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the catalog says about one application and environment, as {@link ReleaseLifecycle} needs it: approval,
- * the backup gate, progress deadlines, canary steps, keep and drain times, and the target's slots ({@code
- * targetProblem} says why there are none).
+ * the backup gate, progress deadlines, canary steps, keep and drain times, the target's slots ({@code
+ * targetProblem} says why there are none) and whether a deployed canary is reachable by the router's {@code match}
+ * before any weight is shifted ({@code canaryPreview}).
  */
 record Policy(
         ApprovalSpec approval,
@@ -22,7 +23,8 @@ record Policy(
         Duration keepPrevious,
         Duration drain,
         List<String> slots,
-        @Nullable String targetProblem) {
+        @Nullable String targetProblem,
+        boolean canaryPreview) {
 
     /** The catalog's defaults, and {@code problem} as the reason nothing can be deployed. */
     static Policy missing(String problem) {
@@ -36,7 +38,8 @@ record Policy(
                 Duration.ofSeconds(60),
                 Duration.ofSeconds(2),
                 List.of(),
-                problem);
+                problem,
+                false);
     }
 
     static Policy of(ApplicationSpec app, String environment, List<String> slots, @Nullable String targetProblem) {
@@ -49,6 +52,7 @@ record Policy(
                 app.blueGreen().keepPrevious(),
                 app.blueGreen().drain(),
                 slots,
-                targetProblem);
+                targetProblem,
+                app.router().match() != null);
     }
 }

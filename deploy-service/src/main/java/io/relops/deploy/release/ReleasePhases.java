@@ -177,9 +177,17 @@ abstract class ReleasePhases extends DecisionBuilder {
         }
     }
 
-    /** Users' traffic may be on the new slot: a shift was asked for or made. */
+    /**
+     * Users' traffic may be on the new slot: a shift was asked for or made, or the router sends the requests matching
+     * its {@code match} to the deployed canary (then the router is set back before the slot stops).
+     */
     boolean trafficMayHaveMoved() {
-        return draft.step > 0 || draft.status == PROMOTING;
+        return draft.step > 0
+                || draft.status == PROMOTING
+                || policy.canaryPreview()
+                        && ReleaseLifecycle.isCanary(before)
+                        && before.stableSlot() != null
+                        && draft.endpoint != null;
     }
 
     /** The release ends in {@code end} with all traffic on the stable version; the new slot is torn down. */

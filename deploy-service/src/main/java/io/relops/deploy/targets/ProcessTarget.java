@@ -103,7 +103,11 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
             throw new DeploymentFailedException(
                     application + " has no slot '" + slot + "' in " + environment + " in the catalog");
         }
-        router(context, process);
+        if (builtin(context)) {
+            router(context, process); // the stable URL answers (503) before the first version is live
+        } else {
+            requireHost(context);
+        }
         stop(context, slot);
         stopLeftover(context, slot, process.stopTimeout());
         requireFree(application, environment, slot, port);
@@ -291,7 +295,7 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
     /** The {@code builtin} router: deploy-service's own proxy on the environment's stable port. */
     @Override
     public Routed route(TargetContext context, Traffic traffic) {
-        router(context, spec(context)).route(traffic);
+        router(context, spec(context)).route(traffic, context.spec().router().match());
         if (traffic.canaryWeight() == 0) {
             log.info(
                     "{} in {}: all traffic to slot {} ({})",
@@ -346,9 +350,18 @@ public class ProcessTarget implements DeploymentTarget, DisposableBean {
         }
     }
 
+    /** Whether the application's router is this target's own proxy (not nginx, HAProxy, ...). */
+    private boolean builtin(TargetContext context) {
+        return routerType().equals(context.spec().router().typeFor(type()));
+    }
+
     private StableRouter routerOf(TargetContext context, ProcessSpec process) {
         return routers.computeIfAbsent(key(context, ""), key -> {
             String name = context.application() + " in " + context.environment();
+            if (process.stablePort() == null) {
+                throw new DeploymentFailedException(name + " has no target.process.stable-port in the catalog:"
+                        + " the builtin router needs one (or set router.type: nginx or haproxy)");
+            }
             StableRouter router = new StableRouter(name, process.stablePort());
             router.start();
             log.info("{}: stable URL http://127.0.0.1:{}/", name, router.port());

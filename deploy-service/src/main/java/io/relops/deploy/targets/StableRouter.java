@@ -1,6 +1,7 @@
 package io.relops.deploy.targets;
 
-import java.util.concurrent.ThreadLocalRandom;
+import io.relops.deploy.catalog.DeployCatalog.MatchSpec;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
@@ -14,17 +15,22 @@ import org.eclipse.jetty.util.Callback;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An application's stable URL: Jetty's reverse proxy on the stable port, forwarding each request to
- * a slot chosen by the current {@link Traffic} split (all to one slot, or a canary weight).
- * Switching is an atomic reference swap: requests in flight finish on the slot they started on
- * (which keeps running until deploy-service stops it after a drain delay), new ones follow the new
- * split. No request is refused during a switch, a canary step or a rollback.
+ * An application's stable URL (the {@code builtin} router): Jetty's reverse proxy on the stable port, forwarding each
+ * request to a slot chosen by the current {@link Traffic} split (all to one slot, or a canary weight). The split is
+ * exact, not random: of every 100 requests, exactly the canary's weight go to the canary, spread evenly (a weighted
+ * round robin, as nginx and HAProxy do). With a {@link MatchSpec}, the requests that carry its header or cookie go to
+ * the canary whatever its weight. Switching is an atomic reference swap: requests in flight finish on the slot they
+ * started on (which keeps running until deploy-service stops it after a drain delay), new ones follow the new split.
+ * No request is refused during a switch, a canary step or a rollback.
  */
 final class StableRouter {
 
     private final String application;
     private final Server server;
-    private final AtomicReference<@Nullable Traffic> traffic = new AtomicReference<>();
+    private final AtomicReference<@Nullable Split> traffic = new AtomicReference<>();
+    private final AtomicLong sent = new AtomicLong();
+
+    private record Split(Traffic traffic, @Nullable MatchSpec match) {}
 
     StableRouter(String application, int port) {
         this.application = application;
@@ -53,18 +59,37 @@ final class StableRouter {
 
     private HttpURI rewrite(Request request) {
         HttpURI uri = request.getHttpURI();
-        return HttpURI.from(upstream() + uri.getPathQuery());
+        return HttpURI.from(upstream(request) + uri.getPathQuery());
     }
 
-    private String upstream() {
-        Traffic split = traffic.get();
-        if (split == null) {
+    private String upstream(Request request) {
+        Split current = traffic.get();
+        if (current == null) {
             throw new IllegalStateException(application + " has no live version");
         }
-        if (split.canaryWeight() > 0 && ThreadLocalRandom.current().nextInt(100) < split.canaryWeight()) {
-            return split.canaryEndpoint();
+        Traffic split = current.traffic();
+        String canary = split.canaryEndpoint();
+        if (canary == null) {
+            return split.stableEndpoint();
         }
-        return split.stableEndpoint();
+        if (current.match() != null && matches(request, current.match())) {
+            return canary;
+        }
+        int weight = split.canaryWeight();
+        long n = sent.getAndIncrement();
+        // exactly `weight` of every 100 requests, evenly spread: request n is the canary's when the count of canary
+        // requests due after it, (n + 1) * weight / 100, grows
+        return (n % 100 + 1) * weight / 100 > (n % 100) * weight / 100 ? canary : split.stableEndpoint();
+    }
+
+    private static boolean matches(Request request, MatchSpec match) {
+        if (match.header() != null) {
+            return match.value().equals(request.getHeaders().get(match.header()));
+        }
+        return match.cookie() != null
+                && Request.getCookies(request).stream()
+                        .anyMatch(cookie -> cookie.getName().equals(match.cookie())
+                                && cookie.getValue().equals(match.value()));
     }
 
     void start() {
@@ -76,8 +101,8 @@ final class StableRouter {
         }
     }
 
-    void route(Traffic split) {
-        traffic.set(split);
+    void route(Traffic split, @Nullable MatchSpec match) {
+        traffic.set(new Split(split, match));
     }
 
     int port() {

@@ -74,7 +74,8 @@ class ReleaseLifecycleTest {
                 Duration.ofSeconds(60),
                 Duration.ofSeconds(2),
                 List.of("blue", "green"),
-                null);
+                null,
+                false);
     }
 
     private static final Policy PLAIN = policy(false, false);
@@ -339,6 +340,32 @@ class ReleaseLifecycleTest {
         assertThat(returned.emissions())
                 .singleElement()
                 .satisfies(emission -> assertThat(emission.data()).isInstanceOf(RollbackCompleted.class));
+    }
+
+    @Test
+    void aCanaryReachableByTheRoutersMatchHasTheRouterSetBackBeforeItsSlotStops() {
+        Policy preview = new Policy(
+                PLAIN.approval(),
+                false,
+                DEADLINES,
+                STEPS,
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(2),
+                List.of("blue", "green"),
+                null,
+                true);
+        Facts facts = new Facts(T0.plusSeconds(1), true, null, null, null);
+        Release verifying = in(ReleaseStatus.VERIFYING, Strategy.CANARY);
+
+        Decision failed = ReleaseLifecycle.decide(verifying, new HealthFailed("503", T0), preview, facts);
+        assertThat(failed.release().status()).isEqualTo(ReleaseStatus.ROLLING_BACK);
+        assertThat(failed.work()).extracting(work -> work.task().kind()).containsExactly(Kind.ROLLBACK, Kind.DEADLINE);
+
+        Decision withoutMatch = ReleaseLifecycle.decide(verifying, new HealthFailed("503", T0), PLAIN, facts);
+        assertThat(withoutMatch.release().status())
+                .as("without a match no request reached the canary: it ends at once")
+                .isEqualTo(ReleaseStatus.ROLLED_BACK);
     }
 
     @Test

@@ -17,6 +17,8 @@ public record TimelineEntry(String time, String type, String source, String deta
             "slot",
             "step",
             "weight",
+            "router",
+            "note",
             "receiver",
             "summary",
             "reason",
