@@ -22,7 +22,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -65,6 +67,17 @@ public class NginxRouter implements TrafficRouter {
     /** The content each include file had when this instance last tested and reloaded it successfully. */
     private final Map<Path, String> applied = new ConcurrentHashMap<>();
 
+    private final Supplier<Map<Long, NginxWorkers.Worker>> workers;
+
+    public NginxRouter() {
+        this(NginxWorkers::now);
+    }
+
+    /** With {@code workers} (tests: the nginx worker processes seen, none to skip waiting for a reload). */
+    NginxRouter(Supplier<Map<Long, NginxWorkers.Worker>> workers) {
+        this.workers = workers;
+    }
+
     @Override
     public String type() {
         return "nginx";
@@ -97,15 +110,23 @@ public class NginxRouter implements TrafficRouter {
                 return routed;
             }
             write(context, file, content);
+            boolean seen;
             try {
                 test(context, spec, file);
-                reload(context, spec, file);
+                seen = reload(context, spec, file);
             } catch (RuntimeException e) {
                 applied.remove(file);
                 restore(context, file, previous);
                 throw e;
             }
             applied.put(file, content);
+            if (!seen) {
+                String unseen = "nginx was signalled to reload, but no worker process of a reloaded nginx was seen on"
+                        + " this host within " + spec.timeout();
+                log.warn("{} in {}: {}", context.application(), context.environment(), unseen);
+                routed = new Routed(
+                        type(), routed.weights(), routed.note() == null ? unseen : routed.note() + "; " + unseen);
+            }
             log.info(
                     "{} in {}: nginx upstream {} in {} routes {}{} (tested, reloaded)",
                     context.application(),
@@ -173,10 +194,17 @@ public class NginxRouter implements TrafficRouter {
         }
     }
 
-    private static void reload(TargetContext context, NginxRouterSpec spec, Path file) {
+    /**
+     * Reloads nginx and waits until it applied the reload: the old worker processes shutting down (they take no new
+     * request), a new one running ({@link NginxWorkers}; at once when this host sees no nginx worker).
+     *
+     * @return whether nginx was seen applying it
+     */
+    private boolean reload(TargetContext context, NginxRouterSpec spec, Path file) {
+        Map<Long, NginxWorkers.Worker> before = workers.get();
         Result result = run(context, spec.reloadCommand(), spec.timeout(), "reload");
         if (result.exitCode() == 0) {
-            return;
+            return NginxWorkers.awaitReload(before, workers, spec.timeout());
         }
         String message = context.application() + " in " + context.environment() + ": `"
                 + String.join(" ", spec.reloadCommand()) + "` exited with code " + result.exitCode() + ": "
@@ -190,8 +218,8 @@ public class NginxRouter implements TrafficRouter {
     /** Runs {@code command} (no shell) within {@code timeout}, its output (stdout and stderr) kept, bounded. */
     private static Result run(TargetContext context, List<String> command, Duration timeout, String purpose) {
         String shown = String.join(" ", command);
-        Path output = null;
-        Process process = null;
+        @Nullable Path output = null;
+        @Nullable Process process = null;
         try {
             output = Files.createTempFile("relops-nginx-" + purpose + "-", ".out");
             process = new ProcessBuilder(command)
@@ -203,7 +231,7 @@ public class NginxRouter implements TrafficRouter {
                 throw new TargetUnavailableException(
                         context.application() + " in " + context.environment() + ": `" + shown
                                 + "` did not finish within " + timeout + " (router.nginx.timeout)",
-                        new java.util.concurrent.TimeoutException(shown));
+                        new TimeoutException(shown));
             }
             return new Result(process.exitValue(), read(output));
         } catch (IOException e) {
@@ -212,7 +240,9 @@ public class NginxRouter implements TrafficRouter {
                             + " command of router.nginx): " + e.getMessage(),
                     e);
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            if (process != null) {
+                process.destroyForcibly();
+            }
             Thread.currentThread().interrupt();
             throw new DeploymentFailedException(
                     context.application() + " in " + context.environment() + ": interrupted while `" + shown + "` ran",

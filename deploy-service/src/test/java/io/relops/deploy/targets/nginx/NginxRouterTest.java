@@ -172,7 +172,7 @@ class NginxRouterTest {
 
     @Test
     void everyFileItWritesPassesNginxTest() throws IOException {
-        NginxRouter router = new NginxRouter();
+        NginxRouter router = new NginxRouter(Map::of);
         TargetContext context = context("demo-app", Map.of("router.match.header", "X-Canary"));
 
         for (Traffic traffic : List.of(
@@ -195,7 +195,7 @@ class NginxRouterTest {
 
     @Test
     void aFileNginxRefusesIsReplacedByThePreviousOne() throws IOException {
-        NginxRouter router = new NginxRouter();
+        NginxRouter router = new NginxRouter(Map::of);
         router.route(context("demo-app", Map.of()), Traffic.all("blue", BLUE));
         // the application "taken": its canary upstream's name is the user's own upstream
         TargetContext context = context("taken", Map.of("router.match.header", "X-Canary"));
@@ -217,7 +217,7 @@ class NginxRouterTest {
 
     @Test
     void aReloadThatFindsNoNginxRunningIsRetriedWithThePreviousFileBack() throws IOException {
-        NginxRouter router = new NginxRouter();
+        NginxRouter router = new NginxRouter(Map::of);
         TargetContext context = context(
                 "demo-app",
                 Map.of(
@@ -248,7 +248,7 @@ class NginxRouterTest {
                 "router.nginx.reload-command[1]", "-c",
                 "router.nginx.reload-command[2]", "echo reload >> " + reloads);
         TargetContext context = context("demo-app", counting);
-        NginxRouter router = new NginxRouter();
+        NginxRouter router = new NginxRouter(Map::of);
         Traffic split = Traffic.split("blue", BLUE, "green", GREEN, 25);
 
         router.route(context, split);
@@ -258,7 +258,7 @@ class NginxRouterTest {
         router.route(context, Traffic.split("blue", BLUE, "green", GREEN, 50));
         assertThat(Files.readAllLines(reloads)).hasSize(2);
 
-        new NginxRouter().route(context, Traffic.split("blue", BLUE, "green", GREEN, 50));
+        new NginxRouter(Map::of).route(context, Traffic.split("blue", BLUE, "green", GREEN, 50));
         assertThat(Files.readAllLines(reloads))
                 .as("a new instance (deploy-service restarted) tests and reloads the unchanged file once")
                 .hasSize(3);
@@ -274,7 +274,7 @@ class NginxRouterTest {
     }
 
     private static NginxRouter router() {
-        return new NginxRouter();
+        return new NginxRouter(Map::of);
     }
 
     /** An application behind the nginx router: test-command the real {@code nginx -t}, reload-command {@code true}. */
