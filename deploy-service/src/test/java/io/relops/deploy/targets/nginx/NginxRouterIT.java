@@ -19,6 +19,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,10 +109,12 @@ class NginxRouterIT {
                     .as("after the rollback the header reaches the stable slot")
                     .containsOnlyKeys("1.2.0");
 
-            for (TrafficLoop loop : new TrafficLoop[] {testers, users}) {
-                TrafficLoop.Counts counts = loop.phase("nginx: canary 1.3.0 by header, then rolled back");
+            TrafficLoop.Counts withHeader = testers.phase("nginx: canary 1.3.0, requests with X-Canary: always");
+            TrafficLoop.Counts without = users.phase("nginx: canary 1.3.0, requests without the header");
+            for (TrafficLoop.Counts counts : List.of(withHeader, without)) {
+                assertThat(counts.requests()).as(counts.name()).isGreaterThan(200);
                 assertThat(counts.failures())
-                        .as(String.valueOf(counts.lastFailure()))
+                        .as(counts.name() + ": " + counts.lastFailure())
                         .isZero();
             }
         }
