@@ -1,5 +1,6 @@
 package io.relops.deploy.release;
 
+import io.relops.common.release.ReleaseStatus;
 import io.relops.common.release.Strategy;
 import io.relops.deploy.catalog.DeployCatalog;
 import io.relops.deploy.catalog.DeployCatalog.ApplicationSpec;
@@ -79,13 +80,27 @@ class TargetCalls {
 
     /**
      * With the catalog's {@code router.match}, a canary is reachable by the matching requests as soon as it runs,
-     * before any weight is shifted to it (testers try it with the header or cookie).
+     * before any weight is shifted to it (testers try it with the header or cookie). Only while the release is still
+     * deploying: one that ended during the deploy (a deadline, an abort) has its slot stopped, and its router was set
+     * back by its rollback (the lifecycle counts a deployed canary with a match as having had traffic).
      */
     private void preview(TargetContext context, Release release, String slot, String endpoint) {
         if (context.spec().router().match() == null
                 || release.strategy() != Strategy.CANARY
                 || release.stableSlot() == null
                 || slot.equals(release.stableSlot())) {
+            return;
+        }
+        boolean deploying = releases.find(release.id())
+                .filter(now -> now.status() == ReleaseStatus.DEPLOYING && now.seq() == release.seq())
+                .isPresent();
+        if (!deploying) {
+            log.info(
+                    "{} in {}: release {} is no longer deploying; slot {} is not made reachable by router.match",
+                    release.application(),
+                    release.environment(),
+                    release.id(),
+                    slot);
             return;
         }
         targets.router(context)
@@ -158,8 +173,23 @@ class TargetCalls {
             log.info("{}: slot {} is in use again; not stopped", release.application(), slot);
             return Optional.empty();
         }
+        unmatch(context, release, slot);
         targets.of(context).stop(context, slot);
         return Optional.of(new Stopped(slot));
+    }
+
+    /**
+     * Before a canary's slot stops, with the catalog's {@code router.match}: the router sends everything to the live
+     * slot, so that no matching request reaches a stopped canary (its release may have ended while its deploy call
+     * made it reachable). Harmless when the router already does.
+     */
+    private void unmatch(TargetContext context, Release release, String slot) {
+        if (context.spec().router().match() == null || release.strategy() != Strategy.CANARY) {
+            return;
+        }
+        releases.live(release.application(), release.environment())
+                .filter(live -> !live.slot().equals(slot))
+                .ifPresent(live -> targets.router(context).route(context, Traffic.all(live.slot(), live.endpoint())));
     }
 
     /**
@@ -170,8 +200,7 @@ class TargetCalls {
     boolean hostBound(Release release) {
         try {
             TargetContext context = context(release);
-            return !targets.of(context).outlivesDeployService()
-                    || targets.router(context).hostBound(context);
+            return targets.of(context).hostBound() || targets.router(context).hostBound(context);
         } catch (DeploymentFailedException e) {
             return false; // no target: the call fails wherever it runs
         }

@@ -59,4 +59,13 @@ public interface DeploymentTarget {
     default boolean outlivesDeployService() {
         return true;
     }
+
+    /**
+     * Whether this target's calls must run on the deploy-service instance that holds the process host's lease: its
+     * workloads are that instance's children ({@link #outlivesDeployService()} false), or its commands reach only
+     * that host's engine and ports (compose). Then every call of the release is made there.
+     */
+    default boolean hostBound() {
+        return !outlivesDeployService();
+    }
 }

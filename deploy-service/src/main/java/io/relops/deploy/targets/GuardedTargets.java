@@ -77,7 +77,8 @@ public class GuardedTargets {
         String type = context.spec().router().typeFor(target.type());
         TrafficRouter router;
         if (type.equals(own) || (own == null && type.equals(target.type()))) {
-            router = new TargetRouter(type, target);
+            // the target's own calls, unguarded: the router's retry and circuit breaker below guard them
+            router = new TargetRouter(type, byType.get(target.type()));
         } else {
             router = routers.get(type);
             if (router == null) {
@@ -153,6 +154,11 @@ public class GuardedTargets {
         @Override
         public boolean outlivesDeployService() {
             return target.outlivesDeployService();
+        }
+
+        @Override
+        public boolean hostBound() {
+            return target.hostBound();
         }
 
         @Override

@@ -94,7 +94,7 @@ public class ComposeTarget implements DeploymentTarget {
 
     @Override
     public String deploy(TargetContext context, String slot, String version) {
-        SafeVersion.require(version);
+        SafeVersion.requireImageTag(version);
         ComposeSpec compose = spec(context);
         String url = url(context, compose, slot);
         String service = service(context, compose, slot);
@@ -146,6 +146,19 @@ public class ComposeTarget implements DeploymentTarget {
                 + " own; docs/deploy-targets.md, compose)");
     }
 
+    /**
+     * The environment of {@code stop}: the catalog's, and the version variable set (to {@code stopping}) so that a
+     * compose file requiring it ({@code ${VERSION:?}}) still parses; {@code stop} starts no image.
+     */
+    private static Map<String, String> stopEnvironment(ComposeSpec compose) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        if (compose.environment() != null) {
+            environment.putAll(compose.environment());
+        }
+        environment.putIfAbsent(compose.versionVariable(), "stopping");
+        return environment;
+    }
+
     @Override
     public void stop(TargetContext context, String slot) {
         ComposeSpec compose = spec(context);
@@ -156,7 +169,7 @@ public class ComposeTarget implements DeploymentTarget {
                 compose,
                 slot,
                 List.of("stop", "-t", Long.toString(seconds), service),
-                compose.environment() == null ? Map.of() : compose.environment(),
+                stopEnvironment(compose),
                 compose.stopTimeout().plus(STOP_MARGIN),
                 "stopping slot " + slot);
         log.info(
@@ -166,6 +179,15 @@ public class ComposeTarget implements DeploymentTarget {
     /** The containers are the engine's: they keep running when deploy-service stops. */
     @Override
     public boolean outlivesDeployService() {
+        return true;
+    }
+
+    /**
+     * The slots' URLs are this host's ports and the commands reach this host's engine: every call of a release runs
+     * on the instance that holds the process host's lease, so a slot is started, probed and stopped on one host.
+     */
+    @Override
+    public boolean hostBound() {
         return true;
     }
 

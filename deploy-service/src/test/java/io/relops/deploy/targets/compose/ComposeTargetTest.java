@@ -148,8 +148,9 @@ class ComposeTargetTest {
         target().stop(context(docker, Map.of()), "blue");
 
         assertThat(docker.calls())
+                .as("the version variable is set, so that a compose file requiring it (${VERSION:?}) parses")
                 .containsExactly(List.of(
-                        "unset",
+                        "stopping",
                         "compose",
                         "-f",
                         composeFile.toString(),
@@ -240,7 +241,7 @@ class ComposeTargetTest {
         ComposeTarget target = target();
         TargetContext context = context(docker, Map.of());
 
-        for (String version : List.of("1.2.0;touch pwned", "$(id)", "1.2.0 --build", "-d")) {
+        for (String version : List.of("1.2.0;touch pwned", "$(id)", "1.2.0 --build", "-d", "1.2.0+build.7")) {
             assertThatThrownBy(() -> target.deploy(context, "green", version))
                     .isInstanceOf(DeploymentFailedException.class)
                     .hasMessageContaining("refusing version '" + version + "'");
