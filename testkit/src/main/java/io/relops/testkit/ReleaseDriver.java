@@ -118,6 +118,21 @@ public final class ReleaseDriver {
                         evidence(true)));
     }
 
+    /** The new slot failed its probes, before any traffic was shifted to it. */
+    public void fail(DeploymentReady ready, String reason) {
+        publish(
+                topics.health(),
+                new HealthFailed(
+                        ready.releaseId(),
+                        ready.application(),
+                        ready.environment(),
+                        ready.version(),
+                        ready.slot(),
+                        null,
+                        reason,
+                        evidence(false)));
+    }
+
     /** Canary step {@code shifted.step()} failed its probes. */
     public void fail(TrafficShifted shifted, String reason) {
         publish(

@@ -111,7 +111,22 @@ class NginxRouterIT {
 
             TrafficLoop.Counts withHeader = testers.phase("nginx: canary 1.3.0, requests with X-Canary: always");
             TrafficLoop.Counts without = users.phase("nginx: canary 1.3.0, requests without the header");
-            for (TrafficLoop.Counts counts : List.of(withHeader, without)) {
+
+            // a canary that fails its own verification, before any weight: the header's requests return to the
+            // stable slot before the canary's slot stops, none fails
+            UUID failing = releases.request("demo-app", "1.4.0", "canary", null);
+            DeploymentReady failingReady = releases.awaitReady(failing);
+            assertThat(testers.split(200)).as("the header reaches canary 1.4.0").containsOnlyKeys("1.4.0");
+            releases.fail(failingReady, "health returned 503");
+            events.await(RollbackCompleted.class, e -> e.releaseId().equals(failing), WAIT);
+            assertThat(testers.split(200))
+                    .as("after the failed verification the header reaches the stable slot")
+                    .containsOnlyKeys("1.2.0");
+            testers.awaitRequests(200); // past the canary slot's stop (drain 1 s)
+            TrafficLoop.Counts failedWithHeader =
+                    testers.phase("nginx: canary 1.4.0 failing its verification, with X-Canary: always");
+
+            for (TrafficLoop.Counts counts : List.of(withHeader, without, failedWithHeader)) {
                 assertThat(counts.requests()).as(counts.name()).isGreaterThan(200);
                 assertThat(counts.failures())
                         .as(counts.name() + ": " + counts.lastFailure())
