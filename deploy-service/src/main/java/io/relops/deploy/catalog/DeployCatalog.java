@@ -336,22 +336,13 @@ public final class DeployCatalog {
 
     /**
      * The user's own workload (as Argo Rollouts' {@code workloadRef}): the Deployment {@code name} in {@code namespace}
-     * (by default the target's), whose pod template the slots run. {@code scaleDown}: {@code never} (the default)
-     * leaves it alone; {@code on-success} scales it to 0 once all traffic is on a relops slot.
+     * (by default the target's), whose pod template the slots run. relops only reads it: the user scales it to 0 once
+     * relops' slots serve (docs/deploy-targets.md).
      */
     public record WorkloadRef(
             @DefaultValue("Deployment") String kind,
             String name,
-            @Nullable String namespace,
-            @DefaultValue("never") ScaleDown scaleDown) {}
-
-    /** What happens to the Deployment a {@link WorkloadRef} names. */
-    public enum ScaleDown {
-        /** Left as it is: the user (or Helm) owns it. */
-        NEVER,
-        /** Scaled to 0 once all traffic is on a relops slot. */
-        ON_SUCCESS
-    }
+            @Nullable String namespace) {}
 
     /** The Gateway the application's HTTPRoute attaches to (its {@code parentRefs}). */
     public record GatewayRef(String name, @Nullable String namespace) {}

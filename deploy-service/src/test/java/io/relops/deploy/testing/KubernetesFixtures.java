@@ -4,7 +4,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.relops.deploy.catalog.DeployCatalog;
 import io.relops.deploy.targets.DeploymentTarget;
 import io.relops.deploy.targets.TargetContext;
@@ -69,6 +73,29 @@ public final class KubernetesFixtures {
         String endpoint = target.deploy(context, slot, version);
         controller.orTimeout(10, TimeUnit.SECONDS).join();
         return endpoint;
+    }
+
+    /**
+     * Plays the Deployment controller for every Deployment in {@link #NS} until closed: a watch that reports each new
+     * generation ready ({@link #markReady}), for tests that scale slots (a grown slot is waited for).
+     */
+    public static Watch readyController(KubernetesClient client) {
+        return client.apps().deployments().inNamespace(NS).watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Deployment deployment) {
+                Long generation = deployment.getMetadata().getGeneration();
+                DeploymentStatus status = deployment.getStatus();
+                boolean behind = status == null
+                        || status.getObservedGeneration() == null
+                        || (generation != null && status.getObservedGeneration() < generation);
+                if (action != Action.DELETED && behind) {
+                    markReady(client, deployment.getMetadata().getName());
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {}
+        });
     }
 
     /** What the Deployment controller reports once every pod of the current template is ready and available. */

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -161,6 +162,7 @@ public final class CatalogValidator {
         ownRouting.forEach(problem -> problems.add("application '" + name + "': " + problem));
         JsonNode environments = application.path("environments");
         if (!environments.isObject()) {
+            kubernetesProblems(own).forEach(problem -> problems.add("application '" + name + "': " + problem));
             return problems;
         }
         Set<String> ownRequirements = requirements(name, own);
@@ -169,6 +171,9 @@ public final class CatalogValidator {
         for (Map.Entry<String, JsonNode> environment : environments.properties()) {
             if (!environment.getValue().isObject()) {
                 deployments.put(environment.getKey(), own); // no override: the application's settings, checked already
+                kubernetesProblems(own)
+                        .forEach(problem -> problems.add(
+                                "application '" + name + "', environment '" + environment.getKey() + "': " + problem));
                 continue;
             }
             ObjectNode overrides = ((ObjectNode) environment.getValue()).deepCopy();
@@ -191,6 +196,9 @@ public final class CatalogValidator {
                     problems.add("application '" + name + "', environment '" + environment.getKey() + "': " + problem);
                 }
             }
+            for (String problem : kubernetesProblems(merged)) {
+                problems.add("application '" + name + "', environment '" + environment.getKey() + "': " + problem);
+            }
         }
         Set<String> declared = new LinkedHashSet<>(environments.propertyNames());
         promotions.forEach((environment, from) -> {
@@ -205,6 +213,60 @@ public final class CatalogValidator {
         });
         problems.addAll(promotionCycles(name, promotions));
         problems.addAll(sharedDeployments(name, deployments));
+        return problems;
+    }
+
+    /**
+     * What the kubernetes target cannot do with {@code settings} (an environment's merged settings, or the
+     * application's when it has no environments), each as {@code key '<key>': <what is wrong>}: a {@code router.match}
+     * with {@code traffic: service} (a replica ratio cannot look at headers), a cookie match with {@code traffic:
+     * ingress-nginx} whose value is not {@code always} (the only value ingress-nginx honours), the nginx or haproxy
+     * router (they would be given the slots' cluster DNS names), both {@code workload-ref} and {@code pod-template}.
+     */
+    private static List<String> kubernetesProblems(JsonNode settings) {
+        JsonNode target = settings.path("target");
+        if (!target.path("type").isString() || !target.path("type").asString().equals("kubernetes")) {
+            return List.of();
+        }
+        List<String> problems = new ArrayList<>();
+        JsonNode kubernetes = target.path("kubernetes");
+        JsonNode router = settings.path("router");
+        String routerType = router.path("type").isString() ? router.path("type").asString() : "kubernetes";
+        if (ROUTERS_FOR_ANY_TARGET.contains(routerType)) {
+            problems.add("key 'router.type': '" + routerType + "' cannot route the kubernetes target: its slots'"
+                    + " endpoints are cluster DNS names (<name>-<slot>.<namespace>.svc.cluster.local) that a proxy"
+                    + " outside the cluster cannot reach; leave router.type unset (the kubernetes target's own"
+                    + " routing, target.kubernetes.traffic)");
+        }
+        String traffic = kubernetes.path("traffic").isString()
+                ? kubernetes.path("traffic").asString().toLowerCase(Locale.ROOT).replace('_', '-')
+                : "service";
+        JsonNode match = router.path("match");
+        if (routerType.equals("kubernetes") && match.isObject()) {
+            if (traffic.equals("service")) {
+                problems.add("key 'router.match': traffic: service splits by the slots' replica ratio and cannot"
+                        + " send matching requests to the canary; set target.kubernetes.traffic gateway-api or"
+                        + " ingress-nginx, or drop router.match");
+            } else if (traffic.equals("ingress-nginx")
+                    && match.has("cookie")
+                    && !"always"
+                            .equals(
+                                    match.path("value").isString()
+                                            ? match.path("value").asString()
+                                            : null)) {
+                problems.add("key 'router.match.value': "
+                        + (match.path("value").isString()
+                                ? "'" + match.path("value").asString() + "'"
+                                : "not set")
+                        + ": ingress-nginx sends a request to the canary by cookie only when its value is 'always'"
+                        + " (canary-by-cookie); set value: always, or match a header");
+            }
+        }
+        if (kubernetes.has("workload-ref") && kubernetes.has("pod-template")) {
+            problems.add("key 'target.kubernetes.pod-template': the merged settings also have"
+                    + " target.kubernetes.workload-ref; the slots' pod template comes from one of them, drop the"
+                    + " other (an environment's override adds to the application's target.kubernetes)");
+        }
         return problems;
     }
 

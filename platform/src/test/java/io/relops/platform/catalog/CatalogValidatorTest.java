@@ -497,7 +497,7 @@ class CatalogValidatorTest {
                               target:
                                 type: kubernetes
                                 kubernetes:
-                                  workload-ref: {name: shop, scale-down: on-success}
+                                  workload-ref: {name: shop}
                                   container: app
                                   traffic: ingress-nginx
                             billing:
@@ -521,14 +521,14 @@ class CatalogValidatorTest {
                               target:
                                 type: kubernetes
                                 kubernetes:
-                                  workload-ref: {name: billing, scale-down: always}
+                                  workload-ref: {name: billing, scale-down: on-success}
                                   pod-template: {spec: {containers: []}}
                         """))
                 .anySatisfy(problem ->
                         assertThat(problem).contains("application 'shop': key 'target.kubernetes.image': is required"))
                 .anySatisfy(problem -> assertThat(problem)
-                        .contains("application 'billing': key 'target.kubernetes.workload-ref.scale-down': 'always'"
-                                + " is not one of"))
+                        .contains("application 'billing': key 'target.kubernetes.workload-ref.scale-down': not a"
+                                + " catalog key"))
                 .anySatisfy(problem -> assertThat(problem)
                         .contains("application 'billing': key 'target.kubernetes.pod-template':")
                         .contains("is a section, not"));
@@ -849,6 +849,68 @@ class CatalogValidatorTest {
                 .asString()
                 .endsWith("application 'ledger': key 'router.match': router 'webhook' cannot send matching requests"
                         + " to the canary; router.match works with router types nginx, kubernetes, builtin");
+    }
+
+    @Test
+    void theKubernetesTargetRefusesWhatItsTrafficCannotRoute() throws IOException {
+        Path file = catalog("""
+                relops:
+                  applications:
+                    shop:
+                      target:
+                        type: kubernetes
+                        kubernetes:
+                          workload-ref: {name: shop-web}
+                      environments:
+                        production:
+                          router:
+                            match: {header: X-Canary}
+                        staging:
+                          target:
+                            kubernetes: {name: shop-staging, traffic: ingress-nginx}
+                          router:
+                            match: {cookie: canary, value: "yes"}
+                        qa:
+                          target:
+                            kubernetes: {name: shop-qa, traffic: ingress-nginx}
+                          router:
+                            match: {cookie: canary, value: always}
+                        edge:
+                          target:
+                            kubernetes: {name: shop-edge, traffic: gateway-api}
+                          router:
+                            type: nginx
+                            nginx: {include-file: /etc/nginx/relops/shop.conf}
+                        preview:
+                          target:
+                            kubernetes:
+                              name: shop-preview
+                              pod-template: |
+                                spec:
+                                  containers:
+                                    - name: shop
+                                      image: registry.example.com/shop
+                """);
+
+        assertThat(VALIDATOR.problems(file, CatalogValidatorTest::resolve))
+                .containsExactlyInAnyOrder(
+                        "catalog " + file + ": application 'shop', environment 'production': key 'router.match':"
+                                + " traffic: service splits by the slots' replica ratio and cannot send matching"
+                                + " requests to the canary; set target.kubernetes.traffic gateway-api or"
+                                + " ingress-nginx, or drop router.match",
+                        "catalog " + file + ": application 'shop', environment 'staging': key 'router.match.value':"
+                                + " 'yes': ingress-nginx sends a request to the canary by cookie only when its value"
+                                + " is 'always' (canary-by-cookie); set value: always, or match a header",
+                        "catalog " + file + ": application 'shop', environment 'edge': key 'router.type': 'nginx'"
+                                + " cannot route the kubernetes target: its slots' endpoints are cluster DNS names"
+                                + " (<name>-<slot>.<namespace>.svc.cluster.local) that a proxy outside the cluster"
+                                + " cannot reach; leave router.type unset (the kubernetes target's own routing,"
+                                + " target.kubernetes.traffic)",
+                        "catalog " + file + ": application 'shop', environment 'preview': key"
+                                + " 'target.kubernetes.pod-template': the merged settings also have"
+                                + " target.kubernetes.workload-ref; the slots' pod template comes from one of them,"
+                                + " drop the other (an environment's override adds to the application's"
+                                + " target.kubernetes)");
     }
 
     @Test

@@ -22,7 +22,6 @@ import io.relops.deploy.catalog.DeployCatalog.GatewayRef;
 import io.relops.deploy.catalog.DeployCatalog.KubernetesSpec;
 import io.relops.deploy.catalog.DeployCatalog.KubernetesTraffic;
 import io.relops.deploy.catalog.DeployCatalog.MatchSpec;
-import io.relops.deploy.catalog.DeployCatalog.ScaleDown;
 import io.relops.deploy.catalog.DeployCatalog.WorkloadRef;
 import io.relops.deploy.targets.DeploymentFailedException;
 import io.relops.deploy.targets.DeploymentTarget;
@@ -31,6 +30,8 @@ import io.relops.deploy.targets.TargetContext;
 import io.relops.deploy.targets.TargetUnavailableException;
 import io.relops.deploy.targets.Traffic;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -119,7 +120,12 @@ public class KubernetesTarget implements DeploymentTarget {
         }
         String name = slotName(application, slot);
         Deployment deployment = deployment(context, spec, slot, version);
-        applyDeployment(spec, deployment);
+        // a failure condition older than this edit (a previous rollout's) is not this deploy's verdict
+        Instant edited = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Deployment applied = applyDeployment(spec, deployment);
+        long generation = applied.getMetadata().getGeneration() == null
+                ? 0
+                : applied.getMetadata().getGeneration();
         applyService(spec, slotService(application, slot, spec), "Service " + name);
         Container main = SlotTemplates.main(
                 application, deployment.getSpec().getTemplate(), spec.container(), "the slot's pod template");
@@ -139,7 +145,7 @@ public class KubernetesTarget implements DeploymentTarget {
                 main.getImage(),
                 spec.replicas(),
                 spec.readyTimeout());
-        rollouts.await(application, spec, slot, version);
+        rollouts.await(application, spec, slot, version, generation, edited);
         return endpoint(application, slot, spec);
     }
 
@@ -228,9 +234,9 @@ public class KubernetesTarget implements DeploymentTarget {
      * (a patch leaves its status alone; an unchanged spec keeps its generation, so a repeated deploy
      * of the same version finds it rolled out already).
      */
-    private void applyDeployment(KubernetesSpec spec, Deployment wanted) {
+    private Deployment applyDeployment(KubernetesSpec spec, Deployment wanted) {
         String name = wanted.getMetadata().getName();
-        call("apply Deployment " + spec.namespace() + "/" + name, () -> {
+        return call("apply Deployment " + spec.namespace() + "/" + name, () -> {
             RollableScalableResource<Deployment> resource =
                     client.apps().deployments().inNamespace(spec.namespace()).withName(name);
             if (resource.get() == null) {
@@ -317,8 +323,8 @@ public class KubernetesTarget implements DeploymentTarget {
             boolean matchAsked) {
         checkSlot(application, serving);
         if (spec.traffic() == KubernetesTraffic.SERVICE) {
-            // undo a replica ratio: the serving slot runs at full size again
-            scale(application, spec, serving, spec.replicas(), false);
+            // undo a replica ratio: the serving slot runs at full size again, ready before the selector pins it
+            resize(application, spec, serving, spec.replicas(), false);
         }
         applyService(
                 spec, stableService(application, slotSelector(application, serving), spec), "Service " + application);
@@ -327,9 +333,6 @@ public class KubernetesTarget implements DeploymentTarget {
             applyRoute(application, spec, Map.of(serving, 100), null, match);
         } else if (spec.traffic() == KubernetesTraffic.INGRESS_NGINX) {
             applyIngresses(application, spec, serving, null, 0, null);
-        }
-        if (spec.workloadRef() != null && spec.workloadRef().scaleDown() == ScaleDown.ON_SUCCESS) {
-            scaleDownWorkloadRef(application, spec, spec.workloadRef());
         }
         log.info("{}: all traffic to slot {}", application, serving);
         if (matchAsked) {
@@ -345,9 +348,15 @@ public class KubernetesTarget implements DeploymentTarget {
     /** {@code traffic: service}: the weight approximated by the ratio of the slots' replicas, with a warning. */
     private Routed routeByReplicas(String application, KubernetesSpec spec, String stable, String canary, int weight) {
         int[] replicas = replicaSplit(spec.replicas(), weight);
-        // grow first, then shrink, so the application never has fewer pods than it needs
-        scale(application, spec, canary, replicas[1], true);
-        scale(application, spec, stable, replicas[0], true);
+        // grow first and wait for the grown slot's pods to be ready, then shrink, so that the application never has
+        // fewer ready pods than it needs
+        if (replicasOf(application, spec, canary) < replicas[1]) {
+            resize(application, spec, canary, replicas[1], true);
+            resize(application, spec, stable, replicas[0], true);
+        } else {
+            resize(application, spec, stable, replicas[0], true);
+            resize(application, spec, canary, replicas[1], true);
+        }
         applyService(
                 spec,
                 stableService(application, Map.of(APP_LABEL, application, MANAGED_BY_LABEL, "relops"), spec),
@@ -376,31 +385,6 @@ public class KubernetesTarget implements DeploymentTarget {
         return weights;
     }
 
-    /** {@code scale-down: on-success}: the user's Deployment scaled to 0 once a relops slot serves everything. */
-    private void scaleDownWorkloadRef(String application, KubernetesSpec spec, WorkloadRef ref) {
-        String namespace = namespace(spec, ref);
-        RollableScalableResource<Deployment> resource =
-                client.apps().deployments().inNamespace(namespace).withName(ref.name());
-        Deployment user = call("read Deployment " + namespace + "/" + ref.name(), resource::get);
-        if (user == null
-                || user.getSpec() == null
-                || Objects.equals(user.getSpec().getReplicas(), 0)) {
-            return;
-        }
-        call(
-                "scale Deployment " + namespace + "/" + ref.name() + " to 0",
-                () -> resource.edit(d -> new DeploymentBuilder(d)
-                        .editSpec()
-                        .withReplicas(0)
-                        .endSpec()
-                        .build()));
-        log.info(
-                "{}: the workload-ref Deployment {}/{} scaled to 0 (scale-down: on-success)",
-                application,
-                namespace,
-                ref.name());
-    }
-
     /**
      * The replicas of the stable and canary slots whose ratio comes closest to {@code weight} percent
      * for the canary, each slot keeping at least one pod while it receives traffic.
@@ -420,6 +404,53 @@ public class KubernetesTarget implements DeploymentTarget {
         if (scale(application, spec, slot, 0, false)) {
             log.info("{}: Deployment {} scaled to 0", application, slotName(application, slot));
         }
+    }
+
+    /**
+     * Sets the slot's replicas; when they grow, waits (bounded by {@code ready-timeout}) until the new pods are ready,
+     * as a deploy does.
+     */
+    private void resize(String application, KubernetesSpec spec, String slot, int replicas, boolean required) {
+        int before = replicasOf(application, spec, slot);
+        Instant edited = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        if (!scale(application, spec, slot, replicas, required) || replicas <= before) {
+            return;
+        }
+        String name = slotName(application, slot);
+        Deployment scaled = call(
+                "read Deployment " + spec.namespace() + "/" + name,
+                () -> client.apps()
+                        .deployments()
+                        .inNamespace(spec.namespace())
+                        .withName(name)
+                        .get());
+        long generation = scaled == null || scaled.getMetadata().getGeneration() == null
+                ? 0
+                : scaled.getMetadata().getGeneration();
+        log.info(
+                "{}: Deployment {}/{} scaled from {} to {} replicas, waiting up to {} for them to be ready",
+                application,
+                spec.namespace(),
+                name,
+                before,
+                replicas,
+                spec.readyTimeout());
+        rollouts.await(application, spec, slot, "scaled to " + replicas + " replicas", replicas, generation, edited);
+    }
+
+    /** The slot's wanted replicas; 0 when its Deployment does not exist. */
+    private int replicasOf(String application, KubernetesSpec spec, String slot) {
+        String name = slotName(application, slot);
+        Deployment current = call(
+                "read Deployment " + spec.namespace() + "/" + name,
+                () -> client.apps()
+                        .deployments()
+                        .inNamespace(spec.namespace())
+                        .withName(name)
+                        .get());
+        return current == null || current.getSpec() == null || current.getSpec().getReplicas() == null
+                ? 0
+                : current.getSpec().getReplicas();
     }
 
     /** Sets the slot's replicas; false when its Deployment does not exist (nothing to scale). */
@@ -459,6 +490,18 @@ public class KubernetesTarget implements DeploymentTarget {
                         .inNamespace(spec.namespace())
                         .resource(service)
                         .create();
+            }
+            if (current.getMetadata().getLabels() == null
+                    || !"relops".equals(current.getMetadata().getLabels().get(MANAGED_BY_LABEL))) {
+                // the user's own Service: only its selector is relops'; its ports and labels stay the user's
+                return client.services()
+                        .inNamespace(spec.namespace())
+                        .withName(service.getMetadata().getName())
+                        .edit(s -> new ServiceBuilder(s)
+                                .editSpec()
+                                .withSelector(service.getSpec().getSelector())
+                                .endSpec()
+                                .build());
             }
             // edit (a patch) keeps what the API server assigned, e.g. the cluster IP
             return client.services()

@@ -59,6 +59,9 @@ final class NginxCanaryIngresses {
      * The canary Ingress: the user's class, hosts and the paths that send to a Service relops owns, all sent to the
      * canary slot's {@code service}, with ingress-nginx's canary annotations.
      */
+    /** The legacy class annotation, still honoured by ingress-nginx beside {@code spec.ingressClassName}. */
+    static final String INGRESS_CLASS = "kubernetes.io/ingress.class";
+
     static Ingress canary(
             Ingress user,
             String application,
@@ -68,6 +71,19 @@ final class NginxCanaryIngresses {
             int weight,
             @Nullable MatchSpec match) {
         Map<String, String> annotations = new LinkedHashMap<>();
+        String userClass = user.getMetadata() == null || user.getMetadata().getAnnotations() == null
+                ? null
+                : user.getMetadata().getAnnotations().get(INGRESS_CLASS);
+        if ((user.getSpec().getIngressClassName() == null
+                        || user.getSpec().getIngressClassName().isBlank())
+                && (userClass == null || userClass.isBlank())) {
+            throw new DeploymentFailedException(application + ": the Ingress " + namespace + "/" + application
+                    + " has neither spec.ingressClassName nor the " + INGRESS_CLASS + " annotation; ingress-nginx"
+                    + " takes a canary Ingress only with the class of the Ingress it shadows, set one on it");
+        }
+        if (userClass != null && !userClass.isBlank()) {
+            annotations.put(INGRESS_CLASS, userClass);
+        }
         annotations.put(CANARY, "true");
         annotations.put(CANARY_WEIGHT, Integer.toString(weight));
         if (match != null && match.header() != null) {

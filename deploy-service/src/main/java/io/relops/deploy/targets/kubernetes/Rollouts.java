@@ -12,6 +12,9 @@ import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import io.fabric8.kubernetes.client.dsl.RollableScalableResource;
 import io.relops.deploy.catalog.DeployCatalog.KubernetesSpec;
 import io.relops.deploy.targets.DeploymentFailedException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -36,32 +39,50 @@ final class Rollouts {
     /**
      * Returns once the slot's Deployment is rolled out ({@link #rolledOut}); a {@link DeploymentFailedException} naming
      * the Deployment, its replicas and its pods' state when it reports {@code ProgressDeadlineExceeded} or {@code
-     * ready-timeout} passes first.
+     * ready-timeout} passes first. The condition counts only once the controller observed {@code generation} (the
+     * Deployment as this deploy edited it) and was not last updated before {@code edited}: a failed rollout leaves it
+     * behind (scaling to 0 does not reset it), and it must not fail the next deploy to the slot before the
+     * controller saw the new spec.
      */
-    void await(String application, KubernetesSpec spec, String slot, String version) {
+    void await(String application, KubernetesSpec spec, String slot, String version, long generation, Instant edited) {
+        await(application, spec, slot, version, spec.replicas(), generation, edited);
+    }
+
+    /**
+     * As {@link #await(String, KubernetesSpec, String, String, long, Instant)} for {@code replicas} replicas; {@code
+     * version} names, in a failure, the version deployed or what the slot was scaled for.
+     */
+    void await(
+            String application,
+            KubernetesSpec spec,
+            String slot,
+            String version,
+            int replicas,
+            long generation,
+            Instant edited) {
         String name = KubernetesTarget.slotName(application, slot);
         RollableScalableResource<Deployment> resource =
                 client.apps().deployments().inNamespace(spec.namespace()).withName(name);
         Deployment seen;
         try {
             seen = resource.waitUntilCondition(
-                    d -> rolledOut(d, spec.replicas()) || progressDeadlineExceeded(d),
+                    d -> rolledOut(d, replicas) || progressDeadlineExceeded(d, generation, edited),
                     spec.readyTimeout().toMillis(),
                     TimeUnit.MILLISECONDS);
         } catch (KubernetesClientTimeoutException e) {
             throw new DeploymentFailedException(application + " " + version + " on slot " + slot + " (Deployment "
                     + spec.namespace() + "/" + name + ") was not ready within the deadline of "
-                    + spec.readyTimeout() + ": " + describe(resource.get(), spec) + "; "
+                    + spec.readyTimeout() + ": " + describe(resource.get(), replicas) + "; "
                     + pods(application, slot, spec));
         } catch (KubernetesClientException e) {
             throw KubernetesTarget.translate("watch the rollout of Deployment " + spec.namespace() + "/" + name, e);
         }
-        if (!rolledOut(seen, spec.replicas())) {
+        if (!rolledOut(seen, replicas)) {
             throw new DeploymentFailedException(application + " " + version + " on slot " + slot + " (Deployment "
-                    + spec.namespace() + "/" + name + ") failed its rollout: " + describe(seen, spec) + "; "
+                    + spec.namespace() + "/" + name + ") failed its rollout: " + describe(seen, replicas) + "; "
                     + pods(application, slot, spec));
         }
-        log.info("{}: Deployment {}/{} is ready ({} replicas)", application, spec.namespace(), name, spec.replicas());
+        log.info("{}: Deployment {}/{} is ready ({} replicas)", application, spec.namespace(), name, replicas);
     }
 
     /**
@@ -85,34 +106,55 @@ final class Rollouts {
                 && count(status.getReplicas()) == count(status.getUpdatedReplicas());
     }
 
-    private static boolean progressDeadlineExceeded(@Nullable Deployment deployment) {
+    /**
+     * {@code Progressing=False/ProgressDeadlineExceeded} reported for this deploy's edit: the controller observed at
+     * least {@code generation}, and the condition's {@code lastUpdateTime} (when set) is not before {@code edited}.
+     */
+    static boolean progressDeadlineExceeded(@Nullable Deployment deployment, long generation, Instant edited) {
         if (deployment == null
                 || deployment.getStatus() == null
                 || deployment.getStatus().getConditions() == null) {
             return false;
         }
+        Long observed = deployment.getStatus().getObservedGeneration();
+        if (observed == null || observed < generation) {
+            return false;
+        }
         for (DeploymentCondition condition : deployment.getStatus().getConditions()) {
             if ("Progressing".equals(condition.getType())
                     && "False".equals(condition.getStatus())
-                    && "ProgressDeadlineExceeded".equals(condition.getReason())) {
+                    && "ProgressDeadlineExceeded".equals(condition.getReason())
+                    && !updatedBefore(condition, edited)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static String describe(@Nullable Deployment deployment, KubernetesSpec spec) {
+    private static boolean updatedBefore(DeploymentCondition condition, Instant edited) {
+        String time = condition.getLastUpdateTime();
+        if (time == null || time.isBlank()) {
+            return false;
+        }
+        try {
+            return OffsetDateTime.parse(time).toInstant().isBefore(edited);
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    private static String describe(@Nullable Deployment deployment, int replicas) {
         if (deployment == null) {
             return "the Deployment no longer exists";
         }
         DeploymentStatus status = deployment.getStatus();
         if (status == null) {
-            return "0/" + spec.replicas() + " replicas ready (no status reported by the Deployment controller)";
+            return "0/" + replicas + " replicas ready (no status reported by the Deployment controller)";
         }
         StringBuilder text = new StringBuilder()
                 .append(count(status.getReadyReplicas()))
                 .append('/')
-                .append(spec.replicas())
+                .append(replicas)
                 .append(" replicas ready, ")
                 .append(count(status.getAvailableReplicas()))
                 .append(" available, ")

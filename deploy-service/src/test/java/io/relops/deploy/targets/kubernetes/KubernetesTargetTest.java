@@ -220,21 +220,11 @@ class KubernetesTargetTest {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> deployment("shop-green").get() != null);
 
-        deployment("shop-green")
-                .editStatus(d -> new DeploymentBuilder(d)
-                        .withNewStatus()
-                        .withObservedGeneration(d.getMetadata().getGeneration())
-                        .withReplicas(2)
-                        .withUpdatedReplicas(2)
-                        .withReadyReplicas(0)
-                        .addNewCondition()
-                        .withType("Progressing")
-                        .withStatus("False")
-                        .withReason("ProgressDeadlineExceeded")
-                        .withMessage("ReplicaSet \"shop-green-7d9f\" has timed out progressing.")
-                        .endCondition()
-                        .endStatus()
-                        .build());
+        // reported for a generation before this deploy's edit: not its verdict yet
+        reportProgressDeadlineExceeded("shop-green", -1, java.time.Instant.now());
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> !deploy.isDone());
+
+        reportProgressDeadlineExceeded("shop-green", 0, java.time.Instant.now());
 
         assertThat(deploy)
                 .failsWithin(Duration.ofSeconds(10))
@@ -243,6 +233,75 @@ class KubernetesTargetTest {
                 .isInstanceOf(DeploymentFailedException.class)
                 .withMessageContaining("failed its rollout: 0/2 replicas ready, 0 available, 2 updated")
                 .withMessageContaining("has timed out progressing");
+    }
+
+    @Test
+    void aProgressDeadlineLeftByAFailedRolloutDoesNotFailTheNextDeployToTheSlot() {
+        TargetContext context = context(Map.of("ready-timeout", "30s"));
+        CompletableFuture<String> failed =
+                CompletableFuture.supplyAsync(() -> target.deploy(context, "green", "2.0.0"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> deployment("shop-green").get() != null);
+        reportProgressDeadlineExceeded("shop-green", 0, java.time.Instant.now());
+        assertThat(failed).failsWithin(Duration.ofSeconds(10));
+        target.stop(context, "green"); // scales to 0, the condition stays
+
+        long before = deployment("shop-green").get().getMetadata().getGeneration();
+        CompletableFuture<String> next = CompletableFuture.supplyAsync(() -> target.deploy(context, "green", "2.0.1"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> deployment("shop-green").get().getMetadata().getGeneration() > before);
+
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> !next.isDone());
+        markReady("shop-green");
+        assertThat(next).succeedsWithin(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aProgressDeadlineConditionLastUpdatedBeforeThisDeploysEditIsNotItsVerdict() {
+        Deployment observed = new DeploymentBuilder()
+                .withNewMetadata()
+                .withName("shop-green")
+                .withGeneration(4L)
+                .endMetadata()
+                .withNewStatus()
+                .withObservedGeneration(4L)
+                .addNewCondition()
+                .withType("Progressing")
+                .withStatus("False")
+                .withReason("ProgressDeadlineExceeded")
+                .withLastUpdateTime("2026-01-01T10:00:00Z")
+                .endCondition()
+                .endStatus()
+                .build();
+
+        assertThat(Rollouts.progressDeadlineExceeded(observed, 4, java.time.Instant.parse("2026-01-01T10:00:01Z")))
+                .isFalse();
+        assertThat(Rollouts.progressDeadlineExceeded(observed, 4, java.time.Instant.parse("2026-01-01T10:00:00Z")))
+                .isTrue();
+        assertThat(Rollouts.progressDeadlineExceeded(observed, 5, java.time.Instant.parse("2026-01-01T10:00:00Z")))
+                .as("the controller has not observed generation 5 yet")
+                .isFalse();
+    }
+
+    /** What the Deployment controller reports when the rollout of generation + {@code offset} timed out. */
+    private void reportProgressDeadlineExceeded(String name, long offset, java.time.Instant at) {
+        deployment(name)
+                .editStatus(d -> new DeploymentBuilder(d)
+                        .withNewStatus()
+                        .withObservedGeneration(d.getMetadata().getGeneration() + offset)
+                        .withReplicas(2)
+                        .withUpdatedReplicas(2)
+                        .withReadyReplicas(0)
+                        .addNewCondition()
+                        .withType("Progressing")
+                        .withStatus("False")
+                        .withReason("ProgressDeadlineExceeded")
+                        .withLastUpdateTime(at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                                .toString())
+                        .withMessage("ReplicaSet \"shop-green-7d9f\" has timed out progressing.")
+                        .endCondition()
+                        .endStatus()
+                        .build());
     }
 
     @Test
@@ -309,6 +368,40 @@ class KubernetesTargetTest {
     }
 
     @Test
+    void takingOverTheUsersServiceChangesOnlyItsSelector() {
+        client.services()
+                .inNamespace(NS)
+                .resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                        .withNewMetadata()
+                        .withName("shop")
+                        .withLabels(Map.of("team", "checkout"))
+                        .endMetadata()
+                        .withNewSpec()
+                        .withSelector(Map.of("app", "shop-web"))
+                        .addNewPort()
+                        .withName("web")
+                        .withPort(80)
+                        .withTargetPort(new io.fabric8.kubernetes.api.model.IntOrString(8080))
+                        .endPort()
+                        .endSpec()
+                        .build())
+                .create();
+        TargetContext context = context(Map.of());
+        String blue = deployWhileMarkingReady(context, "blue", "1.0.0");
+
+        target.route(context, Traffic.all("blue", blue));
+
+        Service service = stableService();
+        assertThat(service.getSpec().getSelector()).isEqualTo(Map.of("app", "shop", "slot", "blue"));
+        assertThat(service.getSpec().getPorts()).singleElement().satisfies(port -> {
+            assertThat(port.getName()).isEqualTo("web");
+            assertThat(port.getPort()).isEqualTo(80);
+            assertThat(port.getTargetPort().getIntVal()).isEqualTo(8080);
+        });
+        assertThat(service.getMetadata().getLabels()).isEqualTo(Map.of("team", "checkout"));
+    }
+
+    @Test
     void canaryWithGatewayApiWritesTheHttpRouteWeights() {
         TargetContext context =
                 context(Map.of("traffic", "gateway-api", "gateway.name", "edge", "gateway.namespace", "infra"));
@@ -356,13 +449,68 @@ class KubernetesTargetTest {
         assertThat(stableService().getSpec().getSelector())
                 .isEqualTo(Map.of("app", "shop", "app.kubernetes.io/managed-by", "relops"));
 
-        target.route(context, Traffic.split("blue", blue, "green", green, 50));
-        assertThat(deployment("shop-green").get().getSpec().getReplicas()).isEqualTo(2);
+        // the shrunk slots reported ready first, so that the controller below has only the route's edits to answer
+        markReady("shop-green");
+        markReady("shop-blue");
+        try (var controller = KubernetesFixtures.readyController(client)) {
+            target.route(context, Traffic.split("blue", blue, "green", green, 50));
+            assertThat(deployment("shop-green").get().getSpec().getReplicas()).isEqualTo(2);
+            assertThat(deployment("shop-blue").get().getSpec().getReplicas()).isEqualTo(2);
+
+            target.route(context, Traffic.all("green", green));
+            assertThat(deployment("shop-green").get().getSpec().getReplicas()).isEqualTo(4);
+            assertThat(stableService().getSpec().getSelector()).isEqualTo(Map.of("app", "shop", "slot", "green"));
+        }
+    }
+
+    @Test
+    void theReplicaRatioShrinksTheOtherSlotOnlyOnceTheGrownSlotsPodsAreReady() {
+        TargetContext context = context(Map.of("replicas", "4"));
+        String blue = deployWhileMarkingReady(context, "blue", "1.0.0");
+        String green = deployWhileMarkingReady(context, "green", "1.1.0");
+        target.route(context, Traffic.all("blue", blue));
+        target.route(context, Traffic.split("blue", blue, "green", green, 25)); // green 1, blue 3: both shrink
+
+        CompletableFuture<?> half = CompletableFuture.runAsync(
+                () -> target.route(context, Traffic.split("blue", blue, "green", green, 50)));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> deployment("shop-green").get().getSpec().getReplicas() == 2);
+        await().during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> !half.isDone()
+                        && deployment("shop-blue").get().getSpec().getReplicas() == 3);
+        markReady("shop-green");
+        assertThat(half).succeedsWithin(Duration.ofSeconds(10));
         assertThat(deployment("shop-blue").get().getSpec().getReplicas()).isEqualTo(2);
 
-        target.route(context, Traffic.all("green", green));
-        assertThat(deployment("shop-green").get().getSpec().getReplicas()).isEqualTo(4);
+        // all to green: it grows to 4, and the stable Service selects it only once those pods are ready
+        CompletableFuture<?> all = CompletableFuture.runAsync(() -> target.route(context, Traffic.all("green", green)));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> deployment("shop-green").get().getSpec().getReplicas() == 4);
+        await().during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> !all.isDone()
+                        && stableService().getSpec().getSelector().containsKey("app.kubernetes.io/managed-by"));
+        markReady("shop-green");
+        assertThat(all).succeedsWithin(Duration.ofSeconds(10));
         assertThat(stableService().getSpec().getSelector()).isEqualTo(Map.of("app", "shop", "slot", "green"));
+    }
+
+    @Test
+    void aGrownSlotWhosePodsNeverGetReadyFailsTheRouteAtTheReadyTimeout() {
+        TargetContext context = context(Map.of("replicas", "4", "ready-timeout", "1s"));
+        String blue = deployWhileMarkingReady(context, "blue", "1.0.0");
+        String green = deployWhileMarkingReady(context, "green", "1.1.0");
+        target.route(context, Traffic.all("blue", blue));
+        target.route(context, Traffic.split("blue", blue, "green", green, 25));
+
+        assertThatThrownBy(() -> target.route(context, Traffic.split("blue", blue, "green", green, 50)))
+                .isInstanceOf(DeploymentFailedException.class)
+                .hasMessageContaining("shop scaled to 2 replicas on slot green (Deployment shop-prod/shop-green) was"
+                        + " not ready within the deadline of PT1S");
+        assertThat(deployment("shop-blue").get().getSpec().getReplicas())
+                .as("the stable slot is not shrunk")
+                .isEqualTo(3);
     }
 
     @Test

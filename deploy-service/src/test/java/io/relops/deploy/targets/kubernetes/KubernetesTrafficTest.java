@@ -224,6 +224,42 @@ class KubernetesTrafficTest {
     }
 
     @Test
+    void theCanaryIngressTakesTheClassAnnotationOfTheUsersAndRefusesAnIngressWithoutClass() {
+        Ingress annotated = new IngressBuilder(usersIngress())
+                .editMetadata()
+                .addToAnnotations("kubernetes.io/ingress.class", "nginx-internal")
+                .endMetadata()
+                .editSpec()
+                .withIngressClassName(null)
+                .endSpec()
+                .build();
+        client.network().v1().ingresses().inNamespace(NS).resource(annotated).create();
+        TargetContext context = context(with(INGRESS_NGINX));
+        String blue = deployWhileMarkingReady(target, client, context, "blue", "1.0.0");
+        String green = deployWhileMarkingReady(target, client, context, "green", "1.1.0");
+
+        target.route(context, Traffic.split("blue", blue, "green", green, 10));
+        assertThat(ingress("shop-canary").getMetadata().getAnnotations())
+                .containsEntry("kubernetes.io/ingress.class", "nginx-internal")
+                .containsEntry("nginx.ingress.kubernetes.io/canary-weight", "10");
+
+        client.network()
+                .v1()
+                .ingresses()
+                .inNamespace(NS)
+                .withName("shop")
+                .edit(ingress -> new IngressBuilder(ingress)
+                        .editMetadata()
+                        .removeFromAnnotations("kubernetes.io/ingress.class")
+                        .endMetadata()
+                        .build());
+        assertThatThrownBy(() -> target.route(context, Traffic.split("blue", blue, "green", green, 20)))
+                .isInstanceOf(DeploymentFailedException.class)
+                .hasMessageContaining("the Ingress shop-prod/shop has neither spec.ingressClassName nor the"
+                        + " kubernetes.io/ingress.class annotation");
+    }
+
+    @Test
     void ingressNginxByCookieNeedsTheValueAlways() {
         client.network()
                 .v1()

@@ -175,19 +175,16 @@ class KubernetesWorkloadRefTest {
     }
 
     @Test
-    void theUsersDeploymentIsScaledToZeroOnlyWhenScaleDownIsOnSuccess() {
+    void theUsersDeploymentIsNeverWrittenToNotEvenWhenARelopsSlotServesEverything() {
         client.apps().deployments().inNamespace(NS).resource(usersDeployment()).create();
-        TargetContext leave = context(Map.of("target.kubernetes.workload-ref.name", "shop-web"));
-        String blue = deployWhileMarkingReady(target, client, leave, "blue", "1.0.0");
+        TargetContext context = context(Map.of("target.kubernetes.workload-ref.name", "shop-web"));
+        String blue = deployWhileMarkingReady(target, client, context, "blue", "1.0.0");
+        String before = deployment("shop-web").getMetadata().getResourceVersion();
 
-        target.route(leave, Traffic.all("blue", blue));
+        target.route(context, Traffic.all("blue", blue));
+
         assertThat(deployment("shop-web").getSpec().getReplicas()).isEqualTo(3);
-
-        TargetContext scaleDown = context(Map.of(
-                "target.kubernetes.workload-ref.name", "shop-web",
-                "target.kubernetes.workload-ref.scale-down", "on-success"));
-        target.route(scaleDown, Traffic.all("blue", blue));
-        assertThat(deployment("shop-web").getSpec().getReplicas()).isZero();
+        assertThat(deployment("shop-web").getMetadata().getResourceVersion()).isEqualTo(before);
     }
 
     @Test
