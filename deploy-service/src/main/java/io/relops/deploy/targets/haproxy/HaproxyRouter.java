@@ -256,6 +256,14 @@ public class HaproxyRouter implements TrafficRouter {
             if (!answer.contains("changed from") && !answer.contains("no need to change")) {
                 throw refused(command, answer);
             }
+            if (server.checked()) {
+                // its UP state is the checks' verdict on the old address: it must be proven again at the new one
+                String down = "set server " + name + "/" + server(slot) + " health down";
+                String refusal = api.execute(down).strip();
+                if (!refusal.isEmpty()) {
+                    throw refused(down, refusal);
+                }
+            }
             log.info(
                     "{} in {}: HAProxy server {}/{} of slot {} moved from {}:{} to {}:{}",
                     context.application(),

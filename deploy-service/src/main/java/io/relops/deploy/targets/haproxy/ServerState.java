@@ -9,12 +9,20 @@ import java.util.Map;
  * One server of a backend as HAProxy's {@code show servers state <backend>} reports it (format version 1: a version
  * line, a {@code #} header naming the columns, one line per server): its address, operational state ({@code
  * srv_op_state}: 0 down, 1 starting, 2 running, 3 stopping), administrative state ({@code srv_admin_state}: flags,
- * 0 when ready, maintenance and drain otherwise) and weight set at runtime ({@code srv_uweight}).
+ * 0 when ready, maintenance and drain otherwise), weight set at runtime ({@code srv_uweight}) and health check state
+ * ({@code srv_check_state}: flags, {@code 0x4} when its checks are enabled).
  */
-record ServerState(String name, String address, int port, int operationalState, int adminState, int weight) {
+record ServerState(
+        String name, String address, int port, int operationalState, int adminState, int weight, int checkState) {
 
     private static final int STARTING = 1;
     private static final int RUNNING = 2;
+    private static final int CHECKS_ENABLED = 0x4;
+
+    /** Whether HAProxy health-checks it (then its UP state is the checks' verdict). */
+    boolean checked() {
+        return (checkState & CHECKS_ENABLED) != 0;
+    }
 
     /** Whether HAProxy sends it requests at its weight: up (running, or starting up) and neither in maint nor drain. */
     boolean serving() {
@@ -59,6 +67,7 @@ record ServerState(String name, String address, int port, int operationalState, 
         int operational = column(columns, "srv_op_state", answer);
         int admin = column(columns, "srv_admin_state", answer);
         int weight = column(columns, "srv_uweight", answer);
+        int check = column(columns, "srv_check_state", answer);
         Map<String, ServerState> servers = new LinkedHashMap<>();
         for (String line : lines.subList(2, lines.size())) {
             String[] values = line.strip().split("\\s+");
@@ -73,7 +82,8 @@ record ServerState(String name, String address, int port, int operationalState, 
                             number(values[port]),
                             number(values[operational]),
                             number(values[admin]),
-                            number(values[weight])));
+                            number(values[weight]),
+                            number(values[check])));
         }
         return servers;
     }

@@ -26,7 +26,7 @@ class ServerStateTest {
         Map<String, ServerState> servers = ServerState.parse(ANSWER);
 
         assertThat(servers).containsOnlyKeys("blue", "green", "spare");
-        assertThat(servers.get("blue")).isEqualTo(new ServerState("blue", "127.0.0.1", 9401, 2, 0, 95));
+        assertThat(servers.get("blue")).isEqualTo(new ServerState("blue", "127.0.0.1", 9401, 2, 0, 95, 6));
         assertThat(servers.get("blue").effectiveWeight()).isEqualTo(95);
         assertThat(servers.get("green").serving()).as("in drain").isFalse();
         assertThat(servers.get("green").describe()).isEqualTo("UP, drain, weight 5, 127.0.0.1:9402");
