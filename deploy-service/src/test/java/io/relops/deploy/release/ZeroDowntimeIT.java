@@ -1,20 +1,13 @@
 package io.relops.deploy.release;
 
-import io.relops.deploy.DeployServiceApplication;
 import io.relops.deploy.testing.RouterScenario;
-import io.relops.testkit.EventStream;
-import io.relops.testkit.Postgres;
-import io.relops.testkit.ReleaseDriver;
-import io.relops.testkit.RelopsTopics;
+import io.relops.deploy.testing.RunningDeployService;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Zero downtime through the {@code builtin} router, measured: the demo-app runs as real processes on the process
@@ -23,27 +16,18 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class ZeroDowntimeIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final RelopsTopics TOPICS = RelopsTopics.unique("zd");
-
-    private static ConfigurableApplicationContext deploy;
-    private static EventStream events;
-    private static ReleaseDriver releases;
+    private static RunningDeployService deploy;
     private static int stablePort;
 
     @BeforeAll
     static void start() throws IOException {
         stablePort = freePort();
-        events = EventStream.watching(TOPICS.release(), TOPICS.health());
-        releases = new ReleaseDriver(events, TOPICS, "local", WAIT);
-        deploy = new SpringApplicationBuilder(DeployServiceApplication.class)
-                .run(TOPICS.serviceArgs(
-                        Postgres.freshDatabase("deploy_zd"),
-                        "--RELOPS_CATALOG=src/test/resources/zero-downtime-catalog.yml",
-                        "--RELOPS_DATA_DIR=target/zd-data",
-                        "--ZD_BLUE_PORT=" + freePort(),
-                        "--ZD_GREEN_PORT=" + freePort(),
-                        "--ZD_STABLE_PORT=" + stablePort));
+        deploy = RunningDeployService.start(
+                "zd",
+                "src/test/resources/zero-downtime-catalog.yml",
+                "--ZD_BLUE_PORT=" + freePort(),
+                "--ZD_GREEN_PORT=" + freePort(),
+                "--ZD_STABLE_PORT=" + stablePort);
     }
 
     @AfterAll
@@ -51,14 +35,12 @@ class ZeroDowntimeIT {
         if (deploy != null) {
             deploy.close();
         }
-        if (events != null) {
-            events.close();
-        }
     }
 
     @Test
     void servesEveryRequestThroughASwitchACanaryAndARollback() throws Exception {
-        new RouterScenario(releases, "demo-app", URI.create("http://127.0.0.1:" + stablePort + "/"), "builtin").run();
+        new RouterScenario(deploy.releases(), "demo-app", URI.create("http://127.0.0.1:" + stablePort + "/"), "builtin")
+                .run();
     }
 
     private static int freePort() throws IOException {

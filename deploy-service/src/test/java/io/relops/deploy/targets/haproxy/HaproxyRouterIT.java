@@ -2,22 +2,15 @@ package io.relops.deploy.targets.haproxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.relops.deploy.DeployServiceApplication;
 import io.relops.deploy.testing.RealHaproxy;
 import io.relops.deploy.testing.RouterScenario;
-import io.relops.testkit.EventStream;
-import io.relops.testkit.Postgres;
-import io.relops.testkit.ReleaseDriver;
-import io.relops.testkit.RelopsTopics;
+import io.relops.deploy.testing.RunningDeployService;
 import java.net.URI;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Zero downtime through Debian's HAProxy, measured: deploy-service runs demo-app as processes on the process target
@@ -28,13 +21,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class HaproxyRouterIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final RelopsTopics TOPICS = RelopsTopics.unique("hx");
-
     private static RealHaproxy haproxy;
-    private static ConfigurableApplicationContext deploy;
-    private static EventStream events;
-    private static ReleaseDriver releases;
+    private static RunningDeployService deploy;
     private static int greenPort;
 
     @BeforeAll
@@ -45,25 +33,18 @@ class HaproxyRouterIT {
         servers.put("blue", "127.0.0.1:" + bluePort);
         servers.put("green", "127.0.0.1:9");
         haproxy = RealHaproxy.start("demo-app", servers);
-        events = EventStream.watching(TOPICS.release(), TOPICS.health());
-        releases = new ReleaseDriver(events, TOPICS, "local", WAIT);
-        deploy = new SpringApplicationBuilder(DeployServiceApplication.class)
-                .run(TOPICS.serviceArgs(
-                        Postgres.freshDatabase("deploy_hx"),
-                        "--RELOPS_CATALOG=src/test/resources/haproxy-router-catalog.yml",
-                        "--RELOPS_DATA_DIR=target/hx-data",
-                        "--HX_BLUE_PORT=" + bluePort,
-                        "--HX_GREEN_PORT=" + greenPort,
-                        "--HX_SOCKET=" + haproxy.socket()));
+        deploy = RunningDeployService.start(
+                "hx",
+                "src/test/resources/haproxy-router-catalog.yml",
+                "--HX_BLUE_PORT=" + bluePort,
+                "--HX_GREEN_PORT=" + greenPort,
+                "--HX_SOCKET=" + haproxy.socket());
     }
 
     @AfterAll
     static void stop() {
         if (deploy != null) {
             deploy.close();
-        }
-        if (events != null) {
-            events.close();
         }
         if (haproxy != null) {
             haproxy.close();
@@ -72,7 +53,7 @@ class HaproxyRouterIT {
 
     @Test
     void servesEveryRequestThroughASwitchACanaryAndARollback() throws Exception {
-        new RouterScenario(releases, "demo-app", URI.create(haproxy.url()), "haproxy").run();
+        new RouterScenario(deploy.releases(), "demo-app", URI.create(haproxy.url()), "haproxy").run();
 
         String[] green = haproxy.serverState("demo-app", "green");
         assertThat(green[18]).as("green's port, moved from the placeholder").isEqualTo(Integer.toString(greenPort));

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.relops.common.event.DeploymentReady;
 import io.relops.common.event.RollbackCompleted;
 import io.relops.common.event.TrafficShifted;
-import io.relops.deploy.DeployServiceApplication;
 import io.relops.deploy.testing.RealNginx;
 import io.relops.deploy.testing.RouterScenario;
+import io.relops.deploy.testing.RunningDeployService;
 import io.relops.deploy.testing.TrafficLoop;
 import io.relops.testkit.EventStream;
-import io.relops.testkit.Postgres;
 import io.relops.testkit.ReleaseDriver;
-import io.relops.testkit.RelopsTopics;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -24,8 +22,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Zero downtime through a real nginx (Debian's, {@link RealNginx}: one worker process, a free port, its prefix under
@@ -37,11 +33,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class NginxRouterIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final RelopsTopics TOPICS = RelopsTopics.unique("nginx");
+    private static final Duration WAIT = RunningDeployService.WAIT;
 
     private static RealNginx nginx;
-    private static ConfigurableApplicationContext deploy;
+    private static RunningDeployService deploy;
     private static EventStream events;
     private static ReleaseDriver releases;
 
@@ -51,25 +46,20 @@ class NginxRouterIT {
         int green = freePort();
         Path prefix = Path.of("target", "nginx-router-it");
         nginx = RealNginx.start(prefix, "relops_demo_app_local", "127.0.0.1:" + blue);
-        events = EventStream.watching(TOPICS.release(), TOPICS.health());
-        releases = new ReleaseDriver(events, TOPICS, "local", WAIT);
-        deploy = new SpringApplicationBuilder(DeployServiceApplication.class)
-                .run(TOPICS.serviceArgs(
-                        Postgres.freshDatabase("deploy_nginx"),
-                        "--RELOPS_CATALOG=src/test/resources/nginx-router-catalog.yml",
-                        "--RELOPS_DATA_DIR=target/nginx-router-data",
-                        "--NGINX_BLUE_PORT=" + blue,
-                        "--NGINX_GREEN_PORT=" + green,
-                        "--NGINX_PREFIX=" + nginx.prefix()));
+        deploy = RunningDeployService.start(
+                "nginx",
+                "src/test/resources/nginx-router-catalog.yml",
+                "--NGINX_BLUE_PORT=" + blue,
+                "--NGINX_GREEN_PORT=" + green,
+                "--NGINX_PREFIX=" + nginx.prefix());
+        events = deploy.events();
+        releases = deploy.releases();
     }
 
     @AfterAll
     static void stop() {
         if (deploy != null) {
             deploy.close();
-        }
-        if (events != null) {
-            events.close();
         }
         if (nginx != null) {
             nginx.close();
