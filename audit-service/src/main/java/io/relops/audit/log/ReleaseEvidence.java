@@ -154,9 +154,10 @@ public class ReleaseEvidence {
                                     .put("version", data.path("version").asString(""))
                                     .put("slot", data.path("slot").asString(""))
                                     .put("at", at));
-                case HEALTH_VERIFIED, HEALTH_FAILED ->
+                case HEALTH_VERIFIED, HEALTH_FAILED, HEALTH_INCONCLUSIVE ->
                     health.addObject()
                             .put("passed", type == EventType.HEALTH_VERIFIED)
+                            .put("inconclusive", type == EventType.HEALTH_INCONCLUSIVE)
                             .put("at", at)
                             .set("results", data.path("results"));
                 case TRAFFIC_SHIFTED ->

@@ -25,6 +25,7 @@ public sealed interface EventData
                 TrafficShifted,
                 HealthVerified,
                 HealthFailed,
+                HealthInconclusive,
                 ReleaseCompleted,
                 RollbackRequested,
                 ReleasePromotionRequested,

@@ -28,6 +28,7 @@ public enum EventType {
     ROLLBACK_FAILED("io.relops.rollback.failed", Channel.RELEASE, RollbackFailed.class),
     HEALTH_VERIFIED("io.relops.health.verified", Channel.HEALTH, HealthVerified.class),
     HEALTH_FAILED("io.relops.health.failed", Channel.HEALTH, HealthFailed.class),
+    HEALTH_INCONCLUSIVE("io.relops.health.inconclusive", Channel.HEALTH, HealthInconclusive.class),
     BACKUP_REQUESTED("io.relops.backup.requested", Channel.BACKUP, BackupRequested.class),
     BACKUP_COMPLETED("io.relops.backup.completed", Channel.BACKUP, BackupCompleted.class),
     BACKUP_FAILED("io.relops.backup.failed", Channel.BACKUP, BackupFailed.class),

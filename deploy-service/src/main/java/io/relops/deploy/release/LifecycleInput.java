@@ -35,6 +35,9 @@ sealed interface LifecycleInput {
 
     record HealthFailed(String reason, OffsetDateTime at) implements LifecycleInput {}
 
+    /** The verification of {@code step} (null: the slot before traffic) could not decide: a human decides. */
+    record HealthInconclusive(@Nullable Integer step, String reason) implements LifecycleInput {}
+
     // ---------------------------------------------------------------- target-call outcomes
 
     record Deployed(String slot, String version, String endpoint) implements LifecycleInput {}

@@ -8,6 +8,7 @@ import io.relops.common.event.BackupCompleted;
 import io.relops.common.event.BackupFailed;
 import io.relops.common.event.EventData;
 import io.relops.common.event.HealthFailed;
+import io.relops.common.event.HealthInconclusive;
 import io.relops.common.event.HealthVerified;
 import io.relops.common.event.ReleaseAbortRequested;
 import io.relops.common.event.ReleaseApproved;
@@ -124,6 +125,8 @@ public class ReleaseEngine {
                     verified.step(), verified.results().size());
         } else if (event.data() instanceof HealthFailed failed) {
             input = new LifecycleInput.HealthFailed(failed.reason(), event.time());
+        } else if (event.data() instanceof HealthInconclusive inconclusive) {
+            input = new LifecycleInput.HealthInconclusive(inconclusive.step(), inconclusive.reason());
         }
         if (id != null && input != null) { // without a release id: continuous monitoring of a live version
             LifecycleInput verdict = input;

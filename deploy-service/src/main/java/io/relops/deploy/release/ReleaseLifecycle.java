@@ -29,6 +29,7 @@ import io.relops.deploy.release.LifecycleInput.DeadlinePassed;
 import io.relops.deploy.release.LifecycleInput.DeployFailed;
 import io.relops.deploy.release.LifecycleInput.Deployed;
 import io.relops.deploy.release.LifecycleInput.HealthFailed;
+import io.relops.deploy.release.LifecycleInput.HealthInconclusive;
 import io.relops.deploy.release.LifecycleInput.HealthVerified;
 import io.relops.deploy.release.LifecycleInput.Late;
 import io.relops.deploy.release.LifecycleInput.PauseOver;
@@ -150,6 +151,8 @@ final class ReleaseLifecycle {
                 verified(verified);
             } else if (input instanceof HealthFailed failed) {
                 healthFailed(failed);
+            } else if (input instanceof HealthInconclusive inconclusive) {
+                inconclusive(inconclusive);
             } else {
                 return false;
             }
@@ -246,7 +249,13 @@ final class ReleaseLifecycle {
                 return;
             }
             note("promoted by " + promotion.by());
-            shift(draft.step + 1);
+            List<CanaryStep> plan = plan(now(), policy);
+            if (draft.step > 0 && plan.get(draft.step - 1).weight() == 100) {
+                // an inconclusive verification of the last step, promoted: nothing is left to shift
+                complete("step " + draft.step + "/" + plan.size() + " (100%) promoted by " + promotion.by());
+            } else {
+                shift(draft.step + 1);
+            }
         }
 
         private void abort(Abort abort) {
@@ -341,6 +350,25 @@ final class ReleaseLifecycle {
                 refuse("health.failed ignored: release is " + draft.status
                         + (draft.status == COMPLETED ? " and no longer watched" : ""));
             }
+        }
+
+        /**
+         * A verification that could not decide (metric data missing beyond its limits, a marginal canary judgement)
+         * neither rolls back nor goes on: the release pauses where it is until an operator promotes or aborts it.
+         */
+        private void inconclusive(HealthInconclusive verdict) {
+            Integer expected = draft.step == 0 ? null : draft.step;
+            if (draft.status != VERIFYING || !Objects.equals(verdict.step(), expected)) {
+                refuse("health.inconclusive for step " + verdict.step() + " ignored (release is " + draft.status
+                        + " at step " + draft.step + ")");
+                return;
+            }
+            String where = draft.step == 0 ? "slot " + draft.slot : "step " + draft.step;
+            transition(
+                    PROMOTING,
+                    "health inconclusive at " + where + ": " + verdict.reason()
+                            + "; paused until an operator promotes or aborts it");
+            draft.paused = true;
         }
 
         private void deployed(Deployed deployed) {

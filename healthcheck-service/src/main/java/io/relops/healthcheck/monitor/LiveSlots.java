@@ -162,6 +162,14 @@ public class LiveSlots {
                         : removed == 1 ? "nothing live" : "live slot unchanged");
     }
 
+    /** What serves {@code application} in {@code environment} now, if anything does. */
+    public Optional<LiveSlot> live(String application, String environment) {
+        return jdbc.sql("select * from live_slot where application = ? and environment = ?")
+                .params(application, environment)
+                .query(LiveSlots::map)
+                .optional();
+    }
+
     public List<LiveSlot> all() {
         return jdbc.sql("select * from live_slot order by application, environment")
                 .query(LiveSlots::map)

@@ -1,5 +1,8 @@
 package io.relops.healthcheck.probe;
 
+import io.relops.healthcheck.judge.JudgeSpec;
+import io.relops.healthcheck.metric.MetricSpec;
+import io.relops.healthcheck.smoke.SmokeTestSpec;
 import io.relops.platform.catalog.EnvironmentCatalog;
 import java.time.Duration;
 import java.util.List;
@@ -47,10 +50,14 @@ public final class HealthCatalog {
      * continuous monitoring of the live slot. {@code allowedHosts}: the hosts (patterns, {@code *} for any
      * characters) probes may contact; an endpoint elsewhere, whatever an event names, is never requested (none:
      * nothing is probed). {@code evidence}: {@code none} (default: status and latency) or {@code body} (a failing
-     * probe's evidence keeps an excerpt of the body).
+     * probe's evidence keeps an excerpt of the body). Beside the probes, the verification's gates: {@code
+     * smokeTests} (run first), {@code metrics} (Argo-style analyses) and the canary {@code judge}.
      */
     public record HealthSpec(
             @Nullable List<ProbeSpec> probes,
+            @Nullable List<SmokeTestSpec> smokeTests,
+            @Nullable List<MetricSpec> metrics,
+            @Nullable JudgeSpec judge,
             @DefaultValue List<String> allowedHosts,
             @DefaultValue("none") String evidence,
             @DefaultValue("0s") Duration initialDelay,
@@ -77,6 +84,14 @@ public final class HealthCatalog {
 
         public List<ProbeSpec> probeList() {
             return probes == null ? List.of() : probes;
+        }
+
+        public List<SmokeTestSpec> smokeTestList() {
+            return smokeTests == null ? List.of() : smokeTests;
+        }
+
+        public List<MetricSpec> metricList() {
+            return metrics == null ? List.of() : metrics;
         }
     }
 

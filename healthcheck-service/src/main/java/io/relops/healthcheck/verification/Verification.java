@@ -31,4 +31,13 @@ public record Verification(
     static final String RUNNING = "RUNNING";
     static final String VERIFIED = "VERIFIED";
     static final String FAILED = "FAILED";
+    static final String INCONCLUSIVE = "INCONCLUSIVE";
+
+    static String status(GateOutcome.Verdict verdict) {
+        return switch (verdict) {
+            case PASSED -> VERIFIED;
+            case FAILED -> FAILED;
+            case INCONCLUSIVE -> INCONCLUSIVE;
+        };
+    }
 }

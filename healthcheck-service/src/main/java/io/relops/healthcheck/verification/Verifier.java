@@ -6,14 +6,17 @@ import io.relops.common.event.DeploymentReady;
 import io.relops.common.event.EventData;
 import io.relops.common.event.EventType;
 import io.relops.common.event.HealthFailed;
+import io.relops.common.event.HealthInconclusive;
 import io.relops.common.event.HealthVerified;
 import io.relops.common.event.ProbeResult;
 import io.relops.common.event.RelopsEvent;
 import io.relops.common.event.TrafficShifted;
+import io.relops.healthcheck.monitor.LiveSlots;
 import io.relops.healthcheck.probe.HealthCatalog;
 import io.relops.healthcheck.probe.HealthCatalog.HealthSpec;
 import io.relops.healthcheck.probe.ProbeRunner;
 import io.relops.healthcheck.probe.ProbeTarget;
+import io.relops.healthcheck.verification.GateOutcome.Verdict;
 import io.relops.platform.events.Outbox;
 import io.relops.platform.redaction.Redaction;
 import io.relops.platform.tracing.TraceContexts;
@@ -23,7 +26,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +67,8 @@ public class Verifier implements ApplicationRunner, DisposableBean {
     private final TransactionTemplate tx;
     private final MeterRegistry meters;
     private final TraceContexts traces;
+    private final LiveSlots liveSlots;
+    private final List<Gates> gates;
     private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
 
     public Verifier(
@@ -69,7 +78,9 @@ public class Verifier implements ApplicationRunner, DisposableBean {
             Outbox outbox,
             TransactionTemplate tx,
             MeterRegistry meters,
-            TraceContexts traces) {
+            TraceContexts traces,
+            LiveSlots liveSlots,
+            List<Gates> gates) {
         this.catalog = catalog;
         this.probes = probes;
         this.verifications = verifications;
@@ -77,6 +88,8 @@ public class Verifier implements ApplicationRunner, DisposableBean {
         this.tx = tx;
         this.meters = meters;
         this.traces = traces;
+        this.liveSlots = liveSlots;
+        this.gates = List.copyOf(gates);
         scheduler.setPoolSize(2);
         scheduler.setThreadNamePrefix("verify-");
         scheduler.initialize();
@@ -155,10 +168,10 @@ public class Verifier implements ApplicationRunner, DisposableBean {
     private void start(Verification verification, @Nullable String traceparent) {
         HealthSpec spec = catalog.health(verification.application(), verification.environment())
                 .orElse(null);
-        if (spec == null || spec.probeList().isEmpty()) {
+        if (spec == null || spec.probeList().isEmpty() && !hasGates(spec)) {
             finish(
                     verification,
-                    false,
+                    Verdict.FAILED,
                     "no health probes for " + verification.application() + " in the catalog",
                     List.of());
             return;
@@ -169,38 +182,159 @@ public class Verifier implements ApplicationRunner, DisposableBean {
             // the endpoint comes from an event: outside the catalog's hosts nothing is requested
             finish(
                     verification,
-                    false,
+                    Verdict.FAILED,
                     "endpoint " + Redaction.schemeAndHost(verification.endpoint()) + ": "
                             + target.refusal(target.endpointHost()),
                     List.of());
             return;
         }
-        Run run = new Run(verification, spec, target, Instant.now().plus(spec.deadline()), traceparent);
-        scheduler.schedule(run::round, Instant.now().plus(spec.initialDelay()));
+        GateRun gateRun = new GateRun(
+                verification.id(),
+                verification.releaseId(),
+                verification.application(),
+                verification.environment(),
+                verification.version(),
+                verification.slot(),
+                verification.endpoint(),
+                verification.trigger(),
+                verification.step(),
+                verification.weight(),
+                spec,
+                target,
+                baseline(verification, spec),
+                Instant.now());
+        new Run(verification, spec, target, gateRun, traceparent).begin();
     }
 
-    /** The state of one verification's probe rounds; rounds run one after another. */
+    private static boolean hasGates(HealthSpec spec) {
+        return !spec.smokeTestList().isEmpty() || !spec.metricList().isEmpty() || spec.judge() != null;
+    }
+
+    /**
+     * The slot serving the rest of the traffic during a canary step: the live slot of another release (the slot
+     * under test becomes live at 100 %, and then has no baseline).
+     */
+    private @Nullable ProbeTarget baseline(Verification verification, HealthSpec spec) {
+        if (verification.step() == null) {
+            return null;
+        }
+        return liveSlots
+                .live(verification.application(), verification.environment())
+                .filter(live -> !Objects.equals(live.releaseId(), verification.releaseId()))
+                .map(live -> ProbeTarget.of(live.application(), live.version(), live.slot(), live.endpoint(), spec))
+                .orElse(null);
+    }
+
+    /**
+     * One verification: its first gates (smoke tests) and then, together, its probe rounds (one after another) and
+     * its other gates. The first failure fails it at once (the other parts are stopped); when every part has
+     * ended, an inconclusive part makes it inconclusive, else it is verified.
+     */
     private final class Run {
         private final Verification verification;
         private final HealthSpec spec;
         private final Instant deadline;
         private final ProbeTarget target;
+        private final GateRun gateRun;
         private final Rounds rounds;
         private final List<ProbeResult> evidence = new ArrayList<>();
+        private final List<String> passed = new ArrayList<>();
+        private final List<CompletableFuture<GateOutcome>> running = new ArrayList<>();
+        private final CompletableFuture<GateOutcome> probeRounds = new CompletableFuture<>();
         private final @Nullable String traceparent;
+        private boolean done;
 
         Run(
                 Verification verification,
                 HealthSpec spec,
                 ProbeTarget target,
-                Instant deadline,
+                GateRun gateRun,
                 @Nullable String traceparent) {
             this.verification = verification;
             this.traceparent = traceparent;
             this.spec = spec;
-            this.deadline = deadline;
+            this.deadline = gateRun.startedAt().plus(spec.deadline());
             this.target = target;
+            this.gateRun = gateRun;
             this.rounds = new Rounds(spec.successes(), spec.failures());
+        }
+
+        void begin() {
+            settle(startGates(true), outcome -> {
+                if (outcome.verdict() != Verdict.PASSED) {
+                    end(outcome);
+                    return;
+                }
+                List<CompletableFuture<GateOutcome>> parts = new ArrayList<>(startGates(false));
+                if (!spec.probeList().isEmpty()) {
+                    parts.add(probeRounds);
+                    scheduler.schedule(this::round, Instant.now().plus(spec.initialDelay()));
+                }
+                settle(parts, this::end);
+            });
+        }
+
+        private List<CompletableFuture<GateOutcome>> startGates(boolean first) {
+            List<CompletableFuture<GateOutcome>> started = new ArrayList<>();
+            for (Gates kind : gates) {
+                if (kind.first() != first) {
+                    continue;
+                }
+                try {
+                    started.addAll(kind.start(gateRun));
+                } catch (RuntimeException e) {
+                    log.error("{} gates of verification {} did not start", kind.kind(), verification.id(), e);
+                    started.add(CompletableFuture.completedFuture(
+                            GateOutcome.failed(kind.kind() + " gates did not start: " + e.getMessage(), List.of())));
+                }
+            }
+            synchronized (this) {
+                running.addAll(started);
+            }
+            return started;
+        }
+
+        /**
+         * Waits for {@code parts}: {@code then} takes the first failure at once, else, once all ended, the first
+         * inconclusive outcome or a pass summing up every part.
+         */
+        private void settle(List<CompletableFuture<GateOutcome>> parts, Consumer<GateOutcome> then) {
+            CompletableFuture<GateOutcome> settled = new CompletableFuture<>();
+            for (CompletableFuture<GateOutcome> part : parts) {
+                part.whenComplete((outcome, failure) -> {
+                    GateOutcome ended = outcome(outcome, failure);
+                    synchronized (this) {
+                        evidence.addAll(ended.evidence());
+                        if (ended.verdict() == Verdict.PASSED && !ended.reason().isBlank()) {
+                            passed.add(ended.reason());
+                        }
+                    }
+                    if (ended.verdict() == Verdict.FAILED) {
+                        settled.complete(ended);
+                    }
+                });
+            }
+            CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
+                List<GateOutcome> outcomes = parts.stream()
+                        .map(part -> outcome(part.getNow(null), part.isCompletedExceptionally() ? failure : null))
+                        .toList();
+                settled.complete(outcomes.stream()
+                        .filter(outcome -> outcome.verdict() != Verdict.PASSED)
+                        .findFirst()
+                        .orElseGet(this::passedSoFar));
+            });
+            settled.thenAccept(outcome -> traces.inSpan(traceparent, "health verdict", () -> then.accept(outcome)));
+        }
+
+        private synchronized GateOutcome passedSoFar() {
+            return GateOutcome.passed(String.join("; ", passed), List.of());
+        }
+
+        private static GateOutcome outcome(@Nullable GateOutcome outcome, @Nullable Throwable failure) {
+            if (outcome != null) {
+                return outcome;
+            }
+            return GateOutcome.failed("a gate ended without an outcome: " + failure, List.of());
         }
 
         void round() {
@@ -208,12 +342,17 @@ public class Verifier implements ApplicationRunner, DisposableBean {
         }
 
         private void probe() {
+            synchronized (this) {
+                if (done) {
+                    return;
+                }
+            }
             probes.runAll(spec.probeList(), target).whenComplete((results, failure) -> {
                 try {
                     if (failure != null) {
                         throw new IllegalStateException("probe round failed", failure);
                     }
-                    traces.inSpan(traceparent, "health verdict", () -> decide(results));
+                    decide(results);
                 } catch (RuntimeException e) {
                     log.error("verification {} round failed; retrying", verification.id(), e);
                     scheduler.schedule(this::round, Instant.now().plus(spec.interval()));
@@ -228,24 +367,43 @@ public class Verifier implements ApplicationRunner, DisposableBean {
                 verdict = rounds.deadlinePassed(spec.deadline());
             }
             if (verdict != null) {
-                finish(verification, verdict.verified(), verdict.reason(), evidence);
-            } else {
+                // the rounds' evidence is already in the run's
+                probeRounds.complete(
+                        verdict.verified()
+                                ? GateOutcome.passed(verdict.reason(), List.of())
+                                : GateOutcome.failed(verdict.reason(), List.of()));
+            } else if (!done) {
                 scheduler.schedule(this::round, Instant.now().plus(spec.interval()));
             }
         }
+
+        private void end(GateOutcome outcome) {
+            List<ProbeResult> results;
+            synchronized (this) {
+                if (done) {
+                    return;
+                }
+                done = true;
+                results = List.copyOf(evidence);
+            }
+            running.forEach(part -> part.cancel(true));
+            probeRounds.cancel(true);
+            finish(verification, outcome.verdict(), outcome.reason(), results);
+        }
     }
 
-    private void finish(Verification v, boolean verified, String reason, List<ProbeResult> evidence) {
+    private void finish(Verification v, Verdict verdict, String reason, List<ProbeResult> evidence) {
         List<ProbeResult> results = List.copyOf(evidence);
         Boolean recorded = tx.execute(status -> {
-            if (!verifications.finish(
-                    v.id(), verified ? Verification.VERIFIED : Verification.FAILED, reason, results)) {
+            if (!verifications.finish(v.id(), Verification.status(verdict), reason, results)) {
                 return false;
             }
-            EventData data = verified
-                    ? new HealthVerified(
-                            v.releaseId(), v.application(), v.environment(), v.version(), v.slot(), v.step(), results)
-                    : new HealthFailed(
+            EventData data = switch (verdict) {
+                case PASSED ->
+                    new HealthVerified(
+                            v.releaseId(), v.application(), v.environment(), v.version(), v.slot(), v.step(), results);
+                case FAILED ->
+                    new HealthFailed(
                             v.releaseId(),
                             v.application(),
                             v.environment(),
@@ -254,6 +412,17 @@ public class Verifier implements ApplicationRunner, DisposableBean {
                             v.step(),
                             reason,
                             results);
+                case INCONCLUSIVE ->
+                    new HealthInconclusive(
+                            v.releaseId(),
+                            v.application(),
+                            v.environment(),
+                            v.version(),
+                            v.slot(),
+                            v.step(),
+                            reason,
+                            results);
+            };
             outbox.append(RelopsEvent.withId(RelopsEvent.derivedId(v.id().toString(), "verdict"), SOURCE, data));
             return true;
         });
@@ -265,7 +434,7 @@ public class Verifier implements ApplicationRunner, DisposableBean {
                         "application",
                         v.application(),
                         "outcome",
-                        verified ? "verified" : "failed")
+                        Verification.status(verdict).toLowerCase(Locale.ROOT))
                 .increment();
         try (MDC.MDCCloseable r = MDC.putCloseable("releaseId", String.valueOf(v.releaseId()))) {
             log.info(
@@ -274,7 +443,7 @@ public class Verifier implements ApplicationRunner, DisposableBean {
                     v.version(),
                     v.slot(),
                     v.step() == null ? "" : " (step " + v.step() + ", " + v.weight() + " %)",
-                    verified ? "VERIFIED" : "FAILED",
+                    Verification.status(verdict),
                     reason);
         }
     }
