@@ -57,6 +57,12 @@ class HealthcheckServiceIT {
 
     static ConfigurableApplicationContext startService(
             String database, String release, String health, String name, String... more) {
+        return startWithCatalog("src/test/resources/it-catalog.yml", database, release, health, name, more);
+    }
+
+    /** healthcheck-service with the catalog {@code catalog} (a path relative to the module). */
+    static ConfigurableApplicationContext startWithCatalog(
+            String catalog, String database, String release, String health, String name, String... more) {
         Postgres.Server db = Postgres.server();
         List<String> args = new java.util.ArrayList<>(List.of(
                 "--server.port=0",
@@ -64,7 +70,7 @@ class HealthcheckServiceIT {
                 "--RELOPS_DB_URL=" + database,
                 "--RELOPS_DB_USER=" + db.username(),
                 "--RELOPS_DB_PASSWORD=" + db.password(),
-                "--RELOPS_CATALOG=src/test/resources/it-catalog.yml",
+                "--RELOPS_CATALOG=" + catalog,
                 "--relops.topics.release=" + release,
                 "--relops.topics.health=" + health,
                 "--relops.outbox.sweep-interval=200ms",

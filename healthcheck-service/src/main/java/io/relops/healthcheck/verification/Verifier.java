@@ -300,29 +300,29 @@ public class Verifier implements ApplicationRunner, DisposableBean {
          */
         private void settle(List<CompletableFuture<GateOutcome>> parts, Consumer<GateOutcome> then) {
             CompletableFuture<GateOutcome> settled = new CompletableFuture<>();
-            for (CompletableFuture<GateOutcome> part : parts) {
-                part.whenComplete((outcome, failure) -> {
-                    GateOutcome ended = outcome(outcome, failure);
-                    synchronized (this) {
-                        evidence.addAll(ended.evidence());
-                        if (ended.verdict() == Verdict.PASSED && !ended.reason().isBlank()) {
-                            passed.add(ended.reason());
+            // each part's outcome is recorded (evidence, reason) before anything waiting on the parts goes on
+            List<CompletableFuture<GateOutcome>> recorded = parts.stream()
+                    .map(part -> part.handle((outcome, failure) -> {
+                        GateOutcome ended = outcome(outcome, failure);
+                        synchronized (this) {
+                            evidence.addAll(ended.evidence());
+                            if (ended.verdict() == Verdict.PASSED
+                                    && !ended.reason().isBlank()) {
+                                passed.add(ended.reason());
+                            }
                         }
-                    }
-                    if (ended.verdict() == Verdict.FAILED) {
-                        settled.complete(ended);
-                    }
-                });
-            }
-            CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
-                List<GateOutcome> outcomes = parts.stream()
-                        .map(part -> outcome(part.getNow(null), part.isCompletedExceptionally() ? failure : null))
-                        .toList();
-                settled.complete(outcomes.stream()
-                        .filter(outcome -> outcome.verdict() != Verdict.PASSED)
-                        .findFirst()
-                        .orElseGet(this::passedSoFar));
-            });
+                        if (ended.verdict() == Verdict.FAILED) {
+                            settled.complete(ended);
+                        }
+                        return ended;
+                    }))
+                    .toList();
+            CompletableFuture.allOf(recorded.toArray(CompletableFuture[]::new))
+                    .thenRun(() -> settled.complete(recorded.stream()
+                            .map(CompletableFuture::join)
+                            .filter(outcome -> outcome.verdict() != Verdict.PASSED)
+                            .findFirst()
+                            .orElseGet(this::passedSoFar)));
             settled.thenAccept(outcome -> traces.inSpan(traceparent, "health verdict", () -> then.accept(outcome)));
         }
 

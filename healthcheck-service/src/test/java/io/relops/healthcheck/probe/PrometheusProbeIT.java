@@ -1,56 +1,37 @@
 package io.relops.healthcheck.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.relops.common.event.ProbeResult;
 import io.relops.healthcheck.probe.HealthCatalog.ProbeSpec;
-import java.io.File;
+import io.relops.healthcheck.testing.RealPrometheus;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.util.FileSystemUtils;
 
 /**
- * The Prometheus probe against a real Prometheus server (the {@code prometheus} binary, Debian
- * package {@code prometheus}, installed by {@code .ci/run}): the test starts it on a free local port
- * with a temporary configuration that scrapes a local service's {@code /metrics} every second, then
- * probes with instant queries that pass, fail, return nothing, or are refused.
+ * The Prometheus probe against a real Prometheus server ({@link RealPrometheus}) scraping a local service's {@code
+ * /metrics} every second: it probes with instant queries that pass, fail, return nothing, or are refused.
  */
 class PrometheusProbeIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private static HttpServer exporter;
-    private static Process prometheus;
-    private static String prometheusUrl;
-    private static Path workDir;
+    private static RealPrometheus prometheus;
     private static ProbeRunner runner;
 
     @BeforeAll
     static void start() throws Exception {
-        String binary = findBinary();
-        Assumptions.assumeTrue(
-                binary != null,
-                "the prometheus binary is not installed (apt-get install prometheus; .ci/run does it): skipping");
         exporter = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
         exporter.createContext("/metrics", exchange -> {
             byte[] body = """
@@ -65,51 +46,16 @@ class PrometheusProbeIT {
             exchange.close();
         });
         exporter.start();
-
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        workDir = Files.createTempDirectory("relops-prometheus-it");
-        Path config = workDir.resolve("prometheus.yml");
-        Files.writeString(config, """
-                global:
-                  scrape_interval: 1s
-                  evaluation_interval: 1s
-                scrape_configs:
-                  - job_name: relops-it
-                    static_configs:
-                      - targets: ["127.0.0.1:%d"]
-                """.formatted(exporter.getAddress().getPort()));
-        prometheus = new ProcessBuilder(
-                        binary,
-                        "--config.file=" + config,
-                        "--storage.tsdb.path=" + workDir.resolve("data"),
-                        "--web.listen-address=127.0.0.1:" + port)
-                .redirectErrorStream(true)
-                .redirectOutput(workDir.resolve("prometheus.log").toFile())
-                .start();
-        prometheusUrl = "http://127.0.0.1:" + port;
-        runner = new ProbeRunner(List.of(new PrometheusProbe(prometheusUrl)), new SimpleMeterRegistry(), 8);
-        HttpClient http = HttpClient.newHttpClient();
-        String up = prometheusUrl + "/api/v1/query?query="
-                + URLEncoder.encode("count(relops_demo_error_ratio)", StandardCharsets.UTF_8);
-        await().atMost(WAIT)
-                .pollInterval(Duration.ofMillis(250))
-                .ignoreExceptions()
-                .until(() -> http.send(
-                                HttpRequest.newBuilder(URI.create(up)).build(), HttpResponse.BodyHandlers.ofString())
-                        .body()
-                        .contains("\"2\""));
+        prometheus = RealPrometheus.start(
+                List.of("127.0.0.1:" + exporter.getAddress().getPort()));
+        prometheus.awaitAnswer("count(relops_demo_error_ratio)", "\"2\"");
+        runner = new ProbeRunner(List.of(new PrometheusProbe(prometheus.url())), new SimpleMeterRegistry(), 8);
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stop() {
         if (prometheus != null) {
-            prometheus.destroy();
-            if (!prometheus.waitFor(10, TimeUnit.SECONDS)) {
-                prometheus.destroyForcibly();
-            }
+            prometheus.close();
         }
         if (exporter != null) {
             exporter.stop(0);
@@ -117,19 +63,6 @@ class PrometheusProbeIT {
         if (runner != null) {
             runner.destroy();
         }
-        if (workDir != null) {
-            FileSystemUtils.deleteRecursively(workDir);
-        }
-    }
-
-    private static String findBinary() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            File candidate = new File(dir, "prometheus");
-            if (candidate.canExecute()) {
-                return candidate.getPath();
-            }
-        }
-        return null;
     }
 
     private static ProbeResult probe(String query, String comparison, double threshold, String application)

@@ -1,0 +1,131 @@
+package io.relops.healthcheck.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Assumptions;
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * A real Prometheus server for tests: the {@code prometheus} binary (Debian package {@code prometheus}, installed by
+ * {@code .ci/run}) started on a free local port with a temporary configuration scraping {@code targets} ({@code
+ * host:port}, path {@code /metrics}) every second. A test calling {@link #start} is skipped, with a message, where
+ * the binary is absent.
+ */
+public final class RealPrometheus implements AutoCloseable {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final Process process;
+    private final Path workDir;
+    private final String url;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private RealPrometheus(Process process, Path workDir, String url) {
+        this.process = process;
+        this.workDir = workDir;
+        this.url = url;
+    }
+
+    /** Starts Prometheus scraping {@code targets} every second; returns once it answers queries. */
+    public static RealPrometheus start(List<String> targets) throws IOException {
+        String binary = findBinary();
+        Assumptions.assumeTrue(
+                binary != null,
+                "the prometheus binary is not installed (apt-get install prometheus; .ci/run does it): skipping");
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Path workDir = Files.createTempDirectory("relops-prometheus-it");
+        Path config = workDir.resolve("prometheus.yml");
+        Files.writeString(
+                config, """
+                global:
+                  scrape_interval: 1s
+                  evaluation_interval: 1s
+                scrape_configs:
+                  - job_name: relops-it
+                    static_configs:
+                      - targets: [%s]
+                """.formatted(targets.stream().map(t -> "\"" + t + "\"").collect(Collectors.joining(", "))));
+        Process process = new ProcessBuilder(
+                        binary,
+                        "--config.file=" + config,
+                        "--storage.tsdb.path=" + workDir.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + port)
+                .redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("prometheus.log").toFile())
+                .start();
+        RealPrometheus prometheus = new RealPrometheus(process, workDir, "http://127.0.0.1:" + port);
+        try {
+            await().atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptions()
+                    .until(() -> prometheus.query("vector(1)").contains("\"success\""));
+        } catch (RuntimeException e) {
+            prometheus.close();
+            throw e;
+        }
+        return prometheus;
+    }
+
+    /** Prometheus' base URL, {@code http://127.0.0.1:<port>}. */
+    public String url() {
+        return url;
+    }
+
+    /** The raw answer of an instant query. */
+    public String query(String promql) throws IOException, InterruptedException {
+        URI uri = URI.create(url + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+        return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
+    /** Waits until an instant query's answer contains {@code expected} (e.g. the first scrapes arrived). */
+    public void awaitAnswer(String promql, String expected) {
+        await().atMost(WAIT)
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(() -> query(promql).contains(expected));
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+        FileSystemUtils.deleteRecursively(workDir.toFile());
+    }
+
+    private static @Nullable String findBinary() {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            File candidate = new File(dir, "prometheus");
+            if (candidate.canExecute()) {
+                return candidate.getPath();
+            }
+        }
+        return null;
+    }
+}
