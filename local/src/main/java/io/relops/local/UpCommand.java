@@ -36,7 +36,8 @@ import tools.jackson.databind.JsonNode;
         version = "relops up 0.1.0",
         description = {
             "Starts an in-process Kafka broker, an embedded PostgreSQL and every relops service, then prints",
-            "where everything is. With --demo, releases demo-app 1.0.0, 1.1.0 and a broken version that rolls back.",
+            "where everything is. With --demo, releases demo-app 1.0.0, 1.1.0, a broken version and one whose",
+            "smoke test fails: both roll back before any traffic reaches them.",
             "A service process that exits by itself is restarted, with backoff. Ctrl-C stops everything."
         })
 final class UpCommand implements Callable<Integer> {
@@ -48,7 +49,9 @@ final class UpCommand implements Callable<Integer> {
 
     static final String[] ROLES = {"operator", "approver", "auditor", "admin", "metrics", "ingest"};
 
-    @Option(names = "--demo", description = "Release demo-app 1.0.0, 1.1.0 and 2.0.0-broken, printing each event.")
+    @Option(
+            names = "--demo",
+            description = "Release demo-app 1.0.0, 1.1.0, 2.0.0-broken and 2.1.0-badcheckout, printing each event.")
     boolean demo;
 
     @Option(names = "--exit-after-demo", description = "Stop the suite when the demo has finished (for scripts).")
@@ -264,11 +267,12 @@ final class UpCommand implements Callable<Integer> {
 
     /**
      * The demo, made with the operator's CLI ({@code relops release create ... --wait}, whose events go to
-     * stderr as they arrive): exit 0 when 1.0.0 and 1.1.0 completed and 2.0.0-broken rolled back.
+     * stderr as they arrive): exit 0 when 1.0.0 and 1.1.0 completed, 2.0.0-broken (its health probe fails) and
+     * 2.1.0-badcheckout (healthy, but its checkout is broken: the catalog's smoke test fails) rolled back.
      */
     private static int runDemo(PrintStream out, Path cli, String gateway, String token) throws InterruptedException {
         List<Outcome> outcomes = new ArrayList<>();
-        for (String version : List.of("1.0.0", "1.1.0", "2.0.0-broken")) {
+        for (String version : List.of("1.0.0", "1.1.0", "2.0.0-broken", "2.1.0-badcheckout")) {
             out.printf("%n== release demo-app %s%n", version);
             out.flush();
             Instant start = Instant.now();
@@ -322,14 +326,15 @@ final class UpCommand implements Callable<Integer> {
         out.println("\n== summary");
         for (Outcome outcome : outcomes) {
             out.printf(
-                    "  demo-app %-13s %-12s %5.1f s  release %s%n",
+                    "  demo-app %-18s %-12s %5.1f s  release %s%n",
                     outcome.version(), outcome.status(), outcome.took().toMillis() / 1000.0, outcome.releaseId());
         }
         out.println("  demo-app now serves: " + stable());
-        boolean expected = outcomes.size() == 3
+        boolean expected = outcomes.size() == 4
                 && outcomes.get(0).status().equals(ReleaseStatus.COMPLETED.name())
                 && outcomes.get(1).status().equals(ReleaseStatus.COMPLETED.name())
-                && outcomes.get(2).status().equals(ReleaseStatus.ROLLED_BACK.name());
+                && outcomes.get(2).status().equals(ReleaseStatus.ROLLED_BACK.name())
+                && outcomes.get(3).status().equals(ReleaseStatus.ROLLED_BACK.name());
         return expected ? 0 : 1;
     }
 

@@ -4,6 +4,7 @@ import io.relops.common.event.BackupCompleted;
 import io.relops.common.event.BackupFailed;
 import io.relops.common.event.DeploymentFailed;
 import io.relops.common.event.HealthFailed;
+import io.relops.common.event.HealthInconclusive;
 import io.relops.common.event.HealthVerified;
 import io.relops.common.event.ProbeResult;
 import io.relops.common.event.ReleaseCompleted;
@@ -27,7 +28,9 @@ import org.jspecify.annotations.Nullable;
  * completed release resolves everything of its environment; {@code backup.completed} / {@code
  * restore.completed} resolve their failures. {@code release.completed} also fires an informational
  * {@code ReleaseCompleted} alert that resolves by itself after the resolve timeout (it is notified
- * only where a route sends {@code severity="info"} to a receiver). A {@code deployment.failed} that marks a refusal
+ * only where a route sends {@code severity="info"} to a receiver). {@code health.inconclusive} fires a {@code
+ * ReleasePaused} warning (the release waits for a person to promote or abort it), resolved when the release completes
+ * or is rolled back. A {@code deployment.failed} that marks a refusal
  * ({@code refused}: the environment's promotion rule turned the release down, nothing was deployed) fires nothing.
  */
 public final class AlertRules {
@@ -73,10 +76,26 @@ public final class AlertRules {
                 annotations.put("canaryStep", f.step().toString());
             }
             out.add(fire(event, "HealthFailed", "critical", f.environment(), annotations));
+        } else if (data instanceof HealthInconclusive i) {
+            Map<String, String> annotations = new LinkedHashMap<>();
+            annotations.put(
+                    "summary",
+                    "release of " + app + " " + i.version() + " to " + i.environment()
+                            + " is paused: its verification could not decide; promote or abort it");
+            annotations.put("description", i.reason());
+            annotations.put("evidence", evidence(i.results()));
+            if (i.version() != null) {
+                annotations.put("version", i.version());
+            }
+            if (i.step() != null) {
+                annotations.put("canaryStep", i.step().toString());
+            }
+            out.add(fire(event, "ReleasePaused", "warning", i.environment(), annotations));
         } else if (data instanceof HealthVerified v) {
             out.add(resolve(event, "HealthFailed", "critical", v.environment()));
         } else if (data instanceof RollbackCompleted r) {
             out.add(resolve(event, "HealthFailed", "critical", r.environment()));
+            out.add(resolve(event, "ReleasePaused", "warning", r.environment()));
             out.add(resolve(event, "DeploymentFailed", "critical", r.environment()));
             out.add(resolve(event, "RollbackFailed", "critical", r.environment()));
             String serving = r.restoredVersion() == null ? "nothing" : r.restoredVersion();
@@ -111,6 +130,7 @@ public final class AlertRules {
                 out.add(resolve(event, name, "critical", c.environment()));
             }
             out.add(resolve(event, "RolledBack", "warning", c.environment()));
+            out.add(resolve(event, "ReleasePaused", "warning", c.environment()));
             AlertSignal info = fire(
                     event,
                     "ReleaseCompleted",

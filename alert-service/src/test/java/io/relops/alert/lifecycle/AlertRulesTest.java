@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.relops.common.event.DeploymentFailed;
 import io.relops.common.event.DeploymentReady;
 import io.relops.common.event.HealthFailed;
+import io.relops.common.event.HealthInconclusive;
 import io.relops.common.event.ProbeResult;
+import io.relops.common.event.ReleaseCompleted;
 import io.relops.common.event.RelopsEvent;
 import io.relops.common.event.RollbackCompleted;
 import java.net.URI;
@@ -50,6 +52,33 @@ class AlertRulesTest {
         assertThat(s.annotations().get("evidence")).isEqualTo("FAIL health: 503 (expected [200]), 3 ms");
         assertThat(s.annotations().get("console")).isEqualTo("http://console.example/releases/" + RELEASE);
         assertThat(s.releaseId()).isEqualTo(RELEASE);
+    }
+
+    @Test
+    void anInconclusiveVerificationWarnsThatTheReleaseWaitsForAPersonUntilItEnds() {
+        var signals = rules.signals(event(new HealthInconclusive(
+                RELEASE,
+                "demo-app",
+                "local",
+                "1.2.0",
+                "green",
+                1,
+                "metric 'error-rate': 5 consecutive errors",
+                List.of(ProbeResult.inconclusive("metric:error-rate", "result < 0.01", 2, "unreachable")))));
+
+        assertThat(signals).singleElement().satisfies(s -> {
+            assertThat(s.firing()).isTrue();
+            assertThat(s.alertname()).isEqualTo("ReleasePaused");
+            assertThat(s.severity()).isEqualTo("warning");
+            assertThat(s.annotations().get("summary")).contains("is paused").contains("promote or abort");
+            assertThat(s.annotations().get("canaryStep")).isEqualTo("1");
+        });
+        AlertSignal paused = signals.get(0);
+        var completed = rules.signals(event(new ReleaseCompleted(RELEASE, "demo-app", "local", "1.2.0", "1.1.0", 3)));
+        assertThat(completed)
+                .anySatisfy(s -> assertThat(s.fingerprint()).isEqualTo(paused.fingerprint()))
+                .filteredOn(s -> s.fingerprint().equals(paused.fingerprint()))
+                .allSatisfy(s -> assertThat(s.firing()).isFalse());
     }
 
     @Test

@@ -183,7 +183,8 @@ abstract class ReleasePhases extends DecisionBuilder {
      */
     boolean trafficMayHaveMoved() {
         return draft.step > 0
-                || draft.status == PROMOTING
+                // PROMOTING at step 0 is a shift in flight, unless paused there (inconclusive): nothing was asked
+                || draft.status == PROMOTING && !draft.paused
                 || policy.canaryPreview()
                         && ReleaseLifecycle.isCanary(before)
                         && before.stableSlot() != null

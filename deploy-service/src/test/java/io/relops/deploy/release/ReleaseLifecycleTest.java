@@ -21,6 +21,7 @@ import io.relops.deploy.release.LifecycleInput.DeadlinePassed;
 import io.relops.deploy.release.LifecycleInput.DeployFailed;
 import io.relops.deploy.release.LifecycleInput.Deployed;
 import io.relops.deploy.release.LifecycleInput.HealthFailed;
+import io.relops.deploy.release.LifecycleInput.HealthInconclusive;
 import io.relops.deploy.release.LifecycleInput.HealthVerified;
 import io.relops.deploy.release.LifecycleInput.Late;
 import io.relops.deploy.release.LifecycleInput.PauseOver;
@@ -151,6 +152,8 @@ class ReleaseLifecycleTest {
                 new HealthVerified(null, 2),
                 new HealthVerified(1, 2),
                 new HealthFailed("503", T0),
+                new HealthInconclusive(null, "no data"),
+                new HealthInconclusive(1, "marginal"),
                 new Deployed("green", "2.0.0", "http://green"),
                 new DeployFailed("green", "2.0.0", "exit 1"),
                 new Shifted(1, 10),
@@ -366,6 +369,52 @@ class ReleaseLifecycleTest {
         assertThat(withoutMatch.release().status())
                 .as("without a match no request reached the canary: it ends at once")
                 .isEqualTo(ReleaseStatus.ROLLED_BACK);
+    }
+
+    @Test
+    void anInconclusiveVerdictPausesTheReleaseWhereItIsUntilAnOperatorPromotesOrAbortsIt() {
+        Release verifying = in(ReleaseStatus.VERIFYING, Strategy.CANARY);
+
+        Decision paused =
+                decide(verifying, new HealthInconclusive(null, "metric 'error-rate': Prometheus unreachable"));
+        assertThat(paused.release().status()).isEqualTo(ReleaseStatus.PROMOTING);
+        assertThat(paused.release().step()).isZero();
+        assertThat(paused.work())
+                .as("no traffic moves, no slot stops, no deadline runs")
+                .isEmpty();
+        assertThat(paused.emissions()).isEmpty();
+        assertThat(paused.timeline())
+                .last()
+                .satisfies(entry -> assertThat(entry.message())
+                        .contains("health inconclusive at slot green: metric 'error-rate': Prometheus unreachable")
+                        .contains("paused until an operator promotes or aborts it"));
+
+        Decision promoted = decide(paused.release(), new Promote("bob"));
+        assertThat(promoted.release().status()).isEqualTo(ReleaseStatus.PROMOTING);
+        assertThat(promoted.work())
+                .filteredOn(work -> work.task().kind() == Kind.SHIFT)
+                .singleElement()
+                .satisfies(work -> assertThat(work.task().step()).isEqualTo(1));
+
+        Decision aborted = decide(paused.release(), new Abort("bob", "no data", T0));
+        assertThat(aborted.release().status()).isEqualTo(ReleaseStatus.ABORTED);
+        assertThat(aborted.work()).extracting(work -> work.task().kind()).containsExactly(Kind.STOP);
+
+        Decision stale = decide(verifying, new HealthInconclusive(2, "marginal"));
+        assertThat(stale.release().status()).as("a verdict for another step").isEqualTo(ReleaseStatus.VERIFYING);
+    }
+
+    @Test
+    void anInconclusiveLastStepPromotedCompletesTheRelease() {
+        Release.Draft draft = in(ReleaseStatus.VERIFYING, Strategy.CANARY).draft();
+        draft.step = 4;
+        draft.weight = 100;
+        Decision paused = decide(draft.build(T0), new HealthInconclusive(4, "canary judge: score 80 (marginal)"));
+        assertThat(paused.release().status()).isEqualTo(ReleaseStatus.PROMOTING);
+
+        Decision promoted = decide(paused.release(), new Promote("bob"));
+        assertThat(promoted.release().status()).isEqualTo(ReleaseStatus.COMPLETED);
+        assertThat(promoted.emissions()).extracting(Decision.Emission::purpose).contains(Purpose.COMPLETED);
     }
 
     @Test
