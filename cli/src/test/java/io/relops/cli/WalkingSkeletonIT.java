@@ -28,6 +28,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -183,6 +186,56 @@ class WalkingSkeletonIT {
 
     @Test
     @Order(2)
+    void aReleaseWhoseSmokeTestFailsIsRolledBackBeforeAnyRequestReachedIt() throws Exception {
+        assertThat(stableVersion()).isEqualTo("1.1.0");
+        Map<String, Integer> served = new ConcurrentHashMap<>();
+        AtomicBoolean looping = new AtomicBoolean(true);
+        Thread clients = new Thread(() -> {
+            while (looping.get()) {
+                String answer;
+                try {
+                    answer = stableVersion();
+                } catch (Exception | AssertionError e) {
+                    answer = "error: " + e.getMessage();
+                }
+                served.merge(answer, 1, Integer::sum);
+                LockSupport.parkNanos(Duration.ofMillis(5).toNanos()); // a client's pace, not a wait for a state
+            }
+        });
+        clients.start();
+        JsonNode bad;
+        try {
+            bad = releaseAndAwait("2.1.0-badcheckout", "ROLLED_BACK");
+        } finally {
+            looping.set(false);
+            clients.join();
+        }
+
+        assertThat(flowTypes(bad))
+                .containsExactly(
+                        "io.relops.release.requested",
+                        "io.relops.deployment.started",
+                        "io.relops.deployment.ready",
+                        "io.relops.health.failed",
+                        "io.relops.rollback.completed");
+        JsonNode failed = event(bad, "io.relops.health.failed").path("data");
+        assertThat(failed.path("reason").asString()).contains("smoke test 'checkout' failed").contains("exit 1");
+        // the smoke test runs before the probes: its result is the evidence, with the test's own output
+        assertThat(failed.path("results")).singleElement().satisfies(result -> {
+            assertThat(result.path("probe").asString()).isEqualTo("smoke-test:checkout");
+            assertThat(result.path("passed").asBoolean()).isFalse();
+            assertThat(result.path("error").asString()).contains("500");
+        });
+        assertThat(served)
+                .as("answers of the stable URL while 2.1.0-badcheckout was deployed, tested and rolled back")
+                .containsKey("1.1.0")
+                .doesNotContainKey("2.1.0-badcheckout");
+        System.out.println("[smoke] stable URL answers during the release: " + served);
+        assertThat(stableVersion()).isEqualTo("1.1.0");
+    }
+
+    @Test
+    @Order(3)
     void releasesACanaryStepByStepAndRollsItBackInOneEmergencyCall() throws Exception {
         HttpResponse<String> requested = post(
                 "{\"application\":\"demo-app\",\"version\":\"1.2.0\",\"environment\":\"local\","
@@ -227,7 +280,7 @@ class WalkingSkeletonIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void refusesBadInputWithProblemDetailsAndPublishesNothing() throws Exception {
         long before = endOffset(releaseTopic);
 
@@ -256,7 +309,7 @@ class WalkingSkeletonIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void sendsAPoisonRecordToEveryConsumerGroupsDeadLetterTopicAndMovesOn() throws Exception {
         byte[] poison = ("not a cloudevent " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
@@ -284,7 +337,7 @@ class WalkingSkeletonIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void oneReleaseIsOneTraceAcrossEveryService() throws Exception {
         // a release that backs up, deploys, fails its health check, rolls back and alerts: every service takes part
         JsonNode broken = releaseAndAwait("2.1.0-broken", "ROLLED_BACK");
@@ -342,7 +395,7 @@ class WalkingSkeletonIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void everyServiceExposesMetricsPromtoolFindsNoProblemIn() throws Exception {
         // after the releases above, each service's scrape has its own meters, the binder's and the clients'
         assumeTrue(Promtool.find() != null, Promtool.ABSENT);
