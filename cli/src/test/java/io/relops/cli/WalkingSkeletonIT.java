@@ -219,7 +219,9 @@ class WalkingSkeletonIT {
                         "io.relops.health.failed",
                         "io.relops.rollback.completed");
         JsonNode failed = event(bad, "io.relops.health.failed").path("data");
-        assertThat(failed.path("reason").asString()).contains("smoke test 'checkout' failed").contains("exit 1");
+        assertThat(failed.path("reason").asString())
+                .contains("smoke test 'checkout' failed")
+                .contains("exit 1");
         // the smoke test runs before the probes: its result is the evidence, with the test's own output
         assertThat(failed.path("results")).singleElement().satisfies(result -> {
             assertThat(result.path("probe").asString()).isEqualTo("smoke-test:checkout");

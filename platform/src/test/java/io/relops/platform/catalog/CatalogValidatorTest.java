@@ -216,9 +216,7 @@ class CatalogValidatorTest {
                         "catalog " + directory.resolve("catalog.yml")
                                 + ": application 'demo-app': key 'health.probes[0].url': is required (by default type:"
                                 + " http)",
-                        "catalog " + directory.resolve("catalog.yml")
-                                + ": application 'demo-app': key 'health.probes[1].prometheus-url': is required (type:"
-                                + " prometheus)",
+                        // no prometheus-url: healthcheck-service's relops.health.prometheus-url is the default
                         "catalog " + directory.resolve("catalog.yml")
                                 + ": application 'demo-app': key 'health.probes[1].threshold': is required (type:"
                                 + " prometheus)");
