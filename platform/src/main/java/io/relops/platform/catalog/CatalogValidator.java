@@ -361,17 +361,43 @@ public final class CatalogValidator {
                 resources.add("the kubernetes objects " + namespace + "/" + objects);
                 remedy = "give each environment its own target.kubernetes.namespace or name";
             } else {
-                return; // a webhook's external system tells environments apart by the payload's environment
+                remedy = null; // a webhook's external system tells environments apart by the payload's environment
             }
-            for (String resource : resources) {
+            Map<String, String> remedies = new LinkedHashMap<>();
+            resources.forEach(resource -> remedies.put(resource, "(target." + type + "); " + remedy));
+            routerResources(name, application.path("router"), remedies);
+            remedies.forEach((resource, why) -> {
                 String owner = owners.putIfAbsent(resource, environment);
                 if (owner != null && !owner.equals(environment) && pairs.add(owner + "/" + environment)) {
                     problems.add("application '" + name + "': environments '" + owner + "' and '" + environment
-                            + "' share " + resource + " (target." + type + "); " + remedy);
+                            + "' share " + resource + " " + why);
                 }
-            }
+            });
         });
         return problems;
+    }
+
+    /**
+     * What an nginx or HAProxy router of one environment writes to: its include file, or its backend on one HAProxy
+     * (the application's name by default). Two environments writing the same one would route each other's traffic.
+     */
+    private static void routerResources(String name, JsonNode router, Map<String, String> remedies) {
+        String type = router.path("type").asString("");
+        if (type.equals("nginx") && router.path("nginx").path("include-file").isString()) {
+            remedies.put(
+                    "the nginx include file "
+                            + router.path("nginx").path("include-file").asString(),
+                    "(router.nginx); give each environment its own router.nginx.include-file (and upstream)");
+        } else if (type.equals("haproxy")
+                && router.path("haproxy").path("socket").isString()) {
+            String backend = router.path("haproxy").path("backend").isString()
+                    ? router.path("haproxy").path("backend").asString()
+                    : name;
+            remedies.put(
+                    "the HAProxy backend " + backend + " at "
+                            + router.path("haproxy").path("socket").asString(),
+                    "(router.haproxy); give each environment its own router.haproxy.backend");
+        }
     }
 
     /**

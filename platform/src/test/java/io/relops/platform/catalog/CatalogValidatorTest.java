@@ -965,6 +965,60 @@ class CatalogValidatorTest {
     }
 
     @Test
+    void environmentsDoNotShareARoutersIncludeFileOrBackend() throws IOException {
+        assertThat(problems("""
+                        relops:
+                          applications:
+                            demo-app:
+                              router:
+                                type: nginx
+                                nginx: {include-file: /etc/nginx/relops/demo-app.conf}
+                              target:
+                                process:
+                                  command: [java, -jar, demo-app.jar]
+                                  slots: {blue: 9001, green: 9002}
+                              environments:
+                                local:
+                                staging:
+                                  target:
+                                    process:
+                                      slots: {blue: 9101, green: 9102}
+                            shop:
+                              router:
+                                type: haproxy
+                                haproxy: {socket: /run/haproxy/admin.sock}
+                              target:
+                                process:
+                                  command: [java, -jar, shop.jar]
+                                  slots: {blue: 9301, green: 9302}
+                              environments:
+                                staging:
+                                  target:
+                                    process:
+                                      slots: {blue: 9401, green: 9402}
+                                production:
+                                  router:
+                                    haproxy: {backend: shop-production}
+                                  target:
+                                    process:
+                                      slots: {blue: 9501, green: 9502}
+                                qa:
+                                  target:
+                                    process:
+                                      slots: {blue: 9601, green: 9602}
+                        """))
+                .satisfiesExactlyInAnyOrder(
+                        problem -> assertThat(problem)
+                                .endsWith("application 'demo-app': environments 'local' and 'staging' share the nginx"
+                                        + " include file /etc/nginx/relops/demo-app.conf (router.nginx); give each"
+                                        + " environment its own router.nginx.include-file (and upstream)"),
+                        problem -> assertThat(problem)
+                                .endsWith("application 'shop': environments 'staging' and 'qa'"
+                                        + " share the HAProxy backend shop at /run/haproxy/admin.sock (router.haproxy);"
+                                        + " give each environment its own router.haproxy.backend"));
+    }
+
+    @Test
     void readsTheCatalogAsSpringDoes() throws IOException {
         assertThat(problems("""
                         relops:

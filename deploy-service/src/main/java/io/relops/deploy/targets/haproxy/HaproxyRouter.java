@@ -20,6 +20,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +61,11 @@ public class HaproxyRouter implements TrafficRouter {
 
     private static final Logger log = LoggerFactory.getLogger(HaproxyRouter.class);
     private static final Duration UP_POLL = Duration.ofMillis(100);
+    /** Backend and server names go into Runtime API commands: nothing that could end a command or start another. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]+");
+
+    /** One route call at a time per backend of one HAProxy: two calls interleaving could leave both slots low. */
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     @Override
     public String type() {
@@ -85,6 +93,17 @@ public class HaproxyRouter implements TrafficRouter {
                 new RuntimeApi(spec.socket(), spec.timeout()),
                 spec.backend() == null || spec.backend().isBlank() ? context.application() : spec.backend(),
                 servers(context, spec, traffic));
+        backend.requireValidNames();
+        ReentrantLock lock = locks.computeIfAbsent(spec.socket() + " " + backend.name, key -> new ReentrantLock());
+        lock.lock();
+        try {
+            return route(context, spec, backend, traffic);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Routed route(TargetContext context, HaproxyRouterSpec spec, Backend backend, Traffic traffic) {
         Map<String, Integer> asked = Routed.weightsOf(traffic);
         Map<String, ServerState> before = backend.state();
         backend.requireServers(before);
@@ -97,7 +116,7 @@ public class HaproxyRouter implements TrafficRouter {
             if (endpoint != null) {
                 backend.setAddress(slot, server, endpoint);
             }
-            if (server.adminState() != 0) {
+            if (!server.ready()) {
                 backend.set(slot, "state ready");
             }
             if (share.getValue() > server.weight()) {
@@ -107,11 +126,16 @@ public class HaproxyRouter implements TrafficRouter {
         }
         try {
             backend.awaitServing(raised, spec.timeout());
-        } catch (DeploymentFailedException e) {
-            for (String slot : raised) { // not UP now, it must not take requests when it comes UP later either
+        } catch (RuntimeException e) {
+            // not UP now (or HAProxy stopped answering): it must not take requests when it comes UP later either
+            for (String slot : raised) {
                 int weight = before.get(backend.server(slot)).weight();
                 if (weight < asked.get(slot)) {
-                    backend.set(slot, "weight " + weight);
+                    try {
+                        backend.set(slot, "weight " + weight);
+                    } catch (RuntimeException restore) {
+                        e.addSuppressed(restore);
+                    }
                 }
             }
             throw e;
@@ -208,6 +232,38 @@ public class HaproxyRouter implements TrafficRouter {
             }
         }
 
+        void requireValidNames() {
+            List<String> bad = new ArrayList<>();
+            if (!NAME.matcher(name).matches()) {
+                bad.add("backend '" + name + "'");
+            }
+            servers.forEach((slot, server) -> {
+                if (!NAME.matcher(server).matches()) {
+                    bad.add("server '" + server + "' (slot " + slot + ")");
+                }
+            });
+            if (!bad.isEmpty()) {
+                throw new DeploymentFailedException("HAProxy names of " + context.application() + " in "
+                        + context.environment() + " are not usable in Runtime API commands: " + String.join(", ", bad)
+                        + " (letters, digits, '_', '.', ':', '-'); set router.haproxy.backend / servers");
+            }
+        }
+
+        /** Whether two addresses are the same IP, however each is written ({@code ::1} and {@code 0:0:0:0:0:0:0:1}). */
+        private static boolean sameAddress(String resolved, String current) {
+            if (resolved.equals(current)) {
+                return true;
+            }
+            if (!current.matches("[0-9A-Fa-f:.]+") || !current.matches(".*[.:].*")) {
+                return false; // not an IP literal (HAProxy reports one): never resolved here
+            }
+            try {
+                return InetAddress.getByName(resolved).equals(InetAddress.getByName(current));
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
+
         void requireServers(Map<String, ServerState> state) {
             List<String> missing = servers.entrySet().stream()
                     .filter(slot -> !state.containsKey(slot.getValue()))
@@ -248,7 +304,7 @@ public class HaproxyRouter implements TrafficRouter {
                                 + server(slot),
                         e);
             }
-            if (address.equals(server.address()) && port == server.port()) {
+            if (sameAddress(address, server.address()) && port == server.port()) {
                 return;
             }
             String command = "set server " + name + "/" + server(slot) + " addr " + address + " port " + port;
@@ -256,7 +312,7 @@ public class HaproxyRouter implements TrafficRouter {
             if (!answer.contains("changed from") && !answer.contains("no need to change")) {
                 throw refused(command, answer);
             }
-            if (server.checked()) {
+            if (answer.contains("changed from") && server.checked()) {
                 // its UP state is the checks' verdict on the old address: it must be proven again at the new one
                 String down = "set server " + name + "/" + server(slot) + " health down";
                 String refusal = api.execute(down).strip();
@@ -282,12 +338,16 @@ public class HaproxyRouter implements TrafficRouter {
             if (slots.isEmpty()) {
                 return;
             }
+            // bounded by the deadline, whatever each `show servers state` takes; a failing read ends the wait at once
+            long deadline = System.nanoTime() + timeout.toNanos();
             Retry retry = Retry.of(
                     "haproxy-up-" + name,
                     RetryConfig.<Map<String, ServerState>>custom()
-                            .maxAttempts((int) Math.max(1, timeout.toMillis() / UP_POLL.toMillis()))
+                            .maxAttempts(Integer.MAX_VALUE)
                             .intervalFunction(IntervalFunction.of(UP_POLL))
-                            .retryOnResult(state -> !notServing(state, slots).isEmpty())
+                            .retryOnResult(
+                                    state -> !notServing(state, slots).isEmpty() && System.nanoTime() - deadline < 0)
+                            .retryOnException(e -> false)
                             .build());
             Map<String, ServerState> state = retry.executeSupplier(this::state);
             List<String> down = notServing(state, slots);

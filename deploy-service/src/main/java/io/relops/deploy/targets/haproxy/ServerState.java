@@ -18,15 +18,28 @@ record ServerState(
     private static final int STARTING = 1;
     private static final int RUNNING = 2;
     private static final int CHECKS_ENABLED = 0x4;
+    /**
+     * The admin flags that keep requests away: maintenance forced at runtime (0x01), inherited (0x02), from DNS
+     * resolution (0x20) or a hostname (0x40), and drain forced (0x08) or inherited (0x10). Not 0x04, the {@code
+     * disabled} of haproxy.cfg: it stays set after {@code set server … state ready}, which clears the runtime flags.
+     */
+    private static final int MAINT_OR_DRAIN = 0x01 | 0x02 | 0x08 | 0x10 | 0x20 | 0x40;
+
+    private static final int MAINT = 0x01 | 0x02 | 0x20 | 0x40;
 
     /** Whether HAProxy health-checks it (then its UP state is the checks' verdict). */
     boolean checked() {
         return (checkState & CHECKS_ENABLED) != 0;
     }
 
+    /** Whether it is neither in maintenance nor draining (its runtime admin state is {@code ready}). */
+    boolean ready() {
+        return (adminState & MAINT_OR_DRAIN) == 0;
+    }
+
     /** Whether HAProxy sends it requests at its weight: up (running, or starting up) and neither in maint nor drain. */
     boolean serving() {
-        return adminState == 0 && (operationalState == RUNNING || operationalState == STARTING);
+        return ready() && (operationalState == RUNNING || operationalState == STARTING);
     }
 
     /** Its weight as HAProxy applies it to new requests: 0 when it does not serve. */
@@ -43,8 +56,7 @@ record ServerState(
             case 3 -> "stopping";
             default -> "op state " + operationalState;
         };
-        String admin =
-                adminState == 0 ? "ready" : (adminState & 0x18) != 0 && (adminState & 0x67) == 0 ? "drain" : "maint";
+        String admin = ready() ? "ready" : (adminState & MAINT) != 0 ? "maint" : "drain";
         return operational + ", " + admin + ", weight " + weight + ", " + address + ":" + port;
     }
 

@@ -80,13 +80,14 @@ final class NginxWorkers {
         if (before.isEmpty()) {
             return true;
         }
-        int attempts = (int) Math.max(1, timeout.toMillis() / POLL.toMillis());
+        // bounded by the deadline, however long each look at /proc takes
+        long deadline = System.nanoTime() + timeout.toNanos();
         Retry retry = Retry.of(
                 "nginx-reload",
                 RetryConfig.<Boolean>custom()
-                        .maxAttempts(attempts)
+                        .maxAttempts(Integer.MAX_VALUE)
                         .intervalFunction(IntervalFunction.of(POLL))
-                        .retryOnResult(reloaded -> !reloaded)
+                        .retryOnResult(reloaded -> !reloaded && System.nanoTime() - deadline < 0)
                         .failAfterMaxAttempts(false)
                         .build());
         return retry.executeSupplier(() -> reloaded(before, now.get()));

@@ -34,6 +34,20 @@ class ServerStateTest {
     }
 
     @Test
+    void aServerDisabledInHaproxyCfgServesOnceSetReadyAtRuntime() {
+        // `disabled` in haproxy.cfg leaves admin flag 0x04 set after `set server … state ready` cleared 0x01
+        assertThat(new ServerState("blue", "127.0.0.1", 9401, 2, 0x04, 10, 6).serving()).isTrue();
+        assertThat(new ServerState("blue", "127.0.0.1", 9401, 2, 0x04, 10, 6).describe())
+                .isEqualTo("UP, ready, weight 10, 127.0.0.1:9401");
+        assertThat(new ServerState("blue", "127.0.0.1", 9401, 2, 0x05, 10, 6).describe())
+                .as("still in maintenance forced at runtime")
+                .isEqualTo("UP, maint, weight 10, 127.0.0.1:9401");
+        assertThat(new ServerState("blue", "127.0.0.1", 9401, 2, 0x10, 10, 6).serving())
+                .as("drain inherited")
+                .isFalse();
+    }
+
+    @Test
     void anotherAnswerIsNoTable() {
         assertThatThrownBy(() -> ServerState.parse("Can't find backend.\n\n"))
                 .isInstanceOf(IllegalArgumentException.class)
