@@ -123,7 +123,7 @@ public class MetricQueries {
                 : samples.stream().map(Sample::value).toList();
         String value = samples.size() == 1
                 ? samples.get(0).text()
-                : samples.stream().map(Sample::text).toList().toString();
+                : excerpt(samples.stream().map(Sample::text).toList().toString());
         return evaluate(metric, result, value, latency);
     }
 
