@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.healthcheck.metric;
+
+import org.jspecify.annotations.NullMarked;
