@@ -81,39 +81,13 @@ public class CanaryJudge implements Gates, DisposableBean {
                     "no Prometheus to query: set health.judge.prometheus-url or relops.health.prometheus-url"
                             + " (RELOPS_PROMETHEUS_URL)"));
         }
-        Instant from = run.startedAt();
-        Instant to = from.plus(spec.window());
-        CompletableFuture<GateOutcome> outcome = new CompletableFuture<>();
-        List<CompletableFuture<?>> queries = new ArrayList<>();
-        ScheduledFuture<?> scheduled = scheduler.schedule(
-                () -> {
-                    long started = System.nanoTime();
-                    Map<String, CompletableFuture<MetricSamples>> samples = new LinkedHashMap<>();
-                    for (JudgedMetric metric : spec.metricList()) {
-                        samples.put(metric.name(), samples(base, metric, run.target(), baseline, from, to, spec));
-                    }
-                    synchronized (queries) {
-                        queries.addAll(samples.values());
-                    }
-                    CompletableFuture.allOf(samples.values().toArray(CompletableFuture[]::new))
-                            .whenComplete((done, failure) -> {
-                                if (outcome.isDone()) {
-                                    return; // cancelled: another gate failed first
-                                }
-                                Map<String, MetricSamples> fetched = new LinkedHashMap<>();
-                                samples.forEach((name, future) -> fetched.put(name, future.join()));
-                                long latency = (System.nanoTime() - started) / 1_000_000;
-                                outcome.complete(judged(run, Judgement.of(spec, fetched), latency));
-                            });
-                },
-                to);
-        outcome.whenComplete((done, failure) -> {
-            if (outcome.isCancelled()) {
+        Judging judging = new Judging(run, spec, base, baseline);
+        ScheduledFuture<?> scheduled = scheduler.schedule(judging::fetch, judging.to);
+        judging.outcome.whenComplete((done, failure) -> {
+            if (judging.outcome.isCancelled()) {
                 // another gate failed first: nothing more to ask Prometheus
                 scheduled.cancel(false);
-                synchronized (queries) {
-                    queries.forEach(query -> query.cancel(true));
-                }
+                judging.cancelQueries();
             }
         });
         log.info(
@@ -123,8 +97,55 @@ public class CanaryJudge implements Gates, DisposableBean {
                 baseline.version(),
                 baseline.slot(),
                 spec.window(),
-                from);
-        return List.of(outcome);
+                judging.from);
+        return List.of(judging.outcome);
+    }
+
+    /** One judgement: the window it compares, its queries once they are sent, its outcome. */
+    private final class Judging {
+        private final GateRun run;
+        private final JudgeSpec spec;
+        private final String prometheusUrl;
+        private final ProbeTarget baseline;
+        private final Instant from;
+        private final Instant to;
+        private final CompletableFuture<GateOutcome> outcome = new CompletableFuture<>();
+        private final List<CompletableFuture<MetricSamples>> queries = new ArrayList<>();
+
+        Judging(GateRun run, JudgeSpec spec, String prometheusUrl, ProbeTarget baseline) {
+            this.run = run;
+            this.spec = spec;
+            this.prometheusUrl = prometheusUrl;
+            this.baseline = baseline;
+            this.from = run.startedAt();
+            this.to = from.plus(spec.window());
+        }
+
+        /** Once the window has passed: every metric's samples on both sides, then the judgement. */
+        void fetch() {
+            long started = System.nanoTime();
+            Map<String, CompletableFuture<MetricSamples>> samples = new LinkedHashMap<>();
+            for (JudgedMetric metric : spec.metricList()) {
+                samples.put(metric.name(), samples(prometheusUrl, metric, run.target(), baseline, from, to, spec));
+            }
+            synchronized (this) {
+                queries.addAll(samples.values());
+            }
+            CompletableFuture.allOf(samples.values().toArray(CompletableFuture[]::new))
+                    .whenComplete((done, failure) -> {
+                        if (outcome.isDone()) {
+                            return; // cancelled: another gate failed first
+                        }
+                        Map<String, MetricSamples> fetched = new LinkedHashMap<>();
+                        samples.forEach((name, future) -> fetched.put(name, future.join()));
+                        long latency = (System.nanoTime() - started) / 1_000_000;
+                        outcome.complete(judged(run, Judgement.of(spec, fetched), latency));
+                    });
+        }
+
+        synchronized void cancelQueries() {
+            queries.forEach(query -> query.cancel(true));
+        }
     }
 
     /** One metric's samples on both sides; a Prometheus problem on either side is the metric's problem. */
