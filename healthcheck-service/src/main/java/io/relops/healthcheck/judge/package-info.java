@@ -1,0 +1,4 @@
+@NullMarked
+package io.relops.healthcheck.judge;
+
+import org.jspecify.annotations.NullMarked;
