@@ -105,8 +105,10 @@ class CommandRunner implements SmokeRunner, DisposableBean {
         CompletableFuture<SmokeRun> result = new CompletableFuture<>();
         ScheduledFuture<?> timeout = timers.schedule(
                 () -> {
-                    stop(process);
-                    result.complete(SmokeRun.timedOut(spec.timeout(), tail.lines()));
+                    // decided before the process is stopped (its exit code is not the test's verdict)
+                    if (result.complete(SmokeRun.timedOut(spec.timeout(), tail.lines()))) {
+                        stop(process);
+                    }
                 },
                 spec.timeout().toMillis(),
                 TimeUnit.MILLISECONDS);
