@@ -39,7 +39,7 @@ public record SmokeTestSpec(
 
     public SmokeTestSpec {
         if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("health.smoke-tests[]: every smoke test needs a name");
+            throw new IllegalArgumentException("health.smoke-tests: every smoke test needs a name");
         }
         String setting = "health.smoke-tests[" + name + "]";
         long kinds =
