@@ -268,7 +268,7 @@ class JobRunner implements SmokeRunner, DisposableBean {
                         .delete();
                 log.info("smoke test '{}': Job {}/{} deleted", spec.name(), namespace, name);
             } catch (RuntimeException e) {
-                log.warn("smoke test '{}': Job {}/{} not deleted: {}", spec.name(), namespace, name, e.getMessage());
+                log.warn("smoke test '{}': Job {}/{} not deleted", spec.name(), namespace, name, e);
             }
         }
     }
