@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,7 +29,8 @@ import org.springframework.stereotype.Component;
  * stdout and stderr are read together on a bounded pool ({@code relops.health.smoke.max-commands} commands at once;
  * one more fails without starting) and only the last lines are kept. Exit 0 passes. At its timeout, or when
  * cancelled, the process and every descendant are asked to end and, after {@code relops.health.smoke.kill-grace},
- * killed.
+ * killed. Commands still running when the service stops are killed with their descendants (the verification
+ * resumes at the next start and runs them again).
  */
 @Component
 class CommandRunner implements SmokeRunner, DisposableBean {
@@ -42,6 +45,7 @@ class CommandRunner implements SmokeRunner, DisposableBean {
         return thread;
     });
     private final Duration killGrace;
+    private final Set<Process> running = ConcurrentHashMap.newKeySet();
 
     CommandRunner(
             @Value("${relops.health.smoke.max-commands:8}") int maxCommands,
@@ -90,6 +94,8 @@ class CommandRunner implements SmokeRunner, DisposableBean {
             return CompletableFuture.completedFuture(SmokeRun.failed(
                     "not started", List.of("command '" + command.get(0) + "' could not start: " + e.getMessage())));
         }
+        running.add(process);
+        process.onExit().thenRun(() -> running.remove(process));
         OutputTail tail = new OutputTail(spec.outputLines());
         CompletableFuture<Void> read;
         try {
@@ -144,6 +150,11 @@ class CommandRunner implements SmokeRunner, DisposableBean {
 
     @Override
     public void destroy() {
+        for (Process process : running) {
+            Stream.concat(process.descendants(), Stream.of(process.toHandle()))
+                    .toList()
+                    .forEach(ProcessHandle::destroyForcibly);
+        }
         readers.shutdownNow();
         timers.shutdownNow();
     }

@@ -22,11 +22,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -44,7 +45,8 @@ import org.springframework.stereotype.Component;
  * created in {@code namespace} (default: the client's). Its status is polled every {@code
  * relops.health.smoke.job-poll-interval} on this runner's own threads: {@code succeeded >= 1} or a {@code Complete}
  * condition passes, a {@code Failed} condition fails with its message. At the timeout, or when cancelled, the Job is
- * deleted with its pods (background propagation). The last lines of its pod's log are added when they can be read.
+ * deleted with its pods (background propagation), and so are the Jobs still running when the service stops (the
+ * verification resumes at the next start and creates its own). The last lines of its pod's log are added when they can be read.
  *
  * <p>The client is made only when a Job smoke test first runs ({@link KubernetesClientBuilder}'s default
  * configuration: the kubeconfig, or the pod's service account in a cluster) and closed at shutdown.
@@ -57,14 +59,16 @@ class JobRunner implements SmokeRunner, DisposableBean {
     static final String SMOKE_TEST_LABEL = "relops.io/smoke-test";
 
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
 
     private final Supplier<KubernetesClient> clients;
     private final Duration pollInterval;
-    private final ScheduledExecutorService pollers = Executors.newScheduledThreadPool(2, runnable -> {
+    private final ScheduledThreadPoolExecutor pollers = new ScheduledThreadPoolExecutor(2, runnable -> {
         Thread thread = new Thread(runnable, "smoke-job-poller");
         thread.setDaemon(true);
         return thread;
     });
+    private final Set<Running> running = ConcurrentHashMap.newKeySet();
     private @Nullable KubernetesClient client;
 
     @Autowired
@@ -75,6 +79,9 @@ class JobRunner implements SmokeRunner, DisposableBean {
     JobRunner(Supplier<KubernetesClient> clients, Duration pollInterval) {
         this.clients = clients;
         this.pollInterval = pollInterval;
+        // at shutdown, polls and timeouts stop; a deletion under way is let finish
+        pollers.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        pollers.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
     }
 
     @Override
@@ -124,6 +131,9 @@ class JobRunner implements SmokeRunner, DisposableBean {
         }
 
         void create() {
+            if (result.isDone()) {
+                return; // cancelled before it was created
+            }
             Job job = kubernetes
                     .batch()
                     .v1()
@@ -134,6 +144,7 @@ class JobRunner implements SmokeRunner, DisposableBean {
                     .item();
             prepare(job);
             kubernetes.batch().v1().jobs().inNamespace(namespace).resource(job).create();
+            running.add(this);
             log.info("smoke test '{}': Job {}/{} created", spec.name(), namespace, name);
             synchronized (this) {
                 polling = pollers.scheduleWithFixedDelay(
@@ -148,6 +159,7 @@ class JobRunner implements SmokeRunner, DisposableBean {
                         TimeUnit.MILLISECONDS);
             }
             result.whenComplete((ended, failure) -> {
+                running.remove(this);
                 synchronized (this) {
                     Objects.requireNonNull(polling).cancel(false);
                     Objects.requireNonNull(timeout).cancel(false);
@@ -299,8 +311,12 @@ class JobRunner implements SmokeRunner, DisposableBean {
     }
 
     @Override
-    public void destroy() {
+    public void destroy() throws InterruptedException {
+        pollers.shutdown();
+        pollers.awaitTermination(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         pollers.shutdownNow();
+        running.forEach(Running::delete);
+        running.clear();
         synchronized (this) {
             if (client != null) {
                 client.close();

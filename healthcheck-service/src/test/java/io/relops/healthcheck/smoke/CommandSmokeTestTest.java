@@ -199,6 +199,21 @@ class CommandSmokeTestTest {
     }
 
     @Test
+    void stoppingTheServiceKillsTheRunningCommandsTrees() throws Exception {
+        Path pid = temp.resolve("child.pid");
+        smokeTests.start(ready(
+                command("hangs", Duration.ofSeconds(60), 5, "sh", "-c", "sleep 60 & echo $! > " + pid + "; wait")));
+        await().atMost(WAIT)
+                .until(() -> Files.exists(pid) && !Files.readString(pid).isBlank());
+        ProcessHandle child =
+                ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).orElseThrow();
+
+        commands.destroy();
+
+        await().atMost(WAIT).until(() -> !child.isAlive());
+    }
+
+    @Test
     void aCommandThatCannotStartFailsNamingIt() {
         GateOutcome outcome = only(smokeTests.start(
                 ready(command("missing", Duration.ofSeconds(5), 5, "/nonexistent/smoke-test", "{endpoint}"))));

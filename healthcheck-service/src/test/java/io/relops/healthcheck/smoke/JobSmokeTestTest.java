@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.relops.healthcheck.verification.GateOutcome;
@@ -64,12 +65,17 @@ class JobSmokeTestTest {
 
     @BeforeEach
     void setUp() {
-        jobs = new JobRunner(() -> client, Duration.ofMillis(100));
+        // a client of its own to the mock server, as the service makes one: closed when the runner stops
+        jobs = new JobRunner(
+                () -> new KubernetesClientBuilder()
+                        .withConfig(client.getConfiguration())
+                        .build(),
+                Duration.ofMillis(100));
         smokeTests = new SmokeTests(List.of(jobs), new SimpleMeterRegistry());
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws InterruptedException {
         jobs.destroy();
     }
 
@@ -170,6 +176,16 @@ class JobSmokeTestTest {
         outcome.cancel(true);
 
         await().atMost(WAIT).until(() -> get(created) == null);
+    }
+
+    @Test
+    void stoppingTheServiceDeletesTheRunningJobs() throws InterruptedException {
+        smokeTests.start(ready(job("checkout", NS, TEMPLATE, Duration.ofSeconds(30))));
+        Job created = awaitJob();
+
+        jobs.destroy();
+
+        assertThat(get(created)).isNull();
     }
 
     @Test
