@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
@@ -113,10 +114,12 @@ public final class EnvironmentCatalog<T> {
         try {
             return binder.bindOrCreate(prefix.toString(), Bindable.of(type));
         } catch (BindException e) {
+            // the binder's message names the setting, its cause says what is wrong with it (a record's check)
+            Throwable cause = NestedExceptionUtils.getMostSpecificCause(e);
             throw new IllegalStateException(
                     "catalog: application '" + application + "'"
                             + (environment == null ? "" : ", environment '" + environment + "'") + ": "
-                            + e.getMessage(),
+                            + e.getMessage() + (cause == e ? "" : ": " + cause.getMessage()),
                     e);
         }
     }
