@@ -36,7 +36,8 @@ class ServerStateTest {
     @Test
     void aServerDisabledInHaproxyCfgServesOnceSetReadyAtRuntime() {
         // `disabled` in haproxy.cfg leaves admin flag 0x04 set after `set server … state ready` cleared 0x01
-        assertThat(new ServerState("blue", "127.0.0.1", 9401, 2, 0x04, 10, 6).serving()).isTrue();
+        assertThat(new ServerState("blue", "127.0.0.1", 9401, 2, 0x04, 10, 6).serving())
+                .isTrue();
         assertThat(new ServerState("blue", "127.0.0.1", 9401, 2, 0x04, 10, 6).describe())
                 .isEqualTo("UP, ready, weight 10, 127.0.0.1:9401");
         assertThat(new ServerState("blue", "127.0.0.1", 9401, 2, 0x05, 10, 6).describe())
