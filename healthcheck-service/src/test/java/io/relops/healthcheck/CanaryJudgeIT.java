@@ -3,11 +3,6 @@ package io.relops.healthcheck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.relops.common.codec.CloudEventCodec;
 import io.relops.common.codec.EventJson;
 import io.relops.common.event.DeploymentReady;
@@ -16,18 +11,16 @@ import io.relops.common.event.HealthVerified;
 import io.relops.common.event.ProbeResult;
 import io.relops.common.event.ReleaseCompleted;
 import io.relops.common.event.TrafficShifted;
+import io.relops.demo.DemoApp;
 import io.relops.healthcheck.testing.RealPrometheus;
 import io.relops.testkit.EventStream;
 import io.relops.testkit.Postgres;
 import io.relops.testkit.TestCredentials;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -43,9 +36,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The canary judge with real data: three in-test applications (each a JDK HTTP server timing its requests with
- * Micrometer as {@code http.server.requests}) — the baseline, a good canary and a canary ~200 ms slower — scraped by a
- * real Prometheus while a traffic loop calls each of them; healthcheck-service (real Kafka, real PostgreSQL) judges
+ * The canary judge with real data: three demo-app instances (its requests timed with Micrometer as {@code
+ * http.server.requests}) — the baseline 1.0.0, a good canary 1.1.0 and 1.2.0-slow, 300 ms slower — scraped by a real
+ * Prometheus while a traffic loop calls each of them; healthcheck-service (real Kafka, real PostgreSQL) judges
  * a canary step of each against the live baseline. Both canaries are judged at once, as two applications of the
  * catalog.
  */
@@ -59,9 +52,9 @@ class CanaryJudgeIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private static TimedApp baseline;
-    private static TimedApp goodCanary;
-    private static TimedApp slowCanary;
+    private static DemoApp baseline;
+    private static DemoApp goodCanary;
+    private static DemoApp slowCanary;
     private static ExecutorService traffic;
     private static volatile boolean running = true;
     private static RealPrometheus prometheus;
@@ -72,13 +65,14 @@ class CanaryJudgeIT {
 
     @BeforeAll
     static void start() throws IOException {
-        baseline = new TimedApp(Duration.ZERO);
-        goodCanary = new TimedApp(Duration.ZERO);
-        slowCanary = new TimedApp(Duration.ofMillis(200));
-        List<TimedApp> apps = List.of(baseline, goodCanary, slowCanary);
+        baseline = DemoApp.start("1.0.0", 0);
+        goodCanary = DemoApp.start("1.1.0", 0);
+        slowCanary = DemoApp.start("1.2.0-slow", 0); // 300 ms more on every request but /health and /metrics
+        List<DemoApp> apps = List.of(baseline, goodCanary, slowCanary);
         traffic = Executors.newFixedThreadPool(apps.size());
         apps.forEach(app -> traffic.execute(() -> callUntilStopped(app)));
-        prometheus = RealPrometheus.start(apps.stream().map(TimedApp::address).toList());
+        prometheus =
+                RealPrometheus.start(apps.stream().map(CanaryJudgeIT::address).toList());
         events = EventStream.watching(HEALTH);
         service = HealthcheckServiceIT.startWithCatalog(
                 "src/test/resources/it-judge-catalog.yml",
@@ -88,10 +82,10 @@ class CanaryJudgeIT {
                 "judge",
                 "--relops.health.prometheus-url=" + prometheus.url());
         // the judged window starts with the canary step: every application has latencies in Prometheus by then
-        for (TimedApp app : apps) {
+        for (DemoApp app : apps) {
             prometheus.awaitAnswer(
-                    "rate(http_server_requests_seconds_count{instance=\"" + app.address() + "\"}[5s]) > 0",
-                    app.address());
+                    "rate(http_server_requests_seconds_count{instance=\"" + address(app) + "\",uri=\"/\"}[5s]) > 0",
+                    address(app));
         }
         // both canaries are judged at once: each application's window runs while the other's does
         slowRelease = UUID.randomUUID();
@@ -115,7 +109,7 @@ class CanaryJudgeIT {
         if (prometheus != null) {
             prometheus.close();
         }
-        for (TimedApp app : new TimedApp[] {baseline, goodCanary, slowCanary}) {
+        for (DemoApp app : new DemoApp[] {baseline, goodCanary, slowCanary}) {
             if (app != null) {
                 app.close();
             }
@@ -129,8 +123,8 @@ class CanaryJudgeIT {
 
         assertThat(failed.step()).isEqualTo(1);
         assertThat(failed.reason())
-                .startsWith("canary judge: score 33.3 (fail < 75): latency failed (canary median 0.2")
-                .contains(" s vs 0.01", "p<0.0001");
+                .startsWith("canary judge: score 33.3 (fail < 75): latency failed (canary median 0.3")
+                .contains("p<0.0001");
         ProbeResult judge = result(failed.results(), "judge");
         assertThat(judge.passed()).isFalse();
         assertThat(judge.value()).isEqualTo("score 33.3");
@@ -138,8 +132,9 @@ class CanaryJudgeIT {
         assertThat(judge.error()).isEqualTo(failed.reason());
         ProbeResult latency = result(failed.results(), "judge:latency");
         assertThat(latency.passed()).isFalse();
-        assertThat(latency.value()).startsWith("canary median 0.2").contains("vs baseline 0.01");
-        assertThat(latency.threshold()).isEqualTo("p >= 0.05 or change <= 10 % (increase is bad)");
+        assertThat(latency.value()).startsWith("canary median 0.3").contains("vs baseline 0.0");
+        assertThat(latency.threshold())
+                .isEqualTo("p >= 0.05 or change <= 10 % or |difference| <= 0.005 s (increase is bad)");
         ProbeResult errors = result(failed.results(), "judge:errors");
         assertThat(errors.passed()).as("no errors on either side").isTrue();
         assertThat(errors.value()).startsWith("canary median 0 vs baseline 0 (+0.0 %)");
@@ -156,7 +151,7 @@ class CanaryJudgeIT {
         assertThat(judge.value()).isEqualTo("score 100");
         ProbeResult latency = result(verified.results(), "judge:latency");
         assertThat(latency.passed()).isTrue();
-        assertThat(latency.value()).startsWith("canary median 0.01").contains("vs baseline 0.01", "n=13/13");
+        assertThat(latency.value()).startsWith("canary median 0.0").contains("vs baseline 0.0", "n=13/13");
         assertThat(result(verified.results(), "health").passed()).isTrue();
     }
 
@@ -172,7 +167,7 @@ class CanaryJudgeIT {
                     RELEASE,
                     DEPLOY,
                     new DeploymentReady(
-                            live.get(application), application, "production", "1.0.0", "blue", baseline.endpoint()));
+                            live.get(application), application, "production", "1.0.0", "blue", endpoint(baseline)));
         });
         live.forEach((application, release) -> {
             events.await(HealthVerified.class, e -> release.equals(e.releaseId()), WAIT);
@@ -188,9 +183,9 @@ class CanaryJudgeIT {
                         release,
                         application,
                         "production",
-                        "1.1.0",
+                        application.equals("judged-slow") ? "1.2.0-slow" : "1.1.0",
                         "green",
-                        (application.equals("judged-slow") ? slowCanary : goodCanary).endpoint(),
+                        endpoint(application.equals("judged-slow") ? slowCanary : goodCanary),
                         25,
                         1)));
     }
@@ -221,9 +216,9 @@ class CanaryJudgeIT {
                 .asString(null);
     }
 
-    private static void callUntilStopped(TimedApp app) {
+    private static void callUntilStopped(DemoApp app) {
         HttpRequest request =
-                HttpRequest.newBuilder(URI.create(app.endpoint() + "/work")).build();
+                HttpRequest.newBuilder(URI.create(endpoint(app) + "/")).build();
         while (running) {
             try {
                 HTTP.send(request, HttpResponse.BodyHandlers.discarding());
@@ -236,63 +231,11 @@ class CanaryJudgeIT {
         }
     }
 
-    /**
-     * A small application: {@code /work} takes ~10 ms plus {@code extra}, timed as {@code http.server.requests} with a
-     * percentile histogram; {@code /health} answers UP; {@code /metrics} is the Prometheus scrape.
-     */
-    private static final class TimedApp implements AutoCloseable {
+    private static String address(DemoApp app) {
+        return "127.0.0.1:" + app.port();
+    }
 
-        private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        private final Timer requests = Timer.builder("http.server.requests")
-                .tags("method", "GET", "uri", "/work", "status", "200")
-                .publishPercentileHistogram()
-                .register(registry);
-        private final ExecutorService handlers = Executors.newFixedThreadPool(4);
-        private final HttpServer server;
-
-        TimedApp(Duration extra) throws IOException {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/work", exchange -> {
-                long start = System.nanoTime();
-                try {
-                    // the application's work: 10 ms, and what the slow version adds
-                    Thread.sleep(10 + extra.toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                respond(exchange, "text/plain", "done");
-                requests.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            });
-            server.createContext("/health", exchange -> respond(exchange, "application/json", "{\"status\":\"UP\"}"));
-            server.createContext(
-                    "/metrics",
-                    exchange -> respond(exchange, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-            server.setExecutor(handlers);
-            server.start();
-        }
-
-        String address() {
-            return "127.0.0.1:" + server.getAddress().getPort();
-        }
-
-        String endpoint() {
-            return "http://" + address();
-        }
-
-        private static void respond(HttpExchange exchange, String type, String body) throws IOException {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", type);
-            exchange.sendResponseHeaders(200, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-            handlers.shutdownNow();
-            registry.close();
-        }
+    private static String endpoint(DemoApp app) {
+        return "http://" + address(app);
     }
 }

@@ -62,7 +62,8 @@ public record JudgeSpec(
      * {@code {host}}, {@code {port}}, {@code {slot}}, {@code {version}} …), which {@code direction} of change is bad
      * ({@code increase}, {@code decrease}, {@code either}), its {@code weight} in the score, the test's significance
      * level {@code alpha}, the relative change of the medians it tolerates even when significant ({@code tolerance},
-     * 0.1 = 10 %), the fewest samples per side it judges on ({@code minSamples}), whether its failure fails the
+     * 0.1 = 10 %) and the absolute difference of the medians it tolerates ({@code minChange}, in the metric's unit: a
+     * change of 0.3 ms is no reason to roll back, however significant), the fewest samples per side it judges on ({@code minSamples}), whether its failure fails the
      * judgement whatever the score ({@code critical}) and the {@code unit} its values are shown in.
      */
     public record JudgedMetric(
@@ -72,6 +73,7 @@ public record JudgeSpec(
             @DefaultValue("1") double weight,
             @DefaultValue("0.05") double alpha,
             @DefaultValue("0.1") double tolerance,
+            @DefaultValue("0") double minChange,
             @DefaultValue("5") int minSamples,
             @DefaultValue("false") boolean critical,
             @DefaultValue("") String unit) {
@@ -102,6 +104,10 @@ public record JudgeSpec(
             if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
                 throw new IllegalArgumentException(key + "tolerance is " + number(tolerance)
                         + "; it is a relative change of at least 0 (0.1 = 10 %)");
+            }
+            if (!(minChange >= 0) || Double.isInfinite(minChange)) {
+                throw new IllegalArgumentException(key + "min-change is " + number(minChange)
+                        + "; it is an absolute difference of the medians of at least 0, in the metric's unit");
             }
             if (minSamples < 1) {
                 throw new IllegalArgumentException(key + "min-samples is " + minSamples + "; it must be at least 1");

@@ -56,7 +56,9 @@ public record MetricJudgement(
                 .test(samples.canary(), samples.baseline())
                 .getPValue();
         // identical samples on both sides give no p-value (NaN): no evidence of a difference, so no failure
-        boolean failed = p < metric.alpha() && direction.beyond(change, metric.tolerance());
+        boolean failed = p < metric.alpha()
+                && direction.beyond(change, metric.tolerance())
+                && Math.abs(canaryMedian - baselineMedian) > metric.minChange();
         return new MetricJudgement(
                 metric,
                 failed ? Outcome.FAIL : Outcome.PASS,
@@ -113,11 +115,12 @@ public record MetricJudgement(
     public String threshold() {
         String alpha = Judgement.format(metric.alpha());
         String tolerance = Judgement.format(metric.tolerance() * 100) + " %";
+        String minChange = metric.minChange() > 0 ? " or |difference| <= " + withUnit(metric.minChange()) : "";
         return "p >= " + alpha + " or "
                 + switch (metric.badDirection()) {
-                    case INCREASE -> "change <= " + tolerance + " (increase is bad)";
-                    case DECREASE -> "change >= -" + tolerance + " (decrease is bad)";
-                    case EITHER -> "|change| <= " + tolerance + " (any change is bad)";
+                    case INCREASE -> "change <= " + tolerance + minChange + " (increase is bad)";
+                    case DECREASE -> "change >= -" + tolerance + minChange + " (decrease is bad)";
+                    case EITHER -> "|change| <= " + tolerance + minChange + " (any change is bad)";
                 };
     }
 

@@ -48,7 +48,7 @@ class CanaryJudgeTest {
                 75,
                 Duration.ofSeconds(2),
                 List.of(new JudgedMetric(
-                        "latency", "latency{instance=\"{host}:{port}\"}", "increase", 1, 0.05, 0.1, 5, false, "s")));
+                        "latency", "latency{instance=\"{host}:{port}\"}", "increase", 1, 0.05, 0.1, 0, 5, false, "s")));
         return new HealthSpec(
                 null,
                 null,

@@ -32,11 +32,11 @@ class JudgementTest {
     }
 
     private static JudgedMetric metric(String name, String direction) {
-        return new JudgedMetric(name, QUERY, direction, 1, 0.05, 0.1, 5, false, "s");
+        return new JudgedMetric(name, QUERY, direction, 1, 0.05, 0.1, 0, 5, false, "s");
     }
 
     private static JudgedMetric metric(String name, double weight, boolean critical) {
-        return new JudgedMetric(name, QUERY, "increase", weight, 0.05, 0.1, 5, critical, "s");
+        return new JudgedMetric(name, QUERY, "increase", weight, 0.05, 0.1, 0, 5, critical, "s");
     }
 
     private static JudgeSpec spec(JudgedMetric... metrics) {
@@ -144,7 +144,7 @@ class JudgementTest {
                 .metrics()
                 .get(0);
         MetricJudgement strict = Judgement.of(
-                        spec(new JudgedMetric("latency", QUERY, "increase", 1, 0.05, 0.01, 5, false, "")),
+                        spec(new JudgedMetric("latency", QUERY, "increase", 1, 0.05, 0.01, 0, 5, false, "")),
                         samples("latency", MetricSamples.of(canary, baseline)))
                 .metrics()
                 .get(0);
@@ -153,6 +153,29 @@ class JudgementTest {
         assertThat(tolerated.change()).isCloseTo(0.05, within(0.001));
         assertThat(tolerated.outcome()).isEqualTo(Outcome.PASS);
         assertThat(strict.outcome()).as("tolerance 1 %").isEqualTo(Outcome.FAIL);
+    }
+
+    @Test
+    void aSignificantChangeSmallerThanMinChangeDoesNotFailTheCanary() {
+        // twice as slow, certainly, but by 0.4 ms: below a min-change of 5 ms it is no reason to roll back
+        double[] baseline =
+                IntStream.range(0, 30).mapToDouble(i -> 0.0004 + i * 0.000001).toArray();
+        double[] canary = Arrays.stream(baseline).map(v -> v * 2).toArray();
+        JudgedMetric fiveMs = new JudgedMetric("latency", QUERY, "increase", 1, 0.05, 0.1, 0.005, 5, false, "s");
+
+        MetricJudgement judged = Judgement.of(spec(fiveMs), samples("latency", MetricSamples.of(canary, baseline)))
+                .metrics()
+                .get(0);
+        MetricJudgement withoutFloor = Judgement.of(
+                        spec(metric("latency", "increase")), samples("latency", MetricSamples.of(canary, baseline)))
+                .metrics()
+                .get(0);
+
+        assertThat(judged.pValue()).isLessThan(0.05);
+        assertThat(judged.outcome()).isEqualTo(Outcome.PASS);
+        assertThat(judged.threshold())
+                .isEqualTo("p >= 0.05 or change <= 10 % or |difference| <= 0.005 s (increase is" + " bad)");
+        assertThat(withoutFloor.outcome()).as("min-change 0").isEqualTo(Outcome.FAIL);
     }
 
     @Test
@@ -298,20 +321,20 @@ class JudgementTest {
                 .isThrownBy(() -> new JudgeSpec(null, s60, s5, 95, 75, s5, List.of()))
                 .withMessageContaining("health.judge.metrics is empty");
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new JudgedMetric("latency", QUERY, "up", 1, 0.05, 0.1, 5, false, ""))
+                .isThrownBy(() -> new JudgedMetric("latency", QUERY, "up", 1, 0.05, 0.1, 0, 5, false, ""))
                 .withMessage("health.judge.metrics[latency].direction is 'up'; it is increase, decrease or either"
                         + " (which change is bad)");
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new JudgedMetric("latency", QUERY, "increase", 0, 0.05, 0.1, 5, false, ""))
+                .isThrownBy(() -> new JudgedMetric("latency", QUERY, "increase", 0, 0.05, 0.1, 0, 5, false, ""))
                 .withMessage("health.judge.metrics[latency].weight is 0; it must be above 0");
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new JudgedMetric("latency", QUERY, "increase", 1, 1, 0.1, 5, false, ""))
+                .isThrownBy(() -> new JudgedMetric("latency", QUERY, "increase", 1, 1, 0.1, 0, 5, false, ""))
                 .withMessageStartingWith("health.judge.metrics[latency].alpha is 1; a significance level is between");
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new JudgedMetric("latency", "up", "increase", 1, 0.05, 0.1, 5, false, ""))
+                .isThrownBy(() -> new JudgedMetric("latency", "up", "increase", 1, 0.05, 0.1, 0, 5, false, ""))
                 .withMessageStartingWith("health.judge.metrics[latency].query names neither of");
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new JudgedMetric("latency", QUERY, "increase", 1, 0.05, 0.1, 0, false, ""))
+                .isThrownBy(() -> new JudgedMetric("latency", QUERY, "increase", 1, 0.05, 0.1, 0, 0, false, ""))
                 .withMessage("health.judge.metrics[latency].min-samples is 0; it must be at least 1");
     }
 }
