@@ -233,7 +233,8 @@ public class Verifier implements ApplicationRunner, DisposableBean {
     private final class Run {
         private final Verification verification;
         private final HealthSpec spec;
-        private final Instant deadline;
+        private volatile Instant deadline;
+        private int firstGates;
         private final ProbeTarget target;
         private final GateRun gateRun;
         private final Rounds rounds;
@@ -260,15 +261,28 @@ public class Verifier implements ApplicationRunner, DisposableBean {
         }
 
         void begin() {
-            settle(startGates(true), outcome -> {
+            List<CompletableFuture<GateOutcome>> first = startGates(true);
+            firstGates = first.size();
+            settle(first, outcome -> {
                 if (outcome.verdict() != Verdict.PASSED) {
                     end(outcome);
                     return;
                 }
                 List<CompletableFuture<GateOutcome>> parts = new ArrayList<>(startGates(false));
                 if (!spec.probeList().isEmpty()) {
+                    // the probes' deadline runs from their start: smoke tests before them take none of it
+                    deadline = Instant.now().plus(spec.deadline());
                     parts.add(probeRounds);
                     scheduler.schedule(this::round, Instant.now().plus(spec.initialDelay()));
+                }
+                if (parts.isEmpty() && firstGates == 0) {
+                    end(GateOutcome.failed(
+                            "nothing verifies " + gateRun.describe() + " at " + verification.trigger() + ": "
+                                    + verification.application() + " has no health probes in the catalog and none"
+                                    + " of its gates applies here (smoke tests and metrics run at: [ready] unless"
+                                    + " they say steps; the canary judge only at canary steps)",
+                            List.of()));
+                    return;
                 }
                 settle(parts, this::end);
             });
@@ -323,7 +337,11 @@ public class Verifier implements ApplicationRunner, DisposableBean {
                             .filter(outcome -> outcome.verdict() != Verdict.PASSED)
                             .findFirst()
                             .orElseGet(this::passedSoFar)));
-            settled.thenAccept(outcome -> traces.inSpan(traceparent, "health verdict", () -> then.accept(outcome)));
+            settled.thenAccept(outcome -> traces.inSpan(traceparent, "health verdict", () -> then.accept(outcome)))
+                    .exceptionally(failure -> {
+                        log.error("verification {}: acting on its gates' outcome failed", verification.id(), failure);
+                        return null;
+                    });
         }
 
         private synchronized GateOutcome passedSoFar() {
@@ -388,7 +406,22 @@ public class Verifier implements ApplicationRunner, DisposableBean {
             }
             running.forEach(part -> part.cancel(true));
             probeRounds.cancel(true);
-            finish(verification, outcome.verdict(), outcome.reason(), results);
+            record(outcome, results);
+        }
+
+        /** Records the verdict and its event; a failure to (the database away) is logged and tried again. */
+        private void record(GateOutcome outcome, List<ProbeResult> results) {
+            try {
+                finish(verification, outcome.verdict(), outcome.reason(), results);
+            } catch (RuntimeException e) {
+                log.error(
+                        "verification {}: recording its verdict {} failed; trying again in {}",
+                        verification.id(),
+                        outcome.verdict(),
+                        spec.interval(),
+                        e);
+                scheduler.schedule(() -> record(outcome, results), Instant.now().plus(spec.interval()));
+            }
         }
     }
 

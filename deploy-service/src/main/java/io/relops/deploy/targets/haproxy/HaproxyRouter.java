@@ -109,33 +109,39 @@ public class HaproxyRouter implements TrafficRouter {
         backend.requireServers(before);
 
         List<String> raised = new ArrayList<>();
-        for (Map.Entry<String, Integer> share : asked.entrySet()) {
-            String slot = share.getKey();
-            ServerState server = before.get(backend.server(slot));
-            String endpoint = slot.equals(traffic.stableSlot()) ? traffic.stableEndpoint() : traffic.canaryEndpoint();
-            if (endpoint != null) {
-                backend.setAddress(slot, server, endpoint);
-            }
-            if (!server.ready()) {
-                backend.set(slot, "state ready");
-            }
-            if (share.getValue() > server.weight()) {
-                backend.set(slot, "weight " + share.getValue());
-            }
-            raised.add(slot);
-        }
         try {
+            for (Map.Entry<String, Integer> share : asked.entrySet()) {
+                String slot = share.getKey();
+                ServerState server = before.get(backend.server(slot));
+                String endpoint =
+                        slot.equals(traffic.stableSlot()) ? traffic.stableEndpoint() : traffic.canaryEndpoint();
+                raised.add(slot);
+                if (endpoint != null) {
+                    backend.setAddress(slot, server, endpoint);
+                }
+                // its weight first: a server made ready takes requests at once, at the weight it has then (a server
+                // already serving is only raised here; the others are lowered once the raised ones are UP)
+                if (share.getValue() > server.weight() || !server.ready() && share.getValue() != server.weight()) {
+                    backend.set(slot, "weight " + share.getValue());
+                }
+                if (!server.ready()) {
+                    backend.set(slot, "state ready");
+                }
+            }
             backend.awaitServing(raised, spec.timeout());
         } catch (RuntimeException e) {
-            // not UP now (or HAProxy stopped answering): it must not take requests when it comes UP later either
+            // not UP now (or HAProxy stopped answering): what was raised must not take requests when it comes UP later
             for (String slot : raised) {
-                int weight = before.get(backend.server(slot)).weight();
-                if (weight < asked.get(slot)) {
-                    try {
-                        backend.set(slot, "weight " + weight);
-                    } catch (RuntimeException restore) {
-                        e.addSuppressed(restore);
+                ServerState server = before.get(backend.server(slot));
+                try {
+                    if (server.weight() != asked.get(slot)) {
+                        backend.set(slot, "weight " + server.weight());
                     }
+                    if (!server.ready()) {
+                        backend.set(slot, "state " + server.adminWord());
+                    }
+                } catch (RuntimeException restore) {
+                    e.addSuppressed(restore);
                 }
             }
             throw e;

@@ -19,13 +19,14 @@ record ServerState(
     private static final int RUNNING = 2;
     private static final int CHECKS_ENABLED = 0x4;
     /**
-     * The admin flags that keep requests away: maintenance forced at runtime (0x01), inherited (0x02), from DNS
-     * resolution (0x20) or a hostname (0x40), and drain forced (0x08) or inherited (0x10). Not 0x04, the {@code
-     * disabled} of haproxy.cfg: it stays set after {@code set server … state ready}, which clears the runtime flags.
+     * The admin flags that keep requests away: maintenance forced at runtime (0x01), inherited (0x02) or from DNS
+     * resolution (0x20) — HAProxy's own {@code SRV_ADMF_MAINT} — and drain forced (0x08) or inherited (0x10). Not
+     * 0x04, the {@code disabled} of haproxy.cfg (it stays set after {@code set server … state ready}, which clears the
+     * runtime flags), nor 0x40 (an FQDN set through the socket).
      */
-    private static final int MAINT_OR_DRAIN = 0x01 | 0x02 | 0x08 | 0x10 | 0x20 | 0x40;
+    private static final int MAINT = 0x01 | 0x02 | 0x20;
 
-    private static final int MAINT = 0x01 | 0x02 | 0x20 | 0x40;
+    private static final int MAINT_OR_DRAIN = MAINT | 0x08 | 0x10;
 
     /** Whether HAProxy health-checks it (then its UP state is the checks' verdict). */
     boolean checked() {
@@ -47,6 +48,11 @@ record ServerState(
         return serving() ? weight : 0;
     }
 
+    /** Its admin state as {@code set server … state} takes it: {@code ready}, {@code maint} or {@code drain}. */
+    String adminWord() {
+        return ready() ? "ready" : (adminState & MAINT) != 0 ? "maint" : "drain";
+    }
+
     /** The state in words, for messages. */
     String describe() {
         String operational = switch (operationalState) {
@@ -56,7 +62,7 @@ record ServerState(
             case 3 -> "stopping";
             default -> "op state " + operationalState;
         };
-        String admin = ready() ? "ready" : (adminState & MAINT) != 0 ? "maint" : "drain";
+        String admin = adminWord();
         return operational + ", " + admin + ", weight " + weight + ", " + address + ":" + port;
     }
 
