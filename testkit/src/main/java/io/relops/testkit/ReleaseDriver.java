@@ -3,6 +3,7 @@ package io.relops.testkit;
 import io.relops.common.event.DeploymentReady;
 import io.relops.common.event.EventData;
 import io.relops.common.event.HealthFailed;
+import io.relops.common.event.HealthInconclusive;
 import io.relops.common.event.HealthVerified;
 import io.relops.common.event.ProbeResult;
 import io.relops.common.event.ReleaseCompleted;
@@ -146,6 +147,21 @@ public final class ReleaseDriver {
                         shifted.step(),
                         reason,
                         evidence(false)));
+    }
+
+    /** The verification of canary step {@code shifted.step()} could not decide (e.g. its metrics had no data). */
+    public void inconclusive(TrafficShifted shifted, String reason) {
+        publish(
+                topics.health(),
+                new HealthInconclusive(
+                        shifted.releaseId(),
+                        shifted.application(),
+                        shifted.environment(),
+                        shifted.version(),
+                        shifted.slot(),
+                        shifted.step(),
+                        reason,
+                        List.of(ProbeResult.inconclusive("metric:error-rate", "result < 0.01", 2, reason))));
     }
 
     public static List<ProbeResult> evidence(boolean passed) {

@@ -202,6 +202,26 @@ class ReleaseEngineIT {
     }
 
     @Test
+    void pausesACanaryStepWhoseVerificationIsInconclusiveUntilAnOperatorPromotesIt() {
+        releases.establish("canary-inconclusive", "1.0.0");
+        UUID canary = request("canary-inconclusive", "2.0.0");
+        releases.verify(awaitReady(canary));
+
+        releases.inconclusive(
+                awaitShift(canary, 1), "metric 'error-rate': 5 consecutive errors; Prometheus unreachable");
+        await().atMost(WAIT).until(() -> release(canary).paused());
+        assertThat(status(canary)).as("not rolled back, not failed").isEqualTo(ReleaseStatus.PROMOTING);
+        assertThat(RecordingTarget.calls("canary-inconclusive"))
+                .as("traffic stays at step 1")
+                .endsWith("route blue=90,green=10");
+
+        act(RELEASE, new ReleasePromotionRequested(canary, "canary-inconclusive", "carol"), "operator");
+        releases.verify(awaitShift(canary, 2));
+        releases.verify(awaitShift(canary, 3));
+        awaitCompleted(canary);
+    }
+
+    @Test
     void waitsForPromotionThenPausesForATimeAndAbortsOnRequest() {
         releases.establish("canary-paused", "1.0.0");
 
