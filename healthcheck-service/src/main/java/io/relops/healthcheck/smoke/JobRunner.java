@@ -44,9 +44,11 @@ import org.springframework.stereotype.Component;
  * relops.io/release} and {@code relops.io/smoke-test}, every container given {@link SmokeEnvironment}'s variables,
  * created in {@code namespace} (default: the client's). Its status is polled every {@code
  * relops.health.smoke.job-poll-interval} on this runner's own threads: {@code succeeded >= 1} or a {@code Complete}
- * condition passes, a {@code Failed} condition fails with its message. At the timeout, or when cancelled, the Job is
- * deleted with its pods (background propagation), and so are the Jobs still running when the service stops (the
- * verification resumes at the next start and creates its own). The last lines of its pod's log are added when they can be read.
+ * condition passes, a {@code Failed} condition fails with its message. The last lines of its pod's log are added when
+ * they can be read. Once its outcome is known (that log read), at the timeout, or when cancelled, the Job is deleted
+ * with its pods (background propagation), and so are the Jobs still running when the service stops (the verification
+ * resumes at the next start and creates its own). A Job whose template sets no {@code ttlSecondsAfterFinished} gets
+ * {@value #FINISHED_TTL_SECONDS} s, which cleans up a finished Job whose deletion failed.
  *
  * <p>The client is made only when a Job smoke test first runs ({@link KubernetesClientBuilder}'s default
  * configuration: the kubeconfig, or the pod's service account in a cluster) and closed at shutdown.
@@ -60,6 +62,9 @@ class JobRunner implements SmokeRunner, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
+
+    /** A Job's {@code ttlSecondsAfterFinished} when its template sets none. */
+    static final int FINISHED_TTL_SECONDS = 600;
 
     private final Supplier<KubernetesClient> clients;
     private final Duration pollInterval;
@@ -191,6 +196,10 @@ class JobRunner implements SmokeRunner, DisposableBean {
                     || pod.getContainers().isEmpty()) {
                 throw new IllegalArgumentException("the template has no spec.template.spec.containers");
             }
+            if (job.getSpec().getTtlSecondsAfterFinished() == null) {
+                // deleted once its outcome is known; this cleans up when the deletion could not be made
+                job.getSpec().setTtlSecondsAfterFinished(FINISHED_TTL_SECONDS);
+            }
             List<Container> containers = new ArrayList<>(pod.getContainers());
             if (pod.getInitContainers() != null) {
                 containers.addAll(pod.getInitContainers());
@@ -230,10 +239,14 @@ class JobRunner implements SmokeRunner, DisposableBean {
                 if (failed != null) {
                     List<String> output = new ArrayList<>(logTail());
                     output.add("Job failed: " + failed.getReason() + ": " + failed.getMessage());
-                    result.complete(SmokeRun.failed("job failed", output));
+                    if (result.complete(SmokeRun.failed("job failed", output))) {
+                        delete(); // its log was read: nothing more to learn from it
+                    }
                 } else if ((status.getSucceeded() != null && status.getSucceeded() >= 1)
                         || condition(status, "Complete") != null) {
-                    result.complete(SmokeRun.passed("job complete", logTail()));
+                    if (result.complete(SmokeRun.passed("job complete", logTail()))) {
+                        delete();
+                    }
                 }
             } catch (RuntimeException e) {
                 // the API server may be briefly unreachable: the next poll (or the timeout) decides

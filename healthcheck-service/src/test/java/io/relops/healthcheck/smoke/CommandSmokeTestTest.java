@@ -214,6 +214,70 @@ class CommandSmokeTestTest {
     }
 
     @Test
+    void aChildLeftBehindHoldingTheOutputIsKilledAtExitAndHoldsNoSlot() throws Exception {
+        for (int i = 0; i <= 4; i++) { // max-commands + 1 in sequence
+            Path pid = temp.resolve("child-" + i + ".pid");
+            long started = System.nanoTime();
+
+            GateOutcome outcome = only(smokeTests.start(ready(command(
+                    "leaves-a-child",
+                    Duration.ofSeconds(30),
+                    5,
+                    "sh",
+                    "-c",
+                    "sleep 600 & echo $! > " + pid + "; echo done"))));
+
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(outcome.verdict()).as("run %d: %s", i, outcome.reason()).isEqualTo(Verdict.PASSED);
+            assertThat(took)
+                    .as("the child was killed, its output ended: no wait for the 2 s drain")
+                    .isLessThan(Duration.ofSeconds(2));
+            ProcessHandle child = ProcessHandle.of(
+                            Long.parseLong(Files.readString(pid).trim()))
+                    .orElse(null);
+            await().atMost(WAIT).until(() -> child == null || !child.isAlive());
+        }
+    }
+
+    @Test
+    void theCommandDoesNotSeeTheServicesOwnEnvironment() {
+        Map<String, String> service = Map.of(
+                "PATH", System.getenv("PATH"),
+                "HOME", "/home/relops",
+                "TZ", "UTC",
+                "RELOPS_DB_PASSWORD", "hunter2",
+                "SECRET_X", "s3cret",
+                "KAFKA_SASL_JAAS_CONFIG", "password=\"k\"");
+        CommandRunner isolated = new CommandRunner(4, Duration.ofMillis(500), () -> service);
+        GateRun run = ready(command("env", null, Map.of("SHOP_URL", "{endpoint}/shop"), "env"));
+        try {
+            SmokeRun ran =
+                    isolated.start(run.health().smokeTestList().get(0), run).join();
+
+            assertThat(ran.status()).isEqualTo(Status.PASSED);
+            assertThat(ran.output()).noneMatch(line -> line.contains("hunter2") || line.contains("s3cret"));
+            assertThat(ran.output())
+                    .contains("PATH=" + System.getenv("PATH"), "HOME=/home/relops", "TZ=UTC")
+                    .contains("RELOPS_ENDPOINT=http://127.0.0.1:18080/", "SHOP_URL=http://127.0.0.1:18080/shop");
+            assertThat(ran.output().stream().map(line -> line.substring(0, line.indexOf('='))))
+                    .containsExactlyInAnyOrder(
+                            "PATH",
+                            "HOME",
+                            "TZ",
+                            "SHOP_URL",
+                            "RELOPS_ENDPOINT",
+                            "RELOPS_VERSION",
+                            "RELOPS_SLOT",
+                            "RELOPS_APPLICATION",
+                            "RELOPS_ENVIRONMENT",
+                            "RELOPS_RELEASE_ID",
+                            CommandRunner.RUN_VARIABLE);
+        } finally {
+            isolated.destroy();
+        }
+    }
+
+    @Test
     void aCommandThatCannotStartFailsNamingIt() {
         GateOutcome outcome = only(smokeTests.start(
                 ready(command("missing", Duration.ofSeconds(5), 5, "/nonexistent/smoke-test", "{endpoint}"))));

@@ -119,6 +119,10 @@ class JobSmokeTestTest {
         assertThat(passed.verdict()).isEqualTo(Verdict.PASSED);
         assertThat(passed.reason()).startsWith("smoke test 'checkout' passed (job complete, ");
         assertThat(passed.evidence().get(0).value()).isEqualTo("job complete");
+        assertThat(created.getSpec().getTtlSecondsAfterFinished())
+                .as("a backstop when the deletion fails")
+                .isEqualTo(JobRunner.FINISHED_TTL_SECONDS);
+        await("deleted once passed").atMost(WAIT).until(() -> get(created) == null);
     }
 
     @Test
@@ -149,6 +153,7 @@ class JobSmokeTestTest {
                 .startsWith("smoke test 'checkout' failed: job failed after ")
                 .endsWith(": Job failed: BackoffLimitExceeded: Job has reached the specified backoff limit");
         assertThat(failed.evidence().get(0).error()).contains("BackoffLimitExceeded");
+        await("deleted once failed").atMost(WAIT).until(() -> get(created) == null);
     }
 
     @Test
