@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,7 +84,13 @@ public class CanaryJudge implements Gates, DisposableBean {
                             + " (RELOPS_PROMETHEUS_URL)"));
         }
         Judging judging = new Judging(run, spec, base, baseline);
-        ScheduledFuture<?> scheduled = scheduler.schedule(judging::fetch, judging.to);
+        ScheduledFuture<?> scheduled;
+        try {
+            scheduled = scheduler.schedule(judging::fetch, judging.to);
+        } catch (RejectedExecutionException e) {
+            // the service is shutting down: the gate ends rather than waiting forever
+            return List.of(internalError(run, spec, e));
+        }
         judging.outcome.whenComplete((done, failure) -> {
             if (judging.outcome.isCancelled()) {
                 // another gate failed first: nothing more to ask Prometheus
@@ -121,8 +129,25 @@ public class CanaryJudge implements Gates, DisposableBean {
             this.to = from.plus(spec.window());
         }
 
-        /** Once the window has passed: every metric's samples on both sides, then the judgement. */
+        /**
+         * Once the window has passed: every metric's samples on both sides, then the judgement. Whatever goes wrong on
+         * the way (a fault of relops itself) completes the outcome too, as inconclusive.
+         */
         void fetch() {
+            try {
+                judge();
+            } catch (RuntimeException e) {
+                fail(e);
+            }
+        }
+
+        private void fail(Throwable failure) {
+            if (!outcome.isDone()) {
+                outcome.complete(internalError(run, spec, failure).join());
+            }
+        }
+
+        private void judge() {
             long started = System.nanoTime();
             Map<String, CompletableFuture<MetricSamples>> samples = new LinkedHashMap<>();
             for (JudgedMetric metric : spec.metricList()) {
@@ -140,6 +165,13 @@ public class CanaryJudge implements Gates, DisposableBean {
                         samples.forEach((name, future) -> fetched.put(name, future.join()));
                         long latency = (System.nanoTime() - started) / 1_000_000;
                         outcome.complete(judged(run, Judgement.of(spec, fetched), latency));
+                    })
+                    .exceptionally(failure -> {
+                        fail(
+                                failure instanceof CompletionException && failure.getCause() != null
+                                        ? failure.getCause()
+                                        : failure);
+                        return null;
                     });
         }
 
@@ -178,7 +210,8 @@ public class CanaryJudge implements Gates, DisposableBean {
                     }
                     return new MetricSamples(values(c), values(b), null);
                 })
-                .exceptionally(failure -> MetricSamples.problem("the queries did not complete: " + failure));
+                .exceptionally(failure ->
+                        MetricSamples.problem("the queries did not complete: " + Redaction.redact(failure.toString())));
     }
 
     /** Every sample of every series of the answer. */
@@ -210,6 +243,22 @@ public class CanaryJudge implements Gates, DisposableBean {
         count(run, Judgement.Verdict.NO_DATA);
         try (MDC.MDCCloseable r = MDC.putCloseable("releaseId", String.valueOf(run.releaseId()))) {
             log.warn("{}: the canary judge cannot judge: {}", run.describe(), why);
+        }
+        String threshold =
+                "pass >= " + Judgement.format(spec.pass()) + ", marginal >= " + Judgement.format(spec.marginal());
+        return CompletableFuture.completedFuture(GateOutcome.inconclusive(
+                "canary judge: " + why + ": a human decides",
+                List.of(ProbeResult.inconclusive("judge", threshold, 0, why))));
+    }
+
+    /**
+     * A fault of relops itself (a bug, the scheduler shut down): inconclusive, naming it, so that the verification
+     * never waits on a judgement that cannot come and a human decides.
+     */
+    private CompletableFuture<GateOutcome> internalError(GateRun run, JudgeSpec spec, Throwable failure) {
+        String why = "internal error: " + Redaction.redact(failure.toString());
+        try (MDC.MDCCloseable r = MDC.putCloseable("releaseId", String.valueOf(run.releaseId()))) {
+            log.error("{}: the canary judge failed", run.describe(), failure);
         }
         String threshold =
                 "pass >= " + Judgement.format(spec.pass()) + ", marginal >= " + Judgement.format(spec.marginal());

@@ -143,10 +143,16 @@ public record Judgement(
         return metrics.stream().map(MetricJudgement::summary).collect(Collectors.joining("; "));
     }
 
-    /** A value as evidence shows it: 3 significant digits ({@code 0.0112}), whole numbers from 1000 on. */
+    /**
+     * A value as evidence shows it: 3 significant digits ({@code 0.0112}), whole numbers from 1000 on, {@code +Inf}
+     * and {@code -Inf} as Prometheus writes them.
+     */
     static String format(double value) {
-        if (!Double.isFinite(value)) {
-            return Double.toString(value);
+        if (Double.isNaN(value)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(value)) {
+            return value > 0 ? "+Inf" : "-Inf"; // as Prometheus writes them
         }
         BigDecimal decimal = Math.abs(value) >= 1000
                 ? BigDecimal.valueOf(Math.round(value))
@@ -154,13 +160,16 @@ public record Judgement(
         return decimal.scale() < 0 ? decimal.setScale(0).toPlainString() : decimal.toPlainString();
     }
 
-    /** A relative change as a percentage: {@code +2736 %}, {@code -4.2 %}, {@code +inf %} from a baseline of 0. */
-    static String percent(double change) {
+    /**
+     * A relative change as a percentage: {@code +2736 %}, {@code -4.2 %}; {@code +inf % from 0} from a baseline of 0,
+     * {@code +inf %} when a median is infinite ({@code +Inf} latency).
+     */
+    static String percent(double change, double baseline) {
         if (Double.isNaN(change)) {
             return "n/a";
         }
         if (Double.isInfinite(change)) {
-            return (change > 0 ? "+" : "-") + "inf % from 0";
+            return (change > 0 ? "+" : "-") + "inf %" + (baseline == 0 ? " from 0" : "");
         }
         double percent = change * 100;
         String text = Math.abs(percent) >= 10

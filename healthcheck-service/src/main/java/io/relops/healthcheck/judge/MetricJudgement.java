@@ -84,13 +84,19 @@ public record MetricJudgement(
                 problem);
     }
 
-    /** {@code (canary - baseline) / |baseline|}: +0.2 is 20 % higher; from a baseline of 0, any change is infinite. */
+    /**
+     * {@code (canary - baseline) / |baseline|}: +0.2 is 20 % higher; from a baseline of 0, or to or from an infinite
+     * median ({@code +Inf} latency), any change is infinite.
+     */
     static double relativeChange(double canary, double baseline) {
         if (canary == baseline) {
             return 0;
         }
-        if (baseline == 0) {
-            return canary > 0 ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+        if (Double.isNaN(canary) || Double.isNaN(baseline)) {
+            return Double.NaN;
+        }
+        if (baseline == 0 || Double.isInfinite(canary) || Double.isInfinite(baseline)) {
+            return canary > baseline ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
         }
         return (canary - baseline) / Math.abs(baseline);
     }
@@ -107,7 +113,8 @@ public record MetricJudgement(
     /** {@code canary median 0.312 s vs baseline 0.011 s (+2736 %), p=0.0001, n=30/30}. */
     public String value() {
         return "canary median " + withUnit(canaryMedian) + " vs baseline " + withUnit(baselineMedian) + " ("
-                + Judgement.percent(change) + "), " + Judgement.pValue(pValue) + ", n=" + canaryCount + "/"
+                + Judgement.percent(change, baselineMedian) + "), " + Judgement.pValue(pValue) + ", n=" + canaryCount
+                + "/"
                 + baselineCount;
     }
 
@@ -130,7 +137,8 @@ public record MetricJudgement(
             case NO_DATA -> metric.name() + " has no data (" + problem + ")";
             case PASS, FAIL ->
                 metric.name() + (outcome == Outcome.FAIL ? " failed" : " passed") + " (canary median "
-                        + withUnit(canaryMedian) + " vs " + withUnit(baselineMedian) + ", " + Judgement.percent(change)
+                        + withUnit(canaryMedian) + " vs " + withUnit(baselineMedian) + ", "
+                        + Judgement.percent(change, baselineMedian)
                         + ", " + Judgement.pValue(pValue) + ")";
         };
     }

@@ -5,16 +5,17 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One metric's samples over the judged window: the canary's and the baseline's (numbers only: NaN and infinities,
- * which Prometheus writes for a division by zero, are dropped), or the {@code problem} that kept the judge from
- * getting them (Prometheus unreachable, an error answer).
+ * One metric's samples over the judged window: the canary's and the baseline's (NaN, which Prometheus writes for
+ * 0/0, e.g. a quantile without traffic, is dropped; infinities are kept: a latency quantile above the top bucket is
+ * {@code +Inf}, the slowest a canary can be, and the rank test orders them), or the {@code problem} that kept the
+ * judge from getting them (Prometheus unreachable, an error answer).
  */
 public record MetricSamples(
         double[] canary, double[] baseline, @Nullable String problem) {
 
     public MetricSamples {
-        canary = finite(canary);
-        baseline = finite(baseline);
+        canary = numbers(canary);
+        baseline = numbers(baseline);
     }
 
     public static MetricSamples of(double[] canary, double[] baseline) {
@@ -32,7 +33,7 @@ public record MetricSamples(
         return new MetricSamples(new double[0], new double[0], problem);
     }
 
-    private static double[] finite(double[] values) {
-        return Arrays.stream(values).filter(Double::isFinite).toArray();
+    private static double[] numbers(double[] values) {
+        return Arrays.stream(values).filter(value -> !Double.isNaN(value)).toArray();
     }
 }

@@ -9,12 +9,15 @@ import io.relops.healthcheck.verification.GateOutcome;
 import io.relops.healthcheck.verification.GateRun;
 import io.relops.healthcheck.verification.Gates;
 import io.relops.platform.catalog.EnvironmentCatalog;
+import io.relops.platform.redaction.Redaction;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,7 +148,12 @@ public class MetricAnalyses implements Gates, DisposableBean {
 
         private synchronized void next(Instant when) {
             if (!outcome.isDone()) {
-                pending = scheduler.schedule(this::measure, when);
+                try {
+                    pending = scheduler.schedule(this::measure, when);
+                } catch (RejectedExecutionException e) {
+                    // the service is shutting down: the gate ends rather than waiting forever
+                    internalError(e);
+                }
             }
         }
 
@@ -159,9 +167,44 @@ public class MetricAnalyses implements Gates, DisposableBean {
             if (outcome.isDone()) {
                 return;
             }
-            CompletableFuture<Measurement> measuring = queries.measure(metric, run.target());
-            outcome.whenComplete((ended, failure) -> measuring.cancel(true));
-            measuring.thenAccept(this::record);
+            try {
+                CompletableFuture<Measurement> measuring = queries.measure(metric, run.target());
+                outcome.whenComplete((ended, failure) -> measuring.cancel(true));
+                measuring.thenAccept(this::record).exceptionally(failure -> {
+                    if (!(failure instanceof CancellationException)
+                            && !(failure.getCause() instanceof CancellationException)) {
+                        internalError(failure.getCause() != null ? failure.getCause() : failure);
+                    }
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                internalError(e);
+            }
+        }
+
+        /**
+         * A fault of relops itself (a bug, the scheduler shut down) ends the gate as inconclusive, naming it: the
+         * verification never waits on a gate that cannot conclude, and a human decides.
+         */
+        private void internalError(Throwable failure) {
+            if (outcome.isDone()) {
+                return;
+            }
+            String reason = "metric '" + metric.name() + "': internal error: " + Redaction.redact(failure.toString())
+                    + ": a human decides";
+            List<ProbeResult> results;
+            synchronized (this) {
+                results = new ArrayList<>(evidence);
+            }
+            results.add(ProbeResult.inconclusive(
+                    metric.probe(),
+                    metric.conditions().summary(),
+                    0,
+                    "internal error: " + Redaction.redact(failure.toString())));
+            try (MDC.MDCCloseable r = MDC.putCloseable("releaseId", String.valueOf(run.releaseId()))) {
+                log.error("{} of {}: internal error", metric.name(), run.describe(), failure);
+            }
+            outcome.complete(GateOutcome.inconclusive(reason, List.copyOf(results)));
         }
 
         private void record(Measurement measurement) {

@@ -11,9 +11,10 @@ import io.relops.healthcheck.probe.PrometheusClient.Sample;
 import io.relops.healthcheck.probe.PrometheusClient.Series;
 import io.relops.platform.redaction.Redaction;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -33,6 +34,10 @@ import tools.jackson.core.JacksonException;
 public class MetricQueries {
 
     private static final int MAX_VALUE = 120;
+    /** The most of a web metric's answer read: the endpoint is often the slot under test, so it is not trusted. */
+    static final long MAX_BODY = 1024 * 1024;
+
+    private static final String MAX_BODY_TEXT = "1 MiB";
 
     private final PrometheusClient prometheus;
     private final HttpClient http = HttpClient.newBuilder()
@@ -83,10 +88,12 @@ public class MetricQueries {
                     ? web(metric, target, start)
                     : query(metric, target, start);
         } catch (RuntimeException e) {
-            measured = CompletableFuture.completedFuture(Measurement.error(e.toString(), millisSince(start)));
+            measured = CompletableFuture.completedFuture(
+                    Measurement.error(Redaction.redact(e.toString()), millisSince(start)));
         }
         return measured.exceptionally(failure -> Measurement.error(
-                "measurement failed: " + (failure.getCause() != null ? failure.getCause() : failure),
+                "measurement failed: "
+                        + Redaction.redact(String.valueOf(failure.getCause() != null ? failure.getCause() : failure)),
                 millisSince(start)));
     }
 
@@ -101,7 +108,7 @@ public class MetricQueries {
     /** Judges one Prometheus answer: a scalar or one series is a number, several series a list of numbers. */
     static Measurement judge(Metric metric, String query, Answer answer, long latency) {
         if (!answer.ok()) {
-            return Measurement.error(String.valueOf(answer.problem()), latency);
+            return Measurement.error(Redaction.redact(answer.problem()), latency);
         }
         List<Series> series = answer.series();
         if (series.isEmpty()) {
@@ -130,19 +137,40 @@ public class MetricQueries {
     private CompletableFuture<Measurement> web(Metric metric, ProbeTarget target, long start) {
         String url = target.expand(Objects.requireNonNull(metric.url(), "no url"));
         String call = "GET " + Redaction.schemeAndHost(url);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            // the message would quote the URL, which may hold a token
+            return CompletableFuture.completedFuture(Measurement.error(
+                    "url " + Redaction.schemeAndHost(url) + " is not a URL: " + e.getReason() + " at index "
+                            + e.getIndex(),
+                    millisSince(start)));
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(metric.timeout())
                 .header("Accept", "application/json")
                 .GET();
         metric.headers().forEach((name, value) -> request.header(name, target.expand(value)));
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
+        return http.sendAsync(request.build(), info -> new LimitedBody(MAX_BODY))
                 .handle((response, failure) -> {
                     long latency = millisSince(start);
                     if (failure != null) {
+                        if (tooLarge(failure)) {
+                            return Measurement.error(
+                                    call + " answered with a body larger than " + MAX_BODY_TEXT + ", the limit of a web"
+                                            + " metric's answer",
+                                    latency);
+                        }
                         Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-                        return Measurement.error(call + " failed: " + cause, latency);
+                        return Measurement.error(call + " failed: " + Redaction.redact(cause.toString()), latency);
                     }
-                    return read(metric, call, response.statusCode(), response.body(), latency);
+                    return read(
+                            metric,
+                            call,
+                            response.statusCode(),
+                            new String(response.body(), StandardCharsets.UTF_8),
+                            latency);
                 });
     }
 
@@ -179,6 +207,15 @@ public class MetricQueries {
             default -> null;
         };
         return new Measurement(phase, value, problem, latency);
+    }
+
+    private static boolean tooLarge(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof LimitedBody.TooLarge) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String excerpt(String text) {

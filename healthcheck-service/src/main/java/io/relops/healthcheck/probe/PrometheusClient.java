@@ -1,6 +1,7 @@
 package io.relops.healthcheck.probe;
 
 import io.relops.common.codec.EventJson;
+import io.relops.platform.redaction.Redaction;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -63,8 +64,10 @@ public class PrometheusClient {
         try {
             uri = URI.create(trimSlash(base) + pathAndQuery);
         } catch (IllegalArgumentException e) {
-            return CompletableFuture.completedFuture(
-                    Answer.problem("Prometheus URL '" + base + "' is not a URL: " + e.getMessage(), 0));
+            return CompletableFuture.completedFuture(Answer.problem(
+                    "Prometheus URL " + Redaction.schemeAndHost(base) + " is not a URL: "
+                            + Redaction.redact(e.getMessage()),
+                    0));
         }
         long start = System.nanoTime();
         return http.sendAsync(
@@ -78,7 +81,10 @@ public class PrometheusClient {
                     long latency = (System.nanoTime() - start) / 1_000_000;
                     if (failure != null) {
                         Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-                        return Answer.problem("Prometheus at " + base + " unreachable: " + cause, latency);
+                        return Answer.problem(
+                                "Prometheus at " + Redaction.schemeAndHost(base) + " unreachable: "
+                                        + Redaction.redact(cause.toString()),
+                                latency);
                     }
                     return parse(query, response.statusCode(), response.body(), latency);
                 });
@@ -133,16 +139,28 @@ public class PrometheusClient {
         return labels;
     }
 
-    /** {@code [<unix time>, "<value>"]}; a value that is not a number reads as NaN, as Prometheus writes NaN. */
+    /** {@code [<unix time>, "<value>"]}, the value read by {@link #number}. */
     private static Sample sample(JsonNode pair) {
         String text = pair.path(1).asString("");
-        double value;
-        try {
-            value = Double.parseDouble(text);
-        } catch (NumberFormatException e) {
-            value = Double.NaN;
-        }
-        return new Sample(pair.path(0).asDouble(), value, text);
+        return new Sample(pair.path(0).asDouble(), number(text), text);
+    }
+
+    /**
+     * A sample value as Prometheus writes it: a number, {@code +Inf} / {@code Inf} / {@code -Inf} (a quantile above
+     * the top bucket is {@code +Inf}) as infinities, {@code NaN} and anything that is not a number as NaN.
+     */
+    public static double number(String text) {
+        return switch (text) {
+            case "+Inf", "Inf" -> Double.POSITIVE_INFINITY;
+            case "-Inf" -> Double.NEGATIVE_INFINITY;
+            default -> {
+                try {
+                    yield Double.parseDouble(text);
+                } catch (NumberFormatException e) {
+                    yield Double.NaN;
+                }
+            }
+        };
     }
 
     private static String encode(String text) {
@@ -176,6 +194,6 @@ public class PrometheusClient {
     /** One series: its labels and its samples in time order. */
     public record Series(Map<String, String> labels, List<Sample> samples) {}
 
-    /** One sample: Prometheus' time in seconds, the value (NaN when Prometheus wrote one) and its text. */
+    /** One sample: Prometheus' time in seconds, the value (NaN or an infinity when Prometheus wrote one) and its text. */
     public record Sample(double time, double value, String text) {}
 }

@@ -3,6 +3,7 @@ package io.relops.healthcheck.probe;
 import io.relops.common.codec.EventJson;
 import io.relops.common.event.ProbeResult;
 import io.relops.healthcheck.probe.HealthCatalog.ProbeSpec;
+import io.relops.platform.redaction.Redaction;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -89,7 +90,11 @@ class PrometheusProbe implements Probe {
                     if (failure != null) {
                         Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
                         return ProbeResult.inconclusive(
-                                spec.name(), threshold, latency, "Prometheus at " + base + " unreachable: " + cause);
+                                spec.name(),
+                                threshold,
+                                latency,
+                                "Prometheus at " + Redaction.schemeAndHost(base) + " unreachable: "
+                                        + Redaction.redact(cause.toString()));
                     }
                     return judge(spec, comparison, query, threshold, latency, response.statusCode(), response.body());
                 });
@@ -151,12 +156,7 @@ class PrometheusProbe implements Probe {
         List<String> violations = new ArrayList<>();
         for (JsonNode sample : samples) {
             String text = sample.path(1).asString("");
-            double value;
-            try {
-                value = Double.parseDouble(text);
-            } catch (NumberFormatException e) {
-                value = Double.NaN;
-            }
+            double value = PrometheusClient.number(text);
             if (Double.isNaN(value)) {
                 return ProbeResult.inconclusive(
                         spec.name(), threshold, latency, "query " + query + " returned '" + text + "', not a number");

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.relops.common.event.EventType;
 import io.relops.common.event.ProbeResult;
@@ -184,6 +186,50 @@ class CanaryJudgeTest {
             judging.destroy();
             prometheus.stop(0);
         }
+    }
+
+    @Test
+    void aFaultWhileJudgingEndsTheGateInconclusiveInsteadOfHangingIt() throws Exception {
+        SimpleMeterRegistry broken = new SimpleMeterRegistry();
+        broken.config().meterFilter(new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                throw new IllegalStateException("meter registry broken");
+            }
+        });
+        CanaryJudge judging = new CanaryJudge(new PrometheusClient("http://127.0.0.1:9"), broken);
+        try {
+            GateOutcome outcome = judging.start(run(
+                            EventType.TRAFFIC_SHIFTED.typeName(),
+                            25,
+                            baseline(),
+                            Instant.now().minusSeconds(10)))
+                    .get(0)
+                    .get(10, TimeUnit.SECONDS);
+
+            assertThat(outcome.verdict()).isEqualTo(GateOutcome.Verdict.INCONCLUSIVE);
+            assertThat(outcome.reason())
+                    .isEqualTo("canary judge: internal error: java.lang.IllegalStateException: meter registry broken:"
+                            + " a human decides");
+            assertThat(outcome.evidence()).singleElement().satisfies(result -> {
+                assertThat(result.probe()).isEqualTo("judge");
+                assertThat(result.inconclusive()).isTrue();
+            });
+        } finally {
+            judging.destroy();
+        }
+    }
+
+    @Test
+    void aJudgementStartedWhileTheServiceShutsDownEndsInconclusive() throws Exception {
+        judge.destroy();
+
+        GateOutcome outcome = judge.start(run(EventType.TRAFFIC_SHIFTED.typeName(), 25, baseline(), Instant.now()))
+                .get(0)
+                .get(1, TimeUnit.SECONDS);
+
+        assertThat(outcome.verdict()).isEqualTo(GateOutcome.Verdict.INCONCLUSIVE);
+        assertThat(outcome.reason()).startsWith("canary judge: internal error: ");
     }
 
     @Test

@@ -263,7 +263,7 @@ class JudgementTest {
 
     @Test
     void notANumberSamplesAreDroppedBeforeCounting() {
-        double[] canary = {Double.NaN, Double.NaN, 1, 1, 1, 1, Double.POSITIVE_INFINITY};
+        double[] canary = {Double.NaN, Double.NaN, 1, 1, 1, 1};
 
         MetricSamples samples = MetricSamples.of(canary, new double[] {1, 1, 1, 1, 1});
 
@@ -273,6 +273,43 @@ class JudgementTest {
                         .get(0)
                         .outcome())
                 .isEqualTo(Outcome.NO_DATA);
+    }
+
+    @Test
+    void infiniteSamplesAreKeptAndACanaryAboveTheTopBucketFails() {
+        // histogram_quantile is +Inf when every request is slower than the top bucket
+        double[] canary = new double[30];
+        Arrays.fill(canary, Double.POSITIVE_INFINITY);
+        canary[0] = Double.NaN;
+        MetricSamples samples = MetricSamples.of(canary, latencies(0.010, 4));
+
+        assertThat(samples.canary()).hasSize(29).containsOnly(Double.POSITIVE_INFINITY);
+        Judgement judgement = Judgement.of(spec(metric("latency", "increase")), samples("latency", samples));
+
+        assertThat(judgement.verdict()).isEqualTo(Verdict.FAIL);
+        MetricJudgement latency = judgement.metrics().get(0);
+        assertThat(latency.outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(latency.canaryMedian()).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(latency.change()).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(latency.summary())
+                .startsWith("latency failed (canary median +Inf s vs 0.0")
+                .contains(", +inf %, p<");
+        assertThat(latency.summary()).doesNotContain("from 0").doesNotContain("Infinity");
+    }
+
+    @Test
+    void aRelativeChangeToOrFromAnInfiniteMedianIsInfiniteInItsDirection() {
+        assertThat(MetricJudgement.relativeChange(Double.POSITIVE_INFINITY, 0.01))
+                .isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(MetricJudgement.relativeChange(0.01, Double.POSITIVE_INFINITY))
+                .isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(MetricJudgement.relativeChange(Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY))
+                .isZero();
+        assertThat(MetricJudgement.relativeChange(0.5, 0)).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(Judgement.percent(Double.POSITIVE_INFINITY, 0)).isEqualTo("+inf % from 0");
+        assertThat(Judgement.percent(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY))
+                .isEqualTo("-inf %");
+        assertThat(Judgement.format(Double.NEGATIVE_INFINITY)).isEqualTo("-Inf");
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.relops.common.event.EventType;
 import io.relops.common.event.ProbeResult;
@@ -115,6 +117,49 @@ class MetricAnalysesTest {
         await().during(Duration.ofMillis(500))
                 .atMost(Duration.ofSeconds(2))
                 .until(() -> prometheus.hits("/api/v1/query") <= hits + 1);
+    }
+
+    @Test
+    void aFaultWhileRecordingAMeasurementEndsTheGateInconclusiveInsteadOfHangingIt() throws Exception {
+        prometheus.prometheusVector("0.1");
+        SimpleMeterRegistry broken = new SimpleMeterRegistry();
+        broken.config().meterFilter(new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                throw new IllegalStateException("meter registry broken");
+            }
+        });
+        MetricAnalyses failing = new MetricAnalyses(
+                new MetricTemplates(new StandardEnvironment()),
+                new MetricQueries(new PrometheusClient("")),
+                broken,
+                new StandardEnvironment());
+        try {
+            GateOutcome outcome = only(failing.start(ready(metric("p95", prometheus.url(), 3, 0, 0, null))));
+
+            assertThat(outcome.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+            assertThat(outcome.reason())
+                    .isEqualTo("metric 'p95': internal error: java.lang.IllegalStateException: meter registry broken:"
+                            + " a human decides");
+            assertThat(outcome.evidence()).last().satisfies(result -> {
+                assertThat(result.probe()).isEqualTo("metric:p95");
+                assertThat(result.inconclusive()).isTrue();
+            });
+        } finally {
+            failing.destroy();
+        }
+    }
+
+    @Test
+    void aGateStartedWhileTheServiceShutsDownEndsInconclusive() {
+        prometheus.prometheusVector("0.1");
+        analyses.destroy();
+
+        GateOutcome outcome = only(analyses.start(ready(metric("p95", prometheus.url(), 3, 0, 0, null))));
+
+        assertThat(outcome.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(outcome.reason()).startsWith("metric 'p95': internal error: ");
+        assertThat(prometheus.hits("/api/v1/query")).isZero();
     }
 
     @Test

@@ -126,6 +126,101 @@ class MetricQueriesTest {
     }
 
     @Test
+    void anInfiniteResultIsJudgedByTheConditionsNotAnError() {
+        // histogram_quantile is +Inf when the latency is above the top bucket: the slowest, not missing data
+        http.prometheusVector("+Inf");
+
+        Measurement measured = measure(prometheus("result < 0.5", null));
+
+        assertThat(measured.phase()).isEqualTo(Phase.FAILED);
+        assertThat(measured.value()).isEqualTo("+Inf");
+        assertThat(measured.problem()).isEqualTo("result +Inf against result < 0.5: failed");
+        assertThat(measure(prometheus("result > 0.5", null)).phase()).isEqualTo(Phase.SUCCESSFUL);
+    }
+
+    @Test
+    void noCredentialOfAPrometheusOrWebUrlReachesTheEvidence() {
+        Metric closed = Metric.resolve(
+                "shop",
+                new MetricSpec(
+                        "p95",
+                        null,
+                        null,
+                        null,
+                        "http://relops:s3cret@127.0.0.1:9/prom?token=t0ken",
+                        "up",
+                        null,
+                        null,
+                        null,
+                        "result < 0.5",
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        Duration.ofSeconds(1),
+                        null),
+                Map.of(),
+                Duration.ofSeconds(1),
+                null);
+        Measurement unreachable = queries.measure(closed, target).join();
+        assertThat(unreachable.problem())
+                .startsWith("Prometheus at http://127.0.0.1:9/… unreachable")
+                .doesNotContain("s3cret")
+                .doesNotContain("t0ken");
+
+        Metric notAUrl = Metric.resolve(
+                "shop",
+                new MetricSpec(
+                        "checkout",
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        "http://relops:s3cret@127.0.0.1:9/stats?token=t0ken&x=a b",
+                        Map.of(),
+                        "$.ok",
+                        "result == true",
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null),
+                Map.of(),
+                Duration.ofSeconds(1),
+                null);
+        Measurement refused = queries.measure(notAUrl, target).join();
+        assertThat(refused.phase()).isEqualTo(Phase.ERROR);
+        assertThat(refused.problem())
+                .startsWith("url ")
+                .contains("is not a URL: Illegal character")
+                .doesNotContain("s3cret")
+                .doesNotContain("t0ken");
+    }
+
+    @Test
+    void aWebAnswerLargerThanTheLimitIsAnErrorNamingTheLimit() {
+        http.answer("/stats", 200, "{\"ok\":true,\"pad\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}");
+
+        Measurement measured = measure(web("$.ok", "result == true"));
+
+        assertThat(measured.phase()).isEqualTo(Phase.ERROR);
+        assertThat(measured.problem())
+                .isEqualTo("GET " + http.url() + "/… answered with a body larger than 1 MiB, the limit of a web"
+                        + " metric's answer");
+
+        http.answer("/stats", 200, "{\"ok\":true,\"pad\":\"" + "x".repeat(512 * 1024) + "\"}");
+        assertThat(measure(web("$.ok", "result == true")).phase()).isEqualTo(Phase.SUCCESSFUL);
+    }
+
+    @Test
     void aWebMetricReadsTheJsonPathWithTheHeaders() {
         http.answer("/stats", 200, "{\"checkout\":{\"ok\":true,\"ratio\":0.991,\"states\":[\"UP\",\"UP\"]}}");
 

@@ -7,6 +7,7 @@ import io.relops.healthcheck.probe.HealthCatalog.ProbeSpec;
 import io.relops.healthcheck.probe.PrometheusProbe.Comparison;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -129,6 +130,51 @@ class PrometheusProbeTest {
         ProbeResult unavailable = judge("<", 0.05, 503, "Service Unavailable");
         assertThat(unavailable.inconclusive()).isTrue();
         assertThat(unavailable.error()).contains("503").contains("not JSON");
+    }
+
+    @Test
+    void anInfiniteSampleIsComparedNotInconclusive() {
+        String slow = """
+                {"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1435781451.781,"+Inf"]}]}}
+                """;
+        ProbeResult result = judge("<", 0.5, 200, slow);
+
+        assertThat(result.conclusive()).isTrue();
+        assertThat(result.passed()).isFalse();
+        assertThat(result.value()).isEqualTo("+Inf");
+        assertThat(result.error()).isEqualTo(QUERY + " = +Inf, expected < 0.5");
+        assertThat(judge(">", 0.5, 200, slow).passed()).isTrue();
+    }
+
+    @Test
+    void anUnreachablePrometheusIsNamedWithoutItsCredentials() throws Exception {
+        ProbeSpec spec = new ProbeSpec(
+                "error-rate",
+                "prometheus",
+                "GET",
+                null,
+                null,
+                Set.of(200),
+                null,
+                null,
+                null,
+                "{host}:{port}",
+                "http://relops:s3cret@127.0.0.1:9/prom?token=t0ken",
+                QUERY,
+                "<",
+                0.05,
+                "inconclusive",
+                Duration.ofSeconds(2));
+
+        ProbeResult result = new PrometheusProbe(null)
+                .run(spec, new ProbeTarget("shop", "1.1.0", "green", "http://127.0.0.1:8081"))
+                .get(10, TimeUnit.SECONDS);
+
+        assertThat(result.inconclusive()).isTrue();
+        assertThat(result.error())
+                .startsWith("Prometheus at http://127.0.0.1:9/… unreachable")
+                .doesNotContain("s3cret")
+                .doesNotContain("t0ken");
     }
 
     @Test
