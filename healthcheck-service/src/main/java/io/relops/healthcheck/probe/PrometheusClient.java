@@ -128,7 +128,7 @@ public class PrometheusClient {
                 return Answer.problem("query " + query + " returned a " + resultType + ", not a number", latency);
             }
         }
-        return new Answer(series, null, latency);
+        return new Answer(resultType, series, null, latency);
     }
 
     private static Map<String, String> labels(JsonNode series) {
@@ -179,11 +179,18 @@ public class PrometheusClient {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
-    /** The series of an answer, or the {@code problem} that kept Prometheus from giving one. */
-    public record Answer(List<Series> series, @Nullable String problem, long latencyMs) {
+    /**
+     * The series of an answer ({@code resultType} {@code scalar}, {@code vector} or {@code matrix}), or the {@code
+     * problem} that kept Prometheus from giving one.
+     */
+    public record Answer(
+            String resultType,
+            List<Series> series,
+            @Nullable String problem,
+            long latencyMs) {
 
         static Answer problem(String problem, long latencyMs) {
-            return new Answer(List.of(), problem, latencyMs);
+            return new Answer("", List.of(), problem, latencyMs);
         }
 
         public boolean ok() {

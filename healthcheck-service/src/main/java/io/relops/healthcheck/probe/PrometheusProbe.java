@@ -1,25 +1,14 @@
 package io.relops.healthcheck.probe;
 
-import io.relops.common.codec.EventJson;
 import io.relops.common.event.ProbeResult;
 import io.relops.healthcheck.probe.HealthCatalog.ProbeSpec;
-import io.relops.platform.redaction.Redaction;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 
 /**
  * An instant PromQL query ({@code GET <prometheus>/api/v1/query}): it passes when {@code value
@@ -30,13 +19,10 @@ import tools.jackson.databind.JsonNode;
 @Component
 class PrometheusProbe implements Probe {
 
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final @Nullable String defaultPrometheusUrl;
+    private final PrometheusClient prometheus;
 
-    PrometheusProbe(@Value("${relops.health.prometheus-url:}") @Nullable String defaultPrometheusUrl) {
-        this.defaultPrometheusUrl =
-                defaultPrometheusUrl == null || defaultPrometheusUrl.isBlank() ? null : defaultPrometheusUrl;
+    PrometheusProbe(PrometheusClient prometheus) {
+        this.prometheus = prometheus;
     }
 
     @Override
@@ -47,7 +33,7 @@ class PrometheusProbe implements Probe {
     /** Prometheus itself, named by the catalog or configuration; its host is checked only when the URL is a template. */
     @Override
     public @Nullable String host(ProbeSpec spec, ProbeTarget target) {
-        String base = spec.prometheusUrl() != null ? spec.prometheusUrl() : defaultPrometheusUrl;
+        String base = prometheus.baseUrl(spec.prometheusUrl());
         if (base == null || !base.contains("{")) {
             return null;
         }
@@ -62,7 +48,7 @@ class PrometheusProbe implements Probe {
     @Override
     public CompletableFuture<ProbeResult> run(ProbeSpec spec, ProbeTarget target) {
         String threshold = spec.comparison() + " " + spec.threshold();
-        String base = spec.prometheusUrl() != null ? spec.prometheusUrl() : defaultPrometheusUrl;
+        String base = prometheus.baseUrl(spec.prometheusUrl());
         Comparison comparison = Comparison.of(spec.comparison());
         if (base == null || spec.query() == null || spec.threshold() == null || comparison == null) {
             return CompletableFuture.completedFuture(new ProbeResult(
@@ -75,29 +61,9 @@ class PrometheusProbe implements Probe {
                             + " query, threshold and a comparison of " + Comparison.SYMBOLS));
         }
         String query = target.expand(spec.query());
-        URI uri = URI.create(trimSlash(target.expand(base)) + "/api/v1/query?query="
-                + URLEncoder.encode(query, StandardCharsets.UTF_8));
-        long start = System.nanoTime();
-        return http.sendAsync(
-                        HttpRequest.newBuilder(uri)
-                                .timeout(spec.timeout())
-                                .header("Accept", "application/json")
-                                .GET()
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .handle((response, failure) -> {
-                    long latency = (System.nanoTime() - start) / 1_000_000;
-                    if (failure != null) {
-                        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-                        return ProbeResult.inconclusive(
-                                spec.name(),
-                                threshold,
-                                latency,
-                                "Prometheus at " + Redaction.schemeAndHost(base) + " unreachable: "
-                                        + Redaction.redact(cause.toString()));
-                    }
-                    return judge(spec, comparison, query, threshold, latency, response.statusCode(), response.body());
-                });
+        return prometheus
+                .instant(target.expand(base), query, spec.timeout())
+                .thenApply(answer -> judge(spec, comparison, query, threshold, answer));
     }
 
     /** Judges one answer of the Prometheus HTTP API (documented at prometheus.io/docs/prometheus/latest/querying/api/). */
@@ -109,38 +75,27 @@ class PrometheusProbe implements Probe {
             long latency,
             int status,
             String body) {
-        JsonNode answer;
-        try {
-            answer = EventJson.mapper().readTree(body);
-        } catch (JacksonException e) {
-            return ProbeResult.inconclusive(
-                    spec.name(), threshold, latency, "Prometheus answered " + status + " with a body that is not JSON");
+        return judge(spec, comparison, query, threshold, PrometheusClient.parse(query, status, body, latency));
+    }
+
+    /** Judges the answer to the probe's instant query: every sample must hold the comparison. */
+    static ProbeResult judge(
+            ProbeSpec spec, Comparison comparison, String query, String threshold, PrometheusClient.Answer answer) {
+        long latency = answer.latencyMs();
+        if (!answer.ok()) {
+            return ProbeResult.inconclusive(spec.name(), threshold, latency, answer.problem());
         }
-        if (!"success".equals(answer.path("status").asString(""))) {
-            return ProbeResult.inconclusive(
-                    spec.name(),
-                    threshold,
-                    latency,
-                    "Prometheus answered " + status + " "
-                            + answer.path("errorType").asString("error") + ": "
-                            + answer.path("error").asString("(no error text)") + " for " + query);
-        }
-        JsonNode data = answer.path("data");
-        String resultType = data.path("resultType").asString("");
-        List<JsonNode> samples = new ArrayList<>();
-        if ("scalar".equals(resultType)) {
-            samples.add(data.path("result"));
-        } else if ("vector".equals(resultType)) {
-            for (JsonNode series : data.path("result")) {
-                samples.add(series.path("value"));
-            }
-        } else {
+        if (!answer.resultType().equals("scalar") && !answer.resultType().equals("vector")) {
             return ProbeResult.inconclusive(
                     spec.name(),
                     threshold,
                     latency,
-                    "query " + query + " returned a " + resultType + ", expected a scalar or an instant vector");
+                    "query " + query + " returned a " + answer.resultType()
+                            + ", expected a scalar or an instant vector");
         }
+        List<PrometheusClient.Sample> samples = answer.series().stream()
+                .flatMap(series -> series.samples().stream())
+                .toList();
         if (samples.isEmpty()) {
             return switch (spec.onEmpty().toLowerCase(Locale.ROOT)) {
                 case "pass" -> new ProbeResult(spec.name(), true, "no data", threshold, latency, null);
@@ -154,9 +109,9 @@ class PrometheusProbe implements Probe {
         }
         List<String> values = new ArrayList<>();
         List<String> violations = new ArrayList<>();
-        for (JsonNode sample : samples) {
-            String text = sample.path(1).asString("");
-            double value = PrometheusClient.number(text);
+        for (PrometheusClient.Sample sample : samples) {
+            String text = sample.text();
+            double value = sample.value();
             if (Double.isNaN(value)) {
                 return ProbeResult.inconclusive(
                         spec.name(), threshold, latency, "query " + query + " returned '" + text + "', not a number");
@@ -174,10 +129,6 @@ class PrometheusProbe implements Probe {
                 threshold,
                 latency,
                 violations.isEmpty() ? null : query + " = " + String.join(",", violations) + ", expected " + threshold);
-    }
-
-    private static String trimSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     /** The comparison of a sample with the threshold that must hold for the probe to pass. */

@@ -29,7 +29,8 @@ class ProbesIT {
     static void start() {
         endpoints = new TestEndpoints();
         meters = new SimpleMeterRegistry();
-        runner = new ProbeRunner(List.of(new HttpProbe(), new TcpProbe(), new PrometheusProbe(null)), meters, 4);
+        runner = new ProbeRunner(
+                List.of(new HttpProbe(), new TcpProbe(), new PrometheusProbe(new PrometheusClient(null))), meters, 4);
     }
 
     @AfterAll

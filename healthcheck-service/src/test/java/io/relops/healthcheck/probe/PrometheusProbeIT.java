@@ -49,7 +49,8 @@ class PrometheusProbeIT {
         prometheus = RealPrometheus.start(
                 List.of("127.0.0.1:" + exporter.getAddress().getPort()));
         prometheus.awaitAnswer("count(relops_demo_error_ratio)", "\"2\"");
-        runner = new ProbeRunner(List.of(new PrometheusProbe(prometheus.url())), new SimpleMeterRegistry(), 8);
+        runner = new ProbeRunner(
+                List.of(new PrometheusProbe(new PrometheusClient(prometheus.url()))), new SimpleMeterRegistry(), 8);
     }
 
     @AfterAll

@@ -166,7 +166,7 @@ class PrometheusProbeTest {
                 "inconclusive",
                 Duration.ofSeconds(2));
 
-        ProbeResult result = new PrometheusProbe(null)
+        ProbeResult result = new PrometheusProbe(new PrometheusClient(null))
                 .run(spec, new ProbeTarget("shop", "1.1.0", "green", "http://127.0.0.1:8081"))
                 .get(10, TimeUnit.SECONDS);
 
