@@ -37,11 +37,21 @@ public final class HttpFuzz {
     /** One request. */
     public record Case(String kind, String method, String path, Map<String, String> headers, byte[] body) {
 
-        /** The size of the request line and headers, as the server counts them against its limit. */
-        int headBytes() {
-            int bytes = method.length() + path.length() + 12;
-            for (Map.Entry<String, String> header : headers.entrySet()) {
-                bytes += header.getKey().length() + header.getValue().length() + 4;
+        /**
+         * The size of the request line and headers, as the server counts them against its limit: the case's own
+         * headers and the ones the JDK's client adds ({@code Host}, {@code User-Agent}, {@code Content-Length}).
+         */
+        int headBytes(URI baseUrl) {
+            int bytes = method.length() + path.length() + " HTTP/1.1\r\n".length() + "\r\n".length();
+            Map<String, String> sent = new LinkedHashMap<>(headers);
+            sent.put("Host", baseUrl.getRawAuthority());
+            sent.put("User-Agent", "Java-http-client/" + System.getProperty("java.version"));
+            sent.put("Content-Length", Integer.toString(body.length));
+            for (Map.Entry<String, String> header : sent.entrySet()) {
+                bytes += header.getKey().length()
+                        + ": ".length()
+                        + header.getValue().length()
+                        + "\r\n".length();
             }
             return bytes;
         }
@@ -257,7 +267,7 @@ public final class HttpFuzz {
                         + " <- " + request);
             }
         } catch (java.io.IOException e) {
-            if (request.headBytes() > MAX_HEAD_BYTES) {
+            if (request.headBytes(baseUrl) > MAX_HEAD_BYTES) {
                 // Tomcat answers a head over its limit and closes at once; when the client is still sending the
                 // rest of that head, the close resets the connection and the answer can be lost with it. Nothing
                 // was answered, so nothing was leaked: counted, not a failure.
