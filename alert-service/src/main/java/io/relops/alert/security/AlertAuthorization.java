@@ -32,6 +32,8 @@ class AlertAuthorization {
                 // alerts raised by producers and Alertmanager (its webhook sends an ingest token); people may too
                 .post("/api/alerts", PRODUCERS)
                 .post("/api/alerts/alertmanager", PRODUCERS)
+                // Alertmanager's API v2 (Prometheus' alerting.alertmanagers)
+                .post("/api/v2/alerts", PRODUCERS)
                 .post("/api/alerts/{fingerprint}/acknowledge", OPERATORS)
                 .get("/api/silences", PEOPLE)
                 .get("/api/silences/{id}", PEOPLE)

@@ -6,7 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.relops.common.event.ProbeResult;
 import io.relops.healthcheck.probe.HealthCatalog.ProbeSpec;
-import io.relops.healthcheck.testing.RealPrometheus;
+import io.relops.testkit.RealPrometheus;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.relops.healthcheck.testing;
+package io.relops.testkit;
 
 import static org.awaitility.Awaitility.await;
 
@@ -25,7 +25,8 @@ import org.springframework.util.FileSystemUtils;
  * A real Prometheus server for tests: the {@code prometheus} binary (Debian package {@code prometheus}, installed by
  * {@code .ci/run}) started on a free local port with a temporary configuration scraping {@code targets} ({@code
  * host:port}, path {@code /metrics}) every second. A test calling {@link #start} is skipped, with a message, where
- * the binary is absent.
+ * the binary is absent. {@link #startWithConfig} takes a whole configuration (rule files, {@code alerting}, scrape jobs
+ * with a bearer token).
  */
 public final class RealPrometheus implements AutoCloseable {
 
@@ -44,6 +45,23 @@ public final class RealPrometheus implements AutoCloseable {
 
     /** Starts Prometheus scraping {@code targets} every second; returns once it answers queries. */
     public static RealPrometheus start(List<String> targets) throws IOException {
+        return startWithConfig(workDir ->
+                """
+                global:
+                  scrape_interval: 1s
+                  evaluation_interval: 1s
+                scrape_configs:
+                  - job_name: relops-it
+                    static_configs:
+                      - targets: [%s]
+                """.formatted(targets.stream().map(t -> "\"" + t + "\"").collect(Collectors.joining(", "))));
+    }
+
+    /**
+     * Starts Prometheus with the configuration {@code config} writes (given the server's own temporary directory, for
+     * files it refers to: rules, token files); returns once it answers queries.
+     */
+    public static RealPrometheus startWithConfig(ConfigWriter config) throws IOException {
         String binary = findBinary();
         Assumptions.assumeTrue(
                 binary != null,
@@ -53,20 +71,11 @@ public final class RealPrometheus implements AutoCloseable {
             port = socket.getLocalPort();
         }
         Path workDir = Files.createTempDirectory("relops-prometheus-it");
-        Path config = workDir.resolve("prometheus.yml");
-        Files.writeString(
-                config, """
-                global:
-                  scrape_interval: 1s
-                  evaluation_interval: 1s
-                scrape_configs:
-                  - job_name: relops-it
-                    static_configs:
-                      - targets: [%s]
-                """.formatted(targets.stream().map(t -> "\"" + t + "\"").collect(Collectors.joining(", "))));
+        Path configFile = workDir.resolve("prometheus.yml");
+        Files.writeString(configFile, config.write(workDir));
         Process process = new ProcessBuilder(
                         binary,
-                        "--config.file=" + config,
+                        "--config.file=" + configFile,
                         "--storage.tsdb.path=" + workDir.resolve("data"),
                         "--web.listen-address=127.0.0.1:" + port)
                 .redirectErrorStream(true)
@@ -83,6 +92,21 @@ public final class RealPrometheus implements AutoCloseable {
             throw e;
         }
         return prometheus;
+    }
+
+    /** Writes a Prometheus configuration; {@code workDir} is the server's own temporary directory. */
+    @FunctionalInterface
+    public interface ConfigWriter {
+        String write(Path workDir) throws IOException;
+    }
+
+    /** What Prometheus has logged so far (for a failing test's message). */
+    public String log() {
+        try {
+            return Files.readString(workDir.resolve("prometheus.log"));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
     }
 
     /** Prometheus' base URL, {@code http://127.0.0.1:<port>}. */
