@@ -1,5 +1,6 @@
 package io.relops.platform.events;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.relops.common.codec.CloudEventCodec;
 import io.relops.common.codec.InvalidEventException;
@@ -60,6 +61,15 @@ public class OutboxRelay implements SmartLifecycle {
         this.sweepInterval = sweepInterval;
         scheduler.setPoolSize(1);
         scheduler.setThreadNamePrefix("outbox-relay-");
+        Gauge.builder("relops.outbox.backlog", this, OutboxRelay::backlog)
+                .description("events in the outbox not published to Kafka yet")
+                .register(meterRegistry);
+    }
+
+    /** Rows waiting in the outbox (read at each scrape). */
+    long backlog() {
+        Long rows = jdbc.sql("select count(*) from outbox_event").query(Long.class).single();
+        return rows == null ? 0 : rows;
     }
 
     /** Asks for a drain soon (after a commit that wrote to the outbox). */
