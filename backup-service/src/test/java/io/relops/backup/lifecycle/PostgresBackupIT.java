@@ -229,7 +229,9 @@ class PostgresBackupIT {
                         .value())
                 .as("shop-db's backup.rpo, 30m")
                 .isEqualTo(1800.0);
-        assertThat(metrics.find("relops.backup.rpo").tags("application", "files-app").gauge())
+        assertThat(metrics.find("relops.backup.rpo")
+                        .tags("application", "files-app")
+                        .gauge())
                 .as("files-app has neither a schedule nor an rpo: no objective")
                 .isNull();
 

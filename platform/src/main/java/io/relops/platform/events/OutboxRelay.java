@@ -31,7 +31,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class OutboxRelay implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
-    private static final long ADVISORY_LOCK_KEY = 0x72656c6f7073L; // "relops"
+    /** The PostgreSQL advisory lock the relay publishes under ("relops"): one relay at a time across replicas. */
+    public static final long ADVISORY_LOCK_KEY = 0x72656c6f7073L;
+
     private static final int BATCH = 200;
     static final Map<String, byte[]> STRUCTURED =
             Map.of("content-type", StructuredJsonFormat.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
@@ -68,7 +70,8 @@ public class OutboxRelay implements SmartLifecycle {
 
     /** Rows waiting in the outbox (read at each scrape). */
     long backlog() {
-        Long rows = jdbc.sql("select count(*) from outbox_event").query(Long.class).single();
+        Long rows =
+                jdbc.sql("select count(*) from outbox_event").query(Long.class).single();
         return rows == null ? 0 : rows;
     }
 
