@@ -59,7 +59,7 @@ public class ReleaseEngine {
 
     static final URI SOURCE = CloudEventCodec.sourceOf("deploy");
     private static final Logger log = LoggerFactory.getLogger(ReleaseEngine.class);
-    static final Duration[] DURATION_SLOS = {
+    private static final Duration[] DURATION_SLOS = {
         Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(30)
     };
 
