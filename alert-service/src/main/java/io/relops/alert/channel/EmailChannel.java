@@ -17,10 +17,12 @@ public class EmailChannel implements Channel {
 
     private final EmailSpec spec;
     private final JavaMailSender mail;
+    private final MessageText text;
 
-    public EmailChannel(EmailSpec spec, JavaMailSender mail) {
+    public EmailChannel(EmailSpec spec, JavaMailSender mail, MessageText text) {
         this.spec = spec;
         this.mail = mail;
+        this.text = text;
     }
 
     @Override
@@ -30,8 +32,8 @@ public class EmailChannel implements Channel {
             MimeMessageHelper email = new MimeMessageHelper(mime, StandardCharsets.UTF_8.name());
             email.setFrom(spec.from());
             email.setTo(spec.to().toArray(String[]::new));
-            email.setSubject(MessageText.title(message));
-            email.setText(MessageText.body(message) + "\n\n-- relops alert-service, receiver " + message.receiver()
+            email.setSubject(MessageText.subject(message));
+            email.setText(text.body(message) + "\n\n-- relops alert-service, receiver " + message.receiver()
                     + ", group " + message.groupKey());
             // JavaMailSenderImpl keeps an explicit Message-ID: a repeat after a crash is the same message
             mime.setHeader("Message-ID", messageId(notification.id(), spec.from()));

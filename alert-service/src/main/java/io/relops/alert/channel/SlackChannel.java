@@ -9,22 +9,24 @@ import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
 
-/** A Slack incoming webhook: {@code {"text": ...}} in Slack's mrkdwn. */
+/** A Slack incoming webhook: {@code {"text": ...}} in Slack's mrkdwn ({@link MessageText#slack}). */
 public class SlackChannel implements Channel {
 
     private final SlackSpec spec;
     private final RestClient http;
+    private final MessageText text;
 
-    public SlackChannel(SlackSpec spec, RestClient http) {
+    public SlackChannel(SlackSpec spec, RestClient http, MessageText text) {
         this.spec = spec;
         this.http = http;
+        this.text = text;
     }
 
     @Override
     public void send(Notification notification) {
         NotificationMessage message = notification.message();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("text", "*" + MessageText.title(message) + "*\n" + MessageText.body(message));
+        body.put("text", text.slack(message));
         if (spec.channel() != null) {
             body.put("channel", spec.channel());
         }

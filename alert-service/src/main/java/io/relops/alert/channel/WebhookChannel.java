@@ -38,11 +38,13 @@ public class WebhookChannel implements Channel {
 
     private final WebhookSpec spec;
     private final RestClient http;
+    private final MessageText text;
     private final @Nullable Template template;
 
-    public WebhookChannel(WebhookSpec spec, RestClient http) {
+    public WebhookChannel(WebhookSpec spec, RestClient http, MessageText text) {
         this.spec = spec;
         this.http = http;
+        this.text = text;
         this.template = spec.template() == null
                 ? null
                 : Mustache.compiler()
@@ -59,7 +61,7 @@ public class WebhookChannel implements Channel {
         }
         Map<String, Object> context = new LinkedHashMap<>(EventJson.mapper().convertValue(message, OBJECT_MAP));
         context.put("title", MessageText.title(message));
-        context.put("text", MessageText.body(message));
+        context.put("text", text.body(message));
         return template.execute(context).getBytes(StandardCharsets.UTF_8);
     }
 

@@ -10,12 +10,13 @@ import org.springframework.boot.context.properties.bind.Name;
 
 /**
  * {@code relops.alerting.*}: the routing tree, the receivers and their integrations, inhibition
- * rules and the delivery policy. Timing defaults are Alertmanager's (group_wait 30s, group_interval
+ * rules and the delivery policy. {@code consoleUrl} is the gateway's base URL as people reach it: messages link a
+ * release's console page (its timeline) under it, and leave links out without it. Timing defaults are Alertmanager's (group_wait 30s, group_interval
  * 5m, repeat_interval 4h, resolve_timeout 5m); see docs/alert-service.md.
  */
 @ConfigurationProperties("relops.alerting")
 public record AlertingProperties(
-        @DefaultValue("http://localhost:8080") String consoleUrl,
+        @Nullable String consoleUrl,
         @DefaultValue("http://localhost:8084") String externalUrl,
         @DefaultValue("1s") Duration tick,
         @DefaultValue("5m") Duration resolveTimeout,
