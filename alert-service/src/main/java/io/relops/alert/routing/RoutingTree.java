@@ -169,9 +169,8 @@ public final class RoutingTree {
     public record InhibitRule(List<Matcher> source, List<Matcher> target, List<String> equal) {
 
         /**
-         * Whether the firing {@code sourceLabels} mute an alert with {@code targetLabels}. As in Alertmanager
-         * (inhibit.go, {@code hasEqual} with {@code excludeTwoSidedMatch}): an alert matching both the source and
-         * the target matchers is muted only by a source that is not itself a target, so an alert never inhibits
+         * Whether the firing {@code sourceLabels} mute an alert with {@code targetLabels}. As in Alertmanager:
+         * an alert matching both the source and the target matchers is muted only by a source that is not itself a target, so an alert never inhibits
          * itself and two such alerts never inhibit each other.
          */
         public boolean inhibits(Map<String, String> sourceLabels, Map<String, String> targetLabels) {
