@@ -57,6 +57,11 @@ public final class MessageText {
         return "*" + Format.SLACK.text(title(m)) + "*\n" + body(m, Format.SLACK);
     }
 
+    /** {@code value} escaped for Slack's mrkdwn ({@code & < >}). */
+    public static String slackEscape(String value) {
+        return Format.SLACK.text(value);
+    }
+
     /** The release's timeline in the console, else the alert's {@code console} annotation; null without either. */
     public @Nullable String consoleLink(AlertView a) {
         String release = console.release(a.releaseId());

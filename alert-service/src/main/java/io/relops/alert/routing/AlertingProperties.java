@@ -58,10 +58,12 @@ public record AlertingProperties(
             @Nullable List<WebhookSpec> webhook,
             @Nullable List<LogSpec> log) {}
 
+    /** A Slack incoming webhook; {@code template}: a Mustache template of the text (values Slack-escaped). */
     public record SlackSpec(
             String url,
             @Nullable String channel,
-            @DefaultValue("false") boolean sendResolved) {}
+            @DefaultValue("false") boolean sendResolved,
+            @Nullable String template) {}
 
     public record PagerDutySpec(
             @DefaultValue("https://events.pagerduty.com/v2/enqueue")
@@ -70,10 +72,12 @@ public record AlertingProperties(
             String routingKey,
             @DefaultValue("true") boolean sendResolved) {}
 
+    /** E-mail; {@code template}: a Mustache template of the plain-text body. */
     public record EmailSpec(
             List<String> to,
             @DefaultValue("relops@localhost") String from,
-            @DefaultValue("false") boolean sendResolved) {}
+            @DefaultValue("false") boolean sendResolved,
+            @Nullable String template) {}
 
     /**
      * A generic webhook. The body is the Alertmanager-compatible JSON of the notification unless a

@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.relops.alert.notification.ConsoleLinks;
 import io.relops.alert.notification.NotificationMessage;
 import io.relops.alert.notification.NotificationMessage.AlertView;
+import io.relops.alert.routing.AlertingProperties.EmailSpec;
+import io.relops.alert.routing.AlertingProperties.SlackSpec;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.springframework.mail.javamail.JavaMailSenderImpl;
+import org.springframework.web.client.RestClient;
 
 class MessageTextTest {
 
@@ -164,6 +168,54 @@ class MessageTextTest {
 
         assertThat(WITHOUT_CONSOLE.slack(message("firing", alert)))
                 .contains("\nrunbook: https://runbooks.example.org/x|&lt;!here&gt;");
+    }
+
+    @Test
+    void aSlackTemplateRendersTheNotificationsFieldsWithSlackEscapedValues() {
+        SlackChannel slack = new SlackChannel(
+                new SlackSpec(
+                        "http://slack",
+                        null,
+                        false,
+                        "{{title}} | {{#alerts}}{{labels.application}} {{releaseId}} {{annotations.runbook_url}}"
+                                + "{{/alerts}}"),
+                RestClient.create(),
+                WITH_CONSOLE);
+        AlertView alert = alert(
+                "firing",
+                Map.of("alertname", "Down", "application", "a<b>&c", "severity", "critical"),
+                Map.of("runbook_url", "https://runbooks.example.org/down?a=1&b=2"),
+                RELEASE);
+
+        assertThat(slack.text(message("firing", alert)))
+                .isEqualTo("[FIRING:1] demo-app Down (critical) | a&lt;b&gt;&amp;c " + RELEASE
+                        + " https://runbooks.example.org/down?a=1&amp;b=2");
+    }
+
+    @Test
+    void withoutATemplateSlackGetsTheStandardMessage() {
+        SlackChannel slack =
+                new SlackChannel(new SlackSpec("http://slack", null, false, null), RestClient.create(), WITH_CONSOLE);
+
+        assertThat(slack.text(message("firing", HEALTH_FAILED)))
+                .isEqualTo(WITH_CONSOLE.slack(message("firing", HEALTH_FAILED)));
+    }
+
+    @Test
+    void anEmailTemplateRendersThePlainBodyWithTheStandardTextAvailable() {
+        EmailChannel email = new EmailChannel(
+                new EmailSpec(
+                        List.of("team@example.org"),
+                        "relops@example.org",
+                        false,
+                        "Release {{#alerts}}{{releaseId}}{{/alerts}} of {{commonLabels.application}}:\n{{text}}"),
+                new JavaMailSenderImpl(),
+                WITH_CONSOLE);
+
+        assertThat(email.body(message("firing", HEALTH_FAILED)))
+                .startsWith("Release " + RELEASE + " of demo-app:\nFIRING HealthFailed (critical): ")
+                .contains("\ntimeline: https://relops.example.org/console/releases/" + RELEASE + "\n")
+                .endsWith("\n\n-- relops alert-service, receiver team, group 0:{application=\"demo-app\"}");
     }
 
     @Test
