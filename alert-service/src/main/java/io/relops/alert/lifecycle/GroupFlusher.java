@@ -117,7 +117,7 @@ public class GroupFlusher {
     boolean flushOne() {
         Optional<GroupRow> claimed = jdbc.sql("""
                         select group_key, route_id, receiver, group_labels::text, notified_firing, notified_resolved,
-                               notified_at
+                               notified_at, now()
                         from alert_group where flush_at <= now() order by flush_at limit 1 for update skip locked
                         """)
                 .query((rs, n) -> new GroupRow(
@@ -127,7 +127,8 @@ public class GroupFlusher {
                         AlertStore.map(rs.getString(4)),
                         strings(rs.getArray(5)),
                         strings(rs.getArray(6)),
-                        rs.getObject(7, OffsetDateTime.class)))
+                        rs.getObject(7, OffsetDateTime.class),
+                        rs.getObject(8, OffsetDateTime.class)))
                 .optional();
         if (claimed.isEmpty()) {
             return false;
@@ -160,7 +161,7 @@ public class GroupFlusher {
         }
         Set<String> firingIds = ids(firing);
         Set<String> resolvedIds = ids(resolved);
-        if (needsUpdate(group, route, firing, firingIds, resolvedIds, now)) {
+        if (needsUpdate(group, route, firing, firingIds, resolvedIds)) {
             List<StoredAlert> included = new ArrayList<>(firing);
             included.addAll(resolved);
             outbox.enqueue(message(group, included, firing.isEmpty(), "notification"));
@@ -186,14 +187,12 @@ public class GroupFlusher {
         }
     }
 
-    /** Alertmanager's dedup decision (notify.go, DedupStage.needsUpdate), over the group's last notification. */
+    /**
+     * Alertmanager's dedup decision (notify.go, DedupStage.needsUpdate), over the group's last notification. The
+     * repeat is timed on the database's clock, the one {@code notified_at} was written with.
+     */
     private boolean needsUpdate(
-            GroupRow group,
-            Route route,
-            List<StoredAlert> firing,
-            Set<String> firingIds,
-            Set<String> resolvedIds,
-            OffsetDateTime now) {
+            GroupRow group, Route route, List<StoredAlert> firing, Set<String> firingIds, Set<String> resolvedIds) {
         if (group.notifiedAt() == null) {
             return !firing.isEmpty();
         }
@@ -207,7 +206,7 @@ public class GroupFlusher {
             return true;
         }
         boolean unacknowledged = firing.stream().anyMatch(a -> a.acknowledgedAt() == null);
-        return unacknowledged && group.notifiedAt().isBefore(now.minus(route.repeatInterval()));
+        return unacknowledged && group.notifiedAt().isBefore(group.claimedAt().minus(route.repeatInterval()));
     }
 
     private boolean muted(StoredAlert alert, List<Silence> active, OffsetDateTime now) {
@@ -375,5 +374,6 @@ public class GroupFlusher {
             Map<String, String> groupLabels,
             Set<String> notifiedFiring,
             Set<String> notifiedResolved,
-            @Nullable OffsetDateTime notifiedAt) {}
+            @Nullable OffsetDateTime notifiedAt,
+            OffsetDateTime claimedAt) {}
 }
