@@ -56,25 +56,14 @@ class MonitoringFilesTest {
     @Test
     void theComposePrometheusConfigurationPassesPromtoolCheckConfig() {
         assumeTrue(promtoolPresent(), Promtool.ABSENT);
-        // --syntax-only: the rule and token files it names are mounted by docker-compose, not in the checkout
-        Promtool.Result check = Promtool.run(
-                null,
-                "check",
-                "config",
-                "--syntax-only",
-                Repository.file("ops/prometheus/prometheus.yml").toString());
+        Promtool.Result check = checkConfig("ops/prometheus/prometheus.yml");
         assertThat(check.exitCode()).as(check.output()).isZero();
     }
 
     @Test
     void theClustersPrometheusConfigurationPassesPromtoolCheckConfig() {
         assumeTrue(promtoolPresent(), Promtool.ABSENT);
-        Promtool.Result check = Promtool.run(
-                null,
-                "check",
-                "config",
-                "--syntax-only",
-                Repository.file("k8s/monitoring/prometheus.yml").toString());
+        Promtool.Result check = checkConfig("k8s/monitoring/prometheus.yml");
         // it discovers pods and alert-service's endpoints through Kubernetes, which Debian's build leaves out
         boolean withoutKubernetesDiscovery = check.output().contains("field kubernetes_sd_configs not found");
         String skipped = "this promtool has no Kubernetes service discovery (Debian's build):"
@@ -84,6 +73,15 @@ class MonitoringFilesTest {
         }
         assumeTrue(!withoutKubernetesDiscovery, skipped);
         assertThat(check.exitCode()).as(check.output()).isZero();
+    }
+
+    /**
+     * {@code promtool check config --syntax-only}: the rule and token files a configuration names are mounted where
+     * Prometheus runs, not in the checkout.
+     */
+    private static Promtool.Result checkConfig(String file) {
+        return Promtool.run(
+                null, "check", "config", "--syntax-only", Repository.file(file).toString());
     }
 
     @Test
