@@ -1,16 +1,25 @@
 package io.relops.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.relops.packaging.Repository.Service;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /** docker-compose.yml: pinned images, one per module, healthchecks, start order, the catalog, the secrets. */
@@ -195,11 +204,100 @@ class ComposeFileTest {
                 .contains("./ops/postgres/initdb:/docker-entrypoint-initdb.d:ro");
     }
 
+    @Test
+    void isValidForTheMinimumDockerComposeTheReadmeStates() throws Exception {
+        // README: Docker Compose 1.29 or later. Debian's docker-compose 1.29.2 checks the file offline, with the
+        // variables of .env.example (its blank secrets filled in): a feature of a newer Compose fails here
+        assertThat(Repository.read(Repository.file("README.md"))).contains("Docker Compose 1.29");
+        String version = dockerComposeVersion();
+        assumeTrue(
+                version != null,
+                "docker-compose is not on the PATH (apt-get install docker-compose; .ci/run does it): the compose file"
+                        + " is NOT checked against Docker Compose 1.29");
+        assumeTrue(
+                version.startsWith("1.29."),
+                "docker-compose " + version + " is not 1.29, the minimum the README states: the compose file is NOT"
+                        + " checked against it");
+        Path env = Files.createTempFile("relops-compose-check", ".env");
+        try {
+            List<String> lines = new ArrayList<>();
+            for (String line : Files.readAllLines(Repository.file(".env.example"))) {
+                lines.add(line.matches("[A-Z0-9_]+=") ? line + "compose-check" : line);
+            }
+            Files.write(env, lines);
+            Process check = new ProcessBuilder(
+                            "docker-compose", "--env-file", env.toString(), "-f", "docker-compose.yml", "config", "-q")
+                    .directory(Repository.ROOT.toFile())
+                    .redirectErrorStream(true)
+                    .start();
+            String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(check.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(check.exitValue())
+                    .as("docker-compose %s config -q: %s", version, output)
+                    .isZero();
+        } finally {
+            Files.delete(env);
+        }
+    }
+
+    @Test
+    void pointsPrometheusAlertingAtAlertServiceWithTheIngestTokenAndScrapesWithTheMetricsToken() throws Exception {
+        Map<String, Object> prometheus = Repository.loadYaml(Repository.file("ops/prometheus/prometheus.yml"));
+        Map<String, Object> alertmanager =
+                map(list(map(prometheus.get("alerting")).get("alertmanagers")).get(0));
+        assertThat(alertmanager).containsEntry("api_version", "v2");
+        int alertPort = Repository.services().stream()
+                .filter(service -> service.module().equals("alert-service"))
+                .findFirst()
+                .orElseThrow()
+                .port();
+        assertThat(list(map(list(alertmanager.get("static_configs")).get(0)).get("targets")))
+                .containsExactly("alert-service:" + alertPort);
+        Map<String, Object> ingest = map(alertmanager.get("authorization"));
+        Map<String, Object> metrics =
+                map(map(list(prometheus.get("scrape_configs")).get(0)).get("authorization"));
+        Map<String, String> envExample = new HashMap<>();
+        for (String line : Files.readAllLines(Repository.file(".env.example"))) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                envExample.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+            }
+        }
+        List<Object> volumes = list(service("prometheus").get("volumes"));
+        for (var authorization : Map.of("INGEST", ingest, "METRICS", metrics).entrySet()) {
+            String role = authorization.getKey();
+            String inContainer = (String) authorization.getValue().get("credentials_file");
+            // docker-compose mounts the token file .env names where prometheus.yml reads it
+            assertThat(volumes)
+                    .as("prometheus volumes")
+                    .anySatisfy(volume -> assertThat((String) volume)
+                            .startsWith("${RELOPS_TOKEN_" + role + "_FILE:?")
+                            .endsWith(":" + inContainer + ":ro"));
+            // and .env.example's local-only file holds the token whose hash the services know
+            String token = Files.readString(Repository.file(envExample.get("RELOPS_TOKEN_" + role + "_FILE")))
+                    .strip();
+            String sha256 = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+            assertThat(envExample).as(".env.example").containsEntry("RELOPS_TOKEN_" + role + "_SHA256", sha256);
+        }
+    }
+
     private Map<String, Map<String, Object>> services() {
         Map<String, Map<String, Object>> services = new java.util.LinkedHashMap<>();
         map(compose.get("services")).forEach((name, service) -> services.put(name, map(service)));
         assertThat(services).containsKeys("kafka", "postgres", "prometheus", "grafana");
         return services;
+    }
+
+    private static @Nullable String dockerComposeVersion() throws InterruptedException {
+        try {
+            Process version = new ProcessBuilder("docker-compose", "version", "--short")
+                    .redirectErrorStream(true)
+                    .start();
+            String output = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            return version.waitFor(30, TimeUnit.SECONDS) && version.exitValue() == 0 ? output : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private Map<String, Object> service(String name) {

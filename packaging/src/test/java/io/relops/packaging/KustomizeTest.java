@@ -28,7 +28,8 @@ class KustomizeTest {
             for (Object document : Repository.yaml().loadAll(Repository.read(file))) {
                 assertThat(document).as(file.toString()).isInstanceOf(Map.class);
                 if (!file.getFileName().toString().startsWith("kustomization")
-                        && !file.getFileName().toString().equals("catalog.yml")) {
+                        && !file.getFileName().toString().equals("catalog.yml")
+                        && !file.getFileName().toString().equals("prometheus.yml")) {
                     assertThat(map(document)).as(file.toString()).containsKeys("apiVersion", "kind", "metadata");
                 }
             }
@@ -71,6 +72,53 @@ class KustomizeTest {
                     .as(overlay.toString())
                     .contains("../../base");
         }
+    }
+
+    @Test
+    void pointsTheClustersPrometheusAtAlertServiceWithTheIngestTokenAndScrapesEveryOverlaysNamespace() {
+        Map<String, Object> monitoring = Repository.loadYaml(K8S.resolve("monitoring/kustomization.yaml"));
+        assertThat(monitoring).containsEntry("namespace", "monitoring");
+        // the overlays' namespaces, which the NetworkPolicies open to the namespace "monitoring"
+        List<Object> namespaces = new ArrayList<>();
+        for (String overlay : List.of("local", "production")) {
+            namespaces.add(Repository.loadYaml(K8S.resolve("overlays/" + overlay + "/kustomization.yaml"))
+                    .get("namespace"));
+        }
+        assertThat(Repository.read(K8S.resolve("base/network-policies.yaml")))
+                .contains("kubernetes.io/metadata.name: monitoring");
+        Map<String, Object> prometheus = Repository.loadYaml(K8S.resolve("monitoring/prometheus.yml"));
+        Map<String, Object> alertmanager =
+                map(list(map(prometheus.get("alerting")).get("alertmanagers")).get(0));
+        assertThat(alertmanager).containsEntry("api_version", "v2");
+        assertThat(map(alertmanager.get("authorization")))
+                .containsEntry("credentials_file", "/etc/prometheus/relops-tokens/ingest-token");
+        assertThat(map(list(alertmanager.get("kubernetes_sd_configs")).get(0))).containsEntry("role", "endpoints");
+        assertThat(list(map(map(list(alertmanager.get("kubernetes_sd_configs")).get(0))
+                                .get("namespaces"))
+                        .get("names")))
+                .containsExactlyInAnyOrderElementsOf(namespaces);
+        // alert-service's Service, on its port named http
+        assertThat(list(alertmanager.get("relabel_configs")))
+                .anySatisfy(relabel -> assertThat(map(relabel))
+                        .containsEntry("regex", "alert-service;http")
+                        .containsEntry("action", "keep"));
+        assertThat(Repository.read(K8S.resolve("base/alert-service.yaml"))).contains("- name: http\n      port: 8084");
+        Map<String, Object> scrape = map(list(prometheus.get("scrape_configs")).get(0));
+        assertThat(map(scrape.get("authorization")))
+                .containsEntry("credentials_file", "/etc/prometheus/relops-tokens/metrics-token");
+        assertThat(list(map(map(list(scrape.get("kubernetes_sd_configs")).get(0))
+                                .get("namespaces"))
+                        .get("names")))
+                .containsExactlyInAnyOrderElementsOf(namespaces);
+        // the rules, one copy: ops/prometheus's ConfigMap of relops-rules.yml
+        assertThat(list(monitoring.get("resources"))).contains("../../ops/prometheus");
+        assertThat(list(map(list(Repository.loadYaml(Repository.file("ops/prometheus/kustomization.yaml"))
+                                        .get("configMapGenerator"))
+                                .get(0))
+                        .get("files")))
+                .containsExactly("relops-rules.yml");
+        assertThat(Repository.read(K8S.resolve("monitoring/kustomization.yaml")))
+                .contains("relops-prometheus-tokens", "metrics-token", "ingest-token");
     }
 
     @Test
