@@ -40,6 +40,12 @@ class AlertmanagerApi {
     /** How Alertmanager (Go) writes "no time": an alert that ends when an event resolves it has no endsAt. */
     static final OffsetDateTime NO_TIME = OffsetDateTime.parse("0001-01-01T00:00:00Z");
 
+    /**
+     * The Alertmanager version whose API v2 this is, given as {@code versionInfo.version} so that amtool (which
+     * compares it with its own) does not warn; relops' own version is the {@code revision}.
+     */
+    static final String COMPATIBLE_VERSION = "0.25.0";
+
     private final AlertController alerts;
     private final AlertStore store;
     private final SilenceStore silences;
@@ -74,12 +80,6 @@ class AlertmanagerApi {
                 "java " + Runtime.version());
         this.startedAt = OffsetDateTime.ofInstant(Instant.ofEpochMilli(context.getStartupDate()), ZoneOffset.UTC);
     }
-
-    /**
-     * The Alertmanager version whose API v2 this is, given as {@code versionInfo.version} so that amtool (which
-     * compares it with its own) does not warn; relops' own version is the {@code revision}.
-     */
-    static final String COMPATIBLE_VERSION = "0.25.0";
 
     record ClusterStatus(String status, List<Object> peers) {}
 
@@ -129,10 +129,10 @@ class AlertmanagerApi {
     record AlertGroup(Map<String, String> labels, Receiver receiver, List<GettableAlert> alerts) {}
 
     /**
-     * The firing alerts. {@code filter} (in {@code query}): matchers every shown alert's labels satisfy; {@code receiver}: a regular
-     * expression (anchored) one of its receivers must match; {@code active}, {@code silenced}, {@code inhibited}:
-     * whether alerts in that state are shown. {@code unprocessed} is accepted and has nothing to select: an alert's
-     * state is computed when it is asked for.
+     * The firing alerts. {@code filter} (in {@code query}): matchers every shown alert's labels satisfy; {@code
+     * receiver}: a regular expression (anchored) one of its receivers must match; {@code active}, {@code silenced},
+     * {@code inhibited}: whether alerts in that state are shown. {@code unprocessed} is accepted and has nothing to
+     * select: an alert's state is computed when it is asked for.
      */
     @GetMapping("/alerts")
     List<GettableAlert> getAlerts(

@@ -28,7 +28,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v2")
 class AlertmanagerSilenceApi {
 
-    /** Alertmanager's order: active (the next to end first), pending (the next to start first), expired (latest first). */
+    /** Alertmanager's order: active (the next to end first), pending (the next to start), expired (latest first). */
     private static final Comparator<SilenceController.GettableSilence> ORDER =
             Comparator.<SilenceController.GettableSilence>comparingInt(
                             s -> switch (s.status().state()) {

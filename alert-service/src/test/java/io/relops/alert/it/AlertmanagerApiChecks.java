@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -71,8 +72,18 @@ abstract class AlertmanagerApiChecks {
         JsonNode silence = getJson("/api/v2/silence/" + id);
         assertThat(silence.path("status").path("state").asString()).isEqualTo("active");
         assertThat(silence.path("createdBy").asString()).isEqualTo(TestCredentials.name("operator"));
+        // a pending silence is listed after the active one (Alertmanager's order)
+        OffsetDateTime later = OffsetDateTime.now().plusHours(1);
+        HttpResponse<String> created = AlertingIT.post(
+                "operator", baseUrl, "/api/v2/silences", """
+                {"matchers": [{"name": "alertname", "value": "%s", "isRegex": false}],
+                 "startsAt": "%s", "endsAt": "%s", "createdBy": "amtool test", "comment": "later"}
+                """.formatted(name, later, later.plusHours(1)));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        String pending =
+                EventJson.mapper().readTree(created.body()).path("silenceID").asString();
         assertThat(strings(getJson("/api/v2/silences?filter=" + encode("alertname=\"" + name + "\"")), "id"))
-                .containsExactly(id);
+                .containsExactly(id, pending);
         assertThat(getJson("/api/v2/silences?filter=" + encode("{alertname=\"" + name + "\", a=\"b,c\"}")))
                 .isEmpty();
 
@@ -85,6 +96,8 @@ abstract class AlertmanagerApiChecks {
         assertThat(strings(silenced.path("status").path("silencedBy"))).containsExactly(id);
 
         amtool.ok("silence", "expire", id);
+        assertThat(strings(getJson("/api/v2/silences?filter=" + encode("alertname=\"" + name + "\"")), "id"))
+                .containsExactly(pending, id);
         assertThat(getJson("/api/v2/silence/" + id).path("status").path("state").asString())
                 .isEqualTo("expired");
         assertThat(amtool.ok("silence", "query", "alertname=" + name)).doesNotContain(id);
