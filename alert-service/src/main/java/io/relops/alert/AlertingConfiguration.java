@@ -1,6 +1,7 @@
 package io.relops.alert;
 
 import io.relops.alert.lifecycle.AlertRules;
+import io.relops.alert.notification.ConsoleLinks;
 import io.relops.alert.routing.AlertCatalog;
 import io.relops.alert.routing.AlertingProperties;
 import io.relops.alert.routing.AlertmanagerConfig;
@@ -35,6 +36,6 @@ class AlertingConfiguration {
 
     @Bean
     AlertRules alertRules(AlertingProperties properties) {
-        return new AlertRules(properties.consoleUrl(), properties.resolveTimeout());
+        return new AlertRules(new ConsoleLinks(properties.consoleUrl()), properties.resolveTimeout());
     }
 }

@@ -3,6 +3,7 @@ package io.relops.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.relops.testkit.LibraryMetrics;
 import io.relops.testkit.Promtool;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,7 +62,101 @@ class MonitoringFilesTest {
                         "RelopsDeadLetters",
                         "RelopsConsumerLagGrowing",
                         "RelopsRollbackRateHigh",
-                        "RelopsAuditVerificationFailing");
+                        "RelopsAuditVerificationFailing",
+                        "RelopsReleaseSlow",
+                        "RelopsRollbackSlow",
+                        "RelopsBackupOlderThanRpo",
+                        "RelopsApiLatencyHigh",
+                        "RelopsApiErrorRatioHigh",
+                        "RelopsApiErrorBudgetBurnFast",
+                        "RelopsApiErrorBudgetBurnSlow",
+                        "RelopsAuditIndexLagGrowing",
+                        "RelopsOutboxBacklogGrowing");
+    }
+
+    @Test
+    void everyAlertHasASeverityASummaryADescriptionAndARunbookSectionThatExists() {
+        Set<String> anchors = headingAnchors(Repository.read(Repository.file("docs/observability.md")));
+        List<Map<String, Object>> alerts =
+                rules().stream().filter(rule -> rule.containsKey("alert")).toList();
+        assertThat(alerts).hasSizeGreaterThanOrEqualTo(17);
+        for (Map<String, Object> alert : alerts) {
+            String name = (String) alert.get("alert");
+            assertThat(map(alert.get("labels")).get("severity"))
+                    .as(name + " severity")
+                    .isIn("critical", "warning");
+            Map<String, Object> annotations = map(alert.get("annotations"));
+            assertThat(annotations).as(name).containsKeys("summary", "description", "runbook_url");
+            String runbook = (String) annotations.get("runbook_url");
+            assertThat(runbook).as(name).startsWith("docs/observability.md#");
+            assertThat(anchors)
+                    .as("%s's runbook %s: a heading of docs/observability.md", name, runbook)
+                    .contains(runbook.substring(runbook.indexOf('#') + 1));
+        }
+    }
+
+    @Test
+    void everyRecordingRuleIsExercisedByTheUnitTests() {
+        String tests = Repository.read(Repository.file("ops/prometheus/relops-rules.test.yml"));
+        List<String> recorded = recordedNames();
+        assertThat(recorded).isNotEmpty();
+        assertThat(recorded)
+                .allSatisfy(name -> assertThat(tests)
+                        .as("a promql_expr_test of %s", name)
+                        .containsPattern("(?m)^ *- expr: .*" + Pattern.quote(name) + "\\b"));
+    }
+
+    @Test
+    void dashboardPanelIdsAreUniqueAndEveryExpressionParsesAndUsesExportedOrRecordedMetrics() throws IOException {
+        JsonNode dashboard = JsonMapper.builder().build().readTree(Repository.read(DASHBOARD));
+        List<Integer> ids = dashboard
+                .path("panels")
+                .valueStream()
+                .map(panel -> panel.path("id").asInt())
+                .toList();
+        assertThat(ids).doesNotHaveDuplicates().doesNotContain(0);
+        List<String> expressions = dashboard
+                .path("panels")
+                .valueStream()
+                .flatMap(panel -> panel.path("targets").valueStream())
+                .map(target -> target.path("expr").asString())
+                .map(MonitoringFilesTest::withGrafanaVariables)
+                .toList();
+        assertThat(expressions).hasSizeGreaterThan(40);
+
+        Set<String> known = new TreeSet<>(LibraryMetrics.NAMES);
+        known.addAll(recordedNames());
+        known.add("up"); // Prometheus' own
+        List<String> everyExpression = new java.util.ArrayList<>(expressions);
+        rules().forEach(rule -> everyExpression.add(String.valueOf(rule.get("expr"))));
+        for (String expression : everyExpression) {
+            for (String metric : metricNames(expression)) {
+                if (!metric.startsWith(
+                        "relops_")) { // relops meters: rulesAndDashboardUseOnlyMetricsTheServicesRegister
+                    assertThat(known).as("metric %s in %s", metric, expression).contains(metric);
+                }
+            }
+        }
+
+        assumeTrue(promtoolPresent(), Promtool.ABSENT);
+        // promtool parses each expression as a recording rule: a syntax error fails `check rules`
+        StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
+        for (int i = 0; i < expressions.size(); i++) {
+            rules.append("      - record: dashboard_expression_")
+                    .append(i)
+                    .append("\n        expr: '")
+                    .append(expressions.get(i).replace("'", "''"))
+                    .append("'\n");
+        }
+        Path file = Files.createTempFile("relops-dashboard-", ".rules.yml");
+        try {
+            Files.writeString(file, rules);
+            Promtool.Result check = Promtool.run(null, "check", "rules", file.toString());
+            assertThat(check.exitCode()).as(check.output()).isZero();
+            assertThat(check.output()).contains("SUCCESS: " + expressions.size() + " rules found");
+        } finally {
+            Files.delete(file);
+        }
     }
 
     @Test
@@ -124,6 +219,77 @@ class MonitoringFilesTest {
                 .content()
                 .contains("uid: relops-prometheus");
     }
+
+    private static List<Map<String, Object>> rules() {
+        List<Map<String, Object>> rules = new java.util.ArrayList<>();
+        for (Object group : (List<?>) Repository.loadYaml(RULES).get("groups")) {
+            for (Object rule : (List<?>) map(group).get("rules")) {
+                rules.add(map(rule));
+            }
+        }
+        return rules;
+    }
+
+    private static List<String> recordedNames() {
+        return rules().stream()
+                .filter(rule -> rule.containsKey("record"))
+                .map(rule -> (String) rule.get("record"))
+                .toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        assertThat(value).isInstanceOf(Map.class);
+        return (Map<String, Object>) value;
+    }
+
+    /** The anchors GitHub (and most Markdown renderers) give the headings: lower case, punctuation dropped. */
+    private static Set<String> headingAnchors(String markdown) {
+        Set<String> anchors = new TreeSet<>();
+        Matcher heading = Pattern.compile("(?m)^#{1,6} (.+)$").matcher(markdown);
+        while (heading.find()) {
+            anchors.add(heading.group(1)
+                    .trim()
+                    .toLowerCase(java.util.Locale.ROOT)
+                    .replaceAll("[^a-z0-9 _-]", "")
+                    .replace(' ', '-'));
+        }
+        return anchors;
+    }
+
+    /** What Grafana puts in for its variables, so that Prometheus can parse the expression. */
+    private static String withGrafanaVariables(String expression) {
+        return expression
+                .replace("$__rate_interval", "5m")
+                .replace("$__range", "1d")
+                .replace("$application", ".*")
+                .replace("$environment", ".*");
+    }
+
+    /**
+     * The metric names an expression selects: identifiers outside strings, label matchers, ranges and label lists
+     * ({@code by}, {@code on}, ...) that are neither functions, keywords nor numbers.
+     */
+    static Set<String> metricNames(String expression) {
+        String bare = expression
+                .replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"")
+                .replaceAll("\\{[^}]*}", " ")
+                .replaceAll("\\[[^]]*]", " ")
+                .replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ");
+        Set<String> names = new TreeSet<>();
+        Matcher identifier =
+                Pattern.compile("(?<![\\w.])([a-zA-Z_:][\\w:]*)(\\s*\\()?").matcher(bare);
+        while (identifier.find()) {
+            String name = identifier.group(1);
+            if (identifier.group(2) == null && !PROMQL_KEYWORDS.contains(name)) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    private static final Set<String> PROMQL_KEYWORDS =
+            Set.of("and", "or", "unless", "bool", "offset", "inf", "Inf", "nan", "NaN", "e");
 
     private static boolean promtoolPresent() {
         if (Promtool.find() == null) {

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -59,9 +60,10 @@ public final class RealPrometheus implements AutoCloseable {
 
     /**
      * Starts Prometheus with the configuration {@code config} writes (given the server's own temporary directory, for
-     * files it refers to: rules, token files); returns once it answers queries.
+     * files it refers to: rules, token files) and the command-line {@code flags} (e.g. {@code
+     * --rules.alert.resend-delay=1s}); returns once it answers queries.
      */
-    public static RealPrometheus startWithConfig(ConfigWriter config) throws IOException {
+    public static RealPrometheus startWithConfig(ConfigWriter config, String... flags) throws IOException {
         String binary = findBinary();
         Assumptions.assumeTrue(
                 binary != null,
@@ -73,11 +75,13 @@ public final class RealPrometheus implements AutoCloseable {
         Path workDir = Files.createTempDirectory("relops-prometheus-it");
         Path configFile = workDir.resolve("prometheus.yml");
         Files.writeString(configFile, config.write(workDir));
-        Process process = new ProcessBuilder(
-                        binary,
-                        "--config.file=" + configFile,
-                        "--storage.tsdb.path=" + workDir.resolve("data"),
-                        "--web.listen-address=127.0.0.1:" + port)
+        List<String> command = new ArrayList<>(List.of(
+                binary,
+                "--config.file=" + configFile,
+                "--storage.tsdb.path=" + workDir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + port));
+        command.addAll(List.of(flags));
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("prometheus.log").toFile())
                 .start();
@@ -118,6 +122,17 @@ public final class RealPrometheus implements AutoCloseable {
     public String query(String promql) throws IOException, InterruptedException {
         URI uri = URI.create(url + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
         return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
+    /**
+     * Prometheus' own metrics ({@code /metrics}), e.g. {@code prometheus_notifications_sent_total}: what it sent to
+     * its Alertmanagers, without scraping itself.
+     */
+    public String ownMetrics() throws IOException, InterruptedException {
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(url + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString())
                 .body();
     }
 

@@ -5,11 +5,13 @@ import io.relops.alert.notification.NotificationMessage;
 import io.relops.alert.routing.AlertingProperties.EmailSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.MimeMessageHelper;
 
 /**
- * E-mail over SMTP (Spring Mail; the server is {@code spring.mail.*}). The {@code Message-ID} is
+ * E-mail over SMTP (Spring Mail; the server is {@code spring.mail.*}): the subject is the title on one line, the
+ * plain-text body {@link MessageText#body} or the integration's Mustache {@code template} ({@link MessageTemplate}). The {@code Message-ID} is
  * derived from the notification's id, so a notification sent again after a crash is the same
  * message to mail clients and archives.
  */
@@ -17,10 +19,20 @@ public class EmailChannel implements Channel {
 
     private final EmailSpec spec;
     private final JavaMailSender mail;
+    private final MessageText text;
+    private final @Nullable MessageTemplate template;
 
-    public EmailChannel(EmailSpec spec, JavaMailSender mail) {
+    public EmailChannel(EmailSpec spec, JavaMailSender mail, MessageText text) {
         this.spec = spec;
         this.mail = mail;
+        this.text = text;
+        this.template = spec.template() == null ? null : new MessageTemplate(spec.template(), raw -> raw, text);
+    }
+
+    /** The plain-text body of the e-mail for {@code message}. */
+    public String body(NotificationMessage message) {
+        String main = template == null ? text.body(message) : template.render(message);
+        return main + "\n\n-- relops alert-service, receiver " + message.receiver() + ", group " + message.groupKey();
     }
 
     @Override
@@ -30,9 +42,8 @@ public class EmailChannel implements Channel {
             MimeMessageHelper email = new MimeMessageHelper(mime, StandardCharsets.UTF_8.name());
             email.setFrom(spec.from());
             email.setTo(spec.to().toArray(String[]::new));
-            email.setSubject(MessageText.title(message));
-            email.setText(MessageText.body(message) + "\n\n-- relops alert-service, receiver " + message.receiver()
-                    + ", group " + message.groupKey());
+            email.setSubject(MessageText.subject(message));
+            email.setText(body(message));
             // JavaMailSenderImpl keeps an explicit Message-ID: a repeat after a crash is the same message
             mime.setHeader("Message-ID", messageId(notification.id(), spec.from()));
         });

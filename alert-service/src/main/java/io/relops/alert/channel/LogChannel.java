@@ -10,9 +10,15 @@ public class LogChannel implements Channel {
 
     private static final Logger log = LoggerFactory.getLogger("relops.notifications");
 
+    private final MessageText text;
+
+    public LogChannel(MessageText text) {
+        this.text = text;
+    }
+
     @Override
     public void send(Notification notification) {
         NotificationMessage message = notification.message();
-        log.warn("{} (notification {})\n{}", MessageText.title(message), notification.id(), MessageText.body(message));
+        log.warn("{} (notification {})\n{}", MessageText.title(message), notification.id(), text.body(message));
     }
 }

@@ -1,17 +1,30 @@
 package io.relops.alert.channel;
 
+import io.relops.alert.notification.ConsoleLinks;
 import io.relops.alert.notification.NotificationMessage;
 import io.relops.alert.notification.NotificationMessage.AlertView;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The words of a notification, for a person: what failed, for which application, release and
- * version, the health evidence and where to look (the console link).
+ * The words of a notification, for a person: what failed, for which application, release and version, the health
+ * evidence, and where to look: the release's timeline in the console ({@link ConsoleLinks}), the runbook (annotation
+ * {@code runbook_url}) and the alert's source. The same lines as plain text (e-mail, log, PagerDuty, a webhook
+ * template's {@code text}) and as Slack mrkdwn, where every value is escaped ({@code & < >}) and links are Slack's
+ * {@code <url>}. A value that is not an http(s) URL is never made a link.
  */
 public final class MessageText {
 
-    private MessageText() {}
+    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}+");
+    private static final Pattern LINKABLE = Pattern.compile("https?://[^\\s|<>]+");
+
+    private final ConsoleLinks console;
+
+    public MessageText(ConsoleLinks console) {
+        this.console = console;
+    }
 
     /** e.g. {@code [FIRING:1] demo-app HealthFailed (critical)} or {@code [ESCALATED] ...}. */
     public static String title(NotificationMessage m) {
@@ -29,45 +42,109 @@ public final class MessageText {
         return "[" + state + "] " + m.application() + " " + names + severity;
     }
 
-    /** The body: a paragraph per alert. */
-    public static String body(NotificationMessage m) {
+    /** The title on one line (an e-mail subject): labels a producer sent cannot add header lines. */
+    public static String subject(NotificationMessage m) {
+        return CONTROL.matcher(title(m)).replaceAll(" ");
+    }
+
+    /** The plain-text body: a paragraph per alert. */
+    public String body(NotificationMessage m) {
+        return body(m, Format.PLAIN);
+    }
+
+    /** The Slack message: the title in bold, then the body, in mrkdwn with every value escaped. */
+    public String slack(NotificationMessage m) {
+        return "*" + Format.SLACK.text(title(m)) + "*\n" + body(m, Format.SLACK);
+    }
+
+    /** {@code value} escaped for Slack's mrkdwn ({@code & < >}). */
+    public static String slackEscape(String value) {
+        return Format.SLACK.text(value);
+    }
+
+    /** The release's timeline in the console, else the alert's {@code console} annotation; null without either. */
+    public @Nullable String consoleLink(AlertView a) {
+        String release = console.release(a.releaseId());
+        return release != null ? release : a.annotations().get("console");
+    }
+
+    private String body(NotificationMessage m, Format f) {
         StringBuilder text = new StringBuilder();
         for (AlertView a : m.alerts()) {
             if (!text.isEmpty()) {
                 text.append("\n\n");
             }
-            text.append(a.status().toUpperCase(Locale.ROOT))
-                    .append(' ')
-                    .append(a.name())
-                    .append(" (")
-                    .append(a.severity())
-                    .append("): ")
-                    .append(a.annotations().getOrDefault("summary", a.name()));
-            line(text, "application", a.application());
-            line(text, "environment", a.labels().get("environment"));
-            line(text, "version", a.annotations().get("version"));
-            line(text, "release", a.releaseId() == null ? null : a.releaseId().toString());
-            line(text, "what failed", a.annotations().get("description"));
+            text.append(f.text(a.status().toUpperCase(Locale.ROOT)
+                    + " " + a.name() + " (" + a.severity() + "): "
+                    + a.annotations().getOrDefault("summary", a.name())));
+            line(text, f, "application", a.application());
+            line(text, f, "environment", a.labels().get("environment"));
+            String version = a.annotations().getOrDefault("version", a.labels().get("version"));
+            line(text, f, "version", version);
+            line(
+                    text,
+                    f,
+                    "release",
+                    a.releaseId() == null ? null : a.releaseId().toString());
+            line(text, f, "what failed", a.annotations().get("description"));
             String evidence = a.annotations().get("evidence");
             if (evidence != null && !evidence.isBlank()) {
                 text.append("\nhealth evidence:");
                 for (String row : evidence.split("\n")) {
-                    text.append("\n  ").append(row);
+                    text.append("\n  ").append(f.text(row));
                 }
             }
-            line(text, "since", a.startsAt().toString());
+            line(text, f, "since", a.startsAt().toString());
             if (a.endsAt() != null && "resolved".equals(a.status())) {
-                line(text, "resolved at", a.endsAt().toString());
+                line(text, f, "resolved at", a.endsAt().toString());
             }
-            line(text, "console", a.annotations().get("console"));
-            line(text, "source", a.generatorURL());
+            String timeline = console.release(a.releaseId());
+            link(text, f, timeline != null ? "timeline" : "console", consoleLink(a));
+            link(text, f, "runbook", a.annotations().get("runbook_url"));
+            link(text, f, "source", a.generatorURL());
         }
         return text.toString();
     }
 
-    private static void line(StringBuilder text, String name, String value) {
+    private static void line(StringBuilder text, Format f, String name, @Nullable String value) {
         if (value != null && !value.isBlank()) {
-            text.append('\n').append(name).append(": ").append(value);
+            text.append('\n').append(name).append(": ").append(f.text(value));
         }
+    }
+
+    private static void link(StringBuilder text, Format f, String name, @Nullable String url) {
+        if (url != null && !url.isBlank()) {
+            text.append('\n').append(name).append(": ").append(f.link(url.strip()));
+        }
+    }
+
+    private enum Format {
+        PLAIN {
+            @Override
+            String text(String value) {
+                return value;
+            }
+
+            @Override
+            String link(String url) {
+                return url;
+            }
+        },
+        /** Slack mrkdwn, where {@code & < >} are control characters: a link is {@code <url>}. */
+        SLACK {
+            @Override
+            String text(String value) {
+                return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+            }
+
+            @Override
+            String link(String url) {
+                return LINKABLE.matcher(url).matches() ? "<" + text(url) + ">" : text(url);
+            }
+        };
+
+        abstract String text(String value);
+
+        abstract String link(String url);
     }
 }

@@ -24,10 +24,12 @@ public class PagerDutyChannel implements Channel {
 
     private final PagerDutySpec spec;
     private final RestClient http;
+    private final MessageText text;
 
-    public PagerDutyChannel(PagerDutySpec spec, RestClient http) {
+    public PagerDutyChannel(PagerDutySpec spec, RestClient http, MessageText text) {
         this.spec = spec;
         this.http = http;
+        this.text = text;
     }
 
     /** Stable per receiver and group (escalations have their own group key). */
@@ -64,11 +66,11 @@ public class PagerDutyChannel implements Channel {
             payload.put(
                     "custom_details",
                     Map.of(
-                            "details", MessageText.body(message),
+                            "details", text.body(message),
                             "alerts", firing.size(),
                             "labels", message.commonLabels()));
             event.put("payload", payload);
-            String console = lead.annotations().get("console");
+            String console = text.consoleLink(lead);
             if (console != null) {
                 event.put("links", List.of(Map.of("href", console, "text", "relops console")));
             }

@@ -1,7 +1,5 @@
 package io.relops.alert.channel;
 
-import com.samskivert.mustache.Mustache;
-import com.samskivert.mustache.Template;
 import io.relops.alert.notification.Notification;
 import io.relops.alert.notification.NotificationMessage;
 import io.relops.alert.routing.AlertingProperties.WebhookSpec;
@@ -18,7 +16,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
 import tools.jackson.core.io.JsonStringEncoder;
-import tools.jackson.core.type.TypeReference;
 
 /**
  * A generic webhook. The body is the notification's Alertmanager-compatible JSON (webhook payload
@@ -34,22 +31,19 @@ public class WebhookChannel implements Channel {
     /** The header with the notification's id (as in the IETF HTTP API draft of that name). */
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
-    private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() {};
-
     private final WebhookSpec spec;
     private final RestClient http;
-    private final @Nullable Template template;
+    private final @Nullable MessageTemplate template;
 
-    public WebhookChannel(WebhookSpec spec, RestClient http) {
+    public WebhookChannel(WebhookSpec spec, RestClient http, MessageText text) {
         this.spec = spec;
         this.http = http;
         this.template = spec.template() == null
                 ? null
-                : Mustache.compiler()
-                        .withEscaper(raw ->
-                                new String(JsonStringEncoder.getInstance().quoteAsCharArray(raw)))
-                        .defaultValue("")
-                        .compile(spec.template());
+                : new MessageTemplate(
+                        spec.template(),
+                        raw -> new String(JsonStringEncoder.getInstance().quoteAsCharArray(raw)),
+                        text);
     }
 
     /** The body this webhook sends for {@code message}. */
@@ -57,10 +51,7 @@ public class WebhookChannel implements Channel {
         if (template == null) {
             return EventJson.mapper().writeValueAsBytes(message);
         }
-        Map<String, Object> context = new LinkedHashMap<>(EventJson.mapper().convertValue(message, OBJECT_MAP));
-        context.put("title", MessageText.title(message));
-        context.put("text", MessageText.body(message));
-        return template.execute(context).getBytes(StandardCharsets.UTF_8);
+        return template.render(message).getBytes(StandardCharsets.UTF_8);
     }
 
     /** {@code sha256=} and the hex HMAC-SHA256 of {@code body} under {@code secret}. */

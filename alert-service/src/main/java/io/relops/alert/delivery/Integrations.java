@@ -3,9 +3,11 @@ package io.relops.alert.delivery;
 import io.relops.alert.channel.Channel;
 import io.relops.alert.channel.EmailChannel;
 import io.relops.alert.channel.LogChannel;
+import io.relops.alert.channel.MessageText;
 import io.relops.alert.channel.PagerDutyChannel;
 import io.relops.alert.channel.SlackChannel;
 import io.relops.alert.channel.WebhookChannel;
+import io.relops.alert.notification.ConsoleLinks;
 import io.relops.alert.routing.AlertingProperties;
 import io.relops.alert.routing.AlertingProperties.ReceiverSpec;
 import java.net.http.HttpClient;
@@ -26,6 +28,7 @@ public class Integrations {
     private final Map<String, List<Integration>> byReceiver = new LinkedHashMap<>();
 
     Integrations(AlertingProperties properties, ObjectProvider<JavaMailSender> mail) {
+        MessageText text = new MessageText(new ConsoleLinks(properties.consoleUrl()));
         HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(properties.delivery().timeout())
                 .build();
@@ -34,31 +37,37 @@ public class Integrations {
         RestClient http = RestClient.builder().requestFactory(factory).build();
         properties
                 .receiversOrEmpty()
-                .forEach((receiver, spec) -> byReceiver.put(receiver, build(receiver, spec, http, mail)));
+                .forEach((receiver, spec) -> byReceiver.put(receiver, build(receiver, spec, http, text, mail)));
     }
 
     private static List<Integration> build(
-            String receiver, ReceiverSpec spec, RestClient http, ObjectProvider<JavaMailSender> mail) {
+            String receiver,
+            ReceiverSpec spec,
+            RestClient http,
+            MessageText text,
+            ObjectProvider<JavaMailSender> mail) {
         List<Integration> all = new ArrayList<>();
         forEach(
                 spec.slack(),
-                (s, i) -> all.add(integration(receiver, "slack", i, s.sendResolved(), new SlackChannel(s, http))));
+                (s, i) ->
+                        all.add(integration(receiver, "slack", i, s.sendResolved(), new SlackChannel(s, http, text))));
         forEach(
                 spec.pagerduty(),
                 (s, i) -> all.add(
-                        integration(receiver, "pagerduty", i, s.sendResolved(), new PagerDutyChannel(s, http))));
+                        integration(receiver, "pagerduty", i, s.sendResolved(), new PagerDutyChannel(s, http, text))));
         forEach(spec.email(), (s, i) -> {
             JavaMailSender sender = mail.getIfAvailable();
             if (sender == null) {
                 throw new IllegalStateException("receiver " + receiver
                         + " has an email integration but no SMTP server is configured (spring.mail.host)");
             }
-            all.add(integration(receiver, "email", i, s.sendResolved(), new EmailChannel(s, sender)));
+            all.add(integration(receiver, "email", i, s.sendResolved(), new EmailChannel(s, sender, text)));
         });
         forEach(
                 spec.webhook(),
-                (s, i) -> all.add(integration(receiver, "webhook", i, s.sendResolved(), new WebhookChannel(s, http))));
-        forEach(spec.log(), (s, i) -> all.add(integration(receiver, "log", i, s.sendResolved(), new LogChannel())));
+                (s, i) -> all.add(
+                        integration(receiver, "webhook", i, s.sendResolved(), new WebhookChannel(s, http, text))));
+        forEach(spec.log(), (s, i) -> all.add(integration(receiver, "log", i, s.sendResolved(), new LogChannel(text))));
         return List.copyOf(all);
     }
 

@@ -1,5 +1,6 @@
 package io.relops.alert.lifecycle;
 
+import io.relops.alert.notification.ConsoleLinks;
 import io.relops.common.event.BackupCompleted;
 import io.relops.common.event.BackupFailed;
 import io.relops.common.event.DeploymentFailed;
@@ -35,11 +36,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class AlertRules {
 
-    private final String consoleUrl;
+    private final ConsoleLinks console;
     private final Duration resolveTimeout;
 
-    public AlertRules(String consoleUrl, Duration resolveTimeout) {
-        this.consoleUrl = consoleUrl.endsWith("/") ? consoleUrl.substring(0, consoleUrl.length() - 1) : consoleUrl;
+    public AlertRules(ConsoleLinks console, Duration resolveTimeout) {
+        this.console = console;
         this.resolveTimeout = resolveTimeout;
     }
 
@@ -189,9 +190,10 @@ public final class AlertRules {
         UUID releaseId = event.releaseId();
         if (releaseId != null) {
             all.put("releaseId", releaseId.toString());
-            all.put("console", consoleUrl + "/releases/" + releaseId);
-        } else {
-            all.put("console", consoleUrl + "/applications/" + event.subject());
+        }
+        String link = releaseId != null ? console.release(releaseId) : console.applications();
+        if (link != null) {
+            all.put("console", link);
         }
         return new AlertSignal(
                 labels(name, event.subject(), severity, environment),

@@ -119,7 +119,7 @@ public class GroupFlusher {
     boolean flushOne() {
         Optional<GroupRow> claimed = jdbc.sql("""
                         select group_key, route_id, receiver, group_labels::text, notified_firing, notified_resolved,
-                               notified_at
+                               notified_at, now()
                         from alert_group where flush_at <= now() order by flush_at limit 1 for update skip locked
                         """)
                 .query((rs, n) -> new GroupRow(
@@ -129,7 +129,8 @@ public class GroupFlusher {
                         AlertStore.map(rs.getString(4)),
                         strings(rs.getArray(5)),
                         strings(rs.getArray(6)),
-                        rs.getObject(7, OffsetDateTime.class)))
+                        rs.getObject(7, OffsetDateTime.class),
+                        rs.getObject(8, OffsetDateTime.class)))
                 .optional();
         if (claimed.isEmpty()) {
             return false;
@@ -162,7 +163,7 @@ public class GroupFlusher {
         }
         Set<String> firingIds = ids(firing);
         Set<String> resolvedIds = ids(resolved);
-        if (needsUpdate(group, route, firing, firingIds, resolvedIds, now)) {
+        if (needsUpdate(group, route, firing, firingIds, resolvedIds)) {
             List<StoredAlert> included = new ArrayList<>(firing);
             included.addAll(resolved);
             outbox.enqueue(message(group, included, firing.isEmpty(), "notification"));
@@ -188,14 +189,12 @@ public class GroupFlusher {
         }
     }
 
-    /** Alertmanager's dedup decision (notify.go, DedupStage.needsUpdate), over the group's last notification. */
+    /**
+     * Alertmanager's dedup decision (notify.go, DedupStage.needsUpdate), over the group's last notification. The
+     * repeat is timed on the database's clock, the one {@code notified_at} was written with.
+     */
     private boolean needsUpdate(
-            GroupRow group,
-            Route route,
-            List<StoredAlert> firing,
-            Set<String> firingIds,
-            Set<String> resolvedIds,
-            OffsetDateTime now) {
+            GroupRow group, Route route, List<StoredAlert> firing, Set<String> firingIds, Set<String> resolvedIds) {
         if (group.notifiedAt() == null) {
             return !firing.isEmpty();
         }
@@ -209,7 +208,7 @@ public class GroupFlusher {
             return true;
         }
         boolean unacknowledged = firing.stream().anyMatch(a -> a.acknowledgedAt() == null);
-        return unacknowledged && group.notifiedAt().isBefore(now.minus(route.repeatInterval()));
+        return unacknowledged && group.notifiedAt().isBefore(group.claimedAt().minus(route.repeatInterval()));
     }
 
     private boolean muted(StoredAlert alert, List<Silence> active, OffsetDateTime now) {
@@ -355,5 +354,6 @@ public class GroupFlusher {
             Map<String, String> groupLabels,
             Set<String> notifiedFiring,
             Set<String> notifiedResolved,
-            @Nullable OffsetDateTime notifiedAt) {}
+            @Nullable OffsetDateTime notifiedAt,
+            OffsetDateTime claimedAt) {}
 }

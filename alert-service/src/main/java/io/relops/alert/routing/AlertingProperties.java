@@ -10,12 +10,13 @@ import org.springframework.boot.context.properties.bind.Name;
 
 /**
  * {@code relops.alerting.*}: the routing tree, the receivers and their integrations, inhibition
- * rules and the delivery policy. Timing defaults are Alertmanager's (group_wait 30s, group_interval
+ * rules and the delivery policy. {@code consoleUrl} is the gateway's base URL as people reach it: messages link a
+ * release's console page (its timeline) under it, and leave links out without it. Timing defaults are Alertmanager's (group_wait 30s, group_interval
  * 5m, repeat_interval 4h, resolve_timeout 5m); see docs/alert-service.md.
  */
 @ConfigurationProperties("relops.alerting")
 public record AlertingProperties(
-        @DefaultValue("http://localhost:8080") String consoleUrl,
+        @Nullable String consoleUrl,
         @DefaultValue("http://localhost:8084") String externalUrl,
         @DefaultValue("1s") Duration tick,
         @DefaultValue("5m") Duration resolveTimeout,
@@ -57,10 +58,12 @@ public record AlertingProperties(
             @Nullable List<WebhookSpec> webhook,
             @Nullable List<LogSpec> log) {}
 
+    /** A Slack incoming webhook; {@code template}: a Mustache template of the text (values Slack-escaped). */
     public record SlackSpec(
             String url,
             @Nullable String channel,
-            @DefaultValue("false") boolean sendResolved) {}
+            @DefaultValue("false") boolean sendResolved,
+            @Nullable String template) {}
 
     public record PagerDutySpec(
             @DefaultValue("https://events.pagerduty.com/v2/enqueue")
@@ -69,10 +72,12 @@ public record AlertingProperties(
             String routingKey,
             @DefaultValue("true") boolean sendResolved) {}
 
+    /** E-mail; {@code template}: a Mustache template of the plain-text body. */
     public record EmailSpec(
             List<String> to,
             @DefaultValue("relops@localhost") String from,
-            @DefaultValue("false") boolean sendResolved) {}
+            @DefaultValue("false") boolean sendResolved,
+            @Nullable String template) {}
 
     /**
      * A generic webhook. The body is the Alertmanager-compatible JSON of the notification unless a

@@ -168,11 +168,16 @@ public final class RoutingTree {
     /** An inhibition rule with its matchers parsed. */
     public record InhibitRule(List<Matcher> source, List<Matcher> target, List<String> equal) {
 
-        /** Whether the firing {@code sourceLabels} mute an alert with {@code targetLabels}. */
+        /**
+         * Whether the firing {@code sourceLabels} mute an alert with {@code targetLabels}. As in Alertmanager:
+         * an alert matching both the source and the target matchers is muted only by a source that is not itself a target, so an alert never inhibits
+         * itself and two such alerts never inhibit each other.
+         */
         public boolean inhibits(Map<String, String> sourceLabels, Map<String, String> targetLabels) {
-            if (sourceLabels.equals(targetLabels)
-                    || !Matcher.all(source, sourceLabels)
-                    || !Matcher.all(target, targetLabels)) {
+            if (!Matcher.all(source, sourceLabels) || !Matcher.all(target, targetLabels)) {
+                return false;
+            }
+            if (Matcher.all(source, targetLabels) && Matcher.all(target, sourceLabels)) {
                 return false;
             }
             for (String name : equal) {

@@ -2,6 +2,7 @@ package io.relops.alert.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.relops.alert.notification.ConsoleLinks;
 import io.relops.alert.notification.NotificationMessage;
 import io.relops.alert.notification.NotificationMessage.AlertView;
 import io.relops.alert.routing.AlertingProperties.WebhookSpec;
@@ -55,7 +56,8 @@ class WebhookChannelTest {
                                 + "{{^-last}},{{/-last}}{{/alerts}}],\"title\":\"{{title}}\"}",
                         "application/json",
                         true),
-                RestClient.create());
+                RestClient.create(),
+                new MessageText(new ConsoleLinks(null)));
 
         var json = EventJson.mapper().readTree(channel.body(MESSAGE));
 
@@ -67,7 +69,9 @@ class WebhookChannelTest {
     @Test
     void withoutATemplateTheBodyIsTheAlertmanagerShapedNotification() {
         WebhookChannel channel = new WebhookChannel(
-                new WebhookSpec("http://x", null, "X-Sig", null, "application/json", true), RestClient.create());
+                new WebhookSpec("http://x", null, "X-Sig", null, "application/json", true),
+                RestClient.create(),
+                new MessageText(new ConsoleLinks(null)));
 
         var json = EventJson.mapper().readTree(channel.body(MESSAGE));
 

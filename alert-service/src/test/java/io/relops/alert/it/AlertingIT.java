@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
+import com.sun.net.httpserver.HttpServer;
 import io.relops.alert.AlertServiceApplication;
 import io.relops.alert.channel.EmailChannel;
 import io.relops.alert.channel.PagerDutyChannel;
@@ -27,13 +28,16 @@ import io.relops.common.event.SilenceUpdated;
 import io.relops.testkit.EventStream;
 import io.relops.testkit.Kafka;
 import io.relops.testkit.Postgres;
+import io.relops.testkit.RealPrometheus;
 import io.relops.testkit.TestCredentials;
 import jakarta.mail.internet.MimeMessage;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -42,6 +46,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -51,6 +56,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -80,6 +86,8 @@ class AlertingIT {
     private static final String HEALTH_TOPIC = "relops.health." + RUN;
     private static final String ALERT_TOPIC = "relops.alert." + RUN;
     private static final HttpClient http = HttpClient.newHttpClient();
+    private static final Duration FLOW_GROUP_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration REPEAT = Duration.ofSeconds(3);
 
     private static Receivers receivers;
     private static String jdbcUrl;
@@ -151,6 +159,26 @@ class AlertingIT {
         p.put("relops.alerting.route.routes[2].matchers[0]", "application=~\"regex-.*\"");
         p.put("relops.alerting.route.routes[2].receiver", "team");
         p.put("relops.alerting.route.routes[2].group-wait", "200ms");
+        // flow-*: quick groups to the "flow" webhook alone (Prometheus' own deliveries, inhibition); flow-repeat-*
+        // repeats every REPEAT
+        p.put("relops.alerting.route.routes[3].matchers[0]", "application=~\"flow-.*\"");
+        p.put("relops.alerting.route.routes[3].receiver", "flow");
+        p.put("relops.alerting.route.routes[3].group-wait", "200ms");
+        p.put("relops.alerting.route.routes[3].group-interval", FLOW_GROUP_INTERVAL.toMillis() + "ms");
+        p.put("relops.alerting.route.routes[3].routes[0].matchers[0]", "application=~\"flow-repeat-.*\"");
+        p.put("relops.alerting.route.routes[3].routes[0].repeat-interval", REPEAT.toMillis() + "ms");
+        p.put("relops.alerting.receivers.flow.webhook[0].url", receivers.url("/webhook/flow"));
+        p.put("relops.alerting.receivers.flow.webhook[1].url", receivers.url("/webhook/flow-text"));
+        p.put("relops.alerting.receivers.flow.webhook[1].template", "{\"text\":\"{{text}}\"}");
+        // a critical flow-* alert inhibits the warnings of its application; and the service's own rule
+        p.put("relops.alerting.inhibit-rules[0].source-matchers[0]", "severity=\"critical\"");
+        p.put("relops.alerting.inhibit-rules[0].target-matchers[0]", "severity=\"warning\"");
+        p.put("relops.alerting.inhibit-rules[0].target-matchers[1]", "application=~\"flow-.*\"");
+        p.put("relops.alerting.inhibit-rules[0].equal[0]", "application");
+        p.put("relops.alerting.inhibit-rules[1].source-matchers[0]", "alertname=\"RollbackFailed\"");
+        p.put("relops.alerting.inhibit-rules[1].target-matchers[0]", "alertname=\"RolledBack\"");
+        p.put("relops.alerting.inhibit-rules[1].equal[0]", "application");
+        p.put("relops.alerting.inhibit-rules[1].equal[1]", "environment");
         p.put("relops.alerting.receivers.team.slack[0].url", receivers.url("/slack/team"));
         p.put("relops.alerting.receivers.team.slack[0].send-resolved", "true");
         p.put("relops.alerting.receivers.team.pagerduty[0].url", receivers.url("/pagerduty/team"));
@@ -225,7 +253,7 @@ class AlertingIT {
                 .contains("release: " + release)
                 .contains("what failed: health returned 503")
                 .contains("FAIL health: 503 (expected [200])")
-                .contains("console: http://console.test/releases/" + release);
+                .contains("timeline: <http://console.test/console/releases/" + release + ">");
         MimeMessage mail = mailsAbout(app).get(0);
         assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("team@example.org");
         assertThat(GreenMailUtil.getBody(mail)).contains("FAIL health: 503");
@@ -827,6 +855,274 @@ class AlertingIT {
         send(HEALTH_TOPIC, healthFailed(app, UUID.randomUUID(), "8.0.0"));
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> getJson("/api/alerts?application=" + app).size() == 1);
+    }
+
+    // --- Prometheus as the producer, inhibition and repeat_interval end to end (the "flow" webhook) --------------
+
+    /**
+     * Debian's Prometheus evaluates a rule on a metric this test controls and delivers the alert itself through
+     * {@code POST /api/v2/alerts} with the ingest token; it re-sends the firing alert every second, and the receiver
+     * still hears of it once; when the metric recovers, Prometheus sends the resolution (its {@code endsAt}) and the
+     * receiver hears that once too.
+     */
+    @Test
+    void prometheusDeliversItsFiringAlertThroughApiV2AndTheReceiverHearsOfItOnceAndOfItsResolutionOnce()
+            throws Exception {
+        String app = "flow-prometheus-" + RUN;
+        UUID release = UUID.randomUUID();
+        AtomicInteger broken = new AtomicInteger(1);
+        HttpServer exporter = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        exporter.createContext("/metrics", exchange -> {
+            byte[] body = ("# TYPE relops_it_broken gauge\nrelops_it_broken " + broken.get() + "\n")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        exporter.start();
+        String alertService = baseUrl.substring("http://".length());
+        String sentTo = "alertmanager=\"" + baseUrl + "/api/v2/alerts\"";
+        try (RealPrometheus prometheus = RealPrometheus.startWithConfig(
+                workDir -> {
+                    Files.writeString(workDir.resolve("rules.yml"), """
+                            groups:
+                              - name: relops-it
+                                interval: 1s
+                                rules:
+                                  - alert: RelopsItBroken
+                                    expr: relops_it_broken == 1
+                                    labels:
+                                      severity: critical
+                                      application: %s
+                                    annotations:
+                                      summary: the test's service is broken
+                                      runbook_url: https://runbooks.example.org/broken
+                                      releaseId: %s
+                            """.formatted(app, release));
+                    Files.writeString(workDir.resolve("token"), TestCredentials.token("ingest"));
+                    return """
+                            global:
+                              scrape_interval: 1s
+                              evaluation_interval: 1s
+                            rule_files: ["%s"]
+                            alerting:
+                              alertmanagers:
+                                - api_version: v2
+                                  authorization:
+                                    type: Bearer
+                                    credentials_file: "%s"
+                                  static_configs:
+                                    - targets: ["%s"]
+                            scrape_configs:
+                              - job_name: relops-it
+                                static_configs:
+                                  - targets: ["127.0.0.1:%d"]
+                            """.formatted(
+                                    workDir.resolve("rules.yml"),
+                                    workDir.resolve("token"),
+                                    alertService,
+                                    exporter.getAddress().getPort());
+                },
+                // re-send a firing alert every second (the default is a minute)
+                "--rules.alert.resend-delay=1s")) {
+            await().atMost(Duration.ofSeconds(40))
+                    .untilAsserted(() -> assertThat(flowNotifications(app, "firing"))
+                            .as(() -> "the firing notification; Prometheus' log:\n" + prometheus.log())
+                            .hasSize(1));
+            JsonNode firing = flowNotifications(app, "firing").get(0);
+            JsonNode alert = firing.path("alerts").get(0);
+            assertThat(alert.path("labels").path("alertname").asString()).isEqualTo("RelopsItBroken");
+            assertThat(alert.path("labels").path("job").asString())
+                    .as("labelled by Prometheus with the scrape job")
+                    .isEqualTo("relops-it");
+            assertThat(alert.path("generatorURL").asString())
+                    .as("Prometheus links its own rule")
+                    .contains("/graph?g0.expr=");
+            assertThat(alert.path("releaseId").asString()).isEqualTo(release.toString());
+            // the words a person reads (as Slack and e-mail have them): the release, its timeline, the runbook
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(receivers.delivered("/webhook/flow-text", app))
+                            .isNotEmpty());
+            assertThat(EventJson.mapper()
+                            .readTree(receivers
+                                    .delivered("/webhook/flow-text", app)
+                                    .get(0)
+                                    .body())
+                            .path("text")
+                            .asString())
+                    .startsWith("FIRING RelopsItBroken (critical): the test's service is broken\napplication: " + app)
+                    .contains("\nrelease: " + release + "\n")
+                    .contains("\ntimeline: http://console.test/console/releases/" + release + "\n")
+                    .contains("\nrunbook: https://runbooks.example.org/broken\n")
+                    .contains("\nsource: " + alert.path("generatorURL").asString());
+
+            // Prometheus keeps re-sending the firing alert, every send accepted; the receiver heard of it once
+            double sentWhenNotified = counter(prometheus.ownMetrics(), "prometheus_notifications_sent_total", sentTo);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> counter(prometheus.ownMetrics(), "prometheus_notifications_sent_total", sentTo)
+                            >= sentWhenNotified + 3);
+            assertThat(counter(prometheus.ownMetrics(), "prometheus_notifications_errors_total", sentTo))
+                    .as("alert-service accepted every send: " + prometheus.log())
+                    .isZero();
+            assertThat(flowNotifications(app, null)).hasSize(1);
+
+            broken.set(0);
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(flowNotifications(app, "resolved"))
+                            .as(() -> "the resolved notification; Prometheus' log:\n" + prometheus.log())
+                            .hasSize(1));
+            assertThat(flowNotifications(app, "resolved")
+                            .get(0)
+                            .path("alerts")
+                            .get(0)
+                            .path("status")
+                            .asString())
+                    .isEqualTo("resolved");
+            assertThat(getJson("/api/alerts?state=resolved&application=" + app)).hasSize(1);
+            // Prometheus re-sends the resolution too (for 15 minutes): nothing more reaches the receiver
+            double sentWhenResolved = counter(prometheus.ownMetrics(), "prometheus_notifications_sent_total", sentTo);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> counter(prometheus.ownMetrics(), "prometheus_notifications_sent_total", sentTo)
+                            >= sentWhenResolved + 2);
+            assertThat(counter(prometheus.ownMetrics(), "prometheus_notifications_errors_total", sentTo))
+                    .isZero();
+            assertThat(flowNotifications(app, "firing")).hasSize(1);
+            assertThat(flowNotifications(app, "resolved")).hasSize(1);
+        } finally {
+            exporter.stop(0);
+        }
+    }
+
+    /**
+     * A firing critical alert inhibits the warnings of its application (inhibit rule 0: {@code equal:
+     * [application]}), not those of another; once it is resolved, the warning is notified, once.
+     */
+    @Test
+    void aCriticalAlertInhibitsTheWarningsOfItsApplicationUntilItIsResolved() throws Exception {
+        String app = "flow-inhibit-" + RUN;
+        String other = "flow-neighbour-" + RUN;
+        OffsetDateTime startsAt = OffsetDateTime.now().minusSeconds(1);
+        String critical = postableAlert("Outage", app, "critical", startsAt, startsAt.plusHours(1));
+        assertThat(postV2(critical + "," + postableAlert("Slow", app, "warning", startsAt, startsAt.plusHours(1)) + ","
+                                + postableAlert("Slow", other, "warning", startsAt, startsAt.plusHours(1)))
+                        .statusCode())
+                .isEqualTo(200);
+
+        // the other application's warning is not inhibited (its application differs) and arrives at once
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(flowNotifications(other, "firing")).hasSize(1);
+            assertThat(flowNotifications(app, "firing")).hasSize(1);
+        });
+        assertThat(alertnames(flowNotifications(app, "firing").get(0), "firing"))
+                .containsExactly("Outage");
+        // while the critical alert fires, its warning stays muted over several group_interval ticks
+        await().during(FLOW_GROUP_INTERVAL.multipliedBy(3))
+                .atMost(FLOW_GROUP_INTERVAL.multipliedBy(5))
+                .untilAsserted(() -> assertThat(flowNotifications(app, null)).hasSize(1));
+
+        OffsetDateTime resolvedAt = OffsetDateTime.now();
+        assertThat(postV2(postableAlert("Outage", app, "critical", startsAt, resolvedAt))
+                        .statusCode())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(flowNotifications(app, null)).hasSize(2));
+        JsonNode after = flowNotifications(app, null).get(1);
+        assertThat(alertnames(after, "firing"))
+                .as("the warning, no longer inhibited")
+                .containsExactly("Slow");
+        assertThat(alertnames(after, "resolved")).containsExactly("Outage");
+        await().during(FLOW_GROUP_INTERVAL.multipliedBy(2))
+                .atMost(FLOW_GROUP_INTERVAL.multipliedBy(4))
+                .untilAsserted(() -> assertThat(flowNotifications(app, null)).hasSize(2));
+    }
+
+    /**
+     * A group still firing and unacknowledged is notified again {@code repeat_interval} after its last notification
+     * (at the next {@code group_interval} tick), never before.
+     */
+    @Test
+    void aFiringGroupIsNotifiedAgainAfterRepeatIntervalAndNotBefore() throws Exception {
+        String app = "flow-repeat-" + RUN;
+        OffsetDateTime startsAt = OffsetDateTime.now();
+        assertThat(postV2(postableAlert("Stuck", app, "critical", startsAt, startsAt.plusHours(1)))
+                        .statusCode())
+                .isEqualTo(200);
+
+        await().atMost(REPEAT.multipliedBy(2).plusSeconds(20))
+                .untilAsserted(() ->
+                        assertThat(receivers.delivered("/webhook/flow", app)).hasSizeGreaterThanOrEqualTo(3));
+        List<Instant> received = receivers.delivered("/webhook/flow", app).stream()
+                .map(Receivers.Request::at)
+                .toList();
+        // when alert-service decided each notification (the outbox row, written with the group's notified_at)
+        List<OffsetDateTime> decided = service.getBean(JdbcClient.class)
+                .sql("select created_at from notification where integration = 'flow/webhook[0]'"
+                        + " and payload -> 'commonLabels' ->> 'application' = ? order by created_at")
+                .param(app)
+                .query(OffsetDateTime.class)
+                .list();
+        Duration latest = REPEAT.plus(FLOW_GROUP_INTERVAL).plusMillis(1500);
+        for (int i = 1; i < 3; i++) {
+            assertThat(Duration.between(decided.get(i - 1), decided.get(i)))
+                    .as("decision %d after %d", i, i - 1)
+                    .isGreaterThanOrEqualTo(REPEAT)
+                    .isLessThanOrEqualTo(latest);
+            assertThat(Duration.between(received.get(i - 1), received.get(i)))
+                    .as("delivery %d after %d", i, i - 1)
+                    .isGreaterThanOrEqualTo(REPEAT.minusMillis(500))
+                    .isLessThanOrEqualTo(latest);
+        }
+        assertThat(receivers.delivered("/webhook/flow", app))
+                .allSatisfy(r -> assertThat(EventJson.mapper()
+                                .readTree(r.body())
+                                .path("status")
+                                .asString())
+                        .isEqualTo("firing"));
+    }
+
+    /** The notifications the flow webhook received for {@code app}'s group, of {@code status} (any when null). */
+    private static List<JsonNode> flowNotifications(String app, @Nullable String status) {
+        return receivers.delivered("/webhook/flow", app).stream()
+                .map(r -> EventJson.mapper().readTree(r.body()))
+                .filter(n ->
+                        app.equals(n.path("groupLabels").path("application").asString()))
+                .filter(n -> status == null || status.equals(n.path("status").asString()))
+                .toList();
+    }
+
+    private static List<String> alertnames(JsonNode notification, String status) {
+        List<String> names = new ArrayList<>();
+        notification.path("alerts").forEach(a -> {
+            if (status.equals(a.path("status").asString())) {
+                names.add(a.path("labels").path("alertname").asString());
+            }
+        });
+        return names;
+    }
+
+    private static String postableAlert(
+            String name, String app, String severity, OffsetDateTime startsAt, OffsetDateTime endsAt) {
+        return EventJson.mapper()
+                .writeValueAsString(Map.of(
+                        "labels", Map.of("alertname", name, "application", app, "severity", severity),
+                        "startsAt", startsAt.toString(),
+                        "endsAt", endsAt.toString()));
+    }
+
+    /** Alertmanager API v2's push, as Prometheus makes it: with the ingest token. */
+    private static HttpResponse<String> postV2(String alerts) throws Exception {
+        return post("ingest", baseUrl, "/api/v2/alerts", "[" + alerts + "]");
+    }
+
+    /** The value of {@code name}'s sample whose labels include {@code label} in Prometheus' text format. */
+    private static double counter(String exposition, String name, String label) {
+        return exposition
+                .lines()
+                .filter(line -> line.startsWith(name + "{") && line.contains(label))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElse(0);
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package io.relops.alert.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.relops.alert.notification.ConsoleLinks;
 import io.relops.common.event.DeploymentFailed;
 import io.relops.common.event.DeploymentReady;
 import io.relops.common.event.HealthFailed;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class AlertRulesTest {
 
     private static final UUID RELEASE = UUID.randomUUID();
-    private final AlertRules rules = new AlertRules("http://console.example/", Duration.ofMinutes(5));
+    private final AlertRules rules = new AlertRules(new ConsoleLinks("http://console.example/"), Duration.ofMinutes(5));
 
     private static RelopsEvent<?> event(io.relops.common.event.EventData data) {
         return RelopsEvent.of(URI.create("/test"), data);
@@ -50,7 +51,7 @@ class AlertRulesTest {
         assertThat(s.annotations().get("summary")).contains("2.0.0-broken");
         assertThat(s.annotations().get("description")).isEqualTo("health returned 503");
         assertThat(s.annotations().get("evidence")).isEqualTo("FAIL health: 503 (expected [200]), 3 ms");
-        assertThat(s.annotations().get("console")).isEqualTo("http://console.example/releases/" + RELEASE);
+        assertThat(s.annotations().get("console")).isEqualTo("http://console.example/console/releases/" + RELEASE);
         assertThat(s.releaseId()).isEqualTo(RELEASE);
     }
 

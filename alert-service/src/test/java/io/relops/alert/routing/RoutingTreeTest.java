@@ -130,6 +130,31 @@ class RoutingTreeTest {
     }
 
     @Test
+    void anAlertMatchingBothSidesOfARuleInhibitsNeitherItselfNorItsLikesButIsInhibitedByAPureSource() {
+        // source: every critical alert; target: every alert of team db (critical ones too)
+        RoutingTree tree = tree(
+                route("default", List.of(), false, List.of()),
+                List.of(new InhibitRuleSpec(
+                        List.of("severity=\"critical\""), List.of("team=\"db\""), List.of("application"))));
+        var rule = tree.inhibitRules().get(0);
+        Map<String, String> dbCritical = Map.of("severity", "critical", "team", "db", "application", "a");
+        Map<String, String> otherDbCritical =
+                Map.of("severity", "critical", "team", "db", "application", "a", "instance", "2");
+        Map<String, String> webCritical = Map.of("severity", "critical", "team", "web", "application", "a");
+
+        assertThat(rule.inhibits(dbCritical, dbCritical)).as("itself").isFalse();
+        assertThat(rule.inhibits(otherDbCritical, dbCritical))
+                .as("two alerts on both sides do not mute each other")
+                .isFalse();
+        assertThat(rule.inhibits(webCritical, dbCritical))
+                .as("a source that is no target mutes it")
+                .isTrue();
+        assertThat(rule.inhibits(dbCritical, Map.of("severity", "warning", "team", "db", "application", "a")))
+                .as("a two-sided alert still mutes a pure target")
+                .isTrue();
+    }
+
+    @Test
     void catalogApplicationRoutesComeFirstAndMatchTheirApplication() {
         AlertCatalog catalog = AlertCatalog.of(new MapConfigurationPropertySource(Map.of(
                 "relops.applications.billing.alerts.receiver", "pager",

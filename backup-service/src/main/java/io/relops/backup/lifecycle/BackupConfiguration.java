@@ -96,7 +96,11 @@ class BackupConfiguration {
         return new BackupSchedules(catalog, settings, backups, engine, backupLockProvider, clock);
     }
 
-    /** {@code relops.backup.newest.verified.age}: how old the newest verified backup of each application is. */
+    /**
+     * {@code relops.backup.newest.verified.age}: how old the newest verified backup of each application is; and
+     * {@code relops.backup.rpo}: how old it may be (the catalog's {@code backup.rpo}, 1 h by default where backups are
+     * scheduled), which {@code RelopsBackupOlderThanRpo} compares it with.
+     */
     @Bean
     NewestVerifiedAge newestVerifiedAge(
             BackupCatalog catalog, BackupRepository repository, MeterRegistry metrics, Clock clock) {
@@ -125,6 +129,14 @@ class BackupConfiguration {
                             .baseUnit("seconds")
                             .tag("application", application)
                             .register(metrics);
+                    Duration rpo = app.backup().objective();
+                    if (rpo != null) {
+                        Gauge.builder("relops.backup.rpo", rpo::toSeconds)
+                                .description("the recovery point objective: how old the newest verified backup may be")
+                                .baseUnit("seconds")
+                                .tag("application", application)
+                                .register(metrics);
+                    }
                 }
             });
         }

@@ -91,6 +91,7 @@ public final class BackupCatalog {
      * @param schedule a Spring cron expression (6 fields), or empty for none
      * @param verify verification after each backup
      * @param restoreOnRollback restore the release's pre-deploy backup when the release is rolled back
+     * @param rpo the recovery point objective: how old the newest verified backup may be (see {@link #objective()})
      */
     public record BackupSpec(
             @DefaultValue("false") boolean beforeDeploy,
@@ -100,7 +101,24 @@ public final class BackupCatalog {
             @Nullable PostgresSource postgres,
             @Nullable FilesystemSource filesystem,
             @DefaultValue Verify verify,
-            @DefaultValue Retention retention) {}
+            @DefaultValue Retention retention,
+            @Nullable Duration rpo) {
+
+        /** The RPO where none is set but backups are scheduled. */
+        public static final Duration DEFAULT_RPO = Duration.ofHours(1);
+
+        /**
+         * The recovery point objective {@code RelopsBackupOlderThanRpo} watches: {@code rpo} where it is set, else
+         * {@link #DEFAULT_RPO} where a schedule exists, else none (backups taken only before deploys or on demand
+         * have no age to keep).
+         */
+        public @Nullable Duration objective() {
+            if (rpo != null) {
+                return rpo;
+            }
+            return schedule == null || schedule.isBlank() ? null : DEFAULT_RPO;
+        }
+    }
 
     /**
      * A PostgreSQL database to dump. The password comes from the environment variable named by

@@ -194,6 +194,7 @@ class FilesystemDriverTest {
                 null,
                 new BackupCatalog.FilesystemSource(data, false, compression),
                 new BackupCatalog.Verify(true, true),
-                new BackupCatalog.Retention(3, 7, 4, 6, Duration.ofDays(365)));
+                new BackupCatalog.Retention(3, 7, 4, 6, Duration.ofDays(365)),
+                null);
     }
 }

@@ -94,6 +94,7 @@ class PostgresBackupIT {
         registry.add(shop + "postgres.password", server::password);
         registry.add(shop + "verify.test-restore", () -> "true");
         registry.add(shop + "retention.last", () -> "50");
+        registry.add(shop + "rpo", () -> "30m");
         String bad = "relops.applications.locked-db.backup.";
         registry.add(bad + "before-deploy", () -> "true");
         registry.add(bad + "driver", () -> "postgres");
@@ -222,6 +223,17 @@ class PostgresBackupIT {
                         .value())
                 .as("no verified backup of locked-db")
                 .isNaN();
+        assertThat(metrics.get("relops.backup.rpo")
+                        .tags("application", "shop-db")
+                        .gauge()
+                        .value())
+                .as("shop-db's backup.rpo, 30m")
+                .isEqualTo(1800.0);
+        assertThat(metrics.find("relops.backup.rpo")
+                        .tags("application", "files-app")
+                        .gauge())
+                .as("files-app has neither a schedule nor an rpo: no objective")
+                .isNull();
 
         execute("drop database \"" + sourceDatabase + "\" with (force)");
         HttpResponse<String> restore = post("/api/backups/" + id + "/restore", "");

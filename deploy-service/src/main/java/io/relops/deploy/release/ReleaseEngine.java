@@ -31,6 +31,7 @@ import io.relops.platform.events.AuthorityCheck;
 import io.relops.platform.events.Outbox;
 import io.relops.platform.events.ProcessedEvents;
 import java.net.URI;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Objects;
@@ -58,6 +59,9 @@ public class ReleaseEngine {
 
     static final URI SOURCE = CloudEventCodec.sourceOf("deploy");
     private static final Logger log = LoggerFactory.getLogger(ReleaseEngine.class);
+    private static final Duration[] DURATION_SLOS = {
+        Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(30)
+    };
 
     private final Policies policies;
     private final Promotions promotions;
@@ -378,8 +382,15 @@ public class ReleaseEngine {
         }
     }
 
+    /**
+     * Buckets at the seeds' targets (a release within 10 min, a rollback within 5 min) and around them, so that the
+     * rules (ops/prometheus/relops-rules.yml) count the releases over their target, and the dashboard shows them.
+     */
     private Timer timer(String name, Release release) {
-        return Timer.builder(name).tag("application", release.application()).register(meters);
+        return Timer.builder(name)
+                .tag("application", release.application())
+                .serviceLevelObjectives(DURATION_SLOS)
+                .register(meters);
     }
 
     private void cancelAfterCommit(List<Long> leased) {

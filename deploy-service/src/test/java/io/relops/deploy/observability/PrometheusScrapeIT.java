@@ -5,16 +5,26 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.relops.deploy.DeployServiceApplication;
+import io.relops.platform.events.OutboxRelay;
 import io.relops.testkit.EventStream;
 import io.relops.testkit.Kafka;
+import io.relops.testkit.LibraryMetrics;
 import io.relops.testkit.Postgres;
 import io.relops.testkit.Promtool;
 import io.relops.testkit.ReleaseDriver;
 import io.relops.testkit.RelopsTopics;
 import io.relops.testkit.TestCredentials;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -26,6 +36,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -85,6 +96,55 @@ class PrometheusScrapeIT {
                 .contains("relops_release_duration_seconds_count{application=\"observed\"")
                 .contains("relops_events_consumed_total{")
                 .contains("spring_cloud_stream_binder_kafka_offset{group=\"deploy-service\"");
+    }
+
+    @Test
+    void exposesTheSloBucketsAndEveryLibraryMetricTheDashboardUses() {
+        http.get().uri("/api/dora?window=1d").retrieve().toBodilessEntity(); // an API request, timed
+        String scrape = scrape();
+        assertThat(scrape)
+                .as("release duration buckets at the 10 min target (RelopsReleaseSlow)")
+                .containsPattern("relops_release_duration_seconds_bucket\\{application=\"observed\",[^}]*le=\"600.0\"}")
+                .as("HTTP latency buckets at the 500 ms target (RelopsApiLatencyHigh)")
+                .containsPattern("http_server_requests_seconds_bucket\\{[^}]*uri=\"/api/dora\",le=\"0.5\"}")
+                .as("the outbox backlog (RelopsOutboxBacklogGrowing)")
+                .containsPattern("(?m)^relops_outbox_backlog\\{");
+        for (String name : LibraryMetrics.NAMES) {
+            assertThat(scrape).as(name).containsPattern("(?m)^" + name + "[{ ]");
+        }
+    }
+
+    @Test
+    void countsTheOutboxBacklogUntilTheRelayDrainsIt() throws SQLException {
+        DataSource database = deploy.getBean(DataSource.class);
+        JdbcClient jdbc = JdbcClient.create(database);
+        try (Connection relay = database.getConnection();
+                Statement lock = relay.createStatement()) {
+            lock.execute("select pg_advisory_lock(" + OutboxRelay.ADVISORY_LOCK_KEY + ")"); // the relay waits
+            try {
+                for (int i = 0; i < 3; i++) {
+                    jdbc.sql("insert into outbox_event (event_id, event_type, subject, event) values (?, ?, ?, ?)")
+                            .params(
+                                    "backlog-" + UUID.randomUUID(),
+                                    "io.relops.release.completed",
+                                    "observed",
+                                    "{\"specversion\":".getBytes(StandardCharsets.UTF_8))
+                            .update();
+                }
+                await().atMost(WAIT)
+                        .untilAsserted(() -> assertThat(outboxBacklog()).isGreaterThanOrEqualTo(3.0));
+            } finally {
+                lock.execute("select pg_advisory_unlock(" + OutboxRelay.ADVISORY_LOCK_KEY + ")");
+            }
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertThat(outboxBacklog()).isZero());
+    }
+
+    private static double outboxBacklog() {
+        Matcher sample =
+                Pattern.compile("(?m)^relops_outbox_backlog\\{[^}]*} (\\S+)$").matcher(scrape());
+        assertThat(sample.find()).as("relops_outbox_backlog in the scrape").isTrue();
+        return Double.parseDouble(sample.group(1));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.relops.platform.events;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.relops.common.codec.CloudEventCodec;
 import io.relops.common.codec.InvalidEventException;
@@ -30,7 +31,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class OutboxRelay implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
-    private static final long ADVISORY_LOCK_KEY = 0x72656c6f7073L; // "relops"
+    /** The PostgreSQL advisory lock the relay publishes under ("relops"): one relay at a time across replicas. */
+    public static final long ADVISORY_LOCK_KEY = 0x72656c6f7073L;
+
     private static final int BATCH = 200;
     static final Map<String, byte[]> STRUCTURED =
             Map.of("content-type", StructuredJsonFormat.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
@@ -60,6 +63,16 @@ public class OutboxRelay implements SmartLifecycle {
         this.sweepInterval = sweepInterval;
         scheduler.setPoolSize(1);
         scheduler.setThreadNamePrefix("outbox-relay-");
+        Gauge.builder("relops.outbox.backlog", this, OutboxRelay::backlog)
+                .description("events in the outbox not published to Kafka yet")
+                .register(meterRegistry);
+    }
+
+    /** Rows waiting in the outbox (read at each scrape). */
+    long backlog() {
+        Long rows =
+                jdbc.sql("select count(*) from outbox_event").query(Long.class).single();
+        return rows == null ? 0 : rows;
     }
 
     /** Asks for a drain soon (after a commit that wrote to the outbox). */

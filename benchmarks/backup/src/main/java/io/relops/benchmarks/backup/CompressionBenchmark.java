@@ -144,7 +144,8 @@ public final class CompressionBenchmark {
                 null,
                 new BackupCatalog.FilesystemSource(data, false, compression),
                 new BackupCatalog.Verify(false, false),
-                new BackupCatalog.Retention(3, 7, 4, 6, Duration.ofDays(365)));
+                new BackupCatalog.Retention(3, 7, 4, 6, Duration.ofDays(365)),
+                null);
     }
 
     private static long directorySize(Path root) throws IOException {
