@@ -193,7 +193,7 @@ abstract class AlertmanagerApiChecks {
                 .contains("receiver: team", "outage-.*", "receiver: oncall", "RollbackFailed")
                 .doesNotContain("http://", "team-key", "oncall-key");
         assertThat(strings(getJson("/api/v2/receivers"), "name"))
-                .containsExactly("blackhole", "log", "managers", "oncall", "quiet", "team");
+                .containsExactly("blackhole", "flow", "log", "managers", "oncall", "quiet", "team");
         if (Amtool.find() != null) {
             // Alertmanager's own loader accepts it
             Path file = Files.writeString(workDir.resolve("alertmanager.yml"), original);
