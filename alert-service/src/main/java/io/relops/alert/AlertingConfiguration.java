@@ -4,6 +4,7 @@ import io.relops.alert.lifecycle.AlertRules;
 import io.relops.alert.notification.ConsoleLinks;
 import io.relops.alert.routing.AlertCatalog;
 import io.relops.alert.routing.AlertingProperties;
+import io.relops.alert.routing.AlertmanagerConfig;
 import io.relops.alert.routing.RoutingTree;
 import io.relops.alert.silence.SilenceProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -26,6 +27,11 @@ class AlertingConfiguration {
     @Bean
     RoutingTree routingTree(AlertingProperties properties, AlertCatalog catalog) {
         return new RoutingTree(properties, catalog.routes());
+    }
+
+    @Bean
+    AlertmanagerConfig alertmanagerConfig(RoutingTree routing, AlertingProperties properties) {
+        return new AlertmanagerConfig(routing, properties);
     }
 
     @Bean

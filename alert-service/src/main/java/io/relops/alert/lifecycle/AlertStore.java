@@ -20,7 +20,8 @@ public class AlertStore {
 
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
     static final String COLUMNS = "id, fingerprint, labels::text, annotations::text, application, release_id, severity,"
-            + " status, starts_at, ends_at, resolved_at, generator_url, acknowledged_by, acknowledged_at, escalated_at";
+            + " status, starts_at, ends_at, resolved_at, generator_url, acknowledged_by, acknowledged_at, escalated_at,"
+            + " updated_at";
     public static final RowMapper<StoredAlert> ROW = AlertStore::map;
 
     private final JdbcClient jdbc;
@@ -40,6 +41,15 @@ public class AlertStore {
         return jdbc.sql("select " + COLUMNS + " from alert where (cast(? as text) is null or status = ?)"
                         + " and (cast(? as text) is null or application = ?) order by starts_at desc limit ?")
                 .params(status, status, application, application, limit)
+                .query(ROW)
+                .list();
+    }
+
+    /** Every firing alert whose end (if it has one) has not passed, by fingerprint. */
+    public List<StoredAlert> firing() {
+        return jdbc.sql("select " + COLUMNS
+                        + " from alert where status = 'firing' and (ends_at is null or ends_at > now())"
+                        + " order by fingerprint")
                 .query(ROW)
                 .list();
     }
@@ -92,6 +102,7 @@ public class AlertStore {
                 rs.getString("generator_url"),
                 rs.getString("acknowledged_by"),
                 rs.getObject("acknowledged_at", OffsetDateTime.class),
-                rs.getObject("escalated_at", OffsetDateTime.class));
+                rs.getObject("escalated_at", OffsetDateTime.class),
+                rs.getObject("updated_at", OffsetDateTime.class));
     }
 }

@@ -8,7 +8,6 @@ import io.relops.alert.notification.NotificationMessage.AlertView;
 import io.relops.alert.routing.AlertingProperties;
 import io.relops.alert.routing.Route;
 import io.relops.alert.routing.RoutingTree;
-import io.relops.alert.routing.RoutingTree.InhibitRule;
 import io.relops.alert.silence.Silence;
 import io.relops.alert.silence.SilenceStore;
 import java.sql.Array;
@@ -56,6 +55,7 @@ public class GroupFlusher {
     private final RoutingTree routing;
     private final AlertIntake intake;
     private final SilenceStore silences;
+    private final Suppressions suppressions;
     private final NotificationOutbox outbox;
     private final AlertStore alerts;
     private final AlertingProperties properties;
@@ -69,6 +69,7 @@ public class GroupFlusher {
             RoutingTree routing,
             AlertIntake intake,
             SilenceStore silences,
+            Suppressions suppressions,
             NotificationOutbox outbox,
             AlertStore alerts,
             AlertingProperties properties,
@@ -78,6 +79,7 @@ public class GroupFlusher {
         this.routing = routing;
         this.intake = intake;
         this.silences = silences;
+        this.suppressions = suppressions;
         this.outbox = outbox;
         this.alerts = alerts;
         this.properties = properties;
@@ -210,29 +212,7 @@ public class GroupFlusher {
     }
 
     private boolean muted(StoredAlert alert, List<Silence> active, OffsetDateTime now) {
-        for (Silence silence : active) {
-            if (silence.mutes(alert.labels(), now)) {
-                return true;
-            }
-        }
-        for (InhibitRule rule : routing.inhibitRules()) {
-            if (!io.relops.alert.routing.Matcher.all(rule.target(), alert.labels())) {
-                continue;
-            }
-            Map<String, String> equal = new LinkedHashMap<>();
-            for (String name : rule.equal()) {
-                String value = alert.labels().get(name);
-                if (value != null) {
-                    equal.put(name, value);
-                }
-            }
-            for (StoredAlert source : alerts.firingWith(equal)) {
-                if (rule.inhibits(source.labels(), alert.labels())) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return suppressions.muted(alert, active, now);
     }
 
     /** Sends unacknowledged critical alerts to their route's {@code escalate-to} receiver after {@code escalate-after}. */

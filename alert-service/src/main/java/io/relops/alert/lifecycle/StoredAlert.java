@@ -24,7 +24,8 @@ public record StoredAlert(
         @Nullable String generatorUrl,
         @Nullable String acknowledgedBy,
         @Nullable OffsetDateTime acknowledgedAt,
-        @Nullable OffsetDateTime escalatedAt) {
+        @Nullable OffsetDateTime escalatedAt,
+        OffsetDateTime updatedAt) {
 
     public static final String FIRING = "firing";
     public static final String RESOLVED = "resolved";

@@ -2,6 +2,8 @@ package io.relops.alert.routing;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.google.re2j.PatternSyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -66,6 +68,50 @@ public record Matcher(
         String op = m.group(2);
         String value = m.group(3) != null ? m.group(3).replace("\\\"", "\"").replace("\\\\", "\\") : m.group(4);
         return new Matcher(m.group(1), value, op.endsWith("~"), !op.startsWith("!"));
+    }
+
+    /**
+     * Parses one matcher or a brace-enclosed, comma-separated list of them ({@code {a="b", c=~"d"}}), as
+     * Alertmanager's API accepts in a {@code filter}; a comma inside quotes belongs to the value.
+     */
+    public static List<Matcher> parseList(String text) {
+        String body = text.strip();
+        if (body.startsWith("{") && body.endsWith("}")) {
+            body = body.substring(1, body.length() - 1);
+        }
+        List<Matcher> matchers = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (c == ',' && !quoted) {
+                add(matchers, current);
+                continue;
+            }
+            current.append(c);
+            if (c == '\\' && quoted && i + 1 < body.length()) {
+                current.append(body.charAt(++i));
+            } else if (c == '"') {
+                quoted = !quoted;
+            }
+        }
+        add(matchers, current);
+        if (matchers.isEmpty()) {
+            throw new IllegalArgumentException("'" + text + "' has no matcher");
+        }
+        return matchers;
+    }
+
+    /** The matchers of Alertmanager's repeatable {@code filter} parameter: {@link #parseList} of each value. */
+    public static List<Matcher> parseFilter(List<String> values) {
+        return values.stream().flatMap(value -> parseList(value).stream()).toList();
+    }
+
+    private static void add(List<Matcher> matchers, StringBuilder text) {
+        if (!text.toString().isBlank()) {
+            matchers.add(parse(text.toString().strip()));
+        }
+        text.setLength(0);
     }
 
     public boolean matches(Map<String, String> labels) {

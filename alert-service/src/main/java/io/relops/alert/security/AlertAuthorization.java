@@ -32,8 +32,16 @@ class AlertAuthorization {
                 // alerts raised by producers and Alertmanager (its webhook sends an ingest token); people may too
                 .post("/api/alerts", PRODUCERS)
                 .post("/api/alerts/alertmanager", PRODUCERS)
-                // Alertmanager's API v2 (Prometheus' alerting.alertmanagers)
+                // Alertmanager's API v2: Prometheus' alerting.alertmanagers posts alerts, amtool reads and silences
                 .post("/api/v2/alerts", PRODUCERS)
+                .get("/api/v2/alerts", PEOPLE)
+                .get("/api/v2/alerts/groups", PEOPLE)
+                .get("/api/v2/silences", PEOPLE)
+                .post("/api/v2/silences", OPERATORS)
+                .get("/api/v2/silence/{id}", PEOPLE)
+                .delete("/api/v2/silence/{id}", OPERATORS)
+                .get("/api/v2/status", PEOPLE)
+                .get("/api/v2/receivers", PEOPLE)
                 .post("/api/alerts/{fingerprint}/acknowledge", OPERATORS)
                 .get("/api/silences", PEOPLE)
                 .get("/api/silences/{id}", PEOPLE)

@@ -59,6 +59,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -204,6 +205,15 @@ class AlertingIT {
     static String url(ConfigurableApplicationContext context) {
         return "http://127.0.0.1:"
                 + ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    /** Alertmanager's API v2 and Debian's amtool, on this running service. */
+    @Nested
+    class AlertmanagerApiV2 extends AlertmanagerApiChecks {
+
+        AlertmanagerApiV2() {
+            super(baseUrl, RUN);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -1202,7 +1212,7 @@ class AlertingIT {
         return post("operator", base, path, body);
     }
 
-    private static HttpResponse<String> post(String role, String base, String path, String body) throws Exception {
+    static HttpResponse<String> post(String role, String base, String path, String body) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create(base + path))
                         .header("Authorization", TestCredentials.bearer(role))
@@ -1222,7 +1232,7 @@ class AlertingIT {
         return EventJson.mapper().readTree(response.body());
     }
 
-    private static void assertProblem(HttpResponse<String> response, String mentions) {
+    static void assertProblem(HttpResponse<String> response, String mentions) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         assertThat(response.headers().firstValue("Content-Type"))
                 .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));

@@ -56,4 +56,17 @@ class MatcherTest {
                 .hasMessageContaining("at most 1000");
         assertThatThrownBy(() -> new Matcher("n".repeat(201), "x", false, true)).hasMessageContaining("at most 200");
     }
+
+    @Test
+    void parsesAlertmanagersFilterAsOneMatcherOrABraceList() {
+        assertThat(Matcher.parseList("alertname=\"x\"")).containsExactly(new Matcher("alertname", "x", false, true));
+        assertThat(Matcher.parseList("{a=\"1,2\", b=~\"c|d\",c!=e, d!~\"say \\\"hi\\\", f\"}"))
+                .containsExactly(
+                        new Matcher("a", "1,2", false, true),
+                        new Matcher("b", "c|d", true, true),
+                        new Matcher("c", "e", false, false),
+                        new Matcher("d", "say \"hi\", f", true, false));
+        assertThatThrownBy(() -> Matcher.parseList("{}")).hasMessageContaining("no matcher");
+        assertThatThrownBy(() -> Matcher.parseList("{a=\"b\", =c}")).hasMessageContaining("'=c' is not a matcher");
+    }
 }
