@@ -652,4 +652,10 @@ class WalkingSkeletonIT {
             throw new IllegalStateException(e);
         }
     }
+
+    @Test
+    @Order(70)
+    void servesOneOpenApiDocumentForTheWholeOperatorApiThatLintsCleanAndGeneratesAClient() throws Exception {
+        OperatorApiDocument.check(URI.create(suite.url("gateway-service")));
+    }
 }

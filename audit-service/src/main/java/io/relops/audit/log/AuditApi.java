@@ -3,6 +3,7 @@ package io.relops.audit.log;
 import io.relops.common.audit.AuditChain;
 import io.relops.common.audit.AuditEntry;
 import io.relops.common.audit.Verdict;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -61,7 +62,10 @@ class AuditApi {
             String recordedAt,
             String topic,
             @Nullable String actor,
+
+            @Schema(implementation = Object.class, description = "the event's data, as recorded")
             JsonNode data,
+
             String prevHash,
             String hash) {
 

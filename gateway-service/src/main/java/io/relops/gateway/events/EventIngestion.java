@@ -17,6 +17,7 @@ import io.relops.gateway.release.GatewayCatalog;
 import io.relops.gateway.release.PromotionGate;
 import io.relops.platform.events.EventPublisher;
 import io.relops.platform.web.InvalidRequest;
+import io.swagger.v3.oas.annotations.Parameter;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -76,7 +77,8 @@ class EventIngestion {
 
     @PostMapping("/api/events")
     ResponseEntity<Map<String, Object>> ingest(
-            @RequestHeader HttpHeaders headers,
+            // the CloudEvent's ce-* headers, described in docs/gateway-api.md (not a parameter a client fills in)
+            @Parameter(hidden = true) @RequestHeader HttpHeaders headers,
             @RequestBody(required = false) byte @Nullable [] body,
             Authentication user) {
         RelopsEvent<?> event = CloudEventCodec.fromCloudEvent(read(headers, body));

@@ -2,12 +2,15 @@ package io.relops.gateway.openapi;
 
 import io.relops.common.release.ReleaseStatus;
 import io.relops.common.release.Strategy;
+import io.relops.gateway.GatewayProperties;
+import io.relops.gateway.deploy.DeployService;
 import io.relops.gateway.idempotency.IdempotentPosts;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
@@ -22,16 +25,23 @@ import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.servlet.function.RouterFunction;
 
 /**
- * The OpenAPI 3 document of the gateway ({@code /v3/api-docs}, Swagger UI at {@code
- * /swagger-ui.html}): bearer authentication, and on every operation the {@code
- * application/problem+json} answers the gateway gives before or beside the controller (401, 403,
- * 413, 429, and on POSTs the {@code Idempotency-Key} header with its 409 and 422).
+ * The OpenAPI 3 document of the operator API ({@code /v3/api-docs}, Swagger UI at {@code
+ * /swagger-ui.html}): the gateway's own paths and the paths it routes to the backends, taken from their documents
+ * (BackendApiDocs); bearer authentication; on every operation the {@code application/problem+json} answers the
+ * gateway gives before or beside the controller (401, 403, 413, 429, and on POSTs the {@code Idempotency-Key}
+ * header with its 409 and 422; on routed paths 502, 503 and 504); a summary and an operationId on every operation.
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
@@ -45,17 +55,74 @@ class OpenApiConfiguration {
                 .info(new Info()
                         .title("relops gateway API")
                         .version("v1")
-                        .description("Operator API of relops: releases and their actions, CloudEvents ingestion."
-                                + " Errors are application/problem+json (RFC 9457). See docs/gateway-api.md."))
+                        .description("Operator API of relops: releases and their actions, CloudEvents ingestion,"
+                                + " and through the gateway's routes backups, alerts and silences, the audit log,"
+                                + " DORA metrics and applications. Errors are application/problem+json (RFC 9457)."
+                                + " See docs/gateway-api.md."))
                 .components(new Components()
                         .addSecuritySchemes(
                                 BEARER,
                                 new SecurityScheme()
                                         .type(SecurityScheme.Type.HTTP)
                                         .scheme("bearer")
-                                        .description("An API token of the local default, or an OAuth2 JWT"))
-                        .addSchemas(PROBLEM, problemSchema()))
+                                        .description("An API token of the local default, or an OAuth2 JWT")))
                 .addSecurityItem(new SecurityRequirement().addList(BEARER));
+    }
+
+    @Bean
+    BackendApiDocs backendApiDocs(
+            GatewayProperties properties,
+            DeployService deployService,
+            RestClient.Builder builder,
+            ObjectProvider<RouterFunction<?>> routers) {
+        return new BackendApiDocs(properties, deployService, builder, routers);
+    }
+
+    /**
+     * First: the Problem schema (here, not on the bean above: springdoc builds the components' schemas from the
+     * controllers and would drop it), then the routed backends' paths join the gateway's, so that every customizer
+     * below sees them too.
+     */
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    OpenApiCustomizer backendPaths(BackendApiDocs backendApiDocs) {
+        return openApi -> {
+            if (openApi.getComponents() == null) {
+                openApi.setComponents(new Components());
+            }
+            openApi.getComponents().addSchemas(PROBLEM, problemSchema());
+            backendApiDocs.mergeInto(openApi);
+        };
+    }
+
+    /**
+     * Last: every operation has a summary (where its controller gives none, its operationId in words: {@code
+     * listSilences} → "List silences"), which client generators and linters require.
+     */
+    @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
+    OpenApiCustomizer summaries() {
+        return openApi -> openApi.getPaths()
+                .values()
+                .forEach(item -> item.readOperations().forEach(operation -> {
+                    if (operation.getSummary() == null || operation.getSummary().isBlank()) {
+                        operation.setSummary(
+                                operation.getOperationId() == null
+                                        ? "(no summary)"
+                                        : words(operation.getOperationId()));
+                    }
+                }));
+    }
+
+    /** {@code listSilences_1} → "List silences". */
+    static String words(String operationId) {
+        String words = operationId
+                .replaceAll("_\\d+$", "")
+                .replaceAll("([a-z0-9])([A-Z])", "$1 $2")
+                .replace('_', ' ')
+                .toLowerCase(Locale.ROOT)
+                .strip();
+        return words.isEmpty() ? operationId : Character.toUpperCase(words.charAt(0)) + words.substring(1);
     }
 
     @Bean
@@ -80,6 +147,13 @@ class OpenApiConfiguration {
                             .required(false)
                             .description("A retry with the same key gets the original answer; kept 24 h per caller")
                             .schema(new StringSchema().maxLength(255)));
+                }
+                if (operation.getExtensions() != null
+                        && operation.getExtensions().containsKey("x-relops-backend")) {
+                    String backend = String.valueOf(operation.getExtensions().get("x-relops-backend"));
+                    problems.put("502", backend + " failed to answer (title: Backend unavailable, backend)");
+                    problems.put("503", backend + " is not reachable (title: Backend unavailable, backend)");
+                    problems.put("504", backend + " did not answer in time (title: Backend unavailable, backend)");
                 }
                 problems.forEach((status, description) -> {
                     if (!responses.containsKey(status)) {
@@ -157,13 +231,41 @@ class OpenApiConfiguration {
                                 new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
     }
 
+    /**
+     * RFC 9457 problem details, and the members relops adds: {@code errors} (each broken field of a 400), {@code
+     * backend} (a routed backend that could not answer) and a refused promotion's; others may follow.
+     */
     private static Schema<?> problemSchema() {
         return new ObjectSchema()
-                .description("RFC 9457 problem details")
-                .addProperty("type", new StringSchema())
-                .addProperty("title", new StringSchema())
-                .addProperty("status", new IntegerSchema())
-                .addProperty("detail", new StringSchema())
-                .addProperty("instance", new StringSchema());
+                .description("RFC 9457 problem details; relops adds members such as errors, backend and those of a"
+                        + " refused promotion (environment, version, from, missing, soakRemaining)")
+                .addProperty(
+                        "type",
+                        new StringSchema()
+                                .format("uri-reference")
+                                .description("identifies the problem type; about:blank when the status says it all"))
+                .addProperty("title", new StringSchema().description("short summary of the problem type"))
+                .addProperty("status", new IntegerSchema().description("the HTTP status code"))
+                .addProperty("detail", new StringSchema().description("what went wrong in this case, for people"))
+                .addProperty(
+                        "instance", new StringSchema().format("uri-reference").description("the request path"))
+                .addProperty(
+                        "errors",
+                        new ArraySchema()
+                                .description("400: every invalid field, with what is wrong with it")
+                                .items(new ObjectSchema()
+                                        .addProperty("field", new StringSchema().description("the field's path"))
+                                        .addProperty("message", new StringSchema())
+                                        .required(java.util.List.of("field", "message"))))
+                .addProperty(
+                        "backend",
+                        new StringSchema().description("502, 503, 504: the relops service that could not answer"))
+                .addProperty("environment", new StringSchema())
+                .addProperty("version", new StringSchema())
+                .addProperty("from", new StringSchema())
+                .addProperty("missing", new Schema<>().description("what the source environment lacks"))
+                .addProperty("application", new StringSchema())
+                .addProperty("soakRemaining", new Schema<>().description("how long the version must still soak"))
+                .additionalProperties(true);
     }
 }

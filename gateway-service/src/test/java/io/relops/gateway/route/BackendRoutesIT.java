@@ -1,12 +1,14 @@
 package io.relops.gateway.route;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.relops.common.codec.EventJson;
 import io.relops.testkit.Kafka;
 import io.relops.testkit.Postgres;
+import io.relops.testkit.Redocly;
 import io.relops.testkit.TestCredentials;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,8 +20,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -200,6 +206,90 @@ class BackendRoutesIT {
         assertThat(send(get("/api/audit/events", OPERATOR)).statusCode()).isEqualTo(403);
     }
 
+    @Test
+    void servesOneDocumentWithTheForwardedPathsOfEveryBackendAndNamesTheOneThatIsDown() throws Exception {
+        HttpResponse<String> response =
+                send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v3/api-docs")));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode doc = EventJson.mapper().readTree(response.body());
+        JsonNode paths = doc.get("paths");
+
+        // the gateway's own paths, and each backend's paths that a route forwards, with only the forwarded methods
+        assertThat(paths.has("/api/releases")).isTrue();
+        assertThat(paths.at("/~1api~1releases/get/summary").asString()).isNotEqualTo("Not the gateway's");
+        assertThat(paths.has("/api/backups")).isTrue();
+        assertThat(paths.has("/api/backups/{id}")).isTrue();
+        assertThat(paths.has("/api/audit/events")).isTrue();
+        assertThat(paths.has("/api/dora")).isTrue();
+        assertThat(paths.has("/api/applications/{application}")).isTrue();
+        assertThat(paths.has("/api/targets/webhook/callback/{releaseId}")).isTrue();
+        assertThat(paths.get("/api/targets/webhook/callback/{releaseId}").has("get"))
+                .isFalse();
+        // what no route forwards stays out
+        assertThat(paths.has("/api/applications/{application}/environments/{environment}/promotion"))
+                .isFalse();
+        assertThat(paths.has("/internal/reindex")).isFalse();
+        // alert-service is down: its paths are missing, and the document says so
+        assertThat(paths.has("/api/silences")).isFalse();
+        assertThat(doc.get("x-relops-unavailable"))
+                .extracting(JsonNode::asString)
+                .containsExactly("alert-service");
+        assertThat(doc.at("/info/description").asString()).contains("INCOMPLETE", "alert-service");
+
+        // the backend's own Problem is another shape: renamed, the gateway's kept
+        assertThat(doc.at("/components/schemas/Problem/properties/errors/items/properties/field")
+                        .isMissingNode())
+                .isFalse();
+        assertThat(doc.at("/paths/~1api~1backups~1{id}/get/responses/404/content/application~1problem+json/schema/$ref")
+                        .asString())
+                .isEqualTo("#/components/schemas/BackupServiceProblem");
+        assertThat(doc.at("/components/schemas/BackupServiceProblem/properties/code")
+                        .isMissingNode())
+                .isFalse();
+        assertThat(doc.at("/components/schemas/Unused").isMissingNode()).isTrue();
+        // routed operations answer the gateway's problems too
+        assertThat(doc.at("/paths/~1api~1dora/get/responses/503/content").has("application/problem+json"))
+                .isTrue();
+
+        // every operation has a summary and a unique operationId; every schema reference resolves
+        List<String> operationIds = new ArrayList<>();
+        paths.properties()
+                .forEach(path -> path.getValue().properties().forEach(operation -> {
+                    if (List.of("get", "put", "post", "delete", "patch", "head", "options", "trace")
+                            .contains(operation.getKey())) {
+                        assertThat(operation.getValue().path("summary").asString())
+                                .as(operation.getKey() + " " + path.getKey())
+                                .isNotBlank();
+                        operationIds.add(
+                                operation.getValue().path("operationId").asString());
+                    }
+                }));
+        assertThat(operationIds).doesNotHaveDuplicates().doesNotContain("");
+        assertThat(operationIds).contains("list", "deployServiceList");
+        assertThat(doc.at("/paths/~1api~1dora/get/summary").asString()).isEqualTo("Deploy service list");
+        java.util.regex.Matcher refs = java.util.regex.Pattern.compile("\"#/components/schemas/([^\"]+)\"")
+                .matcher(response.body());
+        while (refs.find()) {
+            assertThat(doc.at("/components/schemas").has(refs.group(1)))
+                    .as(refs.group())
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void theMergedDocumentHasNoRedoclyErrors() throws Exception {
+        assumeTrue(Redocly.find() != null, Redocly.ABSENT);
+        HttpResponse<String> response =
+                send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v3/api-docs")));
+        Path document = Files.createDirectories(Path.of("target", "openapi")).resolve("gateway-routes-it.json");
+        Files.writeString(document, response.body());
+
+        Redocly.Lint lint = Redocly.lint(document);
+
+        assertThat(lint.errorList()).as("redocly lint of " + document).isEmpty();
+        assertThat(lint.errors()).isZero();
+    }
+
     private HttpRequest.Builder get(String path, String token) {
         return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .header("Authorization", "Bearer " + token)
@@ -213,12 +303,57 @@ class BackendRoutesIT {
     private static final String PROBLEM =
             "{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,\"detail\":\"no backup no-such-backup\"}";
 
+    /**
+     * The OpenAPI document the stand-in serves for backup-, audit- and deploy-service alike: each route takes the
+     * paths it forwards. A path no route forwards, the GET of a POST-only route, a path the gateway serves itself,
+     * a Problem of another shape than the gateway's, a schema nothing uses and an operationId two backends use.
+     */
+    private static final String BACKEND_DOCUMENT = """
+            {"openapi": "3.1.0", "info": {"title": "stand-in", "version": "v0"},
+             "paths": {
+               "/api/backups": {"get": {"operationId": "listBackups", "responses": {"200": {"description": "ok",
+                   "content": {"application/json": {"schema": {"type": "array",
+                     "items": {"$ref": "#/components/schemas/Backup"}}}}}}}},
+               "/api/backups/{id}": {"get": {"operationId": "backup",
+                   "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                   "responses": {"200": {"description": "ok", "content": {"application/json": {"schema":
+                     {"$ref": "#/components/schemas/Backup"}}}},
+                     "404": {"description": "no such backup", "content": {"application/problem+json": {"schema":
+                     {"$ref": "#/components/schemas/Problem"}}}}}}},
+               "/api/audit/events": {"get": {"operationId": "list", "responses": {"200": {"description": "ok"}}}},
+               "/api/dora": {"get": {"operationId": "list", "responses": {"200": {"description": "ok"}}}},
+               "/api/applications/{application}": {"get": {"operationId": "application",
+                   "parameters": [{"name": "application", "in": "path", "required": true,
+                     "schema": {"type": "string"}}],
+                   "responses": {"200": {"description": "ok"}}}},
+               "/api/applications/{application}/environments/{environment}/promotion": {"get": {
+                   "operationId": "promotion", "responses": {"200": {"description": "ok"}}}},
+               "/api/targets/webhook/callback/{releaseId}": {
+                 "get": {"operationId": "peek", "responses": {"200": {"description": "ok"}}},
+                 "post": {"operationId": "callback",
+                   "parameters": [{"name": "releaseId", "in": "path", "required": true,
+                     "schema": {"type": "string"}}],
+                   "responses": {"202": {"description": "accepted"}}}},
+               "/api/releases": {"get": {"summary": "Not the gateway's", "operationId": "releases",
+                   "responses": {"200": {"description": "ok"}}}},
+               "/internal/reindex": {"post": {"operationId": "reindex", "responses": {"202": {"description": "ok"}}}}
+             },
+             "components": {"schemas": {
+               "Backup": {"type": "object", "properties": {"id": {"type": "string"},
+                 "application": {"type": "string"}}},
+               "Problem": {"type": "object", "properties": {"code": {"type": "integer"}}},
+               "Unused": {"type": "object"}
+             }}}
+            """;
+
     private static HttpServer startBackend() {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
             server.createContext("/api/backups", BackendRoutesIT::backups);
             server.createContext("/api/audit/export", BackendRoutesIT::export);
             server.createContext("/api/targets/webhook/callback/", BackendRoutesIT::callback);
+            server.createContext(
+                    "/v3/api-docs", exchange -> respond(exchange, 200, "application/json", BACKEND_DOCUMENT));
             server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
             server.start();
             return server;
