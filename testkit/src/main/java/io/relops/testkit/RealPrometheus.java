@@ -2,9 +2,7 @@ package io.relops.testkit;
 
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -15,11 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.Assumptions;
-import org.springframework.util.FileSystemUtils;
 
 /**
  * A real Prometheus server for tests: the {@code prometheus} binary (Debian package {@code prometheus}, installed by
@@ -32,14 +26,12 @@ public final class RealPrometheus implements AutoCloseable {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private final Process process;
-    private final Path workDir;
+    private final ToolProcess process;
     private final String url;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private RealPrometheus(Process process, Path workDir, String url) {
+    private RealPrometheus(ToolProcess process, String url) {
         this.process = process;
-        this.workDir = workDir;
         this.url = url;
     }
 
@@ -62,26 +54,20 @@ public final class RealPrometheus implements AutoCloseable {
      * files it refers to: rules, token files); returns once it answers queries.
      */
     public static RealPrometheus startWithConfig(ConfigWriter config) throws IOException {
-        String binary = findBinary();
-        Assumptions.assumeTrue(
-                binary != null,
-                "the prometheus binary is not installed (apt-get install prometheus; .ci/run does it): skipping");
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        String binary = ToolProcess.require("prometheus", "prometheus");
+        int port = ToolProcess.freePort();
         Path workDir = Files.createTempDirectory("relops-prometheus-it");
         Path configFile = workDir.resolve("prometheus.yml");
         Files.writeString(configFile, config.write(workDir));
-        Process process = new ProcessBuilder(
+        ToolProcess process = ToolProcess.start(
+                "prometheus",
+                workDir,
+                List.of(
                         binary,
                         "--config.file=" + configFile,
                         "--storage.tsdb.path=" + workDir.resolve("data"),
-                        "--web.listen-address=127.0.0.1:" + port)
-                .redirectErrorStream(true)
-                .redirectOutput(workDir.resolve("prometheus.log").toFile())
-                .start();
-        RealPrometheus prometheus = new RealPrometheus(process, workDir, "http://127.0.0.1:" + port);
+                        "--web.listen-address=127.0.0.1:" + port));
+        RealPrometheus prometheus = new RealPrometheus(process, "http://127.0.0.1:" + port);
         try {
             await().atMost(WAIT)
                     .pollInterval(Duration.ofMillis(250))
@@ -102,11 +88,7 @@ public final class RealPrometheus implements AutoCloseable {
 
     /** What Prometheus has logged so far (for a failing test's message). */
     public String log() {
-        try {
-            return Files.readString(workDir.resolve("prometheus.log"));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return process.log();
     }
 
     /** Prometheus' base URL, {@code http://127.0.0.1:<port>}. */
@@ -131,25 +113,6 @@ public final class RealPrometheus implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
-        FileSystemUtils.deleteRecursively(workDir.toFile());
-    }
-
-    private static @Nullable String findBinary() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            File candidate = new File(dir, "prometheus");
-            if (candidate.canExecute()) {
-                return candidate.getPath();
-            }
-        }
-        return null;
+        process.close();
     }
 }
