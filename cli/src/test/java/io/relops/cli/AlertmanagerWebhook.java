@@ -39,34 +39,41 @@ final class AlertmanagerWebhook implements AutoCloseable {
         this.application = application;
     }
 
-    /** Starts Alertmanager with a receiver per entry of {@code tokens} (receiver name → bearer token). */
+    /**
+     * Starts Alertmanager with a receiver per entry of {@code tokens} (receiver name → bearer token). Its configuration
+     * is written as JSON, which is YAML too.
+     */
     static AlertmanagerWebhook start(URI gateway, Map<String, String> tokens) throws IOException {
         String webhook = gateway.resolve("/api/alerts/alertmanager").toString();
-        StringBuilder config = new StringBuilder("""
-                route:
-                  receiver: nobody
-                  group_by: [alertname]
-                  group_wait: 0s
-                  group_interval: 1s
-                  repeat_interval: 1h
-                  routes:
-                """);
-        tokens.keySet().forEach(name -> config.append("""
-                            - receiver: %s
-                              matchers: ['via="%s"']
-                        """.formatted(name, name)));
-        config.append("receivers:\n  - name: nobody\n");
-        tokens.forEach((name, token) -> config.append("""
-                  - name: %s
-                    webhook_configs:
-                      - url: "%s"
-                        send_resolved: true
-                        http_config:
-                          authorization:
-                            type: Bearer
-                            credentials: "%s"
-                """.formatted(name, webhook, token)));
-        RealAlertmanager alertmanager = RealAlertmanager.startWithConfig(workDir -> config.toString());
+        List<Map<String, Object>> routes = new ArrayList<>();
+        List<Map<String, Object>> receivers = new ArrayList<>(List.of(Map.of("name", "nobody")));
+        tokens.forEach((name, token) -> {
+            routes.add(Map.of("receiver", name, "matchers", List.of("via=\"" + name + "\"")));
+            receivers.add(Map.of(
+                    "name",
+                    name,
+                    "webhook_configs",
+                    List.of(Map.of(
+                            "url",
+                            webhook,
+                            "send_resolved",
+                            true,
+                            "http_config",
+                            Map.of("authorization", Map.of("type", "Bearer", "credentials", token))))));
+        });
+        Map<String, Object> config = Map.of(
+                "route",
+                Map.of(
+                        "receiver", "nobody",
+                        "group_by", List.of("alertname"),
+                        "group_wait", "0s",
+                        "group_interval", "1s",
+                        "repeat_interval", "1h",
+                        "routes", routes),
+                "receivers",
+                receivers);
+        RealAlertmanager alertmanager =
+                RealAlertmanager.startWithConfig(workDir -> EventJson.mapper().writeValueAsString(config));
         return new AlertmanagerWebhook(
                 alertmanager,
                 List.copyOf(tokens.keySet()),
