@@ -37,8 +37,9 @@ import org.springframework.web.servlet.function.ServerResponse;
  * The query routes ({@code docs/gateway-routes.md}; their paths in {@link ForwardedRoute}): {@code /api/backups/**} to
  * backup-service, {@code /api/alerts/**}, {@code /api/silences/**} and Alertmanager's API v2 {@code /api/v2/**} to
  * alert-service, {@code /api/audit/**} to audit-service, {@code /api/dora} and {@code
- * /api/applications[/{application}]} to deploy-service (Spring Cloud Gateway Server Web MVC). Requests and answers pass through unchanged and streamed (the caller's {@code Authorization} included,
- * so backends check the same bearer token; a backend's problem+json comes back as it was), except that
+ * /api/applications[/{application}]} to deploy-service (Spring Cloud Gateway Server Web MVC). Requests and answers
+ * pass through unchanged and streamed (the caller's {@code Authorization} included, so backends check the same bearer
+ * token; a backend's problem+json comes back as it was), except that
  * {@code X-Relops-Actor} is always the authenticated caller. A backend that cannot be reached answers a
  * problem+json naming it: 503 when it refuses or is unknown, 504 when it does not answer in time, 502 otherwise.
  * The gateway's own {@code /api/releases/**} controllers are untouched: these routes match other paths only.

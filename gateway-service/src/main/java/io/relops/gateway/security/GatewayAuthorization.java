@@ -18,7 +18,8 @@ import org.springframework.context.annotation.Configuration;
  * The gateway's authorization matrix: every {@code /api} endpoint and the roles that may call it
  * (documented, and tested against, in docs/security.md). The routes that proxy to backup, alert,
  * audit and deploy services carry the same rules as the services themselves, which check them again with
- * the forwarded token (ForwardedRoutesTest holds every forwarded endpoint to that). The web console ({@code /console/**}) has its own session-based chain.
+ * the forwarded token (ForwardedRoutesTest holds every forwarded endpoint to that). The web console
+ * ({@code /console/**}) has its own session-based chain.
  */
 @Configuration(proxyBeanMethods = false)
 class GatewayAuthorization {
