@@ -645,6 +645,71 @@ class WalkingSkeletonIT {
         }
     }
 
+    /**
+     * Debian's Alertmanager, configured as a user would (docs/gateway-routes.md), delivers its webhook through the
+     * gateway to alert-service with an operator token and with an admin token: the alerts and their resolution arrive.
+     */
+    @Test
+    @Order(50)
+    void debiansAlertmanagerDeliversItsWebhookThroughTheGatewayWithAnOperatorAndAnAdminToken() throws Exception {
+        try (AlertmanagerWebhook alertmanager = AlertmanagerWebhook.start(
+                URI.create(suite.url("gateway-service")), Map.of("operator", operatorToken, "admin", adminToken))) {
+            alertmanager.fire();
+            awaitAlertsDelivered(alertmanager, "firing");
+            alertmanager.resolve();
+            awaitAlertsDelivered(alertmanager, "resolved");
+        }
+    }
+
+    /**
+     * Debian's amtool raises an alert through the gateway's Alertmanager API v2 ({@code POST /api/v2/alerts}, with an
+     * operator token), and alert-service has it.
+     */
+    @Test
+    @Order(51)
+    void amtoolRaisesAnAlertThroughTheGatewaysAlertmanagerApi() throws Exception {
+        String application = "amtool-" + UUID.randomUUID().toString().substring(0, 8);
+        AlertmanagerWebhook.amtool(
+                URI.create(suite.url("gateway-service")),
+                operatorToken,
+                "alert",
+                "add",
+                "alertname=RelopsAmtoolViaGateway",
+                "application=" + application,
+                "severity=warning",
+                "--annotation=summary=raised with amtool through the gateway");
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(operator.get("/api/alerts", Map.of("application", application))
+                                .valueStream()
+                                .toList())
+                        .singleElement()
+                        .satisfies(alert -> {
+                            assertThat(alert.path("labels").path("alertname").asString())
+                                    .isEqualTo("RelopsAmtoolViaGateway");
+                            assertThat(alert.path("state").asString()).isEqualTo("firing");
+                            assertThat(alert.path("annotations").path("summary").asString())
+                                    .isEqualTo("raised with amtool through the gateway");
+                        }));
+    }
+
+    /** Both receivers' alerts are in alert-service (read through the gateway), in {@code state}. */
+    private static void awaitAlertsDelivered(AlertmanagerWebhook alertmanager, String state) {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            Map<String, String> states = new LinkedHashMap<>();
+            operator.get("/api/alerts", Map.of("application", alertmanager.application()))
+                    .valueStream()
+                    .forEach(alert -> states.put(
+                            alert.path("labels").path("alertname").asString(),
+                            alert.path("state").asString()));
+            assertThat(states)
+                    .as(alertmanager::diagnostics)
+                    .isEqualTo(Map.of(
+                            AlertmanagerWebhook.alertname("operator"), state,
+                            AlertmanagerWebhook.alertname("admin"), state));
+        });
+    }
+
     private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

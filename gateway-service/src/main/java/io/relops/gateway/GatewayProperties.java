@@ -18,7 +18,8 @@ import org.springframework.validation.annotation.Validated;
  *     release timeline it composes into {@code GET /api/releases/{id}}; blank: the caller's token is
  *     forwarded instead (then only auditors and admins see timelines)
  * @param backupUrl base URL of backup-service ({@code /api/backups/**} is routed there)
- * @param alertUrl base URL of alert-service ({@code /api/alerts/**} and {@code /api/silences/**})
+ * @param alertUrl base URL of alert-service ({@code /api/alerts/**}, {@code /api/silences/**} and Alertmanager's API v2
+ *     {@code /api/v2/**})
  * @param routes how the query routes reach their backends
  */
 @ConfigurationProperties("relops.gateway")

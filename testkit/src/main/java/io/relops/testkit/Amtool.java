@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -38,11 +37,7 @@ public final class Amtool {
 
     /** The amtool binary on the PATH, or null. */
     public static @Nullable Path find() {
-        return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .map(dir -> Path.of(dir, "amtool"))
-                .filter(Files::isExecutable)
-                .findFirst()
-                .orElse(null);
+        return ToolProcess.onPath("amtool");
     }
 
     /**

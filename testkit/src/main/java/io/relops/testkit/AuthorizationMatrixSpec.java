@@ -192,7 +192,7 @@ public final class AuthorizationMatrixSpec {
     }
 
     /** The path with each variable replaced by {@link #SAMPLE_ID}. */
-    static String sample(String pattern) {
+    public static String sample(String pattern) {
         return pattern.replaceAll("\\{[^}]+}", SAMPLE_ID).replace("/**", "/x");
     }
 

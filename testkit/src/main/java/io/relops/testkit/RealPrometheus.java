@@ -2,9 +2,7 @@ package io.relops.testkit;
 
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -16,11 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.Assumptions;
-import org.springframework.util.FileSystemUtils;
 
 /**
  * A real Prometheus server for tests: the {@code prometheus} binary (Debian package {@code prometheus}, installed by
@@ -33,14 +27,12 @@ public final class RealPrometheus implements AutoCloseable {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private final Process process;
-    private final Path workDir;
+    private final ToolProcess process;
     private final String url;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private RealPrometheus(Process process, Path workDir, String url) {
+    private RealPrometheus(ToolProcess process, String url) {
         this.process = process;
-        this.workDir = workDir;
         this.url = url;
     }
 
@@ -64,14 +56,8 @@ public final class RealPrometheus implements AutoCloseable {
      * --rules.alert.resend-delay=1s}); returns once it answers queries.
      */
     public static RealPrometheus startWithConfig(ConfigWriter config, String... flags) throws IOException {
-        String binary = findBinary();
-        Assumptions.assumeTrue(
-                binary != null,
-                "the prometheus binary is not installed (apt-get install prometheus; .ci/run does it): skipping");
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        String binary = ToolProcess.require("prometheus", "prometheus");
+        int port = ToolProcess.freePort();
         Path workDir = Files.createTempDirectory("relops-prometheus-it");
         Path configFile = workDir.resolve("prometheus.yml");
         Files.writeString(configFile, config.write(workDir));
@@ -81,11 +67,8 @@ public final class RealPrometheus implements AutoCloseable {
                 "--storage.tsdb.path=" + workDir.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + port));
         command.addAll(List.of(flags));
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(workDir.resolve("prometheus.log").toFile())
-                .start();
-        RealPrometheus prometheus = new RealPrometheus(process, workDir, "http://127.0.0.1:" + port);
+        ToolProcess process = ToolProcess.start("prometheus", workDir, command);
+        RealPrometheus prometheus = new RealPrometheus(process, "http://127.0.0.1:" + port);
         try {
             await().atMost(WAIT)
                     .pollInterval(Duration.ofMillis(250))
@@ -106,11 +89,7 @@ public final class RealPrometheus implements AutoCloseable {
 
     /** What Prometheus has logged so far (for a failing test's message). */
     public String log() {
-        try {
-            return Files.readString(workDir.resolve("prometheus.log"));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return process.log();
     }
 
     /** Prometheus' base URL, {@code http://127.0.0.1:<port>}. */
@@ -146,25 +125,6 @@ public final class RealPrometheus implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
-        FileSystemUtils.deleteRecursively(workDir.toFile());
-    }
-
-    private static @Nullable String findBinary() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            File candidate = new File(dir, "prometheus");
-            if (candidate.canExecute()) {
-                return candidate.getPath();
-            }
-        }
-        return null;
+        process.close();
     }
 }

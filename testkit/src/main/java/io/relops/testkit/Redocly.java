@@ -1,7 +1,6 @@
 package io.relops.testkit;
 
 import io.relops.common.codec.EventJson;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,17 +26,7 @@ public final class Redocly {
 
     /** The redocly binary on the PATH, or null. */
     public static @Nullable Path find() {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, "redocly");
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
+        return ToolProcess.onPath("redocly");
     }
 
     /** Lints {@code document} (an OpenAPI file) with the recommended rules: redocly's totals and problems. */

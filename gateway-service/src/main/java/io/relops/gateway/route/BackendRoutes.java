@@ -11,7 +11,7 @@ import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
-import java.util.Arrays;
+import java.util.Locale;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,18 +29,17 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 import org.springframework.web.servlet.function.HandlerFilterFunction;
-import org.springframework.web.servlet.function.RequestPredicate;
-import org.springframework.web.servlet.function.RequestPredicates;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
 /**
- * The query routes ({@code docs/gateway-routes.md}): {@code /api/backups/**} to backup-service, {@code /api/alerts/**} and
- * {@code /api/silences/**} to alert-service, {@code /api/audit/**} to audit-service, {@code /api/dora} and {@code
- * /api/applications[/{application}]} to deploy-service (Spring Cloud Gateway Server
- * Web MVC). Requests and answers pass through unchanged and streamed (the caller's {@code Authorization} included,
- * so backends check the same bearer token; a backend's problem+json comes back as it was), except that
+ * The query routes ({@code docs/gateway-routes.md}; their paths in {@link ForwardedRoute}): {@code /api/backups/**} to
+ * backup-service, {@code /api/alerts/**}, {@code /api/silences/**} and Alertmanager's API v2 {@code /api/v2/**} to
+ * alert-service, {@code /api/audit/**} to audit-service, {@code /api/dora} and {@code
+ * /api/applications[/{application}]} to deploy-service (Spring Cloud Gateway Server Web MVC). Requests and answers
+ * pass through unchanged and streamed (the caller's {@code Authorization} included, so backends check the same bearer
+ * token; a backend's problem+json comes back as it was), except that
  * {@code X-Relops-Actor} is always the authenticated caller. A backend that cannot be reached answers a
  * problem+json naming it: 503 when it refuses or is unknown, 504 when it does not answer in time, 502 otherwise.
  * The gateway's own {@code /api/releases/**} controllers are untouched: these routes match other paths only.
@@ -73,28 +72,28 @@ class BackendRoutes {
 
     @Bean
     RouterFunction<ServerResponse> backupRoutes(GatewayProperties properties) {
-        return backend("backup-service", properties.backupUrl(), "/api/backups/**");
+        return backend(ForwardedRoute.BACKUPS, to(properties.backupUrl()));
     }
 
     @Bean
     RouterFunction<ServerResponse> alertRoutes(GatewayProperties properties) {
-        return backend("alert-service", properties.alertUrl(), "/api/alerts/**", "/api/silences/**");
+        return backend(ForwardedRoute.ALERTS, to(properties.alertUrl()));
     }
 
     @Bean
     RouterFunction<ServerResponse> auditRoutes(GatewayProperties properties) {
-        return backend("audit-service", properties.auditUrl(), "/api/audit/**");
+        return backend(ForwardedRoute.AUDIT, to(properties.auditUrl()));
     }
 
     @Bean
     RouterFunction<ServerResponse> doraRoutes(DeployService deployService) {
-        return backend("deploy-service", deployService.route(), "/api/dora");
+        return backend(ForwardedRoute.DORA, deployService.route());
     }
 
     /** Applications at a glance: per environment the live version, last release and promotion readiness. */
     @Bean
     RouterFunction<ServerResponse> applicationRoutes(DeployService deployService) {
-        return backend("deploy-service", deployService.route(), "/api/applications", "/api/applications/*");
+        return backend(ForwardedRoute.APPLICATIONS, deployService.route());
     }
 
     /**
@@ -104,32 +103,19 @@ class BackendRoutes {
      */
     @Bean
     RouterFunction<ServerResponse> webhookCallbackRoutes(DeployService deployService) {
-        return route("deploy-service-webhook-callback")
-                .route(RequestPredicates.POST(WEBHOOK_CALLBACK), http())
-                .filter(unreachableAsProblem("deploy-service"))
-                .before(actor())
-                .filter(deployService.route())
-                .build();
+        return backend(ForwardedRoute.WEBHOOK_CALLBACK, deployService.route());
     }
 
-    /** Where an external deployment system reports a webhook deploy (docs/deploy-targets.md). */
-    static final String WEBHOOK_CALLBACK = "/api/targets/webhook/callback/{releaseId}";
-
-    private static RouterFunction<ServerResponse> backend(String name, URI url, String... patterns) {
-        return backend(name, HandlerFilterFunction.ofRequestProcessor(uri(url)::apply), patterns);
+    private static HandlerFilterFunction<ServerResponse, ServerResponse> to(URI url) {
+        return HandlerFilterFunction.ofRequestProcessor(uri(url)::apply);
     }
 
-    /** A route to backend {@code name}, {@code to} choosing the instance. */
+    /** The route {@code forwarded} to its backend, {@code to} choosing the instance. */
     private static RouterFunction<ServerResponse> backend(
-            String name, HandlerFilterFunction<ServerResponse, ServerResponse> to, String... patterns) {
-        return route(name)
-                .route(
-                        Arrays.stream(patterns)
-                                .map(RequestPredicates::path)
-                                .reduce(RequestPredicate::or)
-                                .orElseThrow(),
-                        http())
-                .filter(unreachableAsProblem(name))
+            ForwardedRoute forwarded, HandlerFilterFunction<ServerResponse, ServerResponse> to) {
+        return route(forwarded.backend() + "-" + forwarded.name().toLowerCase(Locale.ROOT))
+                .route(forwarded.predicate(), http())
+                .filter(unreachableAsProblem(forwarded.backend()))
                 .before(actor())
                 .filter(to)
                 .build();
