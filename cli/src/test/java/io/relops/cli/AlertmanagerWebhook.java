@@ -2,24 +2,17 @@ package io.relops.cli;
 
 import io.relops.common.codec.EventJson;
 import io.relops.testkit.RealAlertmanager;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Debian's Alertmanager delivering its webhook to the gateway's {@code POST /api/alerts/alertmanager}, as a user
@@ -147,41 +140,5 @@ final class AlertmanagerWebhook implements AutoCloseable {
     @Override
     public void close() {
         alertmanager.close();
-    }
-
-    /**
-     * Runs Debian's {@code amtool} (package {@code prometheus-alertmanager}) against {@code url} with {@code token} in
-     * its {@code --http.config.file}: its output. A test calling it is skipped, with a message, where amtool is
-     * absent; it fails on a non-zero exit.
-     */
-    static String amtool(URI url, String token, String... args) throws IOException, InterruptedException {
-        Assumptions.assumeTrue(
-                onPath("amtool"),
-                "amtool is not installed (apt-get install prometheus-alertmanager; .ci/run does it): skipping");
-        Path httpConfig = Files.createTempFile("relops-amtool", ".yml");
-        try {
-            Files.writeString(httpConfig, "authorization:\n  type: Bearer\n  credentials: \"" + token + "\"\n");
-            List<String> command = new ArrayList<>(List.of(
-                    "amtool", "--alertmanager.url=" + url, "--http.config.file=" + httpConfig, "--output=json"));
-            command.addAll(List.of(args));
-            Process process =
-                    new ProcessBuilder(command).redirectErrorStream(true).start();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("amtool did not finish in 30 s: " + command);
-            }
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException("amtool failed (" + process.exitValue() + "): " + output);
-            }
-            return output;
-        } finally {
-            Files.deleteIfExists(httpConfig);
-        }
-    }
-
-    private static boolean onPath(String binary) {
-        return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, binary)));
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.relops.common.codec.EventJson;
 import io.relops.local.LocalSuite;
 import io.relops.local.SuiteOptions;
+import io.relops.testkit.Amtool;
 import io.relops.testkit.Kafka;
 import io.relops.testkit.Postgres;
 import io.relops.testkit.Promtool;
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -662,16 +664,17 @@ class WalkingSkeletonIT {
     }
 
     /**
-     * Debian's amtool raises an alert through the gateway's Alertmanager API v2 ({@code POST /api/v2/alerts}, with an
-     * operator token), and alert-service has it.
+     * Debian's amtool works against the gateway's Alertmanager API v2 as against an Alertmanager: {@code alert add}
+     * raises an alert that alert-service has, {@code alert query} finds it, {@code silence add} silences it (hidden
+     * from {@code alert query}), {@code silence query} lists the silence and {@code silence expire} ends it.
      */
     @Test
     @Order(51)
-    void amtoolRaisesAnAlertThroughTheGatewaysAlertmanagerApi() throws Exception {
+    void amtoolWorksThroughTheGatewaysAlertmanagerApi(@TempDir Path workDir) throws Exception {
+        assumeTrue(Amtool.find() != null, Amtool.ABSENT);
+        Amtool amtool = Amtool.against(suite.url("gateway-service"), operatorToken, workDir);
         String application = "amtool-" + UUID.randomUUID().toString().substring(0, 8);
-        AlertmanagerWebhook.amtool(
-                URI.create(suite.url("gateway-service")),
-                operatorToken,
+        amtool.ok(
                 "alert",
                 "add",
                 "alertname=RelopsAmtoolViaGateway",
@@ -691,6 +694,18 @@ class WalkingSkeletonIT {
                             assertThat(alert.path("annotations").path("summary").asString())
                                     .isEqualTo("raised with amtool through the gateway");
                         }));
+        String matcher = "application=" + application;
+        assertThat(amtool.ok("alert", "query", matcher)).contains("RelopsAmtoolViaGateway");
+
+        String silence = amtool.ok("silence", "add", matcher, "--comment=through the gateway", "--duration=10m")
+                .strip();
+        assertThat(amtool.ok("silence", "query", matcher)).contains(silence, "through the gateway");
+        assertThat(amtool.ok("alert", "query", matcher)).doesNotContain("RelopsAmtoolViaGateway");
+        assertThat(amtool.ok("alert", "query", "--silenced", matcher)).contains("RelopsAmtoolViaGateway");
+
+        amtool.ok("silence", "expire", silence);
+        assertThat(amtool.ok("silence", "query", matcher)).doesNotContain(silence);
+        assertThat(amtool.ok("alert", "query", matcher)).contains("RelopsAmtoolViaGateway");
     }
 
     /** Both receivers' alerts are in alert-service (read through the gateway), in {@code state}. */
