@@ -66,13 +66,13 @@ final class SuiteMonitoring {
             targets.append("""
                           - targets: ["%s:%d"]
                             labels:
-                              service: %s
+                              target_service: %s
                     """.formatted(uri.getHost(), uri.getPort(), service));
         });
         return """
                 global:
-                  scrape_interval: 2s
-                  scrape_timeout: 2s
+                  scrape_interval: 5s
+                  scrape_timeout: 5s
                 scrape_configs:
                   - job_name: relops
                     metrics_path: /actuator/prometheus
@@ -101,7 +101,7 @@ final class SuiteMonitoring {
         List<Target> targets = new ArrayList<>();
         for (JsonNode target : answer.path("data").path("activeTargets")) {
             targets.add(new Target(
-                    target.path("labels").path("service").asString(),
+                    target.path("labels").path("target_service").asString(),
                     target.path("health").asString(),
                     target.path("lastError").asString()));
         }
@@ -114,7 +114,7 @@ final class SuiteMonitoring {
         Map<String, String> up = new TreeMap<>();
         for (JsonNode series : answer.path("data").path("result")) {
             up.put(
-                    series.path("metric").path("service").asString(),
+                    series.path("metric").path("target_service").asString(),
                     series.path("value").path(1).asString());
         }
         return up;

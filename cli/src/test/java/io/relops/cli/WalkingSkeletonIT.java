@@ -440,17 +440,21 @@ class WalkingSkeletonIT {
                 RealPrometheus.startWithConfig(workDir -> SuiteMonitoring.scrapeConfig(workDir, urls, metricsToken))) {
             await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(500))
-                    .untilAsserted(() -> assertThat(SuiteMonitoring.targets(prometheus))
-                            .as("Prometheus' targets (service, health, last error)")
-                            .hasSize(urls.size())
-                            .allSatisfy(target ->
-                                    assertThat(target.health()).as("%s", target).isEqualTo("up")));
-            Map<String, String> up = SuiteMonitoring.up(prometheus);
-            System.out.println("[monitoring] up: " + up);
-            assertThat(up)
-                    .containsOnlyKeys(urls.keySet())
-                    .allSatisfy((service, value) ->
-                            assertThat(value).as("up{service=%s}", service).isEqualTo("1"));
+                    .untilAsserted(() -> {
+                        assertThat(SuiteMonitoring.targets(prometheus))
+                                .as("Prometheus' targets (service, health, last error)")
+                                .hasSize(urls.size())
+                                .allSatisfy(target -> assertThat(target.health())
+                                        .as("%s", target)
+                                        .isEqualTo("up"));
+                        Map<String, String> up = SuiteMonitoring.up(prometheus);
+                        System.out.println("[monitoring] up: " + up);
+                        assertThat(up)
+                                .containsOnlyKeys(urls.keySet())
+                                .allSatisfy((service, value) -> assertThat(value)
+                                        .as("up{service=%s}", service)
+                                        .isEqualTo("1"));
+                    });
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -152,6 +153,30 @@ class KustomizeRenderTest {
                     .isEqualTo(Files.readString(Repository.file("ops/postgres/initdb/" + script)));
         }
         assertThat(output).contains("name: " + map(configMap.get("metadata")).get("name") + "\n");
+    }
+
+    /**
+     * k8s/monitoring renders its two ConfigMaps into the namespace {@code monitoring} under the names a Prometheus
+     * outside the kustomization mounts them by (no hash suffix), the rules one copy of ops/prometheus/relops-rules.yml.
+     */
+    @Test
+    void rendersThePrometheusConfigMapsUnderTheNamesPrometheusMounts() throws Exception {
+        List<Map<String, Object>> configMaps = resources(render("k8s/monitoring")).stream()
+                .filter(resource -> "ConfigMap".equals(resource.get("kind")))
+                .toList();
+        assertThat(configMaps)
+                .extracting(resource -> map(resource.get("metadata")).get("name"))
+                .containsExactlyInAnyOrder("relops-prometheus", "relops-prometheus-rules");
+        assertThat(configMaps)
+                .extracting(resource -> map(resource.get("metadata")).get("namespace"))
+                .containsOnly("monitoring");
+        Map<String, Object> rules = configMaps.stream()
+                .filter(resource -> "relops-prometheus-rules"
+                        .equals(map(resource.get("metadata")).get("name")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(map(rules.get("data")).get("relops-rules.yml"))
+                .isEqualTo(Files.readString(Repository.file("ops/prometheus/relops-rules.yml")));
     }
 
     /** {@code kubectl kustomize dir}'s output; the test is skipped, loudly, without kubectl and kustomize 5. */
