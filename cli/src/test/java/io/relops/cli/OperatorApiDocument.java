@@ -108,9 +108,11 @@ final class OperatorApiDocument {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        assertThat(generator.waitFor(120, TimeUnit.SECONDS))
-                .as("openapi-generator finished")
-                .isTrue();
+        boolean finished = generator.waitFor(120, TimeUnit.SECONDS);
+        if (!finished) {
+            generator.destroyForcibly();
+        }
+        assertThat(finished).as("openapi-generator finished in 120 s").isTrue();
         assertThat(generator.exitValue())
                 .as("openapi-generator: %s", Files.readString(log))
                 .isZero();

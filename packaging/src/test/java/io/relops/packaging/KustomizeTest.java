@@ -75,7 +75,7 @@ class KustomizeTest {
     }
 
     @Test
-    void pointsTheClustersPrometheusAtAlertServiceWithTheIngestTokenAndScrapesEveryOverlaysNamespace() {
+    void pointsTheClustersPrometheusAtProductionsAlertServiceWithTheIngestTokenAndScrapesEveryOverlaysNamespace() {
         Map<String, Object> monitoring = Repository.loadYaml(K8S.resolve("monitoring/kustomization.yaml"));
         assertThat(monitoring).containsEntry("namespace", "monitoring");
         // the overlays' namespaces, which the NetworkPolicies open to the namespace "monitoring"
@@ -93,10 +93,12 @@ class KustomizeTest {
         assertThat(map(alertmanager.get("authorization")))
                 .containsEntry("credentials_file", "/etc/prometheus/relops-tokens/ingest-token");
         assertThat(map(list(alertmanager.get("kubernetes_sd_configs")).get(0))).containsEntry("role", "endpoints");
+        // alerts go to production's alert-service only: Prometheus sends every alert to every Alertmanager it has
         assertThat(list(map(map(list(alertmanager.get("kubernetes_sd_configs")).get(0))
                                 .get("namespaces"))
                         .get("names")))
-                .containsExactlyInAnyOrderElementsOf(namespaces);
+                .containsExactly(Repository.loadYaml(K8S.resolve("overlays/production/kustomization.yaml"))
+                        .get("namespace"));
         // alert-service's Service, on its port named http
         assertThat(list(alertmanager.get("relabel_configs")))
                 .anySatisfy(relabel -> assertThat(map(relabel))

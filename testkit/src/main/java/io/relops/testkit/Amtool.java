@@ -1,14 +1,13 @@
 package io.relops.testkit;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -64,27 +63,8 @@ public final class Amtool {
         List<String> command = new ArrayList<>(List.of(
                 binary.toString(), "--alertmanager.url=" + url, "--http.config.file=" + httpConfig, "--timeout=30s"));
         command.addAll(List.of(args));
-        try {
-            Path stderr = Files.createTempFile(httpConfig.getParent(), "amtool", ".err");
-            Process process = new ProcessBuilder(command)
-                    .redirectError(stderr.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(
-                        "amtool " + String.join(" ", args) + " did not finish in " + TIMEOUT_SECONDS + " s");
-            }
-            String errors = Files.readString(stderr);
-            Files.delete(stderr);
-            return new Result(String.join(" ", args), process.exitValue(), output, errors);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        ToolProcess.Ran ran = ToolProcess.run(command, null, Map.of(), null, Duration.ofSeconds(TIMEOUT_SECONDS));
+        return new Result(String.join(" ", args), ran.exitCode(), ran.output(), ran.errors());
     }
 
     /** Runs {@code amtool <args>} and returns its standard output; fails naming the command when it exits non-zero. */

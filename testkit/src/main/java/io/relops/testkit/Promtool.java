@@ -1,12 +1,10 @@
 package io.relops.testkit;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,25 +36,8 @@ public final class Promtool {
         List<String> command = new ArrayList<>();
         command.add(promtool.toString());
         command.addAll(List.of(args));
-        try {
-            Process process =
-                    new ProcessBuilder(command).redirectErrorStream(true).start();
-            if (stdin != null) {
-                process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-            }
-            process.getOutputStream().close();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("promtool " + args[0] + " did not finish in 60 s");
-            }
-            return new Result(process.exitValue(), output);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        ToolProcess.Ran ran = ToolProcess.run(command, null, Map.of(), stdin, Duration.ofSeconds(60));
+        return new Result(ran.exitCode(), ran.output() + ran.errors());
     }
 
     /** promtool's exit code and its combined output. */

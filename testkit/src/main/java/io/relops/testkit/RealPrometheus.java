@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
 public final class RealPrometheus implements AutoCloseable {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
     private final ToolProcess process;
     private final String url;
@@ -100,7 +101,7 @@ public final class RealPrometheus implements AutoCloseable {
     /** The raw answer of an instant query. */
     public String query(String promql) throws IOException, InterruptedException {
         URI uri = URI.create(url + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
-        return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+        return http.send(HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString())
                 .body();
     }
 
@@ -110,7 +111,9 @@ public final class RealPrometheus implements AutoCloseable {
      */
     public String ownMetrics() throws IOException, InterruptedException {
         return http.send(
-                        HttpRequest.newBuilder(URI.create(url + "/metrics")).build(),
+                        HttpRequest.newBuilder(URI.create(url + "/metrics"))
+                                .timeout(REQUEST_TIMEOUT)
+                                .build(),
                         HttpResponse.BodyHandlers.ofString())
                 .body();
     }

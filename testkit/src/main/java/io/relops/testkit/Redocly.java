@@ -1,14 +1,11 @@
 package io.relops.testkit;
 
 import io.relops.common.codec.EventJson;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -37,46 +34,31 @@ public final class Redocly {
         }
         List<String> command = new ArrayList<>(
                 List.of(redocly.toString(), "lint", document.toAbsolutePath().toString(), "--format=json"));
-        try {
-            Path errors = Files.createTempFile("redocly", ".log");
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .directory(document.toAbsolutePath().getParent().toFile())
-                    .redirectError(errors.toFile());
-            // no telemetry, no update check: the lint runs offline
-            builder.environment().put("REDOCLY_TELEMETRY", "off");
-            builder.environment().put("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true");
-            Process process = builder.start();
-            process.getOutputStream().close();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("redocly lint did not finish in 120 s");
-            }
-            String log = Files.readString(errors);
-            Files.delete(errors);
-            int start = output.indexOf('{');
-            if (start < 0) {
-                throw new IllegalStateException(
-                        "redocly lint gave no report (exit " + process.exitValue() + "): " + output + log);
-            }
-            JsonNode report = EventJson.mapper().readTree(output.substring(start));
-            List<String> problems = new ArrayList<>();
-            for (JsonNode problem : report.path("problems")) {
-                problems.add(problem.path("severity").asString() + " "
-                        + problem.path("ruleId").asString() + " at "
-                        + problem.path("location").path(0).path("pointer").asString() + ": "
-                        + problem.path("message").asString());
-            }
-            return new Lint(
-                    report.path("totals").path("errors").asInt(),
-                    report.path("totals").path("warnings").asInt(),
-                    List.copyOf(problems));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        // no telemetry, no update check: the lint runs offline
+        ToolProcess.Ran ran = ToolProcess.run(
+                command,
+                document.toAbsolutePath().getParent(),
+                Map.of("REDOCLY_TELEMETRY", "off", "REDOCLY_SUPPRESS_UPDATE_NOTICE", "true"),
+                null,
+                Duration.ofSeconds(120));
+        String output = ran.output();
+        int start = output.indexOf('{');
+        if (start < 0) {
+            throw new IllegalStateException(
+                    "redocly lint gave no report (exit " + ran.exitCode() + "): " + output + ran.errors());
         }
+        JsonNode report = EventJson.mapper().readTree(output.substring(start));
+        List<String> problems = new ArrayList<>();
+        for (JsonNode problem : report.path("problems")) {
+            problems.add(problem.path("severity").asString() + " "
+                    + problem.path("ruleId").asString() + " at "
+                    + problem.path("location").path(0).path("pointer").asString() + ": "
+                    + problem.path("message").asString());
+        }
+        return new Lint(
+                report.path("totals").path("errors").asInt(),
+                report.path("totals").path("warnings").asInt(),
+                List.copyOf(problems));
     }
 
     /** Redocly's counts, and each problem as {@code severity rule at pointer: message}. */

@@ -2,10 +2,14 @@ package io.relops.testkit;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assumptions;
@@ -87,5 +91,66 @@ final class ToolProcess implements AutoCloseable {
             process.destroyForcibly();
         }
         FileSystemUtils.deleteRecursively(workDir.toFile());
+    }
+
+    /** What a command printed, and how it ended. */
+    record Ran(int exitCode, String output, String errors) {}
+
+    /**
+     * Runs {@code command} to its end (in {@code directory} when not null, with {@code environment} added, {@code
+     * stdin} fed when not null), its output and errors kept in files, so a command that hangs is killed after {@code
+     * timeout} rather than blocking the test on its output.
+     */
+    static Ran run(
+            List<String> command,
+            @Nullable Path directory,
+            Map<String, String> environment,
+            @Nullable String stdin,
+            Duration timeout) {
+        Path output = null;
+        Path errors = null;
+        Process process = null;
+        try {
+            output = Files.createTempFile("relops-tool", ".out");
+            errors = Files.createTempFile("relops-tool", ".err");
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectOutput(output.toFile()).redirectError(errors.toFile());
+            if (directory != null) {
+                builder.directory(directory.toFile());
+            }
+            builder.environment().putAll(environment);
+            process = builder.start();
+            try (var in = process.getOutputStream()) {
+                if (stdin != null) {
+                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException(Path.of(command.get(0)).getFileName() + " " + command.get(1)
+                        + " did not finish in " + timeout.toSeconds() + " s");
+            }
+            return new Ran(process.exitValue(), Files.readString(output), Files.readString(errors));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            if (process != null && process.isAlive()) {
+                process.destroyForcibly();
+            }
+            deleteQuietly(output);
+            deleteQuietly(errors);
+        }
+    }
+
+    private static void deleteQuietly(@Nullable Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a temporary file left behind
+            }
+        }
     }
 }
