@@ -54,9 +54,14 @@ public class AlertStore {
                 .list();
     }
 
-    /** The firing alerts whose labels include all of {@code labels}. */
+    /**
+     * The alerts of {@link #firing()} (an alert whose end passed is left out, though the tick has not resolved it yet)
+     * whose labels include all of {@code labels}.
+     */
     public List<StoredAlert> firingWith(Map<String, String> labels) {
-        return jdbc.sql("select " + COLUMNS + " from alert where status = 'firing' and labels @> ?::jsonb")
+        return jdbc.sql("select " + COLUMNS
+                        + " from alert where status = 'firing' and (ends_at is null or ends_at > now())"
+                        + " and labels @> ?::jsonb")
                 .param(json(labels))
                 .query(ROW)
                 .list();

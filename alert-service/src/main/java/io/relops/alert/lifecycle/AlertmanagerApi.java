@@ -104,10 +104,12 @@ class AlertmanagerApi {
         return config.receivers().stream().map(Receiver::new).toList();
     }
 
-    /** Alertmanager answers 200 with an empty body. */
+    /** Alertmanager answers 200 with an empty body, to an empty list (or {@code null}) too: nothing to do. */
     @PostMapping("/alerts")
     ResponseEntity<Void> postAlerts(@RequestBody @Nullable List<AlertController.PostableAlert> body) {
-        alerts.push(body);
+        if (body != null && !body.isEmpty()) {
+            alerts.push(body);
+        }
         return ResponseEntity.ok().build();
     }
 

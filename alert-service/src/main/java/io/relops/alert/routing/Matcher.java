@@ -66,7 +66,7 @@ public record Matcher(
                     "'" + text + "' is not a matcher (expected name=\"value\", !=, =~ or !~)");
         }
         String op = m.group(2);
-        String value = m.group(3) != null ? m.group(3).replace("\\\"", "\"").replace("\\\\", "\\") : m.group(4);
+        String value = m.group(3) != null ? unescape(m.group(3)) : m.group(4);
         return new Matcher(m.group(1), value, op.endsWith("~"), !op.startsWith("!"));
     }
 
@@ -133,8 +133,37 @@ public record Matcher(
         return true;
     }
 
+    /**
+     * Alertmanager's string form, which its configuration and {@link #parse} read back: the value in double quotes,
+     * with a backslash, a double quote and a line feed written as backslash-backslash, backslash-quote and
+     * backslash-n.
+     */
     @Override
     public String toString() {
-        return name + (isEqual ? "" : "!") + (isRegex ? "=~" : "=") + '"' + value + '"';
+        String escaped = value.replace("\\", "\\\\").replace("\n", "\\n").replace("\"", "\\\"");
+        String operator = isRegex ? (isEqual ? "=~" : "!~") : (isEqual ? "=" : "!=");
+        return name + operator + '"' + escaped + '"';
+    }
+
+    /**
+     * Alertmanager's reading of a quoted value: backslash-n is a line feed, backslash-quote a quote, two backslashes
+     * one; a backslash before anything else stays.
+     */
+    private static String unescape(String quoted) {
+        StringBuilder value = new StringBuilder(quoted.length());
+        for (int i = 0; i < quoted.length(); i++) {
+            char c = quoted.charAt(i);
+            if (c != '\\' || i + 1 == quoted.length()) {
+                value.append(c);
+                continue;
+            }
+            char next = quoted.charAt(++i);
+            switch (next) {
+                case 'n' -> value.append('\n');
+                case '"', '\\' -> value.append(next);
+                default -> value.append('\\').append(next);
+            }
+        }
+        return value.toString();
     }
 }

@@ -69,4 +69,22 @@ class MatcherTest {
         assertThatThrownBy(() -> Matcher.parseList("{}")).hasMessageContaining("no matcher");
         assertThatThrownBy(() -> Matcher.parseList("{a=\"b\", =c}")).hasMessageContaining("'=c' is not a matcher");
     }
+
+    /** amtool check-config refuses {@code msg="a"b"}: the string form escapes as Alertmanager's does, and reads back. */
+    @Test
+    void stringFormEscapesQuotesBackslashesAndLineFeedsAndReadsBack() {
+        Matcher matcher = new Matcher("msg", "say \"hi\" C:\\dir\nnext", false, true);
+        assertThat(matcher.toString()).isEqualTo("msg=\"say \\\"hi\\\" C:\\\\dir\\nnext\"");
+        assertThat(Matcher.parse(matcher.toString())).isEqualTo(matcher);
+        Matcher regex = new Matcher("path", "a\\.b", true, false);
+        assertThat(regex.toString()).isEqualTo("path!~\"a\\\\.b\"");
+        assertThat(Matcher.parse(regex.toString())).isEqualTo(regex);
+    }
+
+    /** As Alertmanager: a backslash before anything but n, a quote or a backslash is kept. */
+    @Test
+    void aSpuriousEscapeIsKept() {
+        assertThat(Matcher.parse("x=~\"a\\.b\"").value()).isEqualTo("a\\.b");
+        assertThat(Matcher.parse("x=\"a\\\\\"").value()).isEqualTo("a\\");
+    }
 }
