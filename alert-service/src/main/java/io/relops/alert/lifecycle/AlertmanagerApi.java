@@ -7,6 +7,10 @@ import io.relops.alert.routing.RoutingTree;
 import io.relops.alert.silence.Silence;
 import io.relops.alert.silence.SilenceStore;
 import io.relops.platform.web.InvalidRequest;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -137,8 +141,13 @@ class AlertmanagerApi {
      * select: an alert's state is computed when it is asked for.
      */
     @GetMapping("/alerts")
+    @Parameter(
+            name = "filter",
+            in = ParameterIn.QUERY,
+            description = "Alertmanager's filter, repeatable: one matcher (e.g. alertname=\"Disk\") or a {...} list",
+            array = @ArraySchema(schema = @Schema(type = "string")))
     List<GettableAlert> getAlerts(
-            @RequestParam MultiValueMap<String, String> query,
+            @Parameter(hidden = true) @RequestParam MultiValueMap<String, String> query,
             @RequestParam(required = false) @Nullable String receiver,
             @RequestParam(defaultValue = "true") boolean active,
             @RequestParam(defaultValue = "true") boolean silenced,
@@ -156,8 +165,13 @@ class AlertmanagerApi {
 
     /** The firing alerts by aggregation group (route and group labels), with the same filters as {@code /alerts}. */
     @GetMapping("/alerts/groups")
+    @Parameter(
+            name = "filter",
+            in = ParameterIn.QUERY,
+            description = "Alertmanager's filter, repeatable: one matcher (e.g. alertname=\"Disk\") or a {...} list",
+            array = @ArraySchema(schema = @Schema(type = "string")))
     List<AlertGroup> getAlertGroups(
-            @RequestParam MultiValueMap<String, String> query,
+            @Parameter(hidden = true) @RequestParam MultiValueMap<String, String> query,
             @RequestParam(required = false) @Nullable String receiver,
             @RequestParam(defaultValue = "true") boolean active,
             @RequestParam(defaultValue = "true") boolean silenced,

@@ -2,6 +2,10 @@ package io.relops.alert.silence;
 
 import io.relops.alert.routing.Matcher;
 import io.relops.platform.web.InvalidRequest;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.security.Principal;
 import java.util.Comparator;
 import java.util.List;
@@ -59,7 +63,13 @@ class AlertmanagerSilenceApi {
      * name, operator and value.
      */
     @GetMapping("/silences")
-    List<SilenceController.GettableSilence> getSilences(@RequestParam MultiValueMap<String, String> query) {
+    @Parameter(
+            name = "filter",
+            in = ParameterIn.QUERY,
+            description = "Alertmanager's filter, repeatable: one matcher (e.g. alertname=\"Disk\") or a {...} list",
+            array = @ArraySchema(schema = @Schema(type = "string")))
+    List<SilenceController.GettableSilence> getSilences(
+            @Parameter(hidden = true) @RequestParam MultiValueMap<String, String> query) {
         List<Matcher> wanted;
         try {
             wanted = Matcher.parseFilter(query.getOrDefault("filter", List.of()));
