@@ -17,6 +17,7 @@ import io.swagger.v3.oas.models.Paths;
 import io.swagger.v3.oas.models.SpecVersion;
 import io.swagger.v3.oas.models.media.Schema;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,6 +67,11 @@ class BackendApiDocs implements AutoCloseable {
     static final String UNAVAILABLE = "x-relops-unavailable";
 
     private static final String SCHEMA_REF = "#/components/schemas/";
+    /**
+     * Longer than the deadline: a backend still generating its document (first request after its start, a loaded
+     * machine) answers into the cache for the next request; a hanging one holds one fetch thread this long.
+     */
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
     private final Map<String, RestClient> backends = new TreeMap<>();
     private final ObjectProvider<RouterFunction<?>> routers;
@@ -78,10 +84,9 @@ class BackendApiDocs implements AutoCloseable {
             RestClient.Builder builder,
             ObjectProvider<RouterFunction<?>> routers) {
         this.routers = routers;
-        // a backend slower than the deadline counts as failed: its fetch does not outlive the deadline by much
         HttpClientSettings settings = HttpClientSettings.defaults()
                 .withConnectTimeout(properties.routes().connectTimeout())
-                .withReadTimeout(openApiSettings.deadline());
+                .withReadTimeout(READ_TIMEOUT);
         Function<RestClient.Builder, RestClient.Builder> timeouts =
                 b -> b.requestFactory(ClientHttpRequestFactoryBuilder.jdk().build(settings));
         backends.put(
