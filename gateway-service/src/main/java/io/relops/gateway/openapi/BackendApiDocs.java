@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.relops.gateway.GatewayProperties;
 import io.relops.gateway.deploy.DeployService;
 import io.swagger.v3.core.util.Json;
@@ -29,11 +30,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
@@ -57,25 +56,30 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * with no change here), the paths of that backend's own {@code /v3/api-docs} that the route forwards, with the
  * schemas they use. The gateway's own paths win; a backend schema whose name the document already uses for another
  * shape is renamed with the backend's prefix ({@code AlertService…}); an operationId already taken gets the same
- * prefix. Fetched on every request of the document (springdoc's cache is off): a backend that cannot be reached is
+ * prefix. The document is made on every request (springdoc's cache is off) from the backends' documents kept by
+ * {@link BackendDocuments} (fetched in parallel, kept for a TTL, failures too): a backend that cannot be reached is
  * served from its last document fetched, or else left out and named in {@code x-relops-unavailable} and in the
  * description.
  */
-class BackendApiDocs {
+class BackendApiDocs implements AutoCloseable {
 
     /** The root extension naming the backends whose paths are missing from the document. */
     static final String UNAVAILABLE = "x-relops-unavailable";
 
-    private static final Logger log = LoggerFactory.getLogger(BackendApiDocs.class);
     private static final String SCHEMA_REF = "#/components/schemas/";
+    /**
+     * Longer than the deadline: a backend still generating its document (first request after its start, a loaded
+     * machine) answers into the cache for the next request; a hanging one holds one fetch thread this long.
+     */
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
     private final Map<String, RestClient> backends = new TreeMap<>();
     private final ObjectProvider<RouterFunction<?>> routers;
-    private final Map<String, JsonNode> lastFetched = new ConcurrentHashMap<>();
+    private final BackendDocuments documents;
 
     BackendApiDocs(
             GatewayProperties properties,
+            OpenApiSettings openApiSettings,
             DeployService deployService,
             RestClient.Builder builder,
             ObjectProvider<RouterFunction<?>> routers) {
@@ -102,15 +106,20 @@ class BackendApiDocs {
         backends.put(
                 DeployService.ID,
                 deployService.client(timeouts.apply(builder.clone())).build());
+        Map<String, Callable<String>> fetchers = new TreeMap<>();
+        backends.forEach((backend, client) -> fetchers.put(
+                backend, () -> client.get().uri("/v3/api-docs").retrieve().body(String.class)));
+        this.documents = new BackendDocuments(fetchers, openApiSettings, Ticker.systemTicker());
     }
 
     /** Adds every routed backend's forwarded paths to {@code openApi}. */
     void mergeInto(OpenAPI openApi) {
         Map<String, List<Route>> routes = routesByBackend();
+        Map<String, JsonNode> fetched = documents.documents(routes.keySet());
         List<String> unavailable = new ArrayList<>();
         for (Map.Entry<String, List<Route>> entry : routes.entrySet()) {
             String backend = entry.getKey();
-            JsonNode document = fetch(backend);
+            JsonNode document = fetched.get(backend);
             if (document == null) {
                 unavailable.add(backend);
             } else {
@@ -146,27 +155,6 @@ class BackendApiDocs {
             }
         }
         return null;
-    }
-
-    private @Nullable JsonNode fetch(String backend) {
-        try {
-            String body =
-                    backends.get(backend).get().uri("/v3/api-docs").retrieve().body(String.class);
-            JsonNode document = Json.mapper().readTree(body);
-            if (!document.path("paths").isObject()) {
-                throw new IllegalStateException("not an OpenAPI document (no paths)");
-            }
-            lastFetched.put(backend, document);
-            return document;
-        } catch (Exception e) {
-            JsonNode last = lastFetched.get(backend);
-            log.warn(
-                    "the OpenAPI document of {} could not be fetched ({}): {}",
-                    backend,
-                    e.toString(),
-                    last == null ? "its paths are left out" : "its last document fetched is used");
-            return last;
-        }
     }
 
     private static void merge(OpenAPI openApi, String backend, JsonNode original, List<Route> routes) {
@@ -313,6 +301,11 @@ class BackendApiDocs {
             }
             next.forEach(nodes::push);
         }
+    }
+
+    @Override
+    public void close() {
+        documents.close();
     }
 
     /** {@code alert-service} → {@code AlertService}. */

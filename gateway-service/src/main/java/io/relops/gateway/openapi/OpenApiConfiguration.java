@@ -72,10 +72,11 @@ class OpenApiConfiguration {
     @Bean
     BackendApiDocs backendApiDocs(
             GatewayProperties properties,
+            OpenApiSettings openApiSettings,
             DeployService deployService,
             RestClient.Builder builder,
             ObjectProvider<RouterFunction<?>> routers) {
-        return new BackendApiDocs(properties, deployService, builder, routers);
+        return new BackendApiDocs(properties, openApiSettings, deployService, builder, routers);
     }
 
     /**

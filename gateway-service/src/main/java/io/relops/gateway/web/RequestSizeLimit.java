@@ -13,19 +13,25 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses request bodies under {@code /api/} larger than {@code relops.gateway.max-body-size} with
- * {@code 413}: at once when {@code Content-Length} says so, else while reading (chunked bodies).
+ * Refuses request bodies under {@code /api/} larger than {@code relops.gateway.request.max-body-size} with
+ * {@code 413}: at once when {@code Content-Length} says so, else while reading (chunked bodies). The alert intake
+ * ({@link #ALERT_INTAKE}) has its own, larger limit ({@code relops.gateway.request.alerts-max-body-size}).
  * A body within the limit is read here once and served from memory to the rest of the chain.
  */
 public final class RequestSizeLimit extends OncePerRequestFilter {
 
     private static final Set<String> WITH_BODY = Set.of("POST", "PUT", "PATCH");
 
+    /** The POSTs of Prometheus' alert batches and Alertmanager's webhook groups. */
+    static final Set<String> ALERT_INTAKE = Set.of("/api/alerts", "/api/alerts/alertmanager", "/api/v2/alerts");
+
     private final long limit;
+    private final long alertsLimit;
     private final Problems problems;
 
-    public RequestSizeLimit(DataSize limit, Problems problems) {
+    public RequestSizeLimit(DataSize limit, DataSize alertsLimit, Problems problems) {
         this.limit = limit.toBytes();
+        this.alertsLimit = alertsLimit.toBytes();
         this.problems = problems;
     }
 
@@ -38,8 +44,11 @@ public final class RequestSizeLimit extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        boolean alerts = request.getMethod().equals("POST") && ALERT_INTAKE.contains(request.getRequestURI());
+        long limit = alerts ? alertsLimit : this.limit;
+        String property = alerts ? "alerts-max-body-size" : "max-body-size";
         if (request.getContentLengthLong() > limit) {
-            tooLarge(request, response);
+            tooLarge(request, response, limit, property);
             return;
         }
         byte[] body;
@@ -47,19 +56,20 @@ public final class RequestSizeLimit extends OncePerRequestFilter {
             body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
         }
         if (body.length > limit) {
-            tooLarge(request, response);
+            tooLarge(request, response, limit, property);
             return;
         }
         chain.doFilter(new CachedBodyRequest(request, body), response);
     }
 
-    private void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    private void tooLarge(HttpServletRequest request, HttpServletResponse response, long limit, String property)
+            throws IOException {
         // Tomcat swallows what is left of the body (up to server.tomcat.max-swallow-size) so that the client,
         // still sending, reads this answer instead of a reset connection
         problems.write(
                 request,
                 response,
                 HttpStatus.CONTENT_TOO_LARGE,
-                "the request body is larger than " + limit + " bytes (relops.gateway.max-body-size)");
+                "the request body is larger than " + limit + " bytes (relops.gateway.request." + property + ")");
     }
 }

@@ -17,8 +17,8 @@ class WebConfiguration {
 
     @Bean
     FilterRegistrationBean<RequestSizeLimit> requestSizeLimit(RequestSettings settings, Problems problems) {
-        FilterRegistrationBean<RequestSizeLimit> registration =
-                new FilterRegistrationBean<>(new RequestSizeLimit(settings.maxBodySize(), problems));
+        FilterRegistrationBean<RequestSizeLimit> registration = new FilterRegistrationBean<>(
+                new RequestSizeLimit(settings.maxBodySize(), settings.alertsMaxBodySize(), problems));
         registration.setOrder(20);
         registration.addUrlPatterns("/api/*");
         return registration;

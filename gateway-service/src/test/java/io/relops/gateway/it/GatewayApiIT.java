@@ -333,6 +333,37 @@ class GatewayApiIT {
     }
 
     @Test
+    void letsA200KbAlertBatchThroughWhileOtherPostsKeepThe64KbLimit() throws Exception {
+        // Prometheus posts up to 64 alerts at once, each with a long generatorURL
+        String alert = "{\"labels\":{\"alertname\":\"HighLatency%d\",\"severity\":\"page\"},"
+                + "\"generatorURL\":\"http://prometheus:9090/graph?g0.expr=" + "x".repeat(3200) + "\"}";
+        StringBuilder batch = new StringBuilder("[");
+        for (int i = 0; i < 64; i++) {
+            batch.append(i == 0 ? "" : ",").append(alert.formatted(i));
+        }
+        String alerts = batch.append(']').toString();
+        assertThat(alerts.length()).isGreaterThan(200 * 1024);
+
+        HttpResponse<String> batchAnswer =
+                post("/api/v2/alerts", TestGateway.OPERATOR, null, "application/json", alerts);
+        // forwarded: the stand-in backend's own answer (it knows no such path), not the gateway's 413
+        assertThat(batchAnswer.statusCode()).as(batchAnswer.body()).isEqualTo(404);
+        assertThat(batchAnswer.body()).contains("\"title\":\"Not Found\"");
+
+        HttpResponse<String> other = post("/api/releases", TestGateway.OPERATOR, null, "application/json", alerts);
+        assertThat(other.statusCode()).isEqualTo(413);
+        assertThat(other.body()).contains("larger than 65536 bytes (relops.gateway.request.max-body-size)");
+        HttpResponse<String> tooLarge = post(
+                "/api/alerts",
+                TestGateway.OPERATOR,
+                null,
+                "application/json",
+                "[" + "\"" + "y".repeat(4 * 1024 * 1024) + "\"]");
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(tooLarge.body()).contains("larger than 4194304 bytes (relops.gateway.request.alerts-max-body-size)");
+    }
+
+    @Test
     void namesTheFieldThatFailsValidation() throws Exception {
         String body = "{\"application\":\"shop\",\"version\":\"1.0 beta\",\"environment\":\"prod\"}";
         HttpResponse<String> answer = post("/api/releases", TestGateway.OPERATOR, null, "application/json", body);
