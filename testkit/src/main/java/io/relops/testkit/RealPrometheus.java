@@ -101,7 +101,9 @@ public final class RealPrometheus implements AutoCloseable {
     /** The raw answer of an instant query. */
     public String query(String promql) throws IOException, InterruptedException {
         URI uri = URI.create(url + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
-        return http.send(HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString())
+        return http.send(
+                        HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).build(),
+                        HttpResponse.BodyHandlers.ofString())
                 .body();
     }
 
