@@ -4,6 +4,7 @@ import io.relops.backup.driver.FilesystemDriver;
 import io.relops.backup.policy.BackupCatalog;
 import io.relops.backup.policy.BackupCatalog.Compression;
 import io.relops.common.event.BackupVerified.Check;
+import io.relops.testkit.BenchmarkTargets;
 import io.relops.testkit.Postgres;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -131,7 +132,12 @@ public final class CompressionBenchmark {
             try (Stream<Path> files = Files.walk(work)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
-            System.exit(exit);
+            if (exit != 0) {
+                System.exit(exit); // a failed run: no verdict
+            }
+            BenchmarkTargets targets = new BenchmarkTargets();
+            targets.none("a comparison of the codecs: each beside raw tar | gzip and tar | zstd");
+            targets.exit();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.relops.benchmarks.deploy;
 
 import io.relops.deploy.DeployServiceApplication;
+import io.relops.testkit.BenchmarkTargets;
 import io.relops.testkit.EventStream;
 import io.relops.testkit.Postgres;
 import io.relops.testkit.ReleaseDriver;
@@ -52,6 +53,7 @@ public final class ConcurrentReleasesBenchmark {
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 System.getProperty("java.version"),
                 Instant.now());
+        BenchmarkTargets targets = new BenchmarkTargets();
         try (EventStream events = EventStream.watching(topics.release());
                 ConfigurableApplicationContext deploy = new SpringApplicationBuilder(
                                 DeployServiceApplication.class, SlowTarget.class)
@@ -91,14 +93,12 @@ public final class ConcurrentReleasesBenchmark {
                     "%-52s %8.2f%n",
                     "if bounded by the pool (" + pool + " at a time)",
                     Math.ceil(apps / (double) pool) * SlowTarget.DEPLOY_TIME.toMillis() / 1000.0);
-            double ratio = together / alone;
-            System.out.printf(
-                    "%ntarget: %d at once <= %.1f x one alone -> %s (%.2f x)%n",
-                    apps, TARGET_RATIO, ratio <= TARGET_RATIO ? "MET" : "MISSED", ratio);
+            System.out.println();
+            targets.atMost(apps + " releases at once / one alone", together / alone, TARGET_RATIO, "x");
         } finally {
             Files.deleteIfExists(catalog);
         }
-        System.exit(0);
+        targets.exit(); // also ends the broker's threads
     }
 
     private static int intArg(String[] args, String prefix, int fallback) {

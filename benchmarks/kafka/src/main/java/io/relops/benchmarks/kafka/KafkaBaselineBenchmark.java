@@ -4,6 +4,7 @@ import io.relops.common.codec.CloudEventCodec;
 import io.relops.common.codec.EncodedEvent;
 import io.relops.common.event.ReleaseRequested;
 import io.relops.common.event.RelopsEvent;
+import io.relops.testkit.BenchmarkTargets;
 import io.relops.testkit.Kafka;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -115,8 +116,9 @@ public final class KafkaBaselineBenchmark {
         System.out.printf(
                 "| ConsumerPerformance (fetch time only) | %,.0f | %.1f | | |%n",
                 Double.parseDouble(consumer[9]), Double.parseDouble(consumer[8]));
-        System.out.println("target: none (the baseline of the Kafka-bound figures)");
-        System.exit(0); // the in-process broker's threads
+        BenchmarkTargets targets = new BenchmarkTargets();
+        targets.none("the baseline of the Kafka-bound figures");
+        targets.exit(); // also ends the in-process broker's threads
     }
 
     /** The bytes of an encoded relops event: the value and every header's key and value. */
