@@ -14,11 +14,26 @@ RUN java -Djarmode=tools -jar app.jar extract --layers --launcher --destination 
 FROM ${JAVA_IMAGE}
 ARG SERVICE
 ARG SERVICE_PORT=8080
-# Extra OS packages a service needs: backup-service gets the PostgreSQL client (pg_dump, pg_restore).
+# Extra OS packages a service needs.
 ARG APT_PACKAGES=""
+# backup-service: the PostgreSQL client tools (pg_dump, pg_restore) of relops' PostgreSQL major, from the PostgreSQL
+# project's apt repository (PGDG; Ubuntu noble itself has only 16's): pg_dump refuses to dump a newer server, so the
+# client's major is the server's (docs/packaging.md, "PostgreSQL versions").
+ARG PG_CLIENT_MAJOR=""
 # curl answers the HEALTHCHECK below; nothing else is added to the JRE image.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends curl ${APT_PACKAGES} \
+    && apt-get install -y --no-install-recommends curl ca-certificates ${APT_PACKAGES} \
+    && if [ -n "${PG_CLIENT_MAJOR}" ]; then \
+         install -d /usr/share/postgresql-common/pgdg \
+         && curl -fsSL -o /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc \
+              https://www.postgresql.org/media/keys/ACCC4CF8.asc \
+         && . /etc/os-release \
+         && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt ${VERSION_CODENAME}-pgdg main" \
+              > /etc/apt/sources.list.d/pgdg.list \
+         && apt-get update \
+         && apt-get install -y --no-install-recommends "postgresql-client-${PG_CLIENT_MAJOR}" \
+         && pg_dump --version | grep -q "(PostgreSQL) ${PG_CLIENT_MAJOR}\." ; \
+       fi \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 relops \
     && useradd --system --uid 10001 --gid relops --home-dir /app --shell /usr/sbin/nologin relops \

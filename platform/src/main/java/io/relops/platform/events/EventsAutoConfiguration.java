@@ -6,25 +6,29 @@ import io.micrometer.tracing.propagation.Propagator;
 import io.relops.platform.tracing.TraceContexts;
 import java.time.Duration;
 import javax.sql.DataSource;
+import net.javacrumbs.shedlock.core.LockProvider;
+import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** Registers the event plumbing in every relops service; the outbox only where a database exists. */
 @AutoConfiguration(after = {DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class})
-@EnableConfigurationProperties(EventSigningProperties.class)
+@EnableConfigurationProperties({EventSigningProperties.class, ProcessedEventsProperties.class})
 public class EventsAutoConfiguration {
 
     @Bean
@@ -90,6 +94,22 @@ public class EventsAutoConfiguration {
         @Bean
         ProcessedEvents relopsProcessedEvents(JdbcClient relopsJdbcClient) {
             return new ProcessedEvents(relopsJdbcClient);
+        }
+
+        /** Forgets consumed ids past their retention; off with relops.events.prune-enabled=false. */
+        @Bean
+        @ConditionalOnProperty(name = "relops.events.prune-enabled", matchIfMissing = true)
+        ProcessedEventsPruner relopsProcessedEventsPruner(
+                JdbcClient relopsJdbcClient,
+                DataSource dataSource,
+                ProcessedEventsProperties properties,
+                MeterRegistry meterRegistry) {
+            LockProvider locks = new JdbcTemplateLockProvider(JdbcTemplateLockProvider.Configuration.builder()
+                    .withJdbcTemplate(new JdbcTemplate(dataSource))
+                    .withTableName("platform_shedlock")
+                    .usingDbTime()
+                    .build());
+            return new ProcessedEventsPruner(relopsJdbcClient, locks, properties, meterRegistry);
         }
     }
 }

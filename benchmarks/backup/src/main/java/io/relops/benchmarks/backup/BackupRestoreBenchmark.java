@@ -47,6 +47,8 @@ public final class BackupRestoreBenchmark {
         Postgres.Server server = Postgres.server();
         String database = "relops_bench_backup_" + UUID.randomUUID().toString().substring(0, 8);
         String catalog = database + "_catalog";
+        int major = PgTools.requireServerMajor(server);
+        System.out.println("PostgreSQL " + major + " (server, pg_dump and pg_restore)");
         server.createDatabase(database);
         Path work = Files.createTempDirectory("relops-bench-backup-");
         ConfigurableApplicationContext service = null;
@@ -170,7 +172,7 @@ public final class BackupRestoreBenchmark {
         Path rawDump = work.resolve("raw-" + round + ".dump");
         long t0 = System.nanoTime();
         run(List.of(
-                "pg_dump",
+                PgTools.tool("pg_dump"),
                 "--format=custom",
                 "--no-password",
                 "--host=" + server.host(),
@@ -183,7 +185,7 @@ public final class BackupRestoreBenchmark {
         execute(server, "create database \"" + rawTarget + "\"");
         t0 = System.nanoTime();
         run(List.of(
-                "pg_restore",
+                PgTools.tool("pg_restore"),
                 "--no-password",
                 "--host=" + server.host(),
                 "--port=" + server.port(),

@@ -33,6 +33,8 @@ public final class CompressionBenchmark {
         Postgres.Server server = Postgres.server();
         String database =
                 "relops_bench_compress_" + UUID.randomUUID().toString().substring(0, 8);
+        int major = PgTools.requireServerMajor(server);
+        System.out.println("PostgreSQL " + major + " (server, pg_dump and pg_restore)");
         server.createDatabase(database);
         Path work = Files.createTempDirectory("relops-bench-compress-");
         int exit = 0;
@@ -41,7 +43,7 @@ public final class CompressionBenchmark {
             BackupRestoreBenchmark.generate(server, database, rows);
             Path data = work.resolve("data");
             run(List.of(
-                    "pg_dump",
+                    PgTools.tool("pg_dump"),
                     "--format=directory",
                     "--compress=0",
                     "--no-password",
