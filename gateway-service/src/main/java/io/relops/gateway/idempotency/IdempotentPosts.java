@@ -36,8 +36,8 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
  * Content-Type}, {@code Location}, body) when it succeeded (2xx); a failed request frees the key.
  * A retry with the same key and the same request gets the stored answer again, marked {@code
  * Idempotent-Replayed: true}, and nothing is done twice. The same key with a different request is
- * refused with {@code 422}; a retry while the first is still running gets {@code 409} with {@code
- * Retry-After}. Requests without the header are not affected.
+ * refused with {@code 422}; a claim left in progress by an earlier gateway version (which claimed and answered in
+ * two commits) gets {@code 409} with {@code Retry-After}. Requests without the header are not affected.
  *
  * <p>The claim, the request's work (its event is published, {@code acks=all}, before the answer) and the stored
  * answer are one PostgreSQL transaction with one commit; a request that fails rolls back, which frees its key. The
