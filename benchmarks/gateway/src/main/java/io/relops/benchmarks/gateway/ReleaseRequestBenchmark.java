@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -37,6 +38,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * {@code POST /api/releases} through the real gateway (authenticated, rate-limited, validated against the catalog,
@@ -72,7 +74,13 @@ public final class ReleaseRequestBenchmark {
     private static final String RAW = "raw KafkaProducer";
 
     /** One phase's outcome with the CPU the process and the gateway's request threads spent on it. */
-    private record Phase(String name, double rate, OpenLoop.Outcome outcome, double cpuSeconds, double tomcatSeconds) {
+    private record Phase(
+            String name,
+            double rate,
+            OpenLoop.Outcome outcome,
+            double cpuSeconds,
+            double tomcatSeconds,
+            long databaseCommits) {
 
         double cpuMsPerAccepted(double seconds) {
             return seconds * 1000 / Math.max(1, outcome.accepted());
@@ -145,6 +153,7 @@ public final class ReleaseRequestBenchmark {
                                         new BareEndpoint(bareProducer, topic, encoded, answer)))
                         .run(topics.serviceArgs(Postgres.freshDatabase("gateway_bench"), gatewayArgs(args, catalog)))) {
             int port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
+            JdbcClient database = JdbcClient.create(gateway.getBean(DataSource.class));
             URL releases =
                     URI.create("http://127.0.0.1:" + port + "/api/releases").toURL();
             URL bare =
@@ -178,16 +187,19 @@ public final class ReleaseRequestBenchmark {
             }
             for (double rate : rates) {
                 if (only.contains("bare")) {
-                    phases.add(measure(BARE, rate, () -> OpenLoop.blocking(viaBare, rate, seconds, connections)));
+                    phases.add(measure(
+                            database, BARE, rate, () -> OpenLoop.blocking(viaBare, rate, seconds, connections)));
                 }
                 if (only.contains("gateway")) {
-                    phases.add(measure(GATEWAY, rate, () -> OpenLoop.blocking(viaGateway, rate, seconds, connections)));
+                    phases.add(measure(
+                            database, GATEWAY, rate, () -> OpenLoop.blocking(viaGateway, rate, seconds, connections)));
                 }
                 if (only.contains("idempotent")) {
-                    phases.add(measure(IDEMPOTENT, rate, () -> OpenLoop.blocking(withKey, rate, seconds, connections)));
+                    phases.add(measure(
+                            database, IDEMPOTENT, rate, () -> OpenLoop.blocking(withKey, rate, seconds, connections)));
                 }
                 if (only.contains("raw")) {
-                    phases.add(measure(RAW, rate, () -> OpenLoop.async(raw, rate, seconds)));
+                    phases.add(measure(database, RAW, rate, () -> OpenLoop.async(raw, rate, seconds)));
                 }
             }
         } finally {
@@ -226,8 +238,9 @@ public final class ReleaseRequestBenchmark {
         OpenLoop.Outcome run() throws InterruptedException;
     }
 
-    private static Phase measure(String name, double rate, Run run) throws InterruptedException {
+    private static Phase measure(JdbcClient database, String name, double rate, Run run) throws InterruptedException {
         System.out.printf("%s at %.0f req/s ... (load average %s)%n", name, rate, loadAverage());
+        long commitsBefore = commits(database);
         long cpuBefore = processCpuNanos();
         Map<Long, Long> tomcatBefore = tomcatThreadCpu();
         OpenLoop.Outcome outcome = run.run();
@@ -236,12 +249,28 @@ public final class ReleaseRequestBenchmark {
         for (Map.Entry<Long, Long> thread : tomcatThreadCpu().entrySet()) {
             tomcat += thread.getValue() - tomcatBefore.getOrDefault(thread.getKey(), 0L);
         }
-        return new Phase(name, rate, outcome, cpu, tomcat / 1e9);
+        return new Phase(name, rate, outcome, cpu, tomcat / 1e9, commits(database) - commitsBefore);
+    }
+
+    /**
+     * Transactions committed in the gateway's database so far (PostgreSQL's statistics, which a backend reports
+     * within a second; the outbox relay's sweep and this query add about one a second).
+     */
+    private static long commits(JdbcClient database) {
+        try {
+            Thread.sleep(1_000); // let the backends report the last phase's commits
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Long commits = database.sql("select xact_commit from pg_stat_database where datname = current_database()")
+                .query(Long.class)
+                .single();
+        return commits == null ? 0 : commits;
     }
 
     private static void report(List<Phase> phases) {
         System.out.printf(
-                "%n%5s %-30s %7s %8s %6s %6s %8s %6s %7s %7s %7s %8s %8s | %6s %6s%n",
+                "%n%5s %-30s %7s %8s %6s %6s %8s %6s %7s %7s %7s %8s %8s | %6s %6s %7s%n",
                 "rate",
                 "",
                 "sent",
@@ -256,7 +285,8 @@ public final class ReleaseRequestBenchmark {
                 "p99.9 ms",
                 "max ms",
                 "CPU ms",
-                "tomcat");
+                "tomcat",
+                "commits");
         for (Phase phase : phases) {
             OpenLoop.Outcome outcome = phase.outcome();
             Phase bare = find(phases, BARE, phase.rate());
@@ -264,7 +294,7 @@ public final class ReleaseRequestBenchmark {
                     ? Double.NaN
                     : outcome.acceptedRate() / bare.outcome().acceptedRate();
             System.out.printf(
-                    "%5.0f %-30s %7d %8d %6d %6d %8.0f %6.2f %7.1f %7.1f %7.1f %8.1f %8.1f | %6.3f %6.3f%n",
+                    "%5.0f %-30s %7d %8d %6d %6d %8.0f %6.2f %7.1f %7.1f %7.1f %8.1f %8.1f | %6.3f %6.3f %7.2f%n",
                     phase.rate(),
                     phase.name(),
                     outcome.sent(),
@@ -279,13 +309,15 @@ public final class ReleaseRequestBenchmark {
                     outcome.percentileMs(99.9),
                     outcome.maxMs(),
                     phase.cpuMsPerAccepted(phase.cpuSeconds()),
-                    phase.cpuMsPerAccepted(phase.tomcatSeconds()));
+                    phase.cpuMsPerAccepted(phase.tomcatSeconds()),
+                    (double) phase.databaseCommits()
+                            / Math.max(1, phase.outcome().accepted()));
         }
         System.out.printf("sent = requests issued (the schedule's due requests minus unsent); latency from each"
                 + " request's intended send time; acc/s = accepted per second until the last answer; x bare = that"
                 + " rate over the bare endpoint's at the same rate; CPU ms = process CPU time per accepted request"
                 + " (client, gateway, broker, GC: all in this JVM); tomcat = the gateway's request threads"
-                + " (http-nio-*) alone%n");
+                + " (http-nio-*) alone; commits = PostgreSQL commits in the gateway's database per accepted request%n");
     }
 
     private static Phase find(List<Phase> phases, String name, double rate) {
