@@ -16,6 +16,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /** The idempotency filter (after authentication and the size limit) and the expiry sweep. */
 @Configuration(proxyBeanMethods = false)
@@ -35,9 +36,12 @@ class IdempotencyConfiguration {
 
     @Bean
     FilterRegistrationBean<IdempotentPosts> idempotentPosts(
-            IdempotencyStore store, Problems problems, MeterRegistry meterRegistry) {
+            IdempotencyStore store,
+            Problems problems,
+            MeterRegistry meterRegistry,
+            PlatformTransactionManager transactions) {
         FilterRegistrationBean<IdempotentPosts> registration =
-                new FilterRegistrationBean<>(new IdempotentPosts(store, problems, meterRegistry));
+                new FilterRegistrationBean<>(new IdempotentPosts(store, problems, meterRegistry, transactions));
         registration.setOrder(ORDER);
         registration.addUrlPatterns("/api/*");
         return registration;

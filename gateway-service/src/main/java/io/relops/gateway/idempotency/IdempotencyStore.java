@@ -4,7 +4,10 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** The {@code idempotency_key} table of the gateway's schema; every statement runs on its own. */
+/**
+ * The {@code idempotency_key} table of the gateway's schema. {@link IdempotentPosts} runs a request's claim and its
+ * answer in one transaction (one commit); the sweep's delete runs on its own.
+ */
 class IdempotencyStore {
 
     /** What is stored under a key: a claim in progress, or the answer of the request that used it. */
@@ -27,8 +30,11 @@ class IdempotencyStore {
     }
 
     /**
-     * Claims {@code key} for a request: true when it was free, had expired, or was left in progress
-     * past its timeout by the same request. Atomic: of concurrent claims exactly one wins.
+     * Claims {@code key} for a request: true when it was free, had expired, or was left in progress past its timeout
+     * by the same request (a row committed by an earlier gateway version, which claimed and answered in two commits).
+     * Atomic: of concurrent claims exactly one wins. In a transaction, the claimed row stays locked until it ends: a
+     * concurrent claim of the same key waits for that, then finds the stored answer (commit) or claims the key itself
+     * (rollback).
      */
     boolean claim(String principal, String key, byte[] requestHash, String method, String path) {
         return jdbc.sql("""
@@ -87,13 +93,6 @@ class IdempotencyStore {
                          where principal = ? and idem_key = ?
                         """)
                 .params(status, contentType, location, body, principal, key)
-                .update();
-    }
-
-    /** Frees a key whose request did not succeed, so that the client can try again with it. */
-    void release(String principal, String key) {
-        jdbc.sql("delete from idempotency_key where principal = ? and idem_key = ? and state = 'IN_PROGRESS'")
-                .params(principal, key)
                 .update();
     }
 

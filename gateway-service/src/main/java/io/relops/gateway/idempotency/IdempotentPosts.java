@@ -24,6 +24,9 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.TransactionStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 
@@ -33,8 +36,14 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
  * Content-Type}, {@code Location}, body) when it succeeded (2xx); a failed request frees the key.
  * A retry with the same key and the same request gets the stored answer again, marked {@code
  * Idempotent-Replayed: true}, and nothing is done twice. The same key with a different request is
- * refused with {@code 422}; a retry while the first is still running gets {@code 409} with {@code
- * Retry-After}. Requests without the header are not affected.
+ * refused with {@code 422}; a claim left in progress by an earlier gateway version (which claimed and answered in
+ * two commits) gets {@code 409} with {@code Retry-After}. Requests without the header are not affected.
+ *
+ * <p>The claim, the request's work (its event is published, {@code acks=all}, before the answer) and the stored
+ * answer are one PostgreSQL transaction with one commit; a request that fails rolls back, which frees its key. The
+ * claimed row stays locked until then, so a concurrent request with the same key waits and gets the answer (or runs,
+ * when the first failed). The request runs with that transaction bound to its thread: JDBC work in the chain would
+ * join it (the gateway has none besides this store).
  */
 public final class IdempotentPosts extends OncePerRequestFilter {
 
@@ -46,11 +55,17 @@ public final class IdempotentPosts extends OncePerRequestFilter {
     private final IdempotencyStore store;
     private final Problems problems;
     private final MeterRegistry meterRegistry;
+    private final PlatformTransactionManager transactions;
 
-    IdempotentPosts(IdempotencyStore store, Problems problems, MeterRegistry meterRegistry) {
+    IdempotentPosts(
+            IdempotencyStore store,
+            Problems problems,
+            MeterRegistry meterRegistry,
+            PlatformTransactionManager transactions) {
         this.store = store;
         this.problems = problems;
         this.meterRegistry = meterRegistry;
+        this.transactions = transactions;
     }
 
     @Override
@@ -80,16 +95,85 @@ public final class IdempotentPosts extends OncePerRequestFilter {
         }
         String principal = user.getName();
         byte[] hash = fingerprint(request, body);
-        if (store.claim(principal, key, hash, request.getMethod(), request.getRequestURI())) {
-            run(request, response, chain, principal, key);
+        // the claim, the request's work and its answer in one transaction: one commit, and nothing to undo when the
+        // request fails (the rollback frees the key)
+        TransactionStatus transaction = transactions.getTransaction(TransactionDefinition.withDefaults());
+        ContentCachingResponseWrapper answer = null;
+        boolean commit = false;
+        try {
+            if (store.claim(principal, key, hash, request.getMethod(), request.getRequestURI())) {
+                answer = new ContentCachingResponseWrapper(response);
+                commit = run(request, answer, chain, principal, key);
+            } else {
+                answerStored(request, response, key, hash, store.find(principal, key));
+            }
+        } finally {
+            end(transaction, commit, principal, key);
+        }
+        if (answer != null) {
+            answer.copyBodyToResponse(); // only once the answer is stored: a retry gets the same
+        }
+    }
+
+    /** Runs the request; true when it succeeded (2xx) and its answer is to be committed with the key. */
+    private boolean run(
+            HttpServletRequest request,
+            ContentCachingResponseWrapper answer,
+            FilterChain chain,
+            String principal,
+            String key)
+            throws ServletException, IOException {
+        chain.doFilter(request, answer);
+        int status = answer.getStatus();
+        if (status < 200 || status >= 300) {
+            return false;
+        }
+        try {
+            store.complete(
+                    principal,
+                    key,
+                    status,
+                    answer.getContentType(),
+                    answer.getHeader(HttpHeaders.LOCATION),
+                    answer.getContentAsByteArray());
+            return true;
+        } catch (RuntimeException e) {
+            couldNotStore(principal, key, e);
+            return false;
+        }
+    }
+
+    /**
+     * Commits the claim with its answer, or rolls back (a failed request, or a key already used: nothing to keep).
+     */
+    private void end(TransactionStatus transaction, boolean commit, String principal, String key) {
+        if (!commit) {
+            transactions.rollback(transaction);
             return;
         }
-        Optional<IdempotencyStore.Stored> stored = store.find(principal, key);
-        if (stored.isEmpty() || !stored.get().completed()) {
-            if (stored.isPresent() && !MessageDigest.isEqual(stored.get().requestHash(), hash)) {
-                differentRequest(request, response, key, stored.get());
-                return;
-            }
+        try {
+            transactions.commit(transaction);
+        } catch (RuntimeException e) {
+            couldNotStore(principal, key, e);
+        }
+    }
+
+    /** The work is done and is answered all the same; the key is free again (no answer to replay). */
+    private static void couldNotStore(String principal, String key, RuntimeException e) {
+        log.error("could not store the answer for Idempotency-Key {} of {}: {}", key, principal, e.toString());
+    }
+
+    /** The key was used before: its stored answer, or 422 for another request, or 409 while one is in progress. */
+    private void answerStored(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            String key,
+            byte[] hash,
+            Optional<IdempotencyStore.Stored> stored)
+            throws IOException {
+        if (stored.isPresent() && !MessageDigest.isEqual(stored.get().requestHash(), hash)) {
+            differentRequest(request, response, key, stored.get());
+        } else if (stored.isEmpty() || !stored.get().completed()) {
             count("in-progress");
             response.setHeader(HttpHeaders.RETRY_AFTER, "1");
             problems.write(
@@ -97,43 +181,9 @@ public final class IdempotentPosts extends OncePerRequestFilter {
                     response,
                     HttpStatus.CONFLICT,
                     "a request with Idempotency-Key '" + key + "' is in progress; retry to get its answer");
-            return;
-        }
-        if (!MessageDigest.isEqual(stored.get().requestHash(), hash)) {
-            differentRequest(request, response, key, stored.get());
-            return;
-        }
-        replay(response, stored.get());
-    }
-
-    private void run(
-            HttpServletRequest request, HttpServletResponse response, FilterChain chain, String principal, String key)
-            throws ServletException, IOException {
-        ContentCachingResponseWrapper wrapped = new ContentCachingResponseWrapper(response);
-        try {
-            chain.doFilter(request, wrapped);
-        } catch (IOException | ServletException | RuntimeException e) {
-            store.release(principal, key);
-            throw e;
-        }
-        int status = wrapped.getStatus();
-        if (status >= 200 && status < 300) {
-            try {
-                store.complete(
-                        principal,
-                        key,
-                        status,
-                        wrapped.getContentType(),
-                        wrapped.getHeader(HttpHeaders.LOCATION),
-                        wrapped.getContentAsByteArray());
-            } catch (RuntimeException e) {
-                // the work is done and answered; a retry gets 409 until the in-progress timeout
-                log.error("could not store the answer for Idempotency-Key {} of {}: {}", key, principal, e.toString());
-            }
         } else {
-            store.release(principal, key);
+            replay(response, stored.get());
         }
-        wrapped.copyBodyToResponse();
     }
 
     private void replay(HttpServletResponse response, IdempotencyStore.Stored stored) throws IOException {
