@@ -1,14 +1,13 @@
 package io.relops.platform.events;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 import io.relops.platform.tracing.TraceContexts;
-import java.time.Duration;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -18,13 +17,14 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerA
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** Registers the event plumbing in every relops service; the outbox only where a database exists. */
 @AutoConfiguration(after = {DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class})
-@EnableConfigurationProperties(EventSigningProperties.class)
+@EnableConfigurationProperties({EventSigningProperties.class, OutboxRelayProperties.class})
 public class EventsAutoConfiguration {
 
     @Bean
@@ -69,17 +69,18 @@ public class EventsAutoConfiguration {
         OutboxRelay relopsOutboxRelay(
                 JdbcClient relopsJdbcClient,
                 PlatformTransactionManager transactionManager,
-                EventPublisher publisher,
                 MeterRegistry meterRegistry,
                 TraceContexts traceContexts,
-                @Value("${relops.outbox.sweep-interval:1s}") Duration sweepInterval) {
+                OutboxRelayProperties properties,
+                Environment environment,
+                ObjectProvider<ObservationRegistry> observations) {
             return new OutboxRelay(
                     relopsJdbcClient,
                     new TransactionTemplate(transactionManager),
-                    publisher,
+                    OutboxRelayProducer.of(environment, observations.getIfAvailable(() -> ObservationRegistry.NOOP)),
                     meterRegistry,
                     traceContexts,
-                    sweepInterval);
+                    properties);
         }
 
         @Bean
