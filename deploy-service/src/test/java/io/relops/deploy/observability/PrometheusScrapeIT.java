@@ -120,7 +120,7 @@ class PrometheusScrapeIT {
         JdbcClient jdbc = JdbcClient.create(database);
         try (Connection relay = database.getConnection();
                 Statement lock = relay.createStatement()) {
-            lock.execute("select pg_advisory_lock(" + OutboxRelay.ADVISORY_LOCK_KEY + ")"); // the relay waits
+            lock.execute("select pg_advisory_lock(" + OutboxRelay.LOCK_ARGUMENTS + ")"); // the relay waits
             try {
                 for (int i = 0; i < 3; i++) {
                     jdbc.sql("insert into outbox_event (event_id, event_type, subject, event) values (?, ?, ?, ?)")
@@ -134,7 +134,7 @@ class PrometheusScrapeIT {
                 await().atMost(WAIT)
                         .untilAsserted(() -> assertThat(outboxBacklog()).isGreaterThanOrEqualTo(3.0));
             } finally {
-                lock.execute("select pg_advisory_unlock(" + OutboxRelay.ADVISORY_LOCK_KEY + ")");
+                lock.execute("select pg_advisory_unlock(" + OutboxRelay.LOCK_ARGUMENTS + ")");
             }
         }
         await().atMost(WAIT).untilAsserted(() -> assertThat(outboxBacklog()).isZero());

@@ -1,16 +1,15 @@
 package io.relops.platform.events;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 import io.relops.platform.tracing.TraceContexts;
-import java.time.Duration;
 import javax.sql.DataSource;
 import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -21,6 +20,7 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerA
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -28,7 +28,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /** Registers the event plumbing in every relops service; the outbox only where a database exists. */
 @AutoConfiguration(after = {DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class})
-@EnableConfigurationProperties({EventSigningProperties.class, ProcessedEventsProperties.class})
+@EnableConfigurationProperties({
+    EventSigningProperties.class,
+    OutboxRelayProperties.class,
+    ProcessedEventsProperties.class
+})
 public class EventsAutoConfiguration {
 
     @Bean
@@ -73,17 +77,18 @@ public class EventsAutoConfiguration {
         OutboxRelay relopsOutboxRelay(
                 JdbcClient relopsJdbcClient,
                 PlatformTransactionManager transactionManager,
-                EventPublisher publisher,
                 MeterRegistry meterRegistry,
                 TraceContexts traceContexts,
-                @Value("${relops.outbox.sweep-interval:1s}") Duration sweepInterval) {
+                OutboxRelayProperties properties,
+                Environment environment,
+                ObjectProvider<ObservationRegistry> observations) {
             return new OutboxRelay(
                     relopsJdbcClient,
                     new TransactionTemplate(transactionManager),
-                    publisher,
+                    OutboxRelayProducer.of(environment, observations.getIfAvailable(() -> ObservationRegistry.NOOP)),
                     meterRegistry,
                     traceContexts,
-                    sweepInterval);
+                    properties);
         }
 
         @Bean
