@@ -59,7 +59,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Each release's time is broken down per hop from its trace: both services export their spans over OTLP to
  * the benchmark ({@link SpanCollector}), and each span's start is placed on the release's time line (the same
  * machine's clock). Beside it, in the same run, the raw Kafka round trip on the same broker (produce, {@code
- * acks=all} → consumed): a release makes six such hops.
+ * acks=all} → consumed): on a release's path are four such hops (requested, ready, verified, completed).
  *
  * <pre>benchmarks/run controlplane io.relops.benchmarks.controlplane.ControlPlaneBenchmark [--releases=200]
  *     [--levels=1,10,100] [--warmup=30] [--all-spans]</pre>

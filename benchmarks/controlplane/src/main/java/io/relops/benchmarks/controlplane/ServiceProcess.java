@@ -77,21 +77,9 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    String name() {
-        return name;
-    }
-
-    long pid() {
-        return process.pid();
-    }
-
     /** The process's CPU time so far (user + system), if the platform reports it. */
     Duration cpu() {
         return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
-    }
-
-    Path log() {
-        return log;
     }
 
     private static int freePort() throws IOException {
