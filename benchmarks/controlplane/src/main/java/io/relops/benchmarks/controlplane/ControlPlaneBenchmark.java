@@ -121,6 +121,7 @@ public final class ControlPlaneBenchmark {
         Path catalog = Files.createTempFile("relops-bench-catalog", ".yml");
         Files.writeString(catalog, catalog(apps));
         String bootstrap = Kafka.bootstrapServers();
+        BenchmarkTargets targets = new BenchmarkTargets();
         try (SpanCollector spans = new SpanCollector();
                 ProbeServer probes = new ProbeServer();
                 KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
@@ -177,7 +178,6 @@ public final class ControlPlaneBenchmark {
                 awaitSpans(spans);
 
                 report(results, spans, raw, Arrays.asList(args).contains("--all-spans"));
-                BenchmarkTargets targets = new BenchmarkTargets();
                 Level atTarget = results.get(TARGET_LEVEL);
                 if (atTarget == null) {
                     targets.none("no run at " + TARGET_LEVEL + " at once (--levels)");
@@ -191,11 +191,11 @@ public final class ControlPlaneBenchmark {
                 open = false;
                 watcher.join(5_000);
                 rawWatcher.join(5_000);
-                targets.exit();
             }
         } finally {
             Files.deleteIfExists(catalog);
         }
+        targets.exit(); // after the services have stopped
     }
 
     // ---- the releases

@@ -45,10 +45,12 @@ final class ServiceProcess implements AutoCloseable {
         command.addAll(launch);
         command.addAll(args);
         command.add("--server.port=" + port);
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        // the service stops by itself when the benchmark's JVM ends, however it ends (platform's ParentWatch)
+        builder.environment()
+                .put("RELOPS_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
+        Process process = builder.start();
         return new ServiceProcess(name, port, log, process);
     }
 
