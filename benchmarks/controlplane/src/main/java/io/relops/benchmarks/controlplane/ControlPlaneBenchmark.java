@@ -95,8 +95,14 @@ public final class ControlPlaneBenchmark {
 
     private final Instant anchorInstant = Instant.now();
 
-    public static void main(String[] args) throws Exception {
-        new ControlPlaneBenchmark().run(args);
+    public static void main(String[] args) {
+        try {
+            new ControlPlaneBenchmark().run(args);
+        } catch (Exception | AssertionError e) {
+            // a crash, not a miss: the broker's threads would keep the JVM alive
+            e.printStackTrace();
+            System.exit(2);
+        }
     }
 
     private void run(String[] args) throws Exception {
