@@ -63,7 +63,7 @@ public final class LocalSuite implements AutoCloseable {
     static final List<String> JVM_OPTIONS = List.of(
             "-Xms48m",
             "-Xmx160m",
-            "-Xmn24m",
+            "-Xmn16m",
             "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1",
             "-Xss512k",
@@ -600,7 +600,7 @@ public final class LocalSuite implements AutoCloseable {
         }
         // a service that records its class-data archive writes it as it stops: that takes a few seconds more
         Duration grace = classData.recordingAny() ? Duration.ofMinutes(2) : Duration.ofSeconds(15);
-        if (classData.recordingAny()) {
+        if (classData.recordingAny() && !processes.isEmpty()) {
             progress.accept("the services write their class-data archives as they stop (this once) ...");
         }
         for (Process service : processes) {
