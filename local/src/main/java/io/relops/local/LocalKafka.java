@@ -84,6 +84,15 @@ public final class LocalKafka implements AutoCloseable {
         p.setProperty("share.coordinator.state.topic.replication.factor", "1");
         p.setProperty("share.coordinator.state.topic.min.isr", "1");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
+        // sized for one machine's few clients and small topics (docs/cli.md, Memory and start time): the log cleaner
+        // (which compacts the consumer offsets) would take a 128 MiB buffer on the heap, and the request and
+        // background pools are sized for a server's many connections and disks
+        p.setProperty("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
+        p.setProperty("num.network.threads", "1");
+        p.setProperty("num.io.threads", "2");
+        p.setProperty("background.threads", "2");
+        p.setProperty("num.recovery.threads.per.data.dir", "1");
+        p.setProperty("log.index.size.max.bytes", Integer.toString(1024 * 1024));
         return p;
     }
 

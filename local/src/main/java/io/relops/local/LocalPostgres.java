@@ -22,7 +22,10 @@ public final class LocalPostgres {
      */
     public static EmbeddedPostgres start(@Nullable Path dataDirectory, int port) {
         try {
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setRegisterShutdownHook(true);
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setRegisterShutdownHook(true)
+                    // a few MB of data: PostgreSQL's 128 MB default of shared buffers is for a server
+                    .setServerConfig("shared_buffers", "32MB");
             if (dataDirectory != null) {
                 builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
             }

@@ -159,6 +159,13 @@ final class UpCommand implements Callable<Integer> {
         out.printf(
                 "%nrelops is ready (%.1f s)%n",
                 Duration.between(start, Instant.now()).toMillis() / 1000.0);
+        SuiteMemory memory = suite.memory();
+        if (memory.processes() > 0) {
+            out.println("  memory             " + memory.summary() + " (docs/cli.md, Memory and start time):");
+            memory.lines().forEach(line -> out.println("    " + line));
+        } else {
+            out.println("  memory             not measured (no /proc/<pid>/smaps_rollup: not Linux)");
+        }
         out.println("  gateway            " + suite.url("gateway-service") + "   (the operator API)");
         for (String service : SuiteOptions.DEFAULT_PORTS.keySet()) {
             if (!service.equals("gateway-service")) {
