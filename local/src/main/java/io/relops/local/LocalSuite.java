@@ -35,6 +35,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LocalSuite implements AutoCloseable {
 
+    /** The system property naming a class-data directory shared by suites started one after the other. */
+    public static final String CLASS_DATA_DIR = "relops.local.class-data-dir";
+
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
     private static final int LOG_TAIL_LINES = 40;
     static final String ROLES_SCRIPT = "ops/postgres/initdb/10-relops-roles.sql";
@@ -85,8 +88,18 @@ public final class LocalSuite implements AutoCloseable {
     public LocalSuite(SuiteOptions options, Consumer<String> progress) {
         this.options = options;
         this.progress = progress;
-        this.classData =
-                new ClassDataSharing(options.home(), options.dataDirectory().resolve("cds"), progress);
+        this.classData = new ClassDataSharing(options.home(), classDataDirectory(options), progress);
+    }
+
+    /**
+     * Where the services' extracted jars and class-data archives live: {@code <data>/cds}, or the directory that the
+     * system property {@value #CLASS_DATA_DIR} names, which several suites started one after the other can share (the
+     * build's integration tests start a suite on a new data directory each; with one directory per module only the
+     * first records the archives and the others start from them).
+     */
+    static Path classDataDirectory(SuiteOptions options) {
+        String shared = System.getProperty(CLASS_DATA_DIR, "");
+        return shared.isBlank() ? options.dataDirectory().resolve("cds") : Path.of(shared);
     }
 
     public String kafkaBootstrap() {
@@ -179,7 +192,7 @@ public final class LocalSuite implements AutoCloseable {
         extracted.join();
         if (classData.recordingAny()) {
             progress.accept("first start of these service jars: each records the classes it loads into "
-                    + options.dataDirectory().resolve("cds") + " when it stops; later starts map them (quicker)");
+                    + classDataDirectory(options) + " when it stops; later starts map them (quicker)");
         }
         synchronized (this) {
             for (String service : options.servicePorts().keySet()) {
