@@ -2,6 +2,7 @@ package io.relops.gateway.console;
 
 import io.relops.gateway.GatewayProperties;
 import io.relops.gateway.deploy.DeployService;
+import io.relops.gateway.web.UnansweredBackend;
 import java.io.OutputStream;
 import java.net.URI;
 import java.time.Duration;
@@ -18,8 +19,8 @@ import org.springframework.http.MediaType;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StreamUtils;
-import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
 import org.springframework.web.util.UriBuilder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -218,7 +219,10 @@ class ConsoleBackends {
                 throw new BackendProblem(502, service + " answered with an empty body");
             }
             return result;
-        } catch (ResourceAccessException e) {
+        } catch (RestClientException e) {
+            if (!UnansweredBackend.is(e)) {
+                throw e;
+            }
             throw new BackendProblem(503, service + " is not reachable right now; try again in a moment");
         }
     }

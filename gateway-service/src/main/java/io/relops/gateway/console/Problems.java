@@ -1,8 +1,8 @@
 package io.relops.gateway.console;
 
+import io.relops.gateway.web.UnansweredBackend;
 import io.relops.platform.web.InvalidRequest;
 import org.springframework.web.ErrorResponseException;
-import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClientResponseException;
 import org.springframework.web.server.ResponseStatusException;
 
@@ -24,7 +24,7 @@ final class Problems {
         if (e instanceof RestClientResponseException response) {
             return "a backend service answered " + response.getStatusCode().value();
         }
-        if (e instanceof ResourceAccessException) {
+        if (UnansweredBackend.is(e)) {
             return "a backend service is not reachable right now; try again in a moment";
         }
         return "something went wrong (see the gateway log)";
@@ -43,7 +43,7 @@ final class Problems {
         if (e instanceof RestClientResponseException response) {
             return response.getStatusCode().value() == 404 ? 404 : 502;
         }
-        if (e instanceof ResourceAccessException) {
+        if (UnansweredBackend.is(e)) {
             return 503;
         }
         return 500;

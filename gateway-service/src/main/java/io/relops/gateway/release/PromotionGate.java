@@ -1,5 +1,6 @@
 package io.relops.gateway.release;
 
+import io.relops.gateway.web.UnansweredBackend;
 import java.net.URI;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -9,7 +10,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.ErrorResponseException;
-import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClientException;
 
 /**
  * Before a release to an environment with a promotion rule (catalog {@code promotion.from}) is published, asks
@@ -47,7 +48,10 @@ public class PromotionGate {
         Map<String, Object> check;
         try {
             check = backends.promotion(application, environment, version);
-        } catch (ResourceAccessException e) {
+        } catch (RestClientException e) {
+            if (!UnansweredBackend.is(e)) {
+                throw e;
+            }
             log.warn(
                     "promotion check of {} {} to {} failed: deploy-service not reachable ({})",
                     application,

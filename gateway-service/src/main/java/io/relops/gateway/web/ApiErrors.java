@@ -13,12 +13,13 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClientException;
 
 /**
  * Every API error as {@code application/problem+json} that names what is wrong ({@link
  * ProblemResponses}: field-named validation errors, malformed JSON, a request that does not fit the catalog), plus
- * the gateway's own: an invalid CloudEvent, a backend that is down (503), failed or refused the gateway's
- * request unexpectedly (502). No
+ * the gateway's own: an invalid CloudEvent, a backend that is down or did not finish its answer (503), failed,
+ * refused the gateway's request unexpectedly or answered what the gateway cannot read (502). No
  * stack traces, no internals.
  */
 @RestControllerAdvice
@@ -36,11 +37,12 @@ class ApiErrors extends ProblemResponses {
     }
 
     /**
-     * A service behind the gateway that does not answer (stopped, restarting): 503 with {@code Retry-After}, never
-     * a 500. The detail does not name the internal address.
+     * A service behind the gateway that does not answer (stopped, restarting, or too slow to finish its answer
+     * within the read timeout: {@link UnansweredBackend}): 503 with {@code Retry-After}, never a 500. The detail
+     * does not name the internal address.
      */
     @ExceptionHandler(ResourceAccessException.class)
-    ResponseEntity<ProblemDetail> backendUnreachable(ResourceAccessException e) {
+    ResponseEntity<ProblemDetail> backendUnreachable(RestClientException e) {
         log.warn("a backend service is not reachable: {}", e.getMessage());
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(
                 HttpStatus.SERVICE_UNAVAILABLE,
@@ -59,6 +61,22 @@ class ApiErrors extends ProblemResponses {
                 HttpStatus.BAD_GATEWAY,
                 "a relops service behind the gateway failed ("
                         + e.getStatusCode().value() + ")");
+        problem.setTitle("Bad gateway");
+        return ResponseEntity.status(HttpStatus.BAD_GATEWAY).body(problem);
+    }
+
+    /**
+     * Any other failure of a backend call: a backend that stopped answering mid-body is unreachable (503, as above);
+     * one whose answer the gateway cannot read is a bad gateway (502), never a 500.
+     */
+    @ExceptionHandler(RestClientException.class)
+    ResponseEntity<ProblemDetail> backendCallFailed(RestClientException e) {
+        if (UnansweredBackend.is(e)) {
+            return backendUnreachable(e);
+        }
+        log.warn("a backend service's answer could not be read: {}", e.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.BAD_GATEWAY, "a relops service behind the gateway gave an answer the gateway cannot read");
         problem.setTitle("Bad gateway");
         return ResponseEntity.status(HttpStatus.BAD_GATEWAY).body(problem);
     }
