@@ -144,6 +144,48 @@ class CloudEventCodecTest {
     }
 
     @Test
+    void aStoredStructuredEventGoesOutInBinaryModeAsItWasSignatureIncluded() {
+        RelopsEvent<ReleaseRequested> event = requested("4.0.0");
+        EventSignature signature = new EventSignature("gw-1", List.of("operator"), "c2lnbmF0dXJl");
+        byte[] stored = new StructuredJsonFormat().serialize(CloudEventCodec.toCloudEvent(event, signature));
+
+        EncodedEvent encoded = CloudEventCodec.encode(CloudEventCodec.readStructured(stored));
+
+        assertThat(encoded.headers())
+                .containsKeys("ce_id", "ce_type", "ce_subject", "ce_releaseid", "content-type")
+                .containsKeys("ce_" + EventSignature.SIGNATURE_EXTENSION, "ce_" + EventSignature.KEY_EXTENSION);
+        assertThat(new String(encoded.key(), StandardCharsets.UTF_8)).isEqualTo("demo-app");
+        CloudEventCodec.Decoded decoded = CloudEventCodec.decodeWithData(headersOf(encoded), encoded.value());
+        assertThat(decoded.event().id()).isEqualTo(event.id());
+        assertThat(decoded.event().data()).isEqualTo(event.data());
+        assertThat(decoded.signature()).isEqualTo(signature);
+    }
+
+    @Test
+    void readsAStoredEventWithoutValidatingItsDataAgainButRefusesWhatCannotBeRouted() {
+        String schemaBreaking = """
+                {"specversion":"1.0","id":"row-1","source":"/relops/deploy-service",
+                 "type":"io.relops.release.requested","subject":"demo-app","datacontenttype":"application/json",
+                 "data":{"application":"demo-app"}}
+                """;
+        assertThat(CloudEventCodec.readStructured(utf8(schemaBreaking)).getId())
+                .as("the data's schema was checked when the row was written; consumers check it again")
+                .isEqualTo("row-1");
+
+        assertThatThrownBy(() -> CloudEventCodec.readStructured(utf8("{\"specversion\":")))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageStartingWith("not a valid CloudEvent");
+        assertThatThrownBy(() -> CloudEventCodec.readStructured(
+                        utf8(schemaBreaking.replace("io.relops.release.requested", "io.relops.release.teleported"))))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("unknown event type 'io.relops.release.teleported'");
+        assertThatThrownBy(() ->
+                        CloudEventCodec.readStructured(utf8(schemaBreaking.replace("\"subject\":\"demo-app\",", ""))))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("has no subject");
+    }
+
+    @Test
     void refusesARecordWithoutCloudEventHeaders() {
         assertThatThrownBy(() -> CloudEventCodec.decode(Map.of(), utf8("hello")))
                 .isInstanceOf(InvalidEventException.class)

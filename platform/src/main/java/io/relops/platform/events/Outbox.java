@@ -5,6 +5,8 @@ import io.relops.common.codec.CloudEventCodec;
 import io.relops.common.codec.StructuredJsonFormat;
 import io.relops.common.event.RelopsEvent;
 import io.relops.platform.tracing.TraceContexts;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -20,6 +22,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 public class Outbox {
 
     private static final EventFormat FORMAT = new StructuredJsonFormat();
+    private static final Map<String, byte[]> STRUCTURED =
+            Map.of("content-type", StructuredJsonFormat.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
 
     private final JdbcClient jdbc;
     private final OutboxRelay relay;
@@ -33,15 +37,16 @@ public class Outbox {
 
     /**
      * Adds {@code event} to the outbox in the caller's transaction. The event is checked against its
-     * schema first, exactly as the relay and every consumer will read it: an event that breaks the
-     * contract fails the caller's transaction here, naming the problem, instead of reaching the broker.
+     * schema first, exactly as every consumer will read it: an event that breaks the contract fails the caller's
+     * transaction here, naming the problem, instead of reaching the broker. This is the one check on the way out:
+     * the relay publishes the stored bytes without validating them again.
      *
      * @throws io.relops.common.codec.InvalidEventException when the event breaks its schema
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public void append(RelopsEvent<?> event) {
         byte[] serialized = FORMAT.serialize(CloudEventCodec.toCloudEvent(event));
-        CloudEventCodec.decode(OutboxRelay.STRUCTURED, serialized);
+        CloudEventCodec.decode(STRUCTURED, serialized);
         jdbc.sql("insert into outbox_event (event_id, event_type, subject, event, traceparent) values (?, ?, ?, ?, ?)"
                         + " on conflict (event_id) do nothing")
                 .params(event.id(), event.type().typeName(), event.subject(), serialized, traces.current())

@@ -1,14 +1,13 @@
 package io.relops.platform.events;
 
+import io.cloudevents.CloudEvent;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.relops.common.codec.CloudEventCodec;
 import io.relops.common.codec.EncodedEvent;
 import io.relops.common.codec.InvalidEventException;
-import io.relops.common.codec.StructuredJsonFormat;
-import io.relops.common.event.RelopsEvent;
+import io.relops.common.event.EventType;
 import io.relops.platform.tracing.TraceContexts;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -68,9 +67,6 @@ public class OutboxRelay implements SmartLifecycle {
     public static final String LOCK_ARGUMENTS = LOCK_CLASS + ", 'outbox_event'::regclass::oid::int";
 
     private static final String LOCK_NOT_AVAILABLE = "55P03";
-
-    static final Map<String, byte[]> STRUCTURED =
-            Map.of("content-type", StructuredJsonFormat.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
@@ -190,21 +186,23 @@ public class OutboxRelay implements SmartLifecycle {
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
             done[i] = row.seq();
-            RelopsEvent<?> event;
+            CloudEvent event;
             try {
-                event = CloudEventCodec.decode(STRUCTURED, row.event());
+                // validated against its schema by Outbox.append before it was stored: read, not validated again
+                event = CloudEventCodec.readStructured(row.event());
             } catch (InvalidEventException e) {
                 reject(row, String.valueOf(e.getMessage()));
                 rejected++;
                 continue;
             }
-            ProducerRecord<byte[], byte[]> record = recordOf(event);
+            EventType type = EventType.fromTypeName(event.getType()).orElseThrow();
+            ProducerRecord<byte[], byte[]> record = recordOf(type, event);
             // the send is a child of the span that wrote the row: its traceparent goes out in the record's headers
             sends.add(traces.inSpan(
                     row.traceparent(),
                     "outbox publish",
                     () -> producer.template().send(record)));
-            publishedByType.merge(event.type().typeName(), 1, Integer::sum);
+            publishedByType.merge(type.typeName(), 1, Integer::sum);
         }
         awaitAcknowledgements(sends);
         jdbc.sql("delete from outbox_event where seq = any(?)").param(done).update();
@@ -242,12 +240,11 @@ public class OutboxRelay implements SmartLifecycle {
         }
     }
 
-    private ProducerRecord<byte[], byte[]> recordOf(RelopsEvent<?> event) {
+    private ProducerRecord<byte[], byte[]> recordOf(EventType type, CloudEvent event) {
         EncodedEvent encoded = CloudEventCodec.encode(event);
         RecordHeaders headers = new RecordHeaders();
         encoded.headers().forEach(headers::add);
-        return new ProducerRecord<>(
-                producer.topicOf(event.type().channel()), null, encoded.key(), encoded.value(), headers);
+        return new ProducerRecord<>(producer.topicOf(type.channel()), null, encoded.key(), encoded.value(), headers);
     }
 
     /**
