@@ -11,10 +11,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * One smoke test of {@code health.smoke-tests}: the user's test run against the new slot before any traffic
  * reaches it ({@code at: [ready]}, the default) and, with {@code steps}, at every canary step too. Exactly one of
- * {@code command} (an argument list, run without a shell in {@code workingDirectory} with {@code environment} added
- * to the service's), {@code webhook} (an HTTP acceptance call) or {@code job} (a Kubernetes Job from a template).
- * It fails when it has not passed within {@code timeout}; its evidence keeps the last {@code outputLines} lines of
- * its output. The catalog is checked when it is bound: a bad smoke test stops the service at start, naming it.
+ * {@code command} (an argument list, run without a shell in {@code workingDirectory}; its environment is not the
+ * service's: only the service's {@code PATH}, {@code HOME}, locale, {@code TZ} and {@code TMPDIR}, then {@code
+ * environment}, then the {@code RELOPS_*} variables, as {@link CommandRunner} sets them), {@code webhook} (an HTTP
+ * acceptance call) or {@code job} (a Kubernetes Job from a template). It fails when it has not passed within {@code
+ * timeout}; its evidence keeps the last {@code outputLines} lines of its output, passed or not. The catalog is checked when it is bound: a bad smoke test stops the service at start, naming it.
  * docs/healthcheck-service.md describes every key.
  */
 public record SmokeTestSpec(

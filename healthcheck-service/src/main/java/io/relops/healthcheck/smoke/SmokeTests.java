@@ -25,9 +25,9 @@ import org.springframework.stereotype.Component;
  * The smoke tests of {@code health.smoke-tests} as verification gates that run first: before any traffic ({@code
  * at: ready}, on {@code deployment.ready}) and at each canary step ({@code at: steps}, on every {@code
  * traffic.shifted}), each test of the run is started and judged on its own. Its evidence is one {@link ProbeResult}
- * {@code smoke-test:<name>} (the exit code, status or Job state, the duration and, when it failed, the last lines of
- * its output, redacted); a failing test's reason names it. Records {@code relops.health.smoke.runs} and {@code
- * relops.health.smoke.duration}.
+ * {@code smoke-test:<name>} (the exit code, status or Job state, the duration and, passed or not, the last lines of
+ * its output, redacted, in {@code output}; a failure's {@code error} repeats them); a failing test's reason names it.
+ * Records {@code relops.health.smoke.runs} and {@code relops.health.smoke.duration}.
  */
 @Component
 public class SmokeTests implements Gates {
@@ -110,13 +110,16 @@ public class SmokeTests implements Gates {
                 "smoke test '" + spec.name() + "' failed: " + result.value()
                         + (lastLine == null ? "" : ": " + lastLine);
         };
+        String tail = Redaction.redact(String.join("\n", result.output()));
         ProbeResult evidence = new ProbeResult(
                 "smoke-test:" + spec.name(),
                 passed,
                 result.value(),
                 null,
                 millis,
-                passed ? null : Redaction.redact(String.join("\n", result.output())));
+                passed ? null : tail,
+                null,
+                result.output().isEmpty() ? null : tail);
         String outcome = result.status() == Status.TIMED_OUT ? "timeout" : passed ? "passed" : "failed";
         meters.counter(
                         "relops.health.smoke.runs",

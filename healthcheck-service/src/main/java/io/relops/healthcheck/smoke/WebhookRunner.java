@@ -29,8 +29,8 @@ import org.springframework.stereotype.Component;
  * A smoke test that is an HTTP acceptance webhook (as Flagger's): {@code method} to the expanded {@code url} with
  * its {@code headers} and a JSON body naming what to test ({@code releaseId}, {@code application}, {@code
  * environment}, {@code version}, {@code slot}, {@code endpoint}, {@code step}, {@code weight}). A 2xx answer within
- * the timeout passes; any other status fails with the first {@value #BODY_EXCERPT} characters of the body; an
- * unreachable webhook fails.
+ * the timeout passes; any other status fails; either way the first {@value #BODY_EXCERPT} characters of the body
+ * are the test's output. An unreachable webhook fails.
  */
 @Component
 class WebhookRunner implements SmokeRunner, DisposableBean {
@@ -106,12 +106,12 @@ class WebhookRunner implements SmokeRunner, DisposableBean {
     private static SmokeRun judge(String call, HttpResponse<InputStream> response) {
         String value = "HTTP " + response.statusCode();
         try (InputStream body = response.body()) {
-            if (response.statusCode() / 100 == 2) {
-                return SmokeRun.passed(value, List.of());
-            }
             // only an excerpt is read: a large body never fills the memory
             String excerpt = new String(body.readNBytes(BODY_EXCERPT * 4), StandardCharsets.UTF_8);
             excerpt = excerpt.length() > BODY_EXCERPT ? excerpt.substring(0, BODY_EXCERPT) : excerpt;
+            if (response.statusCode() / 100 == 2) {
+                return SmokeRun.passed(value, excerpt.isBlank() ? List.of() : List.of(excerpt));
+            }
             return SmokeRun.failed(value, excerpt.isBlank() ? List.of(call + ": " + value) : List.of(excerpt));
         } catch (IOException e) {
             return SmokeRun.failed(value, List.of(call + ": body unreadable: " + e.getMessage()));

@@ -53,6 +53,7 @@ class CommandSmokeTestTest {
         assertThat(evidence.value()).isEqualTo("exit 0");
         assertThat(evidence.threshold()).isNull();
         assertThat(evidence.error()).isNull();
+        assertThat(evidence.output()).as("it printed nothing").isNull();
         assertThat(meters.counter(
                                 "relops.health.smoke.runs",
                                 "application",
@@ -66,6 +67,26 @@ class CommandSmokeTestTest {
         assertThat(meters.timer("relops.health.smoke.duration", "application", "demo-app", "test", "checkout")
                         .count())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void aPassingTestKeepsTheRedactedTailOfItsOutputAsOutputNotAsAnError() {
+        GateOutcome outcome = only(smokeTests.start(ready(command(
+                "checkout",
+                Duration.ofSeconds(20),
+                2,
+                "sh",
+                "-c",
+                "echo cart; echo 'POST http://shop:8080/pay?token=s3cret -> 201' >&2; echo 'checkout ok'"))));
+
+        assertThat(outcome.verdict()).isEqualTo(Verdict.PASSED);
+        ProbeResult evidence = outcome.evidence().get(0);
+        assertThat(evidence.passed()).isTrue();
+        assertThat(evidence.error()).isNull();
+        assertThat(evidence.inconclusive()).isNull();
+        assertThat(evidence.output())
+                .as("the last 2 lines, stdout and stderr together, without the URL's secret")
+                .isEqualTo("POST http://shop:8080/… -> 201\ncheckout ok");
     }
 
     @Test
@@ -88,6 +109,7 @@ class CommandSmokeTestTest {
         assertThat(evidence.error())
                 .as("the last 3 lines, stdout and stderr together, without the URL's secret")
                 .isEqualTo("one\ntwo\nPOST http://shop:8080/… -> 402");
+        assertThat(evidence.output()).isEqualTo(evidence.error());
         assertThat(meters.counter(
                                 "relops.health.smoke.runs",
                                 "application",

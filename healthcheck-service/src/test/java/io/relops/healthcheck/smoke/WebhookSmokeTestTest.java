@@ -43,6 +43,13 @@ class WebhookSmokeTestTest {
             exchange.sendResponseHeaders(204, -1);
             exchange.close();
         });
+        server.createContext("/report", exchange -> {
+            record(exchange);
+            byte[] answer = "3 checks passed; cart https://shop/cart?session=s3cret".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
         server.createContext("/reject", exchange -> {
             record(exchange);
             byte[] answer = ("checkout broken: " + "x".repeat(1000)).getBytes(StandardCharsets.UTF_8);
@@ -80,6 +87,7 @@ class WebhookSmokeTestTest {
         assertThat(outcome.verdict()).isEqualTo(Verdict.PASSED);
         assertThat(outcome.reason()).startsWith("smoke test 'acceptance' passed (HTTP 204, ");
         assertThat(outcome.evidence().get(0).value()).isEqualTo("HTTP 204");
+        assertThat(outcome.evidence().get(0).output()).as("no body").isNull();
         JsonNode sent = EventJson.mapper().readTree(body.get());
         assertThat(sent.path("releaseId").asString()).isEqualTo(run.releaseId().toString());
         assertThat(sent.path("application").asString()).isEqualTo("demo-app");
@@ -90,6 +98,18 @@ class WebhookSmokeTestTest {
         assertThat(sent.path("step").isNull()).isTrue();
         assertThat(sent.path("weight").isNull()).isTrue();
         assertThat(slotHeader.get()).isEqualTo("green");
+    }
+
+    @Test
+    void aPassingAnswersBodyIsItsOutputRedactedNotAnError() {
+        GateOutcome outcome =
+                only(smokeTests.start(ready(webhook("acceptance", url("/report"), Duration.ofSeconds(5)))));
+
+        assertThat(outcome.verdict()).isEqualTo(Verdict.PASSED);
+        ProbeResult evidence = outcome.evidence().get(0);
+        assertThat(evidence.value()).isEqualTo("HTTP 200");
+        assertThat(evidence.error()).isNull();
+        assertThat(evidence.output()).isEqualTo("3 checks passed; cart https://shop/…");
     }
 
     @Test
