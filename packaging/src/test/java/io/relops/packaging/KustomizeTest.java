@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -99,6 +101,20 @@ class KustomizeTest {
                         .get("names")))
                 .containsExactly(Repository.loadYaml(K8S.resolve("overlays/production/kustomization.yaml"))
                         .get("namespace"));
+        // ...and only production's alerts go there, although both namespaces are scraped: the local install's are
+        // dropped by the global alert relabelling (Prometheus 2.42 has none per Alertmanager), alerts without a
+        // namespace (absent()) are kept
+        Object production = Repository.loadYaml(K8S.resolve("overlays/production/kustomization.yaml"))
+                .get("namespace");
+        List<Object> alertRelabels = list(map(prometheus.get("alerting")).get("alert_relabel_configs"));
+        for (Object namespace : namespaces) {
+            assertThat(delivered(alertRelabels, Map.of("namespace", namespace, "alertname", "RelopsServiceDown")))
+                    .as("an alert of the namespace " + namespace + " is delivered")
+                    .isEqualTo(namespace.equals(production));
+        }
+        assertThat(delivered(alertRelabels, Map.of("alertname", "RelopsServicesAbsent")))
+                .as("an alert without a namespace is delivered")
+                .isTrue();
         // alert-service's Service, on its port named http
         assertThat(list(alertmanager.get("relabel_configs")))
                 .anySatisfy(relabel -> assertThat(map(relabel))
@@ -421,5 +437,28 @@ class KustomizeTest {
                     .filter(Objects::nonNull)
                     .toList();
         }
+    }
+
+    /**
+     * Whether an alert with {@code labels} passes {@code relabels}, as Prometheus applies keep and drop rules:
+     * the source labels' values joined by ";" (an absent label is empty), matched by the fully anchored regex.
+     */
+    private static boolean delivered(List<Object> relabels, Map<String, Object> labels) {
+        assertThat(relabels).as("alert_relabel_configs").isNotEmpty();
+        for (Object rule : relabels) {
+            Map<String, Object> relabel = map(rule);
+            String value = list(relabel.get("source_labels")).stream()
+                    .map(label -> String.valueOf(labels.getOrDefault(String.valueOf(label), "")))
+                    .collect(Collectors.joining(";"));
+            boolean matches = Pattern.compile("^(?:" + relabel.getOrDefault("regex", "(.*)") + ")$")
+                    .matcher(value)
+                    .matches();
+            String action = String.valueOf(relabel.getOrDefault("action", "replace"));
+            assertThat(action).as("only keep and drop decide delivery").isIn("keep", "drop");
+            if (action.equals("keep") != matches) {
+                return false;
+            }
+        }
+        return true;
     }
 }
