@@ -1,5 +1,6 @@
 package io.relops.packaging;
 
+import static io.relops.packaging.ComposeFileTest.list;
 import static io.relops.packaging.ComposeFileTest.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -177,6 +178,21 @@ class KustomizeRenderTest {
                 .orElseThrow();
         assertThat(map(rules.get("data")).get("relops-rules.yml"))
                 .isEqualTo(Files.readString(Repository.file("ops/prometheus/relops-rules.yml")));
+        // the configuration as rendered: production's alerts only reach production's alert-service
+        Map<String, Object> prometheus = configMaps.stream()
+                .filter(resource ->
+                        "relops-prometheus".equals(map(resource.get("metadata")).get("name")))
+                .findFirst()
+                .orElseThrow();
+        String config = String.valueOf(map(prometheus.get("data")).get("prometheus.yml"));
+        assertThat(config).isEqualTo(Files.readString(Repository.file("k8s/monitoring/prometheus.yml")));
+        Map<String, Object> alerting = map(map(Repository.yaml().load(config)).get("alerting"));
+        assertThat(list(alerting.get("alert_relabel_configs")))
+                .singleElement()
+                .satisfies(relabel -> assertThat(map(relabel))
+                        .containsEntry("source_labels", List.of("namespace"))
+                        .containsEntry("regex", "relops|")
+                        .containsEntry("action", "keep"));
     }
 
     /** {@code kubectl kustomize dir}'s output; the test is skipped, loudly, without kubectl and kustomize 5. */

@@ -8,9 +8,11 @@ import io.relops.testkit.Promtool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,8 +52,51 @@ class MonitoringFilesTest {
                 "rules",
                 Repository.file("ops/prometheus/relops-rules.test.yml").toString());
         assertThat(test.exitCode()).as(test.output()).isZero();
-        Set<String> tested = alertNames(Repository.read(Repository.file("ops/prometheus/relops-rules.test.yml")));
-        assertThat(tested).containsAll(alertNames(Repository.read(RULES)));
+        Map<String, List<Boolean>> cases = alertRuleTests();
+        for (String alert : alertNames(Repository.read(RULES))) {
+            assertThat(cases.getOrDefault(alert, List.of()))
+                    .as("an alert_rule_test of %s whose exp_alerts is not empty (it fires)", alert)
+                    .contains(true);
+            assertThat(cases.getOrDefault(alert, List.of()))
+                    .as("an alert_rule_test of %s whose exp_alerts is empty (it stays quiet)", alert)
+                    .contains(false);
+        }
+    }
+
+    /** Per alert name, whether each alert_rule_test of relops-rules.test.yml expects it to fire. */
+    private static Map<String, List<Boolean>> alertRuleTests() {
+        Map<String, List<Boolean>> cases = new TreeMap<>();
+        for (Object test : (List<?>) Repository.loadYaml(Repository.file("ops/prometheus/relops-rules.test.yml"))
+                .get("tests")) {
+            for (Object rule : (List<?>) map(test).getOrDefault("alert_rule_test", List.of())) {
+                Map<String, Object> ruleTest = map(rule);
+                Object expected = ruleTest.get("exp_alerts");
+                cases.computeIfAbsent((String) ruleTest.get("alertname"), name -> new ArrayList<>())
+                        .add(expected instanceof List<?> alerts && !alerts.isEmpty());
+            }
+        }
+        return cases;
+    }
+
+    /**
+     * One cluster Prometheus scrapes both Kubernetes installs and drops the alerts of the local one by their label
+     * {@code namespace} (k8s/monitoring/prometheus.yml): an aggregation that loses the label would merge the two
+     * installs' series and give an alert no install. Every {@code by} and {@code on} keeps it.
+     */
+    @Test
+    void everyAggregationAndMatchOfTheRulesKeepsTheNamespace() {
+        Pattern clause = Pattern.compile("\\b(by|on)\\s*\\(([^)]*)\\)");
+        int clauses = 0;
+        for (Map<String, Object> rule : rules()) {
+            Matcher matcher = clause.matcher(String.valueOf(rule.get("expr")));
+            while (matcher.find()) {
+                clauses++;
+                assertThat(List.of(matcher.group(2).split("\\s*,\\s*")))
+                        .as("%s in %s", matcher.group(), rule.getOrDefault("alert", rule.get("record")))
+                        .contains("namespace");
+            }
+        }
+        assertThat(clauses).isGreaterThan(20);
     }
 
     @Test
@@ -96,6 +141,7 @@ class MonitoringFilesTest {
                         "RelopsAuditVerificationFailing",
                         "RelopsReleaseSlow",
                         "RelopsRollbackSlow",
+                        "RelopsReleaseInFlightTooLong",
                         "RelopsBackupOlderThanRpo",
                         "RelopsApiLatencyHigh",
                         "RelopsApiErrorRatioHigh",
@@ -213,7 +259,7 @@ class MonitoringFilesTest {
     }
 
     @Test
-    void dashboardIsProvisionableAndShowsReleasesOutcomesDurationsDoraLagAndDeadLetters() {
+    void dashboardIsProvisionableAndShowsReleasesDoraLagDeadLettersSlosHttpLatencyJvmAndHikari() {
         JsonNode dashboard = JsonMapper.builder().build().readTree(Repository.read(DASHBOARD));
         assertThat(dashboard.path("uid").asString()).isEqualTo("relops-overview");
         List<String> titles = dashboard
@@ -231,6 +277,90 @@ class MonitoringFilesTest {
                         "Time to restore",
                         "Consumer lag by group and topic",
                         "Dead-lettered records");
+        // the service level objectives, HTTP latency, JVM and connection-pool panels, each on the metrics it is about
+        Map<String, List<String>> panels = Map.ofEntries(
+                Map.entry(
+                        "Release duration vs the 10 min target",
+                        List.of("relops_release_duration_seconds_max", "relops_release_duration_seconds_bucket")),
+                Map.entry(
+                        "Rollback duration vs the 5 min target",
+                        List.of(
+                                "relops_release_rollback_duration_seconds_max",
+                                "relops_release_rollback_duration_seconds_bucket")),
+                Map.entry(
+                        "Releases within 10 min, in the range",
+                        List.of("relops_release_duration_seconds_bucket", "relops_release_duration_seconds_count")),
+                Map.entry(
+                        "Oldest release in progress vs the 10 min target",
+                        List.of("relops_release_in_flight_oldest_age_seconds")),
+                Map.entry(
+                        "Newest verified backup age vs RPO",
+                        List.of("relops_backup_newest_verified_age_seconds", "relops_backup_rpo_seconds")),
+                Map.entry(
+                        "API error ratio vs 0.1 %",
+                        List.of(
+                                "service:http_server_requests_errors:ratio_rate5m",
+                                "service:http_server_requests_errors:ratio_rate1h")),
+                Map.entry(
+                        "Error budget burn rate (99.9 %)",
+                        List.of(
+                                "service:http_server_requests_errors:ratio_rate1h",
+                                "service:http_server_requests_errors:ratio_rate6h",
+                                "service:http_server_requests_errors:ratio_rate3d")),
+                Map.entry("Error budget left (30 days)", List.of("http_server_requests_seconds_count")),
+                Map.entry("Outbox backlog", List.of("relops_outbox_backlog")),
+                Map.entry("Audit search index lag", List.of("relops_audit_index_lag")),
+                Map.entry("HTTP latency percentiles (P50, P95, P99)", List.of("http_server_requests_seconds_bucket")),
+                Map.entry(
+                        "Requests slower than 500 ms",
+                        List.of("http_server_requests_seconds_bucket", "http_server_requests_seconds_count")),
+                Map.entry("Heap used", List.of("jvm_memory_used_bytes", "jvm_memory_committed_bytes")),
+                Map.entry(
+                        "GC pause",
+                        List.of("jvm_gc_pause_seconds_sum", "jvm_gc_pause_seconds_count", "jvm_gc_pause_seconds_max")),
+                Map.entry("Threads", List.of("jvm_threads_live_threads")),
+                Map.entry(
+                        "Connections active and pending",
+                        List.of("hikaricp_connections_active", "hikaricp_connections_pending")),
+                Map.entry(
+                        "Connection acquire time",
+                        List.of(
+                                "hikaricp_connections_acquire_seconds_sum",
+                                "hikaricp_connections_acquire_seconds_count",
+                                "hikaricp_connections_acquire_seconds_max")));
+        // what exists: the library metrics a real scrape shows (PrometheusScrapeIT), the recording rules, and the
+        // relops meters registered in the services' sources (rulesAndDashboardUseOnlyMetricsTheServicesRegister)
+        Set<String> exist = new TreeSet<>(LibraryMetrics.NAMES);
+        exist.addAll(recordedNames());
+        panels.forEach((title, metrics) -> {
+            List<String> expressions = dashboard
+                    .path("panels")
+                    .valueStream()
+                    .filter(panel -> title.equals(panel.path("title").asString()))
+                    .flatMap(panel -> panel.path("targets").valueStream())
+                    .map(target -> withGrafanaVariables(target.path("expr").asString()))
+                    .toList();
+            assertThat(expressions).as("the queries of the panel %s", title).isNotEmpty();
+            Set<String> selected = new TreeSet<>();
+            expressions.forEach(expression -> selected.addAll(metricNames(expression)));
+            assertThat(selected).as("the metrics of the panel %s", title).containsAll(metrics);
+            for (String metric : selected) {
+                if (!metric.startsWith("relops_")) {
+                    assertThat(exist).as("%s of the panel %s", metric, title).contains(metric);
+                }
+            }
+        });
+        assertThat(String.join(
+                        "\n",
+                        dashboard
+                                .path("panels")
+                                .valueStream()
+                                .filter(panel -> panel.path("title").asString().startsWith("HTTP latency percentiles"))
+                                .flatMap(panel -> panel.path("targets").valueStream())
+                                .map(target -> target.path("expr").asString())
+                                .toList()))
+                .as("P50, P95 and P99 from the histogram")
+                .contains("histogram_quantile(0.5,", "histogram_quantile(0.95,", "histogram_quantile(0.99,");
         dashboard
                 .path("panels")
                 .valueStream()

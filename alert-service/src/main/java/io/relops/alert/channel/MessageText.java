@@ -3,6 +3,7 @@ package io.relops.alert.channel;
 import io.relops.alert.notification.ConsoleLinks;
 import io.relops.alert.notification.NotificationMessage;
 import io.relops.alert.notification.NotificationMessage.AlertView;
+import io.relops.alert.notification.RunbookLinks;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -11,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The words of a notification, for a person: what failed, for which application, release and version, the health
  * evidence, and where to look: the release's timeline in the console ({@link ConsoleLinks}), the runbook (annotation
- * {@code runbook_url}) and the alert's source. The same lines as plain text (e-mail, log, PagerDuty, a webhook
+ * {@code runbook_url}, a relative one resolved against {@code relops.alerting.runbook-base-url}: {@link RunbookLinks})
+ * and the alert's source. The same lines as plain text (e-mail, log, PagerDuty, a webhook
  * template's {@code text}) and as Slack mrkdwn, where every value is escaped ({@code & < >}) and links are Slack's
  * {@code <url>}. A value that is not an http(s) URL is never made a link.
  */
@@ -21,9 +23,16 @@ public final class MessageText {
     private static final Pattern LINKABLE = Pattern.compile("https?://[^\\s|<>]+");
 
     private final ConsoleLinks console;
+    private final RunbookLinks runbooks;
 
+    /** Runbooks as the alerts give them. */
     public MessageText(ConsoleLinks console) {
+        this(console, new RunbookLinks(null));
+    }
+
+    public MessageText(ConsoleLinks console, RunbookLinks runbooks) {
         this.console = console;
+        this.runbooks = runbooks;
     }
 
     /** e.g. {@code [FIRING:1] demo-app HealthFailed (critical)} or {@code [ESCALATED] ...}. */
@@ -68,6 +77,11 @@ public final class MessageText {
         return release != null ? release : a.annotations().get("console");
     }
 
+    /** The alert's {@code runbook_url} as a link ({@link RunbookLinks}); null without one. */
+    public @Nullable String runbookLink(AlertView a) {
+        return runbooks.resolve(a.annotations().get("runbook_url"));
+    }
+
     private String body(NotificationMessage m, Format f) {
         StringBuilder text = new StringBuilder();
         for (AlertView a : m.alerts()) {
@@ -100,7 +114,7 @@ public final class MessageText {
             }
             String timeline = console.release(a.releaseId());
             link(text, f, timeline != null ? "timeline" : "console", consoleLink(a));
-            link(text, f, "runbook", a.annotations().get("runbook_url"));
+            link(text, f, "runbook", runbookLink(a));
             link(text, f, "source", a.generatorURL());
         }
         return text.toString();

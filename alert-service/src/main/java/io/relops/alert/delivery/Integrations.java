@@ -8,6 +8,7 @@ import io.relops.alert.channel.PagerDutyChannel;
 import io.relops.alert.channel.SlackChannel;
 import io.relops.alert.channel.WebhookChannel;
 import io.relops.alert.notification.ConsoleLinks;
+import io.relops.alert.notification.RunbookLinks;
 import io.relops.alert.routing.AlertingProperties;
 import io.relops.alert.routing.AlertingProperties.ReceiverSpec;
 import java.net.http.HttpClient;
@@ -28,7 +29,8 @@ public class Integrations {
     private final Map<String, List<Integration>> byReceiver = new LinkedHashMap<>();
 
     Integrations(AlertingProperties properties, ObjectProvider<JavaMailSender> mail) {
-        MessageText text = new MessageText(new ConsoleLinks(properties.consoleUrl()));
+        MessageText text = new MessageText(
+                new ConsoleLinks(properties.consoleUrl()), new RunbookLinks(properties.runbookBaseUrl()));
         HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(properties.delivery().timeout())
                 .build();

@@ -11,12 +11,15 @@ import org.springframework.boot.context.properties.bind.Name;
 /**
  * {@code relops.alerting.*}: the routing tree, the receivers and their integrations, inhibition
  * rules and the delivery policy. {@code consoleUrl} is the gateway's base URL as people reach it: messages link a
- * release's console page (its timeline) under it, and leave links out without it. Timing defaults are Alertmanager's (group_wait 30s, group_interval
+ * release's console page (its timeline) under it, and leave links out without it. {@code runbookBaseUrl}: where a
+ * relative {@code runbook_url} annotation (relops' own rules give docs/observability.md#...) is resolved, so that the
+ * runbook is a link; unset, runbooks are shown as the alerts give them. Timing defaults are Alertmanager's (group_wait 30s, group_interval
  * 5m, repeat_interval 4h, resolve_timeout 5m); see docs/alert-service.md.
  */
 @ConfigurationProperties("relops.alerting")
 public record AlertingProperties(
         @Nullable String consoleUrl,
+        @Nullable String runbookBaseUrl,
         @DefaultValue("http://localhost:8084") String externalUrl,
         @DefaultValue("1s") Duration tick,
         @DefaultValue("5m") Duration resolveTimeout,

@@ -1,10 +1,12 @@
 package io.relops.alert.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.relops.alert.notification.ConsoleLinks;
 import io.relops.alert.notification.NotificationMessage;
 import io.relops.alert.notification.NotificationMessage.AlertView;
+import io.relops.alert.notification.RunbookLinks;
 import io.relops.alert.routing.AlertingProperties.EmailSpec;
 import io.relops.alert.routing.AlertingProperties.SlackSpec;
 import java.time.OffsetDateTime;
@@ -91,6 +93,86 @@ class MessageTextTest {
 
         assertThat(text).contains("release: " + RELEASE).contains("runbook: https://runbooks.example.org/");
         assertThat(text).doesNotContain("timeline").doesNotContain("console");
+    }
+
+    /** An alert of relops' own rules: its runbook_url is relative to the repository. */
+    private static final AlertView RELEASE_SLOW = alert(
+            "firing",
+            Map.of("alertname", "RelopsReleaseSlow", "application", "shop", "severity", "warning"),
+            Map.of(
+                    "summary",
+                    "shop: a release took longer than 10 minutes",
+                    "runbook_url",
+                    "docs/observability.md#relopsreleaseslow"),
+            null);
+
+    private static final MessageText WITH_RUNBOOK_BASE =
+            new MessageText(new ConsoleLinks(null), new RunbookLinks("https://git.example.org/relops/blob/main"));
+
+    @Test
+    void aRelativeRunbookIsResolvedAgainstTheRunbookBaseUrlAndLinkedInSlack() {
+        NotificationMessage message = message("firing", RELEASE_SLOW);
+
+        assertThat(WITH_RUNBOOK_BASE.body(message))
+                .contains(
+                        "\nrunbook: https://git.example.org/relops/blob/main/docs/observability.md#relopsreleaseslow");
+        assertThat(WITH_RUNBOOK_BASE.slack(message))
+                .contains(
+                        "\nrunbook: <https://git.example.org/relops/blob/main/docs/observability.md#relopsreleaseslow>");
+    }
+
+    @Test
+    void withoutARunbookBaseUrlARelativeRunbookIsShownAsTheRuleGivesIt() {
+        assertThat(WITHOUT_CONSOLE.slack(message("firing", RELEASE_SLOW)))
+                .contains("\nrunbook: docs/observability.md#relopsreleaseslow")
+                .doesNotContain("<docs/");
+    }
+
+    @Test
+    void anAbsoluteRunbookStaysWhereItPoints() {
+        assertThat(WITH_RUNBOOK_BASE.body(message("firing", HEALTH_FAILED)))
+                .contains("\nrunbook: https://runbooks.example.org/health?app=demo-app&env=production");
+    }
+
+    @Test
+    void theRunbookBaseUrlResolvesPathsUnderItself() {
+        RunbookLinks withSlash = new RunbookLinks(" https://docs.example.org/relops/ ");
+        RunbookLinks withoutSlash = new RunbookLinks("https://docs.example.org/relops");
+
+        for (RunbookLinks links : List.of(withSlash, withoutSlash)) {
+            assertThat(links.resolve("docs/observability.md#x"))
+                    .isEqualTo("https://docs.example.org/relops/docs/observability.md#x");
+            assertThat(links.resolve("/docs/observability.md#x"))
+                    .as("a leading / is still relative to the repository")
+                    .isEqualTo("https://docs.example.org/relops/docs/observability.md#x");
+            assertThat(links.resolve("mailto:oncall@example.org")).isEqualTo("mailto:oncall@example.org");
+            assertThat(links.resolve("see the wiki")).isEqualTo("see the wiki");
+            assertThat(links.resolve(null)).isNull();
+        }
+        assertThat(new RunbookLinks(" ").resolve("docs/observability.md#x")).isEqualTo("docs/observability.md#x");
+    }
+
+    @Test
+    void aRunbookBaseUrlThatIsNoHttpUrlIsRefusedNamingTheProperty() {
+        assertThatThrownBy(() -> new RunbookLinks("docs.example.org/relops"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("relops.alerting.runbook-base-url must be an http(s) URL");
+    }
+
+    @Test
+    void aTemplateGetsEachAlertsRunbookAsALink() {
+        SlackChannel slack = new SlackChannel(
+                new SlackSpec(
+                        "http://slack",
+                        null,
+                        false,
+                        "{{#alerts}}<{{runbookUrl}}|runbook> ({{annotations.runbook_url}}){{/alerts}}"),
+                RestClient.create(),
+                WITH_RUNBOOK_BASE);
+
+        assertThat(slack.text(message("firing", RELEASE_SLOW)))
+                .isEqualTo("<https://git.example.org/relops/blob/main/docs/observability.md#relopsreleaseslow|runbook>"
+                        + " (docs/observability.md#relopsreleaseslow)");
     }
 
     @Test

@@ -37,6 +37,7 @@ class AlertmanagerConfigTest {
         ReceiverSpec log = new ReceiverSpec(null, null, null, null, List.of(new LogSpec(true)));
         AlertingProperties properties = new AlertingProperties(
                 "http://c",
+                null,
                 "http://e",
                 Duration.ofSeconds(1),
                 Duration.ofMinutes(5),

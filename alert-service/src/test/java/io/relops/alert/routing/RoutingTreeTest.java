@@ -25,6 +25,7 @@ class RoutingTreeTest {
     private static RoutingTree tree(RouteSpec root, List<InhibitRuleSpec> inhibit) {
         return new RoutingTree(new AlertingProperties(
                 "http://c",
+                null,
                 "http://e",
                 Duration.ofSeconds(1),
                 Duration.ofMinutes(5),
@@ -197,6 +198,7 @@ class RoutingTreeTest {
         return new RoutingTree(
                 new AlertingProperties(
                         "http://c",
+                        null,
                         "http://e",
                         Duration.ofSeconds(1),
                         Duration.ofMinutes(5),

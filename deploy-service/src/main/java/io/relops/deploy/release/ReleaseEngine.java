@@ -1,7 +1,5 @@
 package io.relops.deploy.release;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.relops.common.codec.CloudEventCodec;
 import io.relops.common.codec.EventSignature;
 import io.relops.common.event.BackupCompleted;
@@ -31,7 +29,6 @@ import io.relops.platform.events.AuthorityCheck;
 import io.relops.platform.events.Outbox;
 import io.relops.platform.events.ProcessedEvents;
 import java.net.URI;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Objects;
@@ -59,9 +56,6 @@ public class ReleaseEngine {
 
     static final URI SOURCE = CloudEventCodec.sourceOf("deploy");
     private static final Logger log = LoggerFactory.getLogger(ReleaseEngine.class);
-    private static final Duration[] DURATION_SLOS = {
-        Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(30)
-    };
 
     private final Policies policies;
     private final Promotions promotions;
@@ -70,7 +64,7 @@ public class ReleaseEngine {
     private final ProcessedEvents processed;
     private final Outbox outbox;
     private final TransactionTemplate tx;
-    private final MeterRegistry meters;
+    private final ReleaseMetrics meters;
     private final AuthorityCheck authority;
     private volatile Consumer<List<Long>> onCancelled = ids -> {};
 
@@ -82,7 +76,7 @@ public class ReleaseEngine {
             ProcessedEvents processed,
             Outbox outbox,
             TransactionTemplate tx,
-            MeterRegistry meters,
+            ReleaseMetrics meters,
             AuthorityCheck authority) {
         this.policies = policies;
         this.promotions = promotions;
@@ -224,6 +218,7 @@ public class ReleaseEngine {
                 cause.time(),
                 admission.promotedFrom());
         releases.insert(release, admission.describe(request, live));
+        meters.inFlight(release.application(), release.environment());
         if (admission.refusal() != null) {
             log.info("release {}: {}", release.id(), admission.describe(request, live));
             apply(release, admission.refused(release), cause.id());
@@ -366,31 +361,15 @@ public class ReleaseEngine {
         } else if (effect instanceof Effect.SlotStopped slot) {
             releases.slotStopped(release.application(), release.environment(), slot.slot());
         } else if (effect instanceof Effect.Outcome outcome) {
-            meters.counter(
-                            "relops.release.outcomes",
-                            "application",
-                            release.application(),
-                            "outcome",
-                            outcome.outcome().tag())
-                    .increment();
+            meters.outcome(release.application(), outcome.outcome()).increment();
         } else if (effect instanceof Effect.ReleaseTook took) {
-            timer("relops.release.duration", release).record(took.duration());
+            meters.timer(ReleaseMetrics.DURATION, release.application()).record(took.duration());
         } else if (effect instanceof Effect.RollbackTook took) {
-            timer("relops.release.rollback.duration", release).record(took.duration());
+            meters.timer(ReleaseMetrics.ROLLBACK_DURATION, release.application())
+                    .record(took.duration());
         } else if (effect instanceof Effect.Preempt preempt) {
             decide(preempt.releaseId(), new Supersede(preempt.reason()), causeKey + "/" + preempt.releaseId());
         }
-    }
-
-    /**
-     * Buckets at the seeds' targets (a release within 10 min, a rollback within 5 min) and around them, so that the
-     * rules (ops/prometheus/relops-rules.yml) count the releases over their target, and the dashboard shows them.
-     */
-    private Timer timer(String name, Release release) {
-        return Timer.builder(name)
-                .tag("application", release.application())
-                .serviceLevelObjectives(DURATION_SLOS)
-                .register(meters);
     }
 
     private void cancelAfterCommit(List<Long> leased) {

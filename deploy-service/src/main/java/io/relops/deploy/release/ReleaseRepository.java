@@ -134,6 +134,15 @@ public class ReleaseRepository {
                 .optional();
     }
 
+    /** When the oldest release of the application in the environment that is still in progress was requested. */
+    Optional<OffsetDateTime> oldestInProgress(String application, String environment) {
+        return jdbc.sql("select requested_at from release where application = ? and environment = ? and status in "
+                        + IN_PROGRESS + " order by requested_at limit 1")
+                .params(application, environment)
+                .query((rs, row) -> rs.getObject("requested_at", OffsetDateTime.class))
+                .optional();
+    }
+
     public List<Release> list(
             @Nullable String application, @Nullable String environment, @Nullable ReleaseStatus status, int limit) {
         return jdbc.sql("""

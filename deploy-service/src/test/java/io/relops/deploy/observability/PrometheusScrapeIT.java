@@ -98,6 +98,27 @@ class PrometheusScrapeIT {
                 .contains("spring_cloud_stream_binder_kafka_offset{group=\"deploy-service\"");
     }
 
+    /**
+     * The release meters exist at 0 from the start, so that the rules' increase() sees the first observation: no
+     * rollback happened, yet its timer and the rollback_failed counter are there; and the age of the oldest release in
+     * progress is 0 once the release ended.
+     */
+    @Test
+    void exposesTheReleaseMetersAtZeroBeforeTheirFirstObservation() {
+        String scrape = scrape();
+        assertThat(scrape)
+                .containsPattern(
+                        "(?m)^relops_release_rollback_duration_seconds_count\\{application=\"observed\"[^}]*} 0(\\.0)?$")
+                .containsPattern(
+                        "(?m)^relops_release_rollback_duration_seconds_bucket\\{application=\"observed\",[^}]*le=\"300.0\"} 0(\\.0)?$")
+                .containsPattern(
+                        "(?m)^relops_release_outcomes_total\\{application=\"observed\",outcome=\"rollback_failed\"[^}]*} 0(\\.0)?$");
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(scrape())
+                        .containsPattern("(?m)^relops_release_in_flight_oldest_age_seconds"
+                                + "\\{application=\"observed\",environment=\"prod\"[^}]*} 0(\\.0)?$"));
+    }
+
     @Test
     void exposesTheSloBucketsAndEveryLibraryMetricTheDashboardUses() {
         http.get().uri("/api/dora?window=1d").retrieve().toBodilessEntity(); // an API request, timed
