@@ -23,8 +23,14 @@ class DemoReleasesTest {
 
     static List<DemoReleases.Outcome> asExpected() {
         return new ArrayList<>(List.of(
-                outcome("1.0.0", "COMPLETED", "all traffic switched to slot blue"),
-                outcome("1.1.0", "COMPLETED", "all traffic switched to slot green"),
+                outcome(
+                        "1.0.0",
+                        "COMPLETED",
+                        "all traffic switched to slot blue; 1.0.0 is live on slot blue (watched for 5m)"),
+                outcome(
+                        "1.1.0",
+                        "COMPLETED",
+                        "all traffic switched to slot green; 1.1.0 is live on slot green (watched for 5m)"),
                 outcome("2.0.0-broken", "ROLLED_BACK", BROKEN_REASON),
                 outcome("2.1.0-badcheckout", "ROLLED_BACK", SMOKE_REASON)));
     }
@@ -89,9 +95,9 @@ class DemoReleasesTest {
         assertThat(DemoReleases.summary(asExpected()))
                 .containsExactly(
                         "  demo-app 1.0.0              COMPLETED      4.3 s  release id-of-1.0.0",
-                        "    all traffic switched to slot blue",
+                        "    all traffic switched to slot blue; 1.0.0 is live on slot blue (watched for 5m)",
                         "  demo-app 1.1.0              COMPLETED      4.3 s  release id-of-1.1.0",
-                        "    all traffic switched to slot green",
+                        "    all traffic switched to slot green; 1.1.0 is live on slot green (watched for 5m)",
                         "  demo-app 2.0.0-broken       ROLLED_BACK    4.3 s  release id-of-2.0.0-broken",
                         "    " + BROKEN_REASON,
                         "  demo-app 2.1.0-badcheckout  ROLLED_BACK    4.3 s  release id-of-2.1.0-badcheckout",
