@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -81,6 +82,11 @@ class WalkingSkeletonIT {
     private static List<String> topics;
     private static SpanReceiver spans;
     private static int stablePort;
+    /** demo-app's blue and green slots. */
+    private static List<Integer> slotPorts;
+    /** The stable URL of gated-app (catalog-metric-gate.yml). */
+    private static int gatedStablePort;
+
     private static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -95,8 +101,15 @@ class WalkingSkeletonIT {
         stablePort = freePort();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("DEMO_APP_PORT", Integer.toString(stablePort));
-        env.put("DEMO_APP_BLUE_PORT", Integer.toString(freePort()));
-        env.put("DEMO_APP_GREEN_PORT", Integer.toString(freePort()));
+        slotPorts = List.of(freePort(), freePort());
+        env.put("DEMO_APP_BLUE_PORT", Integer.toString(slotPorts.get(0)));
+        env.put("DEMO_APP_GREEN_PORT", Integer.toString(slotPorts.get(1)));
+        // a second application whose verification has a metric gate on a Prometheus that does not answer
+        gatedStablePort = freePort();
+        env.put("SPRING_CONFIG_ADDITIONAL_LOCATION", "file:" + testResource("catalog-metric-gate.yml"));
+        env.put("GATED_APP_PORT", Integer.toString(gatedStablePort));
+        env.put("GATED_APP_BLUE_PORT", Integer.toString(freePort()));
+        env.put("GATED_APP_GREEN_PORT", Integer.toString(freePort()));
         env.put("RELOPS_TOPICS_RELEASE", releaseTopic);
         env.put("RELOPS_TOPICS_HEALTH", "relops.health." + run);
         env.put("RELOPS_TOPICS_BACKUP", "relops.backup." + run);
@@ -197,26 +210,22 @@ class WalkingSkeletonIT {
     void aReleaseWhoseSmokeTestFailsIsRolledBackBeforeAnyRequestReachedIt() throws Exception {
         assertThat(stableVersion()).isEqualTo("1.1.0");
         Map<String, Integer> served = new ConcurrentHashMap<>();
+        // what demo-app's slots answer on /health, asked directly (the release's new slot is one of the two)
+        Map<String, Integer> slotHealth = new ConcurrentHashMap<>();
         AtomicBoolean looping = new AtomicBoolean(true);
-        Thread clients = new Thread(() -> {
-            while (looping.get()) {
-                String answer;
-                try {
-                    answer = stableVersion();
-                } catch (Exception | AssertionError e) {
-                    answer = "error: " + e.getMessage();
-                }
-                served.merge(answer, 1, Integer::sum);
-                LockSupport.parkNanos(Duration.ofMillis(5).toNanos()); // a client's pace, not a wait for a state
-            }
-        });
-        clients.start();
+        List<Thread> clients = new ArrayList<>();
+        clients.add(loop(looping, served, WalkingSkeletonIT::stableVersion));
+        for (int port : slotPorts) {
+            clients.add(loop(looping, slotHealth, () -> slotHealth(port)));
+        }
         JsonNode bad;
         try {
             bad = releaseAndAwait("2.1.0-badcheckout", "ROLLED_BACK");
         } finally {
             looping.set(false);
-            clients.join();
+            for (Thread client : clients) {
+                client.join();
+            }
         }
 
         assertThat(flowTypes(bad))
@@ -236,10 +245,21 @@ class WalkingSkeletonIT {
             assertThat(result.path("passed").asBoolean()).isFalse();
             assertThat(result.path("error").asString()).contains("500");
         });
+        System.out.println("[smoke] slots' /health answers during the release: " + slotHealth);
+        assertThat(slotHealth)
+                .as("answers of demo-app's slots' /health while 2.1.0-badcheckout was deployed, tested and rolled back:"
+                        + " its health passes, only its checkout is broken")
+                .containsKey("200 UP 2.1.0-badcheckout");
         assertThat(served)
                 .as("answers of the stable URL while 2.1.0-badcheckout was deployed, tested and rolled back")
                 .containsKey("1.1.0")
                 .doesNotContainKey("2.1.0-badcheckout");
+        assertThat(served.keySet())
+                .as(
+                        "failed requests to the stable URL while 2.1.0-badcheckout was deployed, tested and rolled back"
+                                + " (answers %s)",
+                        served)
+                .noneMatch(answer -> answer.startsWith("error: "));
         System.out.println("[smoke] stable URL answers during the release: " + served);
         assertThat(stableVersion()).isEqualTo("1.1.0");
     }
@@ -427,6 +447,176 @@ class WalkingSkeletonIT {
                     .as("promtool check metrics on %s", service)
                     .isZero();
         }
+    }
+
+    /**
+     * gated-app (catalog-metric-gate.yml) verifies each new slot with a metric gate on a Prometheus that does not
+     * answer, every limit at its documented default: its five measurements all err, more than consecutive-error-limit
+     * 4, so the metric is inconclusive and the release pauses for a human instead of rolling back; the stable URL
+     * keeps the version before. An operator's promote then completes it; on another release, an abort brings
+     * nothing of it live.
+     */
+    @Test
+    @Order(8)
+    void aMetricGateWithoutPrometheusPausesTheReleaseUntilAnOperatorPromotesOrAbortsIt() throws Exception {
+        JsonNode first = awaitPaused(requestGated("1.0.0"));
+        assertPausedByTheMetricGate(first);
+        promote(first);
+
+        String second = requestGated("1.1.0");
+        JsonNode paused = awaitPaused(second);
+        assertPausedByTheMetricGate(paused);
+        assertThat(gatedStableVersion())
+                .as("gated-app's stable URL while 1.1.0 is paused")
+                .isEqualTo("1.0.0");
+        JsonNode promoted = promote(paused);
+        assertThat(promoted.path("previousVersion").asString()).isEqualTo("1.0.0");
+
+        JsonNode third = awaitPaused(requestGated("1.2.0"));
+        assertPausedByTheMetricGate(third);
+        assertThat(gatedStableVersion())
+                .as("gated-app's stable URL while 1.2.0 is paused")
+                .isEqualTo("1.1.0");
+        HttpResponse<String> abort = action(third, "abort", "{\"reason\":\"no latency data to judge it by\"}");
+        assertThat(abort.statusCode()).as(abort.body()).isEqualTo(202);
+        JsonNode aborted = await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300))
+                .until(
+                        () -> gatedRelease(third),
+                        release -> "ABORTED".equals(release.path("status").asString())
+                                && types(release).contains("io.relops.release.abort.requested"));
+        assertThat(history(aborted, "ABORTED"))
+                .singleElement()
+                .asString()
+                .contains("aborted by", "no latency data to judge it by");
+        assertThat(types(aborted))
+                .contains("io.relops.release.abort.requested")
+                .doesNotContain("io.relops.traffic.shifted", "io.relops.release.completed", "io.relops.health.failed");
+        assertThat(gatedStableVersion())
+                .as("gated-app's stable URL after 1.2.0 was aborted")
+                .isEqualTo("1.1.0");
+    }
+
+    private static String requestGated(String version) {
+        GatewayClient.Answer answer = operator.requestRelease("gated-app", version, "local");
+        assertThat(answer.status()).as("%s", answer.body()).isEqualTo(202);
+        return answer.location();
+    }
+
+    private static JsonNode gatedRelease(JsonNode release) {
+        return gatedRelease("/api/releases/" + release.path("releaseId").asString());
+    }
+
+    private static JsonNode gatedRelease(String location) {
+        return operator.release(location).body();
+    }
+
+    /** The release once paused: PROMOTING, {@code paused}, a health.inconclusive in its timeline. */
+    private static JsonNode awaitPaused(String location) {
+        return await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(300))
+                .until(
+                        () -> gatedRelease(location),
+                        release -> release.path("status").asString().equals("PROMOTING")
+                                        && release.path("paused").asBoolean()
+                                        && types(release).contains("io.relops.health.inconclusive")
+                                || release.path("status").asString().matches("COMPLETED|ROLLED_BACK|FAILED|ABORTED"));
+    }
+
+    /** Paused by the metric gate, the limit it passed named, nothing rolled back, no traffic on the new slot. */
+    private static void assertPausedByTheMetricGate(JsonNode release) {
+        assertThat(release.path("status").asString()).as("%s", release).isEqualTo("PROMOTING");
+        assertThat(release.path("paused").asBoolean()).as("paused").isTrue();
+        // deploy-service's history of the release says why it paused
+        assertThat(history(release, "PROMOTING"))
+                .last()
+                .asString()
+                .contains("health inconclusive at slot " + release.path("slot").asString())
+                .contains("metric 'p95': 5 consecutive errors > consecutive-error-limit 4")
+                .contains("Prometheus at http://127.0.0.1")
+                .contains("unreachable")
+                .contains("paused until an operator promotes or aborts it")
+                .doesNotContain("inconclusive-limit", "failure-limit");
+        assertThat(types(release))
+                .containsSubsequence(
+                        "io.relops.release.requested", "io.relops.deployment.ready", "io.relops.health.inconclusive")
+                .doesNotContain(
+                        "io.relops.health.verified",
+                        "io.relops.health.failed",
+                        "io.relops.traffic.shifted",
+                        "io.relops.rollback.completed");
+        JsonNode inconclusive = event(release, "io.relops.health.inconclusive").path("data");
+        assertThat(inconclusive.path("reason").asString())
+                .contains("metric 'p95': 5 consecutive errors > consecutive-error-limit 4");
+        // the evidence: each of the five measurements, inconclusive, naming the Prometheus it could not reach
+        List<JsonNode> measurements = new ArrayList<>();
+        inconclusive.path("results").forEach(result -> {
+            if (result.path("probe").asString().equals("metric:p95")) {
+                measurements.add(result);
+            }
+        });
+        assertThat(measurements).hasSize(5).allSatisfy(measurement -> {
+            assertThat(measurement.path("passed").asBoolean()).isFalse();
+            assertThat(measurement.path("inconclusive").asBoolean()).isTrue();
+            assertThat(measurement.path("error").asString()).contains("Prometheus at http://127.0.0.1", "unreachable");
+        });
+    }
+
+    /** An operator's promote of the paused release: it switches traffic and completes. */
+    private static JsonNode promote(JsonNode paused) throws Exception {
+        HttpResponse<String> promote = action(paused, "promote", null);
+        assertThat(promote.statusCode()).as(promote.body()).isEqualTo(202);
+        JsonNode completed = await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300))
+                .until(
+                        () -> gatedRelease(paused),
+                        release -> "COMPLETED".equals(release.path("status").asString())
+                                && types(release).contains("io.relops.release.completed"));
+        assertThat(types(completed))
+                .containsSubsequence(
+                        "io.relops.health.inconclusive",
+                        "io.relops.release.promotion.requested",
+                        "io.relops.traffic.shifted",
+                        "io.relops.release.completed")
+                .doesNotContain("io.relops.health.failed", "io.relops.rollback.completed");
+        assertThat(gatedStableVersion())
+                .as("gated-app's stable URL once promoted")
+                .isEqualTo(paused.path("version").asString());
+        return completed;
+    }
+
+    private static HttpResponse<String> action(JsonNode release, String action, String body) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(suite.url("gateway-service") + "/api/releases/"
+                                + release.path("releaseId").asString() + "/" + action))
+                        .header("Authorization", "Bearer " + operatorToken)
+                        .header("Content-Type", "application/json")
+                        .POST(
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The messages of deploy-service's history of the release with {@code status}, oldest first. */
+    private static List<String> history(JsonNode release, String status) {
+        List<String> messages = new ArrayList<>();
+        release.path("history").forEach(step -> {
+            if (step.path("status").asString().equals(status)) {
+                messages.add(step.path("message").asString());
+            }
+        });
+        return messages;
+    }
+
+    private static String gatedStableVersion() throws Exception {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatedStablePort + "/"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return EventJson.mapper().readTree(response.body()).path("version").asString();
     }
 
     @Test
@@ -727,6 +917,51 @@ class WalkingSkeletonIT {
                             AlertmanagerWebhook.alertname("operator"), state,
                             AlertmanagerWebhook.alertname("admin"), state));
         });
+    }
+
+    /**
+     * A client on a thread of its own, asking {@code call} at a client's pace until {@code looping} is cleared and
+     * counting its answers (an exception is the answer {@code error: <message>}).
+     */
+    private static Thread loop(AtomicBoolean looping, Map<String, Integer> answers, Callable<String> call) {
+        Thread client = new Thread(() -> {
+            while (looping.get()) {
+                String answer;
+                try {
+                    answer = call.call();
+                } catch (Exception | AssertionError e) {
+                    answer = "error: " + e.getMessage();
+                }
+                answers.merge(answer, 1, Integer::sum);
+                LockSupport.parkNanos(Duration.ofMillis(5).toNanos()); // a client's pace, not a wait for a state
+            }
+        });
+        client.start();
+        return client;
+    }
+
+    /** What the demo-app slot on {@code port} answers on /health: status, its status and version, or unreachable. */
+    private static String slotHealth(int port) throws InterruptedException {
+        try {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                            .timeout(Duration.ofSeconds(2))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode health = EventJson.mapper().readTree(response.body());
+            return response.statusCode() + " " + health.path("status").asString() + " "
+                    + health.path("version").asString();
+        } catch (IOException e) {
+            return "unreachable";
+        }
+    }
+
+    private static Path testResource(String name) {
+        try {
+            return Path.of(WalkingSkeletonIT.class.getResource("/" + name).toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static int freePort() {

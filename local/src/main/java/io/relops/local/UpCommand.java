@@ -1,7 +1,6 @@
 package io.relops.local;
 
 import io.relops.common.codec.EventJson;
-import io.relops.common.release.ReleaseStatus;
 import io.relops.common.security.Tokens;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -269,17 +268,15 @@ final class UpCommand implements Callable<Integer> {
         return environment.getOrDefault("RELOPS_CATALOG", "").isBlank() ? "the default" : "RELOPS_CATALOG";
     }
 
-    /** One demo release as the CLI reported it. */
-    private record Outcome(String version, String status, Duration took, String releaseId) {}
-
     /**
      * The demo, made with the operator's CLI ({@code relops release create ... --wait}, whose events go to
-     * stderr as they arrive): exit 0 when 1.0.0 and 1.1.0 completed, 2.0.0-broken (its health probe fails) and
-     * 2.1.0-badcheckout (healthy, but its checkout is broken: the catalog's smoke test fails) rolled back.
+     * stderr as they arrive): exit 0 when every release ended as {@link DemoReleases} expects (1.0.0 and 1.1.0
+     * completed; 2.0.0-broken rolled back by its health probe, 2.1.0-badcheckout, healthy but with a broken
+     * checkout, by the catalog's smoke test), else 1 saying what went otherwise.
      */
     private static int runDemo(PrintStream out, Path cli, String gateway, String token) throws InterruptedException {
-        List<Outcome> outcomes = new ArrayList<>();
-        for (String version : List.of("1.0.0", "1.1.0", "2.0.0-broken", "2.1.0-badcheckout")) {
+        List<DemoReleases.Outcome> outcomes = new ArrayList<>();
+        for (String version : DemoReleases.versions()) {
             out.printf("%n== release demo-app %s%n", version);
             out.flush();
             Instant start = Instant.now();
@@ -319,30 +316,19 @@ final class UpCommand implements Callable<Integer> {
             } catch (JacksonException e) {
                 result = null;
             }
-            String status = result == null ? "" : result.path("status").asString("");
-            if (status.isEmpty()) {
+            DemoReleases.Outcome outcome =
+                    DemoReleases.Outcome.of(version, result, Duration.between(start, Instant.now()));
+            if (outcome.status().equals("UNKNOWN")) {
                 out.println("  the CLI ended with exit code " + exit + (answer.isBlank() ? "" : ": " + answer.strip()));
-                status = "UNKNOWN";
             }
-            outcomes.add(new Outcome(
-                    version,
-                    status,
-                    Duration.between(start, Instant.now()),
-                    result == null ? "?" : result.path("releaseId").asString("?")));
+            outcomes.add(outcome);
         }
         out.println("\n== summary");
-        for (Outcome outcome : outcomes) {
-            out.printf(
-                    "  demo-app %-18s %-12s %5.1f s  release %s%n",
-                    outcome.version(), outcome.status(), outcome.took().toMillis() / 1000.0, outcome.releaseId());
-        }
+        DemoReleases.summary(outcomes).forEach(out::println);
         out.println("  demo-app now serves: " + stable());
-        boolean expected = outcomes.size() == 4
-                && outcomes.get(0).status().equals(ReleaseStatus.COMPLETED.name())
-                && outcomes.get(1).status().equals(ReleaseStatus.COMPLETED.name())
-                && outcomes.get(2).status().equals(ReleaseStatus.ROLLED_BACK.name())
-                && outcomes.get(3).status().equals(ReleaseStatus.ROLLED_BACK.name());
-        return expected ? 0 : 1;
+        List<String> unexpected = DemoReleases.unexpected(outcomes);
+        unexpected.forEach(problem -> out.println("relops: the demo did not go as expected: " + problem));
+        return unexpected.isEmpty() ? 0 : 1;
     }
 
     private static String stable() {
