@@ -35,9 +35,33 @@ import tools.jackson.databind.JsonNode;
  */
 final class OperatorApiDocument {
 
-    /** A path of each part of the API that a backend serves through the gateway. */
-    private static final List<String> BACKEND_PATHS =
-            List.of("/api/backups", "/api/alerts", "/api/silences", "/api/audit/", "/api/dora", "/api/applications");
+    /**
+     * A path of each part of the API that a backend serves through the gateway; {@code /api/v2/} is alert-service's
+     * Alertmanager API v2 (what Prometheus and amtool use).
+     */
+    private static final List<String> BACKEND_PATHS = List.of(
+            "/api/backups",
+            "/api/alerts",
+            "/api/silences",
+            "/api/audit/",
+            "/api/dora",
+            "/api/applications",
+            "/api/v2/");
+
+    /**
+     * Every operation of the Alertmanager API v2 alert-service serves and the gateway forwards (its matrix has a row
+     * for each), as {@code method path} in the document.
+     */
+    private static final List<String> ALERTMANAGER_API_V2 = List.of(
+            "post /api/v2/alerts",
+            "get /api/v2/alerts",
+            "get /api/v2/alerts/groups",
+            "get /api/v2/silences",
+            "post /api/v2/silences",
+            "get /api/v2/silence/{id}",
+            "delete /api/v2/silence/{id}",
+            "get /api/v2/status",
+            "get /api/v2/receivers");
 
     private OperatorApiDocument() {}
 
@@ -68,6 +92,15 @@ final class OperatorApiDocument {
         for (String prefix : BACKEND_PATHS) {
             assertThat(paths).as("paths of %s", prefix).anyMatch(path -> path.startsWith(prefix));
         }
+        List<String> operations = new ArrayList<>();
+        doc.get("paths")
+                .properties()
+                .forEach(path -> path.getValue()
+                        .propertyNames()
+                        .forEach(method -> operations.add(method + " " + path.getKey())));
+        assertThat(operations)
+                .as("the Alertmanager API v2's operations in the document")
+                .containsAll(ALERTMANAGER_API_V2);
         Path dir = Files.createDirectories(Path.of("target", "openapi"));
         Path document = dir.resolve("operator-api.json");
         Files.writeString(document, response.body());

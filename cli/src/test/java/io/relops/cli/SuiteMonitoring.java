@@ -12,9 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -110,14 +113,57 @@ final class SuiteMonitoring {
 
     /** The value of {@code up} of each service's target now, e.g. {@code {gateway-service=1, ...}}. */
     static Map<String, String> up(RealPrometheus prometheus) throws IOException, InterruptedException {
-        JsonNode answer = EventJson.mapper().readTree(prometheus.query("up"));
-        Map<String, String> up = new TreeMap<>();
+        return byService(prometheus, "up");
+    }
+
+    /**
+     * The value of each series of {@code promql} (one per service: e.g. {@code sum by (target_service) (...)}) now, by
+     * its {@code target_service} label.
+     */
+    static Map<String, String> byService(RealPrometheus prometheus, String promql)
+            throws IOException, InterruptedException {
+        JsonNode answer = EventJson.mapper().readTree(prometheus.query(promql));
+        Map<String, String> values = new TreeMap<>();
         for (JsonNode series : answer.path("data").path("result")) {
-            up.put(
+            values.put(
                     series.path("metric").path("target_service").asString(),
                     series.path("value").path(1).asString());
         }
-        return up;
+        return values;
+    }
+
+    /** The labels Prometheus adds to every series of a target (its job, instance and the scrape config's label). */
+    static final Set<String> TARGET_LABELS = Set.of("__name__", "job", "instance", "target_service");
+
+    /**
+     * Spring Kafka's send timer, observed (every template: Boot's, the binder's, the outbox relay's):
+     * {@code spring.kafka.template} in Micrometer's Prometheus naming. Its {@code _count} is in every timer's output.
+     */
+    static final String KAFKA_SEND_TIMER = "spring_kafka_template_seconds";
+
+    /**
+     * Tag keys of the observed send timer (spring-kafka's KafkaTemplateObservation, Micrometer's {@code error}); the
+     * legacy timer has {@code name, result, exception} instead.
+     */
+    static final List<String> KAFKA_SEND_TIMER_OBSERVATION_KEYS =
+            List.of("spring_kafka_template_name", "messaging_destination_name", "error");
+
+    /**
+     * The tag keys of each series of {@code metric} as Prometheus scraped them, by service (without the labels
+     * Prometheus adds, {@link #TARGET_LABELS}): the different key sets each service exports it with.
+     */
+    static Map<String, Set<Set<String>>> tagKeys(RealPrometheus prometheus, String metric)
+            throws IOException, InterruptedException {
+        JsonNode answer = EventJson.mapper().readTree(prometheus.query(metric));
+        Map<String, Set<Set<String>>> keys = new TreeMap<>();
+        for (JsonNode series : answer.path("data").path("result")) {
+            JsonNode labels = series.path("metric");
+            Set<String> tags = new TreeSet<>(labels.propertyNames());
+            tags.removeAll(TARGET_LABELS);
+            keys.computeIfAbsent(labels.path("target_service").asString(), service -> new LinkedHashSet<>())
+                    .add(tags);
+        }
+        return keys;
     }
 
     /** The python3 that has prometheus_client (Debian's own first: a pyenv shim on the PATH may lack it), or null. */

@@ -2,6 +2,7 @@ package io.relops.testkit;
 
 import static org.awaitility.Awaitility.await;
 
+import io.relops.common.codec.EventJson;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -14,19 +15,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A real Prometheus server for tests: the {@code prometheus} binary (Debian package {@code prometheus}, installed by
  * {@code .ci/run}) started on a free local port with a temporary configuration scraping {@code targets} ({@code
  * host:port}, path {@code /metrics}) every second. A test calling {@link #start} is skipped, with a message, where
  * the binary is absent. {@link #startWithConfig} takes a whole configuration (rule files, {@code alerting}, scrape jobs
- * with a bearer token).
+ * with a bearer token). {@link #version} tells which Prometheus it is (Debian stable's is 2.x).
  */
 public final class RealPrometheus implements AutoCloseable {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    private static final Pattern MAJOR = Pattern.compile("^(\\d+)\\.");
 
     private final ToolProcess process;
     private final String url;
@@ -96,6 +101,39 @@ public final class RealPrometheus implements AutoCloseable {
     /** Prometheus' base URL, {@code http://127.0.0.1:<port>}. */
     public String url() {
         return url;
+    }
+
+    /** The running server's version as it reports it ({@code /api/v1/status/buildinfo}), e.g. {@code 2.42.0+ds}. */
+    public Version version() throws IOException, InterruptedException {
+        String body = http.send(
+                        HttpRequest.newBuilder(URI.create(url + "/api/v1/status/buildinfo"))
+                                .timeout(REQUEST_TIMEOUT)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        JsonNode version = EventJson.mapper().readTree(body).path("data").path("version");
+        if (!version.isString() || version.asString().isBlank()) {
+            throw new IllegalStateException("Prometheus' /api/v1/status/buildinfo has no data.version: " + body);
+        }
+        return new Version(version.asString());
+    }
+
+    /** A Prometheus version, e.g. {@code 2.42.0+ds} (Debian's) or {@code 3.5.0}. */
+    public record Version(String text) {
+
+        /** The major version: 2 for {@code 2.42.0+ds}. */
+        public int major() {
+            Matcher matcher = MAJOR.matcher(text);
+            if (!matcher.find()) {
+                throw new IllegalStateException("not a Prometheus version: " + text);
+            }
+            return Integer.parseInt(matcher.group(1));
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
     }
 
     /** The raw answer of an instant query. */

@@ -263,6 +263,10 @@ class AlertingIT {
         MimeMessage mail = mailsAbout(app).get(0);
         assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("team@example.org");
         assertThat(GreenMailUtil.getBody(mail)).contains("FAIL health: 503");
+        assertThat(mailText(mail))
+                .as("the e-mail's text")
+                .contains("release: " + release)
+                .contains("timeline: http://console.test/console/releases/" + release);
 
         // PagerDuty: a trigger with the stable dedup key of the group
         JsonNode pd = EventJson.mapper()
@@ -296,6 +300,55 @@ class AlertingIT {
         JsonNode alerts = getJson("/api/alerts?state=firing&application=" + app);
         assertThat(alerts).hasSize(1);
         assertThat(alerts.get(0).path("labels").path("alertname").asString()).isEqualTo("HealthFailed");
+    }
+
+    @Test
+    void slackAndEmailNameTheReleaseItsTimelineAndTheRunbookOfAnAlertPushedThroughApiV2() throws Exception {
+        // relops' Prometheus rules annotate every alert with its runbook (ops/prometheus/relops-rules.yml): the
+        // team's Slack message and e-mail say where to look, as the webhook template's text does (flow tests below).
+        // The runbook annotation's value is in the message, however the link is written around it.
+        String app = "runbook-" + RUN;
+        UUID release = UUID.randomUUID();
+        String runbook = "https://runbooks.example.org/relops/" + app;
+        OffsetDateTime startsAt = OffsetDateTime.now().minusSeconds(1);
+        String alert = EventJson.mapper()
+                .writeValueAsString(Map.of(
+                        "labels",
+                        Map.of("alertname", "RelopsApiErrorBudgetBurn", "application", app, "severity", "critical"),
+                        "annotations",
+                        Map.of(
+                                "summary",
+                                "the API burns its error budget",
+                                "runbook_url",
+                                runbook,
+                                "releaseId",
+                                release.toString()),
+                        "startsAt",
+                        startsAt.toString(),
+                        "endsAt",
+                        startsAt.plusHours(1).toString()));
+        assertThat(postV2(alert).statusCode()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(receivers.delivered("/slack/team", app)).hasSize(1);
+            assertThat(mailsAbout(app)).hasSize(1);
+        });
+        String slack = EventJson.mapper()
+                .readTree(receivers.delivered("/slack/team", app).get(0).body())
+                .path("text")
+                .asString();
+        assertThat(slack)
+                .as("the Slack message")
+                .contains("[FIRING:1] " + app + " RelopsApiErrorBudgetBurn (critical)")
+                .contains("release: " + release)
+                .contains("timeline: <http://console.test/console/releases/" + release + ">")
+                .contains(runbook);
+        assertThat(mailText(mailsAbout(app).get(0)))
+                .as("the e-mail's text")
+                .contains("FIRING RelopsApiErrorBudgetBurn (critical): the API burns its error budget")
+                .contains("release: " + release)
+                .contains("timeline: http://console.test/console/releases/" + release)
+                .contains(runbook);
     }
 
     @Test
@@ -1247,6 +1300,11 @@ class AlertingIT {
             }
         }
         return found;
+    }
+
+    /** The e-mail's text as its reader sees it (decoded from its transfer encoding). */
+    private static String mailText(MimeMessage mail) throws Exception {
+        return String.valueOf(mail.getContent());
     }
 
     private static HttpResponse<String> post(String path, String body) throws Exception {
