@@ -15,7 +15,6 @@ import io.relops.common.event.RestoreRequested;
 import io.relops.common.security.EventAuthority;
 import io.relops.gateway.release.GatewayCatalog;
 import io.relops.gateway.release.PromotionGate;
-import io.relops.platform.events.EventPublisher;
 import io.relops.platform.web.InvalidRequest;
 import io.swagger.v3.oas.annotations.Parameter;
 import java.net.URI;
@@ -63,12 +62,12 @@ class EventIngestion {
     /** {@code /relops/<service>}: the sources of relops' own services, which no producer may claim. */
     private static final String RESERVED_SOURCE = CloudEventCodec.sourceOf("").toString();
 
-    private final EventPublisher publisher;
+    private final RequestEvents publisher;
     private final GatewayCatalog catalog;
     private final EventSigner signer;
     private final PromotionGate promotions;
 
-    EventIngestion(EventPublisher publisher, GatewayCatalog catalog, EventSigner signer, PromotionGate promotions) {
+    EventIngestion(RequestEvents publisher, GatewayCatalog catalog, EventSigner signer, PromotionGate promotions) {
         this.publisher = publisher;
         this.catalog = catalog;
         this.signer = signer;

@@ -1,6 +1,7 @@
 package io.relops.gateway.idempotency;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.relops.gateway.events.RequestEvents;
 import io.relops.gateway.web.CachedBodyRequest;
 import io.relops.platform.web.Problems;
 import jakarta.servlet.FilterChain;
@@ -39,11 +40,12 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
  * refused with {@code 422}; a claim left in progress by an earlier gateway version (which claimed and answered in
  * two commits) gets {@code 409} with {@code Retry-After}. Requests without the header are not affected.
  *
- * <p>The claim, the request's work (its event is published, {@code acks=all}, before the answer) and the stored
- * answer are one PostgreSQL transaction with one commit; a request that fails rolls back, which frees its key. The
+ * <p>The claim, the request's work (its event goes into the gateway's outbox, {@link RequestEvents}) and the stored
+ * answer are one PostgreSQL transaction with one commit; a request that fails rolls back, which frees its key and
+ * drops its event. A successful request whose commit fails did nothing and is answered {@code 503}, not its answer. The
  * claimed row stays locked until then, so a concurrent request with the same key waits and gets the answer (or runs,
- * when the first failed). The request runs with that transaction bound to its thread: JDBC work in the chain would
- * join it (the gateway has none besides this store).
+ * when the first failed). The request runs with that transaction bound to its thread: JDBC work in the chain joins it
+ * (this store and the outbox).
  */
 public final class IdempotentPosts extends OncePerRequestFilter {
 
@@ -100,6 +102,7 @@ public final class IdempotentPosts extends OncePerRequestFilter {
         TransactionStatus transaction = transactions.getTransaction(TransactionDefinition.withDefaults());
         ContentCachingResponseWrapper answer = null;
         boolean commit = false;
+        boolean committed = false;
         try {
             if (store.claim(principal, key, hash, request.getMethod(), request.getRequestURI())) {
                 answer = new ContentCachingResponseWrapper(response);
@@ -108,11 +111,26 @@ public final class IdempotentPosts extends OncePerRequestFilter {
                 answerStored(request, response, key, hash, store.find(principal, key));
             }
         } finally {
-            end(transaction, commit, principal, key);
+            committed = end(transaction, commit, principal, key);
         }
-        if (answer != null) {
-            answer.copyBodyToResponse(); // only once the answer is stored: a retry gets the same
+        if (answer == null) {
+            return;
         }
+        boolean succeeded = answer.getStatus() >= 200 && answer.getStatus() < 300;
+        if (succeeded && !committed && request.getAttribute(RequestEvents.IN_TRANSACTION) != null) {
+            // the request's event was in the transaction that did not commit: nothing happened, say so
+            count("not-committed");
+            response.reset();
+            response.setHeader(HttpHeaders.RETRY_AFTER, "1");
+            problems.write(
+                    request,
+                    response,
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "the request with Idempotency-Key '" + key + "' could not be committed, so nothing was done;"
+                            + " retry it with the same key");
+            return;
+        }
+        answer.copyBodyToResponse(); // only once the answer is stored: a retry gets the same
     }
 
     /** Runs the request; true when it succeeded (2xx) and its answer is to be committed with the key. */
@@ -146,19 +164,24 @@ public final class IdempotentPosts extends OncePerRequestFilter {
     /**
      * Commits the claim with its answer, or rolls back (a failed request, or a key already used: nothing to keep).
      */
-    private void end(TransactionStatus transaction, boolean commit, String principal, String key) {
+    private boolean end(TransactionStatus transaction, boolean commit, String principal, String key) {
         if (!commit) {
             transactions.rollback(transaction);
-            return;
+            return false;
         }
         try {
             transactions.commit(transaction);
+            return true;
         } catch (RuntimeException e) {
             couldNotStore(principal, key, e);
+            return false;
         }
     }
 
-    /** The work is done and is answered all the same; the key is free again (no answer to replay). */
+    /**
+     * The key is free again (no answer to replay). A request whose work was outside the transaction (proxied to a
+     * backend) is answered all the same; one whose event was in it did nothing and is answered 503.
+     */
     private static void couldNotStore(String principal, String key, RuntimeException e) {
         log.error("could not store the answer for Idempotency-Key {} of {}: {}", key, principal, e.toString());
     }

@@ -14,7 +14,7 @@ import io.relops.common.event.RollbackRequested;
 import io.relops.common.release.OperatorAction;
 import io.relops.common.release.ReleaseStatus;
 import io.relops.gateway.events.EventSigner;
-import io.relops.platform.events.EventPublisher;
+import io.relops.gateway.events.RequestEvents;
 import io.relops.platform.web.InvalidRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -53,13 +53,13 @@ public class ReleaseActions {
 
     private static final Set<ReleaseStatus> ROLLBACK_ENDS = Set.of(ReleaseStatus.ROLLED_BACK, ReleaseStatus.FAILED);
 
-    private final EventPublisher publisher;
+    private final RequestEvents publisher;
     private final Backends backends;
     private final GatewayCatalog catalog;
     private final EventSigner signer;
     private final Duration emergencyWait;
 
-    ReleaseActions(EventPublisher publisher, Backends backends, GatewayCatalog catalog, EventSigner signer) {
+    ReleaseActions(RequestEvents publisher, Backends backends, GatewayCatalog catalog, EventSigner signer) {
         this.publisher = publisher;
         this.signer = signer;
         this.catalog = catalog;

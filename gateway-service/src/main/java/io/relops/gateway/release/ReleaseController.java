@@ -5,7 +5,7 @@ import io.relops.common.event.EventType;
 import io.relops.common.event.ReleaseRequested;
 import io.relops.common.event.RelopsEvent;
 import io.relops.common.release.ReleaseStatus;
-import io.relops.platform.events.EventPublisher;
+import io.relops.gateway.events.RequestEvents;
 import io.relops.platform.web.InvalidRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -43,11 +43,11 @@ public class ReleaseController {
     private static final String NAME = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 
     private final GatewayCatalog catalog;
-    private final EventPublisher publisher;
+    private final RequestEvents publisher;
     private final Backends backends;
     private final PromotionGate promotions;
 
-    ReleaseController(GatewayCatalog catalog, EventPublisher publisher, Backends backends, PromotionGate promotions) {
+    ReleaseController(GatewayCatalog catalog, RequestEvents publisher, Backends backends, PromotionGate promotions) {
         this.catalog = catalog;
         this.publisher = publisher;
         this.backends = backends;

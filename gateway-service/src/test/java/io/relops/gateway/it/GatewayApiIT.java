@@ -23,9 +23,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -177,6 +179,52 @@ class GatewayApiIT {
         assertThat(EventAuthority.verifies(
                         approval, signature, TestCredentials.eventSigningKey().getPublic()))
                 .isTrue();
+    }
+
+    /**
+     * The key, the event and the answer are one commit: a request whose answer cannot be stored (a trigger refuses it
+     * here) rolls its event back with it, and is answered 503 rather than the 202 of work that did not happen.
+     */
+    @Test
+    void aKeyedRequestWhoseCommitFailsIsA503AndPublishesNothing() throws Exception {
+        JdbcClient jdbc = JdbcClient.create(gateway.context.getBean(DataSource.class));
+        jdbc.sql("""
+                        create or replace function gateway.refuse_test_answers() returns trigger language plpgsql as $$
+                        begin
+                          if new.idem_key like 'refused-%' and new.state = 'COMPLETED' then
+                            raise exception 'this test refuses to store the answer of %', new.idem_key;
+                          end if;
+                          return new;
+                        end $$
+                        """).update();
+        jdbc.sql("drop trigger if exists refuse_test_answers on gateway.idempotency_key")
+                .update();
+        jdbc.sql("create trigger refuse_test_answers before update on gateway.idempotency_key"
+                        + " for each row execute function gateway.refuse_test_answers()")
+                .update();
+        String key = "refused-" + UUID.randomUUID();
+
+        HttpResponse<String> refused =
+                post("/api/releases", TestGateway.OPERATOR, key, "application/json", release("8.1.0"));
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+        assertThat(refused.body()).contains("Idempotency-Key '" + key + "' could not be committed");
+        HttpResponse<String> accepted = post(
+                "/api/releases",
+                TestGateway.OPERATOR,
+                UUID.randomUUID().toString(),
+                "application/json",
+                release("8.1.1"));
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !events.all(
+                                ReleaseRequested.class, r -> r.version().equals("8.1.1"))
+                        .isEmpty());
+        await().during(QUIET)
+                .atMost(QUIET.plusSeconds(5))
+                .until(() -> events.all(ReleaseRequested.class, r -> r.version().equals("8.1.0"))
+                        .isEmpty());
     }
 
     @Test

@@ -19,7 +19,7 @@ import io.relops.common.release.ReleaseStatus;
 import io.relops.common.security.EventAuthority;
 import io.relops.gateway.events.EventSigner;
 import io.relops.gateway.events.EventSigningSettings;
-import io.relops.platform.events.EventPublisher;
+import io.relops.gateway.events.RequestEvents;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -43,7 +43,7 @@ class ReleaseActionsTest {
 
     private static final UUID ID = UUID.randomUUID();
 
-    private final EventPublisher publisher = mock(EventPublisher.class);
+    private final RequestEvents publisher = mock(RequestEvents.class);
     private final Backends backends = mock(Backends.class);
     private final GatewayCatalog catalog = new GatewayCatalog(Map.of(
             "shop",

@@ -2,11 +2,13 @@ package io.relops.platform.events;
 
 import io.cloudevents.core.format.EventFormat;
 import io.relops.common.codec.CloudEventCodec;
+import io.relops.common.codec.EventSignature;
 import io.relops.common.codec.StructuredJsonFormat;
 import io.relops.common.event.RelopsEvent;
 import io.relops.platform.tracing.TraceContexts;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -45,7 +47,16 @@ public class Outbox {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public void append(RelopsEvent<?> event) {
-        byte[] serialized = FORMAT.serialize(CloudEventCodec.toCloudEvent(event));
+        append(event, null);
+    }
+
+    /**
+     * {@link #append(RelopsEvent)} for an event the gateway signed for its caller ({@link EventSignature}): the
+     * signature is stored with the event and goes out with it, as the relay publishes a row as it was written.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void append(RelopsEvent<?> event, @Nullable EventSignature signature) {
+        byte[] serialized = FORMAT.serialize(CloudEventCodec.toCloudEvent(event, signature));
         CloudEventCodec.decode(STRUCTURED, serialized);
         jdbc.sql("insert into outbox_event (event_id, event_type, subject, event, traceparent) values (?, ?, ?, ?, ?)"
                         + " on conflict (event_id) do nothing")
