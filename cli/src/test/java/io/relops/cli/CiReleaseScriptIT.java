@@ -7,11 +7,11 @@ import io.relops.common.codec.EventJson;
 import io.relops.local.LocalSuite;
 import io.relops.local.SuiteOptions;
 import io.relops.testkit.Kafka;
+import io.relops.testkit.Ports;
 import io.relops.testkit.Postgres;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -247,10 +247,6 @@ class CiReleaseScriptIT {
     }
 
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return Ports.free();
     }
 }

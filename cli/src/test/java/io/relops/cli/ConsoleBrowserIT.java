@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.relops.local.LocalSuite;
 import io.relops.local.SuiteOptions;
 import io.relops.testkit.Kafka;
+import io.relops.testkit.Ports;
 import io.relops.testkit.Postgres;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -389,10 +389,6 @@ class ConsoleBrowserIT {
     }
 
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return Ports.free();
     }
 }

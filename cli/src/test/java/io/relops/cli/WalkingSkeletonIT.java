@@ -9,11 +9,11 @@ import io.relops.local.LocalSuite;
 import io.relops.local.SuiteOptions;
 import io.relops.testkit.Amtool;
 import io.relops.testkit.Kafka;
+import io.relops.testkit.Ports;
 import io.relops.testkit.Postgres;
 import io.relops.testkit.Promtool;
 import io.relops.testkit.RealPrometheus;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -1000,11 +1000,7 @@ class WalkingSkeletonIT {
     }
 
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return Ports.free();
     }
 
     @Test

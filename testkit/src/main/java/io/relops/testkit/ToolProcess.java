@@ -3,7 +3,6 @@ package io.relops.testkit;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,10 +53,8 @@ final class ToolProcess implements AutoCloseable {
     }
 
     /** A local port nobody listens on now. */
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    static int freePort() {
+        return Ports.free();
     }
 
     /** Starts {@code command} (output to {@code name}.log in {@code workDir}, which the process then owns). */
